@@ -1,0 +1,43 @@
+# Two commands do all the set-up: `make run` and `make test`. Each creates .venv when needed.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: setup run export test test-fast bench data clean
+
+setup: $(VENV)/.installed static/vendor/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Leaflet and jQuery from the pip packages, the three plugins with `npm pack` (left out of
+# the map, with a notice, where npm is missing). Pinned and checksummed in geo/assets.py.
+static/vendor/.installed: $(VENV)/.installed geo/assets.py
+	$(PY) -m geo.assets install
+	touch $@
+
+run: setup
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+export: setup
+	$(VENV)/bin/kharkiv-map export --out map.html --geojson layers.geojson
+
+test: setup
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not browser"
+
+bench: setup
+	$(PY) bench/bench.py
+
+# Rebuilds data/borders.geojson from the npm package (network: the npm registry).
+data: setup
+	$(PY) -m geo.build_data
+
+clean:
+	rm -rf $(VENV) static/vendor

@@ -1,0 +1,206 @@
+"""Rebuild ``data/borders.geojson`` from the npm package it is derived from.
+
+    python -m geo.build_data                # fetches the package with `npm pack`
+    python -m geo.build_data --package FILE # uses an already downloaded .tgz
+
+Source: npm ``@geo-maps/countries-land-100m`` 0.6.0 (``map.geo.json``), derived from
+OpenStreetMap, about 100 m error; ODbL 1.0, "© OpenStreetMap contributors".
+
+Steps, each a geographic decision:
+
+1. Keep Ukraine, Russia, Belarus and Moldova (property ``A3``).
+2. Clip to ``REGION`` (lon 20–46 E, lat 43–56.5 N): all of Ukraine and Moldova, and Russia
+   more than 300 km beyond every point of the Russia–Ukraine border (the deep-strike reach).
+   Clipping comes first because the source rings are invalid and ``clip_by_rect`` accepts
+   invalid input; repairing all of Russia would take minutes.
+3. ``make_valid`` and keep the polygonal parts.
+4. Crimea lies inside both the Ukrainian and the Russian polygon. The map shows
+   internationally recognised borders (UN General Assembly resolution 68/262), so Ukraine
+   is taken out of Russia.
+5. The Russia–Ukraine land border is the shared edge of the two polygons. The land-only
+   source leaves small gaps where the border crosses water (the widest here is 0.73 km), so
+   the shared pieces are chained end to nearest end, from the end nearest Belarus to the
+   Sea of Azov, and each gap is bridged by a straight segment; a gap wider than
+   ``MAX_GAP_M`` stops the build. Stored as one LineString feature (``A3`` = ``border``).
+6. Coordinates are rounded to 1e-5 degrees (about 1 m, far below the source's 100 m error),
+   written as compact GeoJSON in a fixed order, so the same package and library versions
+   give the same bytes; its SHA-256 goes to ``data/SHA256SUMS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from geo import geodesy
+
+PACKAGE = "@geo-maps/countries-land-100m"
+VERSION = "0.6.0"
+#: SHA-256 of the npm tarball the committed file was built from.
+PACKAGE_SHA256 = "e6dca8a0026501a2908b0eb8f4a926d5198abbf15b2077e1a856433f8073f5c2"
+
+COUNTRIES = {"UKR": "Ukraine", "RUS": "Russia", "BLR": "Belarus", "MDA": "Moldova"}
+NAMES = {**COUNTRIES, "border": "Russia–Ukraine land border"}
+#: (min lon, min lat, max lon, max lat) of the extract, degrees.
+REGION = (20.0, 43.0, 46.0, 56.5)
+PRECISION_DEG = 1e-5
+#: The widest water gap in the shared edge that the border line may bridge, metres.
+MAX_GAP_M = 1_000.0
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+BORDERS_FILE = "borders.geojson"
+CHECKSUMS_FILE = "SHA256SUMS"
+
+
+def _polygonal(geom: shapely.Geometry) -> shapely.MultiPolygon:
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    polys = []
+    for part in parts:
+        polys.extend(shapely.get_parts(part))
+    return shapely.MultiPolygon(polys)
+
+
+def extract(features: list[dict]) -> dict[str, shapely.MultiPolygon]:
+    """Clip, repair and de-overlap the four countries (steps 1–4 above)."""
+    shapes = {}
+    for feature in features:
+        code = feature["properties"].get("A3")
+        if code in COUNTRIES:
+            raw = shapely.geometry.shape(feature["geometry"])
+            clipped = shapely.clip_by_rect(raw, *REGION)
+            shapes[code] = _polygonal(shapely.make_valid(clipped))
+    missing = set(COUNTRIES) - set(shapes)
+    if missing:
+        raise ValueError(f"the package has no feature for {sorted(missing)}")
+    shapes["RUS"] = _polygonal(shapely.make_valid(shapes["RUS"].difference(shapes["UKR"])))
+    rounded = {}
+    for code, geom in shapes.items():
+        geom = shapely.set_precision(geom, PRECISION_DEG)
+        rounded[code] = _polygonal(shapely.make_valid(geom))
+    border = land_border(rounded["UKR"], rounded["RUS"], rounded["BLR"])
+    rounded["border"] = shapely.set_precision(border, PRECISION_DEG)
+    return rounded
+
+
+def land_border(ukraine: shapely.Geometry, russia: shapely.Geometry, belarus: shapely.Geometry) -> shapely.LineString:
+    """The Russia–Ukraine land border as one line (step 5), in lon/lat."""
+    ukr, rus, blr = (geodesy.to_metres(g) for g in (ukraine, russia, belarus))
+    shared = shapely.line_merge(ukr.boundary.intersection(rus.boundary))
+    pieces = [shapely.get_coordinates(p) for p in shapely.get_parts(shared) if p.geom_type == "LineString"]
+    ends = np.array([[p[0], p[-1]] for p in pieces])
+    to_belarus = shapely.distance(blr, shapely.points(ends.reshape(-1, 2))).reshape(-1, 2)
+    first, end = np.unravel_index(np.argmin(to_belarus), to_belarus.shape)
+    chain = [pieces[first] if end == 0 else pieces[first][::-1]]
+    remaining = set(range(len(pieces))) - {first}
+    while remaining:
+        tip = chain[-1][-1]
+        order = sorted(remaining)
+        gaps = np.hypot(*(ends[order] - tip).transpose(2, 0, 1))
+        k, end = np.unravel_index(np.argmin(gaps), gaps.shape)
+        if gaps[k, end] > MAX_GAP_M:
+            raise ValueError(f"a gap of {gaps[k, end]:.0f} m in the shared border exceeds {MAX_GAP_M:.0f} m")
+        piece = pieces[order[k]]
+        chain.append(piece if end == 0 else piece[::-1])
+        remaining.discard(order[k])
+    return geodesy.to_degrees(shapely.LineString(np.vstack(chain)))
+
+
+def to_geojson(shapes: dict[str, shapely.Geometry]) -> bytes:
+    features = []
+    for code in sorted(shapes):
+        geom = shapely.normalize(shapes[code])
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"A3": code, "name": NAMES[code]},
+                "geometry": json.loads(shapely.to_geojson(geom)),
+            }
+        )
+    collection = {
+        "type": "FeatureCollection",
+        "source": f"npm {PACKAGE}@{VERSION} (map.geo.json), clipped to {list(REGION)}",
+        "license": "ODbL-1.0; © OpenStreetMap contributors",
+        "features": features,
+    }
+    text = json.dumps(collection, separators=(",", ":"), sort_keys=True)
+    return text.encode("utf-8") + b"\n"
+
+
+def fetch_package(workdir: Path) -> Path:
+    """Download the tarball from the npm registry with `npm pack`."""
+    subprocess.run(
+        ["npm", "pack", f"{PACKAGE}@{VERSION}", "--silent"], cwd=workdir, check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return next(workdir.glob("*.tgz"))
+
+
+def read_package(tarball: Path) -> list[dict]:
+    with tarfile.open(tarball) as tar:
+        member = tar.extractfile("package/map.geo.json")
+        if member is None:
+            raise ValueError(f"{tarball} has no package/map.geo.json")
+        return json.load(member)["features"]
+
+
+def sha256(path_or_bytes: Path | bytes) -> str:
+    data = path_or_bytes if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).read_bytes()
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_checksums(data_dir: Path) -> None:
+    lines = [
+        f"{sha256(path)}  {path.name}\n"
+        for path in sorted(data_dir.iterdir())
+        if path.is_file() and path.suffix in (".geojson", ".json")
+    ]
+    (data_dir / CHECKSUMS_FILE).write_text("".join(lines))
+
+
+def build(tarball: Path, data_dir: Path = DATA_DIR) -> Path:
+    features = read_package(tarball)
+    payload = to_geojson(extract(features))
+    target = data_dir / BORDERS_FILE
+    tmp = target.with_suffix(".tmp")
+    tmp.write_bytes(payload)
+    tmp.replace(target)
+    write_checksums(data_dir)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m geo.build_data", description=__doc__.split("\n")[0])
+    parser.add_argument("--package", type=Path, help="a downloaded countries-land-100m .tgz")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        tarball = args.package
+        if tarball is None:
+            try:
+                tarball = fetch_package(Path(tmp))
+            except (OSError, subprocess.CalledProcessError) as err:
+                print(f"error: could not fetch {PACKAGE}@{VERSION} with npm ({err}).", file=sys.stderr)
+                return 2
+        digest = sha256(tarball)
+        if digest != PACKAGE_SHA256:
+            print(
+                f"error: {tarball} has SHA-256 {digest}; expected {PACKAGE_SHA256} "
+                f"({PACKAGE}@{VERSION}).",
+                file=sys.stderr,
+            )
+            return 2
+        target = build(tarball)
+    print(f"wrote {target} ({target.stat().st_size:,} bytes, SHA-256 {sha256(target)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

