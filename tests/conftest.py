@@ -1,0 +1,106 @@
+"""Shared fixtures. The real-browser tests use Debian's Chromium driven by Playwright
+(Playwright cannot download its own browser here), with every request that is not to
+this machine blocked, so a page that still needs the internet fails visibly."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
+
+
+def chromium_path() -> str | None:
+    explicit = os.environ.get("KHARKIV_MAP_CHROMIUM")
+    if explicit:
+        return explicit
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def is_local(url: str) -> bool:
+    parsed = urlparse(url)
+    if parsed.scheme in ("data", "blob", "about", "file"):
+        return True
+    return parsed.hostname in LOCAL_HOSTS
+
+
+def pytest_report_header(config):
+    path = chromium_path()
+    if path:
+        return f"browser tests: Chromium at {path}"
+    return "browser tests: no Chromium found (install Debian's `chromium`); the browser tests are SKIPPED"
+
+
+def pytest_collection_modifyitems(config, items):
+    if chromium_path():
+        return
+    if os.environ.get("KHARKIV_MAP_REQUIRE_BROWSER"):
+        return  # let the fixture fail loudly: CI must run them
+    skip = pytest.mark.skip(reason="no Chromium on this machine: browser tests skipped")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not chromium_path():
+        terminalreporter.write_line(
+            "NOTE: Chromium was not found, so only the browser tests were skipped "
+            "(apt-get install chromium to run them).", yellow=True
+        )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if not path:
+        pytest.fail("KHARKIV_MAP_REQUIRE_BROWSER is set but no Chromium was found")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(
+            executable_path=path,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def offline_page(browser):
+    """A page whose requests off this machine are aborted and recorded in ``page.blocked``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.blocked = []
+    page.errors = []
+
+    def route(r):
+        if is_local(r.request.url):
+            r.continue_()
+        else:
+            page.blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page.on("pageerror", lambda err: page.errors.append(str(err)))
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

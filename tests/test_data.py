@@ -1,0 +1,106 @@
+"""The border extract: checksums, repair, Crimea, and the extent the zones need."""
+
+import shutil
+
+import numpy as np
+import pytest
+import shapely
+
+from geo import data
+from tests.measure import distance_to_line_m, line_points
+
+
+@pytest.fixture(scope="module")
+def region():
+    return data.region()
+
+
+def test_every_country_is_a_valid_polygon(region):
+    for code in ("UKR", "RUS", "BLR", "MDA"):
+        geom = region.country(code)
+        assert geom.geom_type == "MultiPolygon" and geom.is_valid and not geom.is_empty
+
+
+def test_crimea_is_shown_as_ukraine(region):
+    for lat, lon in ((44.952, 34.102), (44.616, 33.525), (45.357, 36.468)):  # Simferopol, Sevastopol, Kerch
+        assert region.ukraine.contains(shapely.Point(lon, lat))
+        assert not region.russia.contains(shapely.Point(lon, lat))
+
+
+def test_ukraine_and_russia_do_not_overlap(region):
+    overlap = region.ukraine.intersection(region.russia)
+    assert overlap.area == 0 or shapely.get_type_id(overlap) in (1, 5)  # lines or points only
+
+
+def test_cities_fall_in_their_countries(region):
+    for lat, lon, country in ((49.98177, 36.25475, "UKR"), (50.60343, 36.58091, "RUS"), (47.00902, 28.85938, "MDA")):
+        assert region.country(country).contains(shapely.Point(lon, lat))
+
+
+def test_border_length_is_near_the_known_2000_km(region):
+    # FACTS.md: the shared edge comes out near 2,000 km (the treaty border is about 1,974 km).
+    from geopy.distance import geodesic
+
+    coords = shapely.get_coordinates(region.border)
+    total = sum(geodesic(a[::-1], b[::-1]).km for a, b in zip(coords[:-1], coords[1:]))
+    assert 1_900 < total < 2_100
+
+
+def test_border_runs_between_the_two_countries(region):
+    """Every sampled border point lies within 1 km (geodesic) of both countries."""
+    from geopy.distance import geodesic
+    from shapely.ops import nearest_points
+
+    coords = line_points(region.border, 0.01)
+    for lon, lat in coords[:: max(1, len(coords) // 60)]:
+        p = shapely.Point(lon, lat)
+        for country in (region.ukraine, region.russia):
+            q = nearest_points(country, p)[0]
+            assert geodesic((lat, lon), (q.y, q.x)).m < 1_000
+
+
+def test_extract_holds_russia_300_km_beyond_every_border_point(region):
+    """Where Russia meets the clip rectangle, it is more than 300 km from the border."""
+    from geo.build_data import REGION
+
+    minx, miny, maxx, maxy = REGION
+    rect = shapely.box(minx, miny, maxx, maxy).boundary
+    cut = shapely.get_coordinates(region.russia.boundary.intersection(rect.buffer(1e-6)))
+    points = line_points(region.border, 0.01)
+    sample = cut[:: max(1, len(cut) // 80)]
+    nearest = min(distance_to_line_m(lat, lon, points) for lon, lat in sample)
+    assert nearest > 300_000
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    shutil.copytree(data.DATA_DIR, tmp_path / "data")
+    return tmp_path / "data"
+
+
+def test_an_altered_file_is_named_in_one_clear_error(data_copy):
+    path = data_copy / data.BORDERS_FILE
+    payload = bytearray(path.read_bytes())
+    payload[1000] ^= 1
+    path.write_bytes(bytes(payload))
+    with pytest.raises(data.DataError, match="borders.geojson does not match its checksum"):
+        data.load_region(data_copy)
+
+
+def test_a_missing_file_is_named_in_one_clear_error(data_copy):
+    (data_copy / data.BORDERS_FILE).unlink()
+    with pytest.raises(data.DataError, match="borders.geojson cannot be read"):
+        data.load_region(data_copy)
+
+
+def test_a_missing_checksum_list_is_an_error(data_copy):
+    (data_copy / data.CHECKSUMS_FILE).unlink()
+    with pytest.raises(data.DataError, match="SHA256SUMS cannot be read"):
+        data.load_region(data_copy)
+
+
+def test_checksums_match_the_committed_files():
+    import hashlib
+
+    for name, digest in data.expected_checksums(data.DATA_DIR).items():
+        assert hashlib.sha256((data.DATA_DIR / name).read_bytes()).hexdigest() == digest
