@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -21,6 +22,12 @@ from geo.units import DistanceError
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Let "--radius -5mi" reach the distance check (and its clear message) instead of
+        # argparse reading "-5mi" as an unknown option.
+        self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?[a-zA-Z]*$")
+
     def error(self, message: str):  # one sentence, status 2, no usage dump
         message = message if message.endswith(".") else message + "."
         self.exit(2, f"{self.prog}: error: {message}\n")

@@ -31,10 +31,13 @@ from geo.facts import facts
 from geo.zones import Layers
 
 DISPLAY_TOLERANCE_M = 150.0
+#: Islands and lakes smaller than this are left out of the drawing (not of the figures).
+DISPLAY_MIN_AREA_M2 = 25e6
 #: Coarser simplification for the country outlines and for the minimap's outlines.
 COUNTRY_TOLERANCE_M = 500.0
 MINIMAP_TOLERANCE_M = 5_000.0
 BASEMAPS = ("osm", "none")
+MAP_TITLE = "Kharkiv, May 2024: where U.S. weapons could strike back"
 OPENING_VIEW = {"location": (50.1, 37.0), "zoom_start": 7}
 
 #: key -> (legend label, style). Okabe–Ito colours; outlines differ by dash pattern.
@@ -110,6 +113,9 @@ class Legend(MacroElement):
                 div.style.cssText = "background:rgba(255,255,255,0.92);padding:6px 8px;"
                     + "font:13px/1.35 sans-serif;border-radius:4px;max-width:330px;"
                     + "box-shadow:0 1px 4px rgba(0,0,0,0.4)";
+                var heading = L.DomUtil.create("div", "", div);
+                heading.style.cssText = "font-weight:bold;font-size:14px";
+                heading.textContent = {{ this.heading|tojson }};
                 var title = L.DomUtil.create("div", "", div);
                 title.style.fontWeight = "bold";
                 title.textContent = {{ this.title|tojson }};
@@ -132,9 +138,10 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, title: str, entries: list[dict]):
+    def __init__(self, heading: str, title: str, entries: list[dict]):
         super().__init__()
         self._name = "Legend"
+        self.heading = heading
         self.title = title
         self.entries = entries
 
@@ -184,7 +191,7 @@ def _display(geom: shapely.Geometry, tolerance_m: float = DISPLAY_TOLERANCE_M, *
     if geom.is_empty:
         return {"type": "GeometryCollection", "geometries": []}
     metric = geom if in_metres else geodesy.to_metres(geom)
-    metric = drop_small(metric, (10 * tolerance_m) ** 2)
+    metric = drop_small(metric, max((10 * tolerance_m) ** 2, DISPLAY_MIN_AREA_M2))
     simple = geodesy.to_degrees(metric.simplify(tolerance_m))
     rounded = shapely.transform(simple, lambda xy: np.round(xy, 5))
     return json.loads(shapely.to_geojson(rounded))
@@ -206,6 +213,20 @@ def drop_small(geom_m: shapely.Geometry, min_area_m2: float) -> shapely.Geometry
 
 def _feature(geom: shapely.Geometry, **properties) -> dict:
     return {"type": "Feature", "properties": properties, "geometry": _display(geom)}
+
+
+@lru_cache(maxsize=16)
+def _drawn_layers(layers: Layers) -> str:
+    """Every layer's drawing GeoJSON (JSON text keyed by layer), simplified once per set of
+    layers: a map of the same layers with other layers shown or another basemap does no
+    geometric work. Text, so that no caller can change the cached copy."""
+    return json.dumps({key: _feature(getattr(layers, key), layer=key) for key in Layers.NAMES})
+
+
+@lru_cache(maxsize=16)
+def _place_figures(layers: Layers) -> str:
+    """The places' measured figures (JSON text keyed by name), measured once per set of layers."""
+    return json.dumps({row["name"]: row for row in facts(layers)["places"]})
 
 
 @lru_cache(maxsize=4)
@@ -290,10 +311,11 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
     ).add_to(m)
 
     tooltips = _layer_tooltips(layers)
+    drawn = json.loads(_drawn_layers(layers))
     for key in Layers.NAMES:
         group = folium.FeatureGroup(name=LAYER_TITLES[key], show=key in visible)
         folium.GeoJson(
-            _feature(getattr(layers, key), layer=key),
+            drawn[key],
             name=key,
             style_function=_style_fn(STYLES[key][1]),
             tooltip=folium.Tooltip(html.escape(tooltips[key]), sticky=True),
@@ -302,7 +324,7 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
 
     _add_places(m, layers, "places" in visible)
 
-    Legend(f"R = {_both(layers.params.radius)}, D = {layers.params.depth.km:.0f} km",
+    Legend(MAP_TITLE, f"R = {_both(layers.params.radius)}, D = {layers.params.depth.km:.0f} km",
            _legend_entries(layers)).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     folium.plugins.Fullscreen(position="topleft").add_to(m)
@@ -319,7 +341,7 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
 
 def _add_places(m: folium.Map, layers: Layers, show: bool) -> None:
     group = folium.FeatureGroup(name=LAYER_TITLES["places"], show=show)
-    by_name = {row["name"]: row for row in facts(layers)["places"]}
+    by_name = json.loads(_place_figures(layers))
     for place in places.places():
         row = by_name[place.name]
         popup = folium.Popup(

@@ -50,7 +50,7 @@ _TABLE = (
      1, "the defender; country label"),
     ("Chișinău (Moldova)", 618426, None, True,
      "Blinken said at a news conference in Moldova",
-     11, "Moldova, where Blinken spoke; marker at Chișinău"),
+     12, "Moldova, where Blinken spoke; marker at Chișinău"),
     ("Washington, D.C. (United States)", 4140963, None, True,
      "The president recently directed his team to ensure that Ukraine is able to use U.S. weapons for counterfire purposes in Kharkiv",
      2, "the President, administration, Pentagon and State Department"),

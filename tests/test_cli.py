@@ -1,0 +1,175 @@
+"""`kharkiv-map` as a user runs it: a real subprocess, its exit status, stdout and stderr."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+
+import pytest
+from geopy.distance import geodesic
+
+from tests.measure import distance_to_line_m, line_points
+
+LAYERS = {"border", "kharkiv_sector", "border_band", "kharkiv_ring", "kharkiv_to_border",
+          "counterfire_zone", "deep_strike_zone", "place"}
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "geo", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": os.getcwd()})
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("export")
+    result = run("export", "--out", str(folder / "m.html"), "--geojson", str(folder / "m.geojson"),
+                 "--radius", "20km", "--depth", "70km", "--basemap", "none")
+    assert result.returncode == 0, result.stderr
+    return folder, result
+
+
+def test_export_writes_a_self_contained_page(exported):
+    folder, result = exported
+    page = (folder / "m.html").read_text()
+    assert "wrote" in result.stdout and str(folder / "m.html") in result.stdout
+    assert "L.map(" in page and "leaflet" in page.lower()
+    for tag in ("<script src=\"http", "<link href=\"http", "rel=\"stylesheet\" href=\"http"):
+        assert tag not in page
+
+
+def test_export_geojson_is_rfc7946_with_every_layer(exported):
+    folder, _ = exported
+    collection = json.loads((folder / "m.geojson").read_text())
+    assert collection["type"] == "FeatureCollection"
+    layers = {f["properties"]["layer"] for f in collection["features"]}
+    assert layers == LAYERS
+    for feature in collection["features"]:
+        assert feature["type"] == "Feature"
+        props = feature["properties"]
+        assert props["radius_m"] == pytest.approx(20_000) and props["depth_m"] == pytest.approx(70_000)
+        coords = json.dumps(feature["geometry"]["coordinates"])
+        numbers = [float(x) for x in coords.replace("[", " ").replace("]", " ").replace(",", " ").split()]
+        lons, lats = numbers[0::2], numbers[1::2]
+        assert all(-180 <= x <= 180 for x in lons) and all(-90 <= y <= 90 for y in lats)
+    ring = next(f for f in collection["features"] if f["properties"]["layer"] == "kharkiv_ring")
+    kharkiv = next(f for f in collection["features"] if f["properties"].get("name") == "Kharkiv")
+    lon0, lat0 = kharkiv["geometry"]["coordinates"]
+    for lon, lat in ring["geometry"]["coordinates"][0][::16]:  # RFC 7946: lon, lat order
+        assert geodesic((lat0, lon0), (lat, lon)).m == pytest.approx(20_000, rel=0.005)
+
+
+def test_facts_json_has_the_promised_keys_and_measures_independently():
+    result = run("facts", "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    for key in ("border_length_km", "kharkiv_sector_length_km", "kharkiv_to_border_km", "kharkiv_to_border_mi",
+                "counterfire_zone_area_km2", "deep_strike_zone_area_km2", "radius_m", "depth_m", "places"):
+        assert key in figures
+    assert figures["radius_m"] == pytest.approx(12 * 1609.344)
+    assert figures["depth_m"] == pytest.approx(80_000)
+    assert figures["kharkiv_to_border_mi"] == pytest.approx(figures["kharkiv_to_border_km"] / 1.609344, rel=1e-4)
+    assert 33 < figures["kharkiv_to_border_km"] < 35.5  # FACTS.md
+    places = {p["name"]: p for p in figures["places"]}
+    for row in places.values():
+        assert set(row) >= {"name", "lat", "lon", "named_in_article", "distance_to_kharkiv_km", "distance_to_border_km"}
+    kyiv, kharkiv = places["Kyiv"], places["Kharkiv"]
+    measured = geodesic((kharkiv["lat"], kharkiv["lon"]), (kyiv["lat"], kyiv["lon"])).km
+    assert kyiv["distance_to_kharkiv_km"] == pytest.approx(measured, abs=0.01)
+    assert places["Belgorod"]["named_in_article"] is False
+    from geo.data import region
+
+    belgorod_to_border = distance_to_line_m(places["Belgorod"]["lat"], places["Belgorod"]["lon"],
+                                            line_points(region().border)) / 1000
+    assert places["Belgorod"]["distance_to_border_km"] == pytest.approx(belgorod_to_border, abs=0.1)
+
+
+def test_facts_are_identical_across_runs():
+    first, second = run("facts", "--json", "--depth", "150km"), run("facts", "--json", "--depth", "150km")
+    assert first.returncode == 0 and first.stdout == second.stdout
+
+
+def test_facts_area_grows_with_depth():
+    shallow = json.loads(run("facts", "--json", "--depth", "70km").stdout)
+    deep = json.loads(run("facts", "--json", "--depth", "150km").stdout)
+    assert deep["counterfire_zone_area_km2"] > shallow["counterfire_zone_area_km2"]
+    assert deep["deep_strike_zone_area_km2"] < shallow["deep_strike_zone_area_km2"]
+    assert math.isclose(
+        deep["counterfire_zone_area_km2"] + deep["deep_strike_zone_area_km2"],
+        shallow["counterfire_zone_area_km2"] + shallow["deep_strike_zone_area_km2"], rel_tol=0.001)
+
+
+def test_facts_table_is_readable():
+    result = run("facts")
+    assert result.returncode == 0
+    assert "Kharkiv centre to the border" in result.stdout and "Belgorod" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["facts", "--radius", "12"], "has no unit"),
+        (["facts", "--radius", "-5mi"], "out of range"),
+        (["facts", "--radius", "nanmi"], "not a distance"),
+        (["facts", "--depth", "400km"], "out of range"),
+        (["facts", "--depth", "banana"], "not a distance"),
+        (["facts", "--depth", "3parsec"], "unknown unit"),
+        (["export", "--out", "OUT", "--basemap", "satellite"], "invalid choice"),
+        (["export"], "required"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, args, says):
+    args = [str(tmp_path / "m.html") if a == "OUT" else a for a in args]
+    result = run(*args)
+    assert result.returncode == 2
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("where", ["missing-folder", "directory", "file-as-folder"])
+def test_unwritable_output_exits_2_and_writes_nothing(tmp_path, where):
+    if where == "missing-folder":
+        out = tmp_path / "nope" / "m.html"
+    elif where == "directory":
+        out = tmp_path
+    else:
+        (tmp_path / "plain-file").write_text("x")
+        out = tmp_path / "plain-file" / "m.html"
+    geojson = tmp_path / "layers.geojson"
+    result = run("export", "--out", str(out), "--geojson", str(geojson))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert str(out) in result.stderr
+    assert not geojson.exists() and not (tmp_path / "m.html").exists()
+
+
+def test_unwritable_geojson_path_writes_no_html_either(tmp_path):
+    result = run("export", "--out", str(tmp_path / "m.html"), "--geojson", str(tmp_path / "no" / "l.geojson"))
+    assert result.returncode == 2 and "does not exist" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_altered_data_file_gives_one_clear_error(tmp_path):
+    import shutil
+
+    from geo import data
+
+    shutil.copytree(data.DATA_DIR.parent / "geo", tmp_path / "geo")
+    shutil.copytree(data.DATA_DIR, tmp_path / "data")
+    target = tmp_path / "data" / data.BORDERS_FILE
+    target.write_bytes(target.read_bytes()[:-100])
+    result = subprocess.run([sys.executable, "-m", "geo", "facts"], capture_output=True, text=True, cwd=tmp_path,
+                            env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert result.returncode == 2
+    assert "borders.geojson does not match its checksum" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_lists_both_commands():
+    result = run("--help")
+    assert result.returncode == 0 and "export" in result.stdout and "facts" in result.stdout

@@ -1,0 +1,79 @@
+"""The exported page, opened in headless Chromium with every non-local request blocked,
+draws the borders, the band, the ring, both zones and the markers, and its popups work."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from functools import partial
+
+import pytest
+
+from geo import export, mapview, zones
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("site")
+    layers = zones.layers(zones.Params())
+    for basemap in mapview.BASEMAPS:
+        page, notices = export.map_html(layers, basemap)
+        assert notices == []
+        (folder / f"{basemap}.html").write_text(page, encoding="utf-8")
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def _stroke_colours(page) -> list[str]:
+    return page.eval_on_selector_all(
+        ".leaflet-overlay-pane path", "els => els.map(e => (e.getAttribute('stroke') || '').toLowerCase())"
+    )
+
+
+@pytest.mark.parametrize("basemap", mapview.BASEMAPS)
+def test_exported_page_draws_every_layer_offline(served, offline_page, artifacts, basemap):
+    page = offline_page
+    page.goto(f"{served}/{basemap}.html")
+    page.wait_for_selector(".leaflet-overlay-pane path", timeout=20_000)
+    colours = _stroke_colours(page)
+    for key in zones.Layers.NAMES:
+        assert mapview.STYLES[key][1]["color"].lower() in colours, key
+    # Circle markers for the cities, labels for the countries.
+    assert page.locator(".leaflet-interactive").count() > len(zones.Layers.NAMES)
+    assert page.locator(".kharkiv-country-label").count() == 2
+    assert page.locator(".kharkiv-legend").count() == 1
+    assert page.locator(".leaflet-control-layers").count() == 1
+    assert page.locator(".leaflet-control-scale").count() == 1
+    for plugin in (".leaflet-control-zoom-fullscreen", ".leaflet-control-measure", ".leaflet-control-minimap"):
+        assert page.locator(plugin).count() == 1, plugin
+    assert page.errors == []
+    blocked = [u for u in page.blocked if "tile.openstreetmap.org" not in u]
+    assert blocked == []  # only map tiles may come from the internet
+    if basemap == "none":
+        assert page.blocked == []
+    page.screenshot(path=str(artifacts / f"export-{basemap}.png"))
+
+
+def test_marker_popup_opens_with_quote_and_distances(served, offline_page):
+    page = offline_page
+    page.goto(f"{served}/none.html")
+    page.wait_for_selector(".kharkiv-country-label")
+    page.locator(".kharkiv-country-label", has_text="Russia").click()
+    popup = page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
+    text = popup.inner_text()
+    assert "deep inside Russia" in text and "paragraph 5" in text
+    page.keyboard.press("Escape")
+    # Kharkiv's circle marker: open it through Leaflet's own API, as a click would.
+    page.evaluate(
+        """() => { for (const k in window) { const v = window[k];
+            if (v && v.getLatLng && v.openPopup && v.getTooltip && v.getTooltip()
+                && v.getTooltip().getContent().includes('Kharkiv')) { v.openPopup(); return; } } }"""
+    )
+    text = page.wait_for_selector(".leaflet-popup-content:has-text('12 miles')").inner_text()
+    assert "To the border: 34" in text

@@ -1,0 +1,48 @@
+from pathlib import Path
+
+import pytest
+import shapely
+
+from geo import data, places
+
+ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "article.txt"
+
+
+@pytest.fixture(scope="module")
+def paragraphs():
+    if not ARTICLE.exists():
+        pytest.skip(f"{ARTICLE} is not beside the repository")
+    return [line for line in ARTICLE.read_text().splitlines() if line.strip()]
+
+
+def test_every_quote_is_in_the_paragraph_it_names(paragraphs):
+    for place in places.places():
+        if place.quote:
+            assert place.quote in paragraphs[place.paragraph - 1], place.name
+
+
+def test_the_article_places_are_all_there_and_context_is_flagged(paragraphs):
+    named = {p.name for p in places.places() if p.named_in_article}
+    assert {"Kharkiv", "Kyiv", "Russia", "Ukraine"} <= named
+    assert any("Moldova" in n for n in named) and any("United States" in n for n in named)
+    for place in places.places():
+        if not place.named_in_article:
+            assert place.quote is None and "context" in place.note
+            assert place.name not in " ".join(paragraphs)
+
+
+def test_coordinates_match_the_gazetteer_values_in_facts():
+    # FACTS.md lists GeoNames coordinates, e.g. Kharkiv 49.98177 N 36.25475 E.
+    expected = {"Kharkiv": (49.98177, 36.25475), "Kyiv": (50.45466, 30.5238), "Belgorod": (50.60343, 36.58091),
+                "Vovchansk": (50.29078, 36.94108)}
+    got = {p.name: (p.lat, p.lon) for p in places.places()}
+    for name, latlon in expected.items():
+        assert got[name] == pytest.approx(latlon, abs=1e-5)
+
+
+def test_country_labels_sit_inside_their_country():
+    region = data.region()
+    for place in places.places():
+        if place.kind == "country":
+            code = {"Russia": "RUS", "Ukraine": "UKR"}[place.name]
+            assert region.country(code).contains(shapely.Point(place.lon, place.lat))
