@@ -84,6 +84,11 @@ COUNTRY_STYLE = {
 }
 NONE_BACKGROUND = "#cfe0ec"
 
+CITY_LABEL = (
+    '<div class="kharkiv-city-label" style="font:bold 14px/1.2 sans-serif;color:#222;white-space:nowrap;'
+    'text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff">{name}</div>'
+)
+
 _env = jinja2.Environment(autoescape=True)
 POPUP = _env.from_string(
     """<div style="max-width:320px;font-size:14px">
@@ -290,12 +295,15 @@ def _layer_tooltips(layers: Layers) -> dict[str, str]:
     }
 
 
-def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None) -> folium.Map:
+def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None, *,
+              layer_control: bool = True) -> folium.Map:
     """The whole map for one set of layers.
 
     ``basemap``: "osm" (OpenStreetMap tiles) or "none" (a plain background drawn from the
     embedded borders; needs no network). ``show``: the layer keys shown at first (all when
-    None); hidden layers stay in the layer control."""
+    None); hidden layers stay in the layer control. ``layer_control=False`` leaves the
+    control out, for a host page that switches layers itself. An empty layer (the
+    prohibited zone once D reaches 300 km) keeps its place in the control but draws nothing."""
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap {basemap!r} is not one of {', '.join(BASEMAPS)}")
     visible = set(Layers.NAMES) | {"places"} if show is None else set(show)
@@ -314,19 +322,21 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
     drawn = json.loads(_drawn_layers(layers))
     for key in Layers.NAMES:
         group = folium.FeatureGroup(name=LAYER_TITLES[key], show=key in visible)
-        folium.GeoJson(
-            drawn[key],
-            name=key,
-            style_function=_style_fn(STYLES[key][1]),
-            tooltip=folium.Tooltip(html.escape(tooltips[key]), sticky=True),
-        ).add_to(group)
+        if not getattr(layers, key).is_empty:
+            folium.GeoJson(
+                drawn[key],
+                name=key,
+                style_function=_style_fn(STYLES[key][1]),
+                tooltip=folium.Tooltip(html.escape(tooltips[key]), sticky=True),
+            ).add_to(group)
         group.add_to(m)
 
     _add_places(m, layers, "places" in visible)
 
     Legend(MAP_TITLE, f"R = {_both(layers.params.radius)}, D = {layers.params.depth.km:.0f} km",
            _legend_entries(layers)).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    if layer_control:
+        folium.LayerControl(collapsed=False).add_to(m)
     folium.plugins.Fullscreen(position="topleft").add_to(m)
     m.add_child(folium.plugins.MeasureControl(position="topleft", primary_length_unit="kilometers",
                                               secondary_length_unit="miles",
@@ -367,4 +377,9 @@ def _add_places(m: folium.Map, layers: Layers, show: bool) -> None:
                 fill=True, fill_color="#000000" if place.named_in_article else "#ffffff",
                 fill_opacity=1.0, popup=popup, tooltip=tooltip,
             ).add_to(group)
+            # The name beside the marker, so a projected map reads without hovering. Not
+            # clickable: clicks go to the marker or the map.
+            label = folium.DivIcon(html=CITY_LABEL.format(name=html.escape(place.name)),
+                                   icon_size=(220, 18), icon_anchor=(-10, 9))
+            folium.Marker((place.lat, place.lon), icon=label, interactive=False).add_to(group)
     group.add_to(m)

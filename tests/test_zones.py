@@ -1,7 +1,6 @@
 """Every layer checked against independent measurement: geopy geodesics and point-in-polygon
 tests against the country polygons."""
 
-import numpy as np
 import pytest
 import shapely
 from geopy.distance import geodesic

@@ -1,0 +1,141 @@
+"""What is here? The answer for a point someone clicked, and for a place marker.
+
+For a point: its coordinates, the geodesic distance to the Russia–Ukraine land border (to
+the border line sampled every ``zones.BORDER_SAMPLE_M``, see ``zones.nearest_on_border``)
+and to Kharkiv's centre (geopy's ``geodesic``, WGS84), and which area it lies in, as
+``zones.classify`` decides it for the current R and D, said in one sentence.
+
+A country marker is a label point (see ``geo.places``), not a place measured from, so its
+answer carries the quote but no distances.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import shapely
+from geopy.distance import Distance, geodesic
+
+from geo import places, zones
+from geo.data import region
+from geo.units import describe
+from geo.zones import DEEP_STRIKE_REACH, Layers
+
+#: What ``zones.classify`` answers, said for people. ``{R}`` and ``{D}`` are filled in.
+AREA_SENTENCES = {
+    "band": "Ukraine, within R = {R} of the Russian border.",
+    "counterfire": "Russia, inside the counterfire zone: within D = {D} of the Kharkiv sector of "
+    "the border, where the reported May 2024 permission let Ukraine strike back with U.S. weapons.",
+    "deep_strike": "Russia, in the prohibited deep-strike zone: beyond D = {D} but within {REACH} "
+    "(ATACMS reach) of the Kharkiv sector, where long-range U.S. weapons stayed off-limits.",
+    "ukraine": "Ukraine, more than R = {R} from the Russian border.",
+    "russia": "Russia, outside both zones: more than {REACH} from the Kharkiv sector.",
+    "elsewhere": "Neither Ukraine nor Russia as this map draws them ({WHERE}).",
+}
+#: Short names of the areas, for headings and tables.
+AREA_NAMES = {
+    "band": "Ukraine within R of the border",
+    "counterfire": "Counterfire zone (Russia)",
+    "deep_strike": "Prohibited deep-strike zone (Russia)",
+    "ukraine": "Ukraine, beyond R",
+    "russia": "Russia, beyond both zones",
+    "elsewhere": "Elsewhere",
+}
+
+
+class PointError(ValueError):
+    """Coordinates that are not a point on Earth; the message is one sentence."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What is at one point, for one set of layers."""
+
+    lat: float
+    lon: float
+    area: str  # a key of AREA_SENTENCES (what zones.classify says)
+    sentence: str
+    to_border: Distance
+    border_point: tuple[float, float]  # (lat, lon) of the nearest border point
+    to_kharkiv: Distance
+
+    @property
+    def coordinates(self) -> str:
+        return coordinates_text(self.lat, self.lon)
+
+
+@dataclass(frozen=True)
+class PlaceAnswer:
+    """A place marker: the place, and the answer for its point (None for a country label)."""
+
+    place: places.Place
+    answer: Answer | None
+
+
+def coordinates_text(lat: float, lon: float) -> str:
+    """``49.98177° N, 36.25475° E``."""
+    return f"{abs(lat):.5f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.5f}° {'E' if lon >= 0 else 'W'}"
+
+
+def normalise(lat, lon) -> tuple[float, float]:
+    """(lat, lon) as finite floats, longitude wrapped into [-180, 180) (a map panned round
+    the world reports longitudes beyond ±180). Raises PointError otherwise."""
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError):
+        raise PointError(f"({lat!r}, {lon!r}) is not a point: give latitude and longitude in degrees, "
+                         "e.g. 50.0, 36.3.") from None
+    if not (math.isfinite(lat) and math.isfinite(lon)) or not -90 <= lat <= 90:
+        raise PointError(f"({lat}, {lon}) is not a point on Earth: latitude runs from -90 to 90 "
+                         "degrees and both must be finite, e.g. 50.0, 36.3.")
+    return lat, (lon if -180.0 <= lon < 180.0 else (lon + 180.0) % 360.0 - 180.0)
+
+
+def _where(lat: float, lon: float) -> str:
+    reg = region()
+    for code, name in (("BLR", "Belarus"), ("MDA", "Moldova")):
+        if reg.country(code).covers(shapely.Point(lon, lat)):
+            return f"in {name}"
+    return "the sea, another country, or beyond the map's data"
+
+
+def area_sentence(area: str, layers: Layers, lat: float, lon: float) -> str:
+    p = layers.params
+    return AREA_SENTENCES[area].format(
+        R=f"{describe(p.radius, 'mi')} ({describe(p.radius, 'km')})",
+        D=describe(p.depth, "km"),
+        REACH=describe(DEEP_STRIKE_REACH, "km"),
+        WHERE=_where(lat, lon) if area == "elsewhere" else "",
+    )
+
+
+def what_is_here(layers: Layers, lat, lon) -> Answer:
+    """The answer for one point. Raises PointError for coordinates that are not a point."""
+    lat, lon = normalise(lat, lon)
+    area = zones.classify(layers, lat, lon)
+    to_border, border_point = zones.nearest_on_border(region(), lat, lon)
+    home = places.kharkiv()
+    return Answer(
+        lat=lat,
+        lon=lon,
+        area=area,
+        sentence=area_sentence(area, layers, lat, lon),
+        to_border=to_border,
+        border_point=border_point,
+        to_kharkiv=Distance(kilometers=geodesic((lat, lon), (home.lat, home.lon)).km),
+    )
+
+
+def place_named(name: str | None) -> places.Place | None:
+    """The place whose marker shows ``name`` (its tooltip), or None."""
+    if not name:
+        return None
+    wanted = name.strip()
+    return next((p for p in places.places() if p.name == wanted), None)
+
+
+def about_place(layers: Layers, place: places.Place) -> PlaceAnswer:
+    """A place marker's answer: measured from the place, unless it is a country label."""
+    answer = what_is_here(layers, place.lat, place.lon) if place.kind == "city" else None
+    return PlaceAnswer(place, answer)

@@ -1,0 +1,146 @@
+"""The classroom story: five steps from where Kharkiv is to what stayed prohibited.
+
+Each step names the layers it shows and the view (centre and zoom) that frames them, and
+says one short paragraph whose figures are measured by the engine for ``PARAMS``, with a
+short quote from the article where it helps (the article's paragraph number beside it).
+
+The story is told for the defaults, R = 12 mi and D = 80 km (``PARAMS``), because step 3 is
+about the article's 12 miles; the map page explores other values.
+
+Views are fitted to a nominal map of ``MAP_SIZE_PX`` on the Web Mercator tiles Leaflet
+draws (256-pixel tiles), so the framed area shows whole on a projector-sized map.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import shapely
+
+from geo import places, zones
+from geo.units import describe
+from geo.zones import Layers
+
+PARAMS = zones.Params()
+#: (width, height) in pixels of the map the views are fitted to.
+MAP_SIZE_PX = (600, 560)
+#: Share of the map left as margin around a framed area.
+MARGIN = 0.12
+TILE_PX = 256
+MAX_ZOOM = 12
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    title: str
+    text: str
+    quote: str | None
+    quote_paragraph: int | None  # 1-based paragraph of the article
+    layers: frozenset[str]
+    centre: tuple[float, float]  # (lat, lon)
+    zoom: int
+
+
+def _mercator_y(lat: float) -> float:
+    """Web Mercator y of a latitude, in units of the world's width."""
+    phi = math.radians(max(min(lat, 85.0), -85.0))
+    return math.log(math.tan(math.pi / 4 + phi / 2)) / (2 * math.pi)
+
+
+def fit_view(bounds: tuple[float, float, float, float], size_px: tuple[int, int] = MAP_SIZE_PX) -> tuple[tuple[float, float], int]:
+    """The centre (lat, lon) and the largest whole zoom at which ``bounds`` (min lon, min
+    lat, max lon, max lat) fit inside a map of ``size_px`` less ``MARGIN``."""
+    min_lon, min_lat, max_lon, max_lat = bounds
+    width_world = (max_lon - min_lon) / 360.0
+    height_world = _mercator_y(max_lat) - _mercator_y(min_lat)
+    usable_w, usable_h = (s * (1 - MARGIN) for s in size_px)
+    zoom = MAX_ZOOM
+    while zoom > 0 and (width_world * TILE_PX * 2**zoom > usable_w or height_world * TILE_PX * 2**zoom > usable_h):
+        zoom -= 1
+    y = (_mercator_y(min_lat) + _mercator_y(max_lat)) / 2
+    lat = math.degrees(2 * math.atan(math.exp(y * 2 * math.pi)) - math.pi / 2)
+    return (round(float(lat), 4), round(float(min_lon + max_lon) / 2, 4)), zoom
+
+
+def _bounds(*geoms: shapely.Geometry) -> tuple[float, float, float, float]:
+    return tuple(shapely.total_bounds([g for g in geoms if not g.is_empty]))
+
+
+def _place(name: str) -> places.Place:
+    return next(p for p in places.places() if p.name == name)
+
+
+def _points(*names: str) -> shapely.MultiPoint:
+    return shapely.MultiPoint([(p.lon, p.lat) for p in map(_place, names)])
+
+
+def steps(layers: Layers, figures: dict) -> tuple[Step, ...]:
+    """The five steps, for ``layers`` and their ``facts.facts(layers)``."""
+    p = layers.params
+    rows = {row["name"]: row for row in figures["places"]}
+    gap_km, gap_mi = figures["kharkiv_to_border_km"], figures["kharkiv_to_border_mi"]
+    radius = f"{describe(p.radius, 'mi')} ({describe(p.radius, 'km')})"
+    depth = describe(p.depth, "km")
+    reach = describe(zones.DEEP_STRIKE_REACH, "km")
+    base = {"places", "border"}
+
+    if gap_km > p.radius.km:
+        ring = (f"The green circle is {describe(p.radius, 'mi')} around Kharkiv's centre: it does not "
+                "reach the border, so the city centre lies outside the band.")
+    else:
+        ring = (f"The green circle is {describe(p.radius, 'mi')} around Kharkiv's centre: it crosses "
+                "the border, so the city centre lies inside the band.")
+
+    centre1, zoom1 = fit_view(_bounds(_points("Kharkiv", "Kyiv", "Belgorod")))
+    centre2, zoom2 = fit_view(_bounds(layers.kharkiv_to_border, _points("Kharkiv", "Belgorod", "Vovchansk")))
+    centre3, zoom3 = fit_view(_bounds(layers.kharkiv_ring, layers.kharkiv_sector))
+    centre4, zoom4 = fit_view(_bounds(layers.counterfire_zone, layers.kharkiv_sector))
+    centre5, zoom5 = fit_view(_bounds(layers.deep_strike_zone, layers.counterfire_zone))
+
+    return (
+        Step(
+            1, "Where Kharkiv is",
+            f"Kharkiv is Ukraine's second-largest city, in the north-east: "
+            f"{rows['Kyiv']['distance_to_kharkiv_km']:,.0f} km from Kyiv, and "
+            f"{rows['Belgorod']['distance_to_kharkiv_km']:,.0f} km from Belgorod, the Russian regional "
+            "centre across the border. Black dots are places the article names; hollow dots are context "
+            "it does not name. In May 2024 Russian forces were pressing attacks on the area.",
+            "defend its second-largest city of Kharkiv from Russian attacks", 1,
+            frozenset(base), centre1, zoom1,
+        ),
+        Step(
+            2, "How far the border really is",
+            f"The dashed line runs from the city centre to the nearest point of the border: "
+            f"{gap_km:.1f} km ({gap_mi:.1f} mi), measured along the Earth's surface. The article says "
+            f"{figures['article_claim_mi']:g} miles; that holds only for the city's northern outskirts.",
+            "Kharkiv, which is 12 miles from the Russian border", 3,
+            frozenset(base | {"kharkiv_to_border"}), centre2, zoom2,
+        ),
+        Step(
+            3, "The 12-mile band",
+            f"Orange: every part of Ukraine within {radius} of the Russian border, "
+            f"{figures['border_band_area_km2']:,.0f} km² in all. {ring}",
+            None, None,
+            frozenset(base | {"border_band", "kharkiv_ring", "kharkiv_to_border"}), centre3, zoom3,
+        ),
+        Step(
+            4, "The counterfire zone",
+            f"Blue: Russia within {depth} of the Kharkiv sector, the "
+            f"{figures['kharkiv_sector_length_km']:,.0f} km of border along Kharkiv Oblast (pink): "
+            f"{figures['counterfire_zone_area_km2']:,.0f} km². In late May 2024 the U.S. let Ukraine use "
+            f"its weapons here against forces attacking Kharkiv. {depth} is the reach widely quoted for "
+            "GMLRS rockets fired from HIMARS; the reported permission named no distance.",
+            "hit back at Russian forces hitting them or preparing to hit them", 2,
+            frozenset(base | {"kharkiv_sector", "counterfire_zone"}), centre4, zoom4,
+        ),
+        Step(
+            5, "What stayed prohibited",
+            f"Orange-red, dashed: Russia from {depth} to {reach} beyond the Kharkiv sector, within reach of "
+            f"ATACMS missiles but still off-limits: {figures['deep_strike_zone_area_km2']:,.0f} km². "
+            "(Context, not in the article: the U.S. allowed ATACMS strikes inside Russia in November 2024.)",
+            "use long-range weapons to attack deep inside Russia", 5,
+            frozenset(base | {"kharkiv_sector", "counterfire_zone", "deep_strike_zone"}), centre5, zoom5,
+        ),
+    )

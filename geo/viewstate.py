@@ -1,0 +1,208 @@
+"""What a view of the map is: R, D, the layers shown and the basemap, and its form in a URL.
+
+The app keeps the view in the page's query string so that a copied link reproduces it::
+
+    ?radius=12mi&depth=80km&layers=all&basemap=osm
+
+* ``radius``: R, a distance with its unit (``12mi``, ``19.3km``), within ``zones.RADIUS_RANGE``.
+  The unit it is written in (mi or km; m reads as km) is the unit the app shows it in.
+* ``depth``: D, a distance with its unit, within ``zones.DEPTH_RANGE``; shown in km.
+* ``layers``: the layers shown, comma-separated keys from ``LAYER_KEYS``, or ``all`` / ``none``.
+* ``basemap``: one of ``mapview.BASEMAPS``.
+
+Reading a query never fails: each missing value takes its default, and each bad one takes
+its default *and* adds one sentence to the warnings, naming the value and what is accepted.
+Other parameters are left alone (pages may add their own, such as ``step``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from geopy.distance import Distance
+
+from geo import zones
+from geo.mapview import BASEMAPS
+from geo.units import DistanceError, describe
+from geo.zones import Layers
+
+#: Every layer a view can show, in the order the app lists them: places and lines first,
+#: then the areas from the nearest to the farthest.
+LAYER_KEYS = (
+    "places", "border", "kharkiv_sector", "kharkiv_to_border",
+    "kharkiv_ring", "border_band", "counterfire_zone", "deep_strike_zone",
+)
+assert set(LAYER_KEYS) == set(Layers.NAMES) | {"places"}
+
+#: The units R may be shown in, and the one D is shown in.
+RADIUS_UNITS = ("mi", "km")
+DEPTH_UNIT = "km"
+
+#: The query parameters this module reads and writes.
+QUERY_KEYS = ("radius", "depth", "layers", "basemap")
+ALL, NONE = "all", "none"
+#: Significant digits kept when a distance is written into a link.
+LINK_DIGITS = 8
+#: A longer query value is refused without being quoted back.
+MAX_VALUE_CHARS = 200
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """One view of the map. Hashable, so it can key a cache; ``params`` is what the geometry
+    depends on, the rest only changes what is drawn."""
+
+    radius_m: float = zones.RADIUS_DEFAULT.m
+    radius_unit: str = "mi"
+    depth_m: float = zones.DEPTH_DEFAULT.m
+    layers: frozenset[str] = field(default_factory=lambda: frozenset(LAYER_KEYS))
+    basemap: str = BASEMAPS[0]
+
+    def __post_init__(self):
+        if self.radius_unit not in RADIUS_UNITS:
+            raise ValueError(f"radius_unit {self.radius_unit!r} is not one of {', '.join(RADIUS_UNITS)}")
+        unknown = set(self.layers) - set(LAYER_KEYS)
+        if unknown:
+            raise ValueError(f"unknown layers {sorted(unknown)}; known: {', '.join(LAYER_KEYS)}")
+        if self.basemap not in BASEMAPS:
+            raise ValueError(f"basemap {self.basemap!r} is not one of {', '.join(BASEMAPS)}")
+        object.__setattr__(self, "layers", frozenset(self.layers))
+        self.params.check()
+
+    @property
+    def radius(self) -> Distance:
+        return Distance(meters=self.radius_m)
+
+    @property
+    def depth(self) -> Distance:
+        return Distance(meters=self.depth_m)
+
+    @property
+    def params(self) -> zones.Params:
+        return zones.Params(radius_m=self.radius_m, depth_m=self.depth_m)
+
+    def shown(self) -> set[str]:
+        """The layers shown, as ``mapview.build_map`` takes them."""
+        return set(self.layers)
+
+    def with_(self, **changes) -> "ViewState":
+        return replace(self, **changes)
+
+
+DEFAULT = ViewState()
+
+
+def distance_text(d: Distance, unit: str) -> str:
+    """``12mi``, ``19.3121km``: a distance as written in a link (no space, up to
+    ``LINK_DIGITS`` significant digits)."""
+    value = {"mi": d.miles, "km": d.km, "m": d.m}[unit]
+    return f"{value:.{LINK_DIGITS}g}{unit}"
+
+
+def label(d: Distance, unit: str) -> str:
+    """A distance for people, in the view's unit and the other: ``12 mi (19.31 km)``."""
+    other = "km" if unit == "mi" else "mi"
+    return f"{describe(d, unit)} ({describe(d, other)})"
+
+
+def to_query(view: ViewState) -> dict[str, str]:
+    """The view as query parameters (every key in ``QUERY_KEYS``)."""
+    if view.layers == frozenset(LAYER_KEYS):
+        layers = ALL
+    elif not view.layers:
+        layers = NONE
+    else:
+        layers = ",".join(key for key in LAYER_KEYS if key in view.layers)
+    return {
+        "radius": distance_text(view.radius, view.radius_unit),
+        "depth": distance_text(view.depth, DEPTH_UNIT),
+        "layers": layers,
+        "basemap": view.basemap,
+    }
+
+
+def _last(value) -> str:
+    """A query value as one string: the last of repeated values (as browsers do)."""
+    if isinstance(value, (list, tuple)):
+        return str(value[-1]) if value else ""
+    return str(value)
+
+
+def _unit_of(text: str) -> str:
+    unit = text.strip().lstrip("+-.0123456789eE").strip().lower()
+    return "mi" if unit == "mi" else "km"
+
+
+def _layers(text: str) -> frozenset[str]:
+    words = [w.strip().lower() for w in text.split(",") if w.strip()]
+    if words == [ALL]:
+        return frozenset(LAYER_KEYS)
+    if words in ([NONE], []):
+        return frozenset()
+    unknown = [w for w in words if w not in LAYER_KEYS]
+    if unknown:
+        raise ValueError(
+            f"layers {text!r} names {', '.join(map(repr, unknown))}, which the map does not have: "
+            f"layers takes '{ALL}', '{NONE}' or a comma-separated list of {', '.join(LAYER_KEYS)}, "
+            f"e.g. places,border,counterfire_zone."
+        )
+    return frozenset(words)
+
+
+def _basemap(text: str) -> str:
+    value = text.strip().lower()
+    if value not in BASEMAPS:
+        raise ValueError(
+            f"basemap {text!r} is not one of {', '.join(BASEMAPS)}: basemap takes "
+            f"{' or '.join(BASEMAPS)}, e.g. basemap={BASEMAPS[0]}."
+        )
+    return value
+
+
+def from_query(query: Mapping[str, object]) -> tuple[ViewState, list[str]]:
+    """Read a view from query parameters: (view, warnings).
+
+    Never raises. A missing value takes its default silently; a bad one takes its default
+    and adds one warning sentence naming the value, what is accepted and an example, and
+    saying that the default is used instead."""
+    values = {}
+    warnings = []
+
+    def attempt(key: str, read, default_text: str):
+        if key not in query:
+            return
+        text = _last(query[key])
+        try:
+            if len(text) > MAX_VALUE_CHARS:
+                raise ValueError(f"{key} is {len(text)} characters long, which is no {key} this map takes "
+                                 f"(e.g. {key}={default_text})")
+            read(text)
+        except (DistanceError, ValueError) as err:
+            message = str(err).rstrip(".")
+            warnings.append(f"{message}; using {key}={default_text} instead.")
+
+    def radius(text: str):
+        d = zones.parse_radius(text)
+        values["radius_m"], values["radius_unit"] = d.m, _unit_of(text)
+
+    def depth(text: str):
+        values["depth_m"] = zones.parse_depth(text).m
+
+    def layers(text: str):
+        values["layers"] = _layers(text)
+
+    def basemap(text: str):
+        values["basemap"] = _basemap(text)
+
+    defaults = to_query(DEFAULT)
+    for key, read in (("radius", radius), ("depth", depth), ("layers", layers), ("basemap", basemap)):
+        attempt(key, read, defaults[key])
+    return ViewState(**values), warnings
+
+
+def file_name(view: ViewState, what: str, ext: str, *, basemap: bool = False) -> str:
+    """A download's name carrying the parameters: ``kharkiv-map_R12mi_D80km_osm.html``."""
+    q = to_query(view)
+    parts = [f"kharkiv-{what}", f"R{q['radius']}", f"D{q['depth']}"] + ([view.basemap] if basemap else [])
+    return "_".join(parts) + f".{ext}"

@@ -1,0 +1,67 @@
+"""Classroom: the story in five steps, in large type for a projector."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from pages.shared import ui
+from geo import story, viewstate
+
+STEP = "story_step"
+LARGE_TYPE = """<style>
+.st-key-classroom p, .st-key-classroom li { font-size: 1.6rem; line-height: 1.45; }
+.st-key-classroom h1 { font-size: 2.9rem; line-height: 1.15; padding-top: 0; }
+.st-key-step_count p { font-size: 1.3rem; color: #555; margin-bottom: 0; }
+.st-key-classroom blockquote p { font-size: 1.5rem; font-style: italic; }
+.st-key-classroom button p { font-size: 1.5rem; }
+.st-key-classroom button { min-height: 3.4rem; }
+</style>"""
+
+ui.page("Classroom", sidebar="collapsed")
+with ui.problems():
+    view = ui.controls(distances=False, shown=False)
+    layers = ui.layers(story.PARAMS.radius_m, story.PARAMS.depth_m)
+    steps = story.steps(layers, ui.figures(story.PARAMS.radius_m, story.PARAMS.depth_m))
+
+if STEP not in st.session_state:
+    asked = st.query_params.get("step")
+    numbers = {str(s.number): s.number for s in steps}
+    st.session_state[STEP] = numbers.get(asked, 1)
+    if asked is not None and asked not in numbers:
+        st.warning(f"step {ui.markdown_text(repr(asked[:40]))} is not a step of the story: step takes a "
+                   f"number from 1 to {len(steps)}, e.g. step\\=2; showing step 1 instead.",
+                   icon=":material/link_off:")
+
+
+def go(number: int) -> None:
+    st.session_state[STEP] = min(max(number, 1), len(steps))
+
+
+current = steps[st.session_state[STEP] - 1]
+st.query_params["step"] = str(current.number)
+ui.url_warnings()
+st.html(LARGE_TYPE)
+
+with st.container(key="classroom"):
+    map_column, text_column = st.columns([3, 2], gap="large")
+    with text_column:
+        # The buttons first, so they stay in one place from step to step.
+        back, forward = st.columns(2)
+        back.button("← Previous", on_click=go, args=(current.number - 1,), disabled=current.number == 1,
+                    width="stretch", key="previous")
+        forward.button("Next →", on_click=go, args=(current.number + 1,), disabled=current.number == len(steps),
+                       width="stretch", type="primary", key="next")
+        st.container(key="step_count").markdown(f"Step {current.number} of {len(steps)}")
+        st.title(current.title)
+        st.markdown(current.text)
+        if current.quote:
+            st.markdown(f"> “{ui.markdown_text(current.quote)}”  \n> (the article, paragraph {current.quote_paragraph})")
+    with map_column:
+        story_view = view.with_(radius_m=story.PARAMS.radius_m, depth_m=story.PARAMS.depth_m,
+                                layers=current.layers)
+        with ui.problems():
+            m, _ = ui.folium_map(story_view, legend=False)
+        st_folium(m, key="story_map", height=story.MAP_SIZE_PX[1], use_container_width=True, center=current.centre,
+                  zoom=current.zoom, returned_objects=[])
+st.caption(f"The story uses R = {viewstate.label(story.PARAMS.radius, 'mi')} and "
+           f"D = {viewstate.label(story.PARAMS.depth, 'km')}; the Map page explores other values. "
+           "Press F11 for full screen.")

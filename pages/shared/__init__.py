@@ -1,0 +1,2 @@
+"""What the app's screens share (``pages.shared.ui``). Streamlit makes a page of every
+``pages/*.py`` file but not of this folder, so shared screen code lives here."""

@@ -1,0 +1,139 @@
+"""The classroom story: its figures against independent measurement, its views against Web
+Mercator arithmetic done here, its quotes against the article."""
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+from geopy.distance import geodesic
+
+from geo import data, facts, places, story, zones
+from geo.viewstate import LAYER_KEYS
+from tests.measure import distance_to_line_m, line_points
+
+ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "article.txt"
+TITLES = ("Where Kharkiv is", "How far the border really is", "The 12-mile band", "The counterfire zone",
+          "What stayed prohibited")
+KHARKIV = (49.98177, 36.25475)
+
+
+@pytest.fixture(scope="module")
+def layers():
+    return zones.layers(story.PARAMS)
+
+
+@pytest.fixture(scope="module")
+def steps(layers):
+    return story.steps(layers, facts.facts(layers))
+
+
+def pixel(lat, lon, zoom):
+    """Web Mercator pixel of a point at a zoom, 256-pixel tiles (written out here, not shared)."""
+    scale = 256 * 2**zoom
+    x = (lon + 180) / 360 * scale
+    y = (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * scale
+    return x, y
+
+
+def on_screen(step, lat, lon, size=story.MAP_SIZE_PX):
+    cx, cy = pixel(*step.centre, step.zoom)
+    x, y = pixel(lat, lon, step.zoom)
+    return abs(x - cx) <= size[0] / 2 and abs(y - cy) <= size[1] / 2
+
+
+def numbers(text):
+    return [float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)]
+
+
+def test_five_steps_in_the_order_of_the_issue(steps):
+    assert [s.title for s in steps] == list(TITLES)
+    assert [s.number for s in steps] == [1, 2, 3, 4, 5]
+
+
+def test_the_story_is_told_for_the_defaults():
+    assert story.PARAMS == zones.Params()
+    assert story.PARAMS.radius.miles == pytest.approx(12)
+
+
+def test_each_step_shows_places_and_border_and_only_known_layers(steps):
+    for step in steps:
+        assert step.layers <= set(LAYER_KEYS)
+        assert {"places", "border"} <= step.layers
+    assert "kharkiv_to_border" in steps[1].layers
+    assert {"border_band", "kharkiv_ring"} <= steps[2].layers
+    assert "counterfire_zone" in steps[3].layers and "deep_strike_zone" not in steps[3].layers
+    assert {"counterfire_zone", "deep_strike_zone"} <= steps[4].layers
+
+
+def test_paragraphs_are_short_and_quotes_shorter(steps):
+    for step in steps:
+        assert len(step.text.split()) <= 70
+        if step.quote:
+            assert len(step.quote.split()) <= 15 and step.quote_paragraph
+    assert sum(1 for s in steps if s.quote) >= 3
+
+
+@pytest.mark.skipif(not ARTICLE.exists(), reason=f"the article is not at {ARTICLE}")
+def test_quotes_are_verbatim_from_the_paragraph_named():
+    paragraphs = ARTICLE.read_text(encoding="utf-8").splitlines()
+    layers = zones.layers(story.PARAMS)
+    for step in story.steps(layers, facts.facts(layers)):
+        if step.quote:
+            assert step.quote in paragraphs[step.quote_paragraph - 1], step.number
+
+
+def test_step_1_distances_are_geodesic(steps):
+    kyiv = next(p for p in places.places() if p.name == "Kyiv")
+    belgorod = next(p for p in places.places() if p.name == "Belgorod")
+    assert round(geodesic(KHARKIV, (kyiv.lat, kyiv.lon)).km) in numbers(steps[0].text)
+    assert round(geodesic(KHARKIV, (belgorod.lat, belgorod.lon)).km) in numbers(steps[0].text)
+
+
+def test_step_2_states_the_measured_gap_beside_the_claim(steps):
+    measured = distance_to_line_m(*KHARKIV, line_points(data.region().border)) / 1000
+    found = numbers(steps[1].text)
+    assert 12 in found
+    assert round(measured, 1) in found
+    assert round(measured / 1.609344, 1) in found
+
+
+def test_steps_3_to_5_state_the_areas(steps, layers):
+    figures = facts.facts(layers)
+    assert round(figures["border_band_area_km2"]) in numbers(steps[2].text)
+    assert round(figures["counterfire_zone_area_km2"]) in numbers(steps[3].text)
+    assert round(figures["deep_strike_zone_area_km2"]) in numbers(steps[4].text)
+    assert "does not reach the border" in steps[2].text  # 34.6 km > 19.3 km
+
+
+def test_views_show_what_each_step_is_about(steps, layers):
+    for step in steps[:3]:
+        assert on_screen(step, *KHARKIV), step.number
+    kyiv = next(p for p in places.places() if p.name == "Kyiv")
+    assert on_screen(steps[0], kyiv.lat, kyiv.lon)
+    end = layers.kharkiv_to_border.coords[-1]
+    assert on_screen(steps[1], end[1], end[0])
+    for step, geom in ((steps[3], layers.counterfire_zone), (steps[4], layers.deep_strike_zone)):
+        west, south, east, north = geom.bounds
+        for lat, lon in ((south, west), (north, east), (south, east), (north, west)):
+            assert on_screen(step, lat, lon), step.number
+
+
+def test_views_use_the_closest_zoom_that_fits(steps, layers):
+    """The framed shape fits the map less its margin; one zoom closer, it does not."""
+    west, south, east, north = layers.counterfire_zone.union(layers.kharkiv_sector).bounds
+    usable = [side * (1 - story.MARGIN) for side in story.MAP_SIZE_PX]
+
+    def extent(zoom):
+        (x0, y0), (x1, y1) = pixel(north, west, zoom), pixel(south, east, zoom)
+        return x1 - x0, y1 - y0
+
+    zoom = steps[3].zoom
+    assert all(e <= u for e, u in zip(extent(zoom), usable))
+    assert any(e > u for e, u in zip(extent(zoom + 1), usable))
+
+
+def test_views_follow_the_layers_passed():
+    wide = zones.layers(zones.Params(radius_m=zones.RADIUS_DEFAULT.m, depth_m=200_000))
+    narrow_zoom = story.steps(zones.layers(story.PARAMS), facts.facts(zones.layers(story.PARAMS)))[3].zoom
+    assert story.steps(wide, facts.facts(wide))[3].zoom <= narrow_zoom

@@ -1,0 +1,126 @@
+"""The view in the URL: every bad value falls back on its own, with one sentence saying why."""
+
+import pytest
+from geopy.distance import Distance
+
+from geo import viewstate, zones
+from geo.viewstate import DEFAULT, LAYER_KEYS, ViewState, from_query, to_query
+
+MILE_M = 1609.344  # international mile, by definition
+
+
+def test_no_query_gives_the_defaults_silently():
+    assert from_query({}) == (DEFAULT, [])
+    assert DEFAULT.radius_m == pytest.approx(12 * MILE_M)
+    assert DEFAULT.depth_m == pytest.approx(80_000)
+    assert DEFAULT.layers == frozenset(LAYER_KEYS)
+
+
+def test_defaults_written_as_a_short_link():
+    assert to_query(DEFAULT) == {"radius": "12mi", "depth": "80km", "layers": "all", "basemap": "osm"}
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        DEFAULT,
+        ViewState(radius_m=Distance(kilometers=19.3).m, radius_unit="km"),
+        ViewState(radius_m=Distance(miles=37.5).m, depth_m=Distance(kilometers=150).m),
+        ViewState(layers=frozenset({"places", "counterfire_zone"}), basemap="none"),
+        ViewState(layers=frozenset()),
+        ViewState(radius_m=zones.RADIUS_RANGE[1].m, depth_m=zones.DEPTH_RANGE[0].m),
+        ViewState(radius_m=Distance(kilometers=1e3 / 7).m, radius_unit="km", depth_m=Distance(miles=33.3).m),
+    ],
+)
+def test_a_link_reproduces_the_view(state):
+    again, warnings = from_query(to_query(state))
+    assert warnings == []
+    assert again.radius_unit == state.radius_unit
+    assert again.layers == state.layers and again.basemap == state.basemap
+    assert again.radius_m == pytest.approx(state.radius_m, rel=1e-7)
+    assert again.depth_m == pytest.approx(state.depth_m, rel=1e-7)
+
+
+def test_units_are_read_and_kept():
+    view, warnings = from_query({"radius": "30 km", "depth": "50mi"})
+    assert warnings == []
+    assert view.radius_unit == "km" and view.radius_m == pytest.approx(30_000)
+    assert view.depth_m == pytest.approx(50 * MILE_M)
+    view, _ = from_query({"radius": "5000m"})
+    assert view.radius_unit == "km" and view.radius_m == pytest.approx(5000)
+
+
+@pytest.mark.parametrize(
+    "key, text, accepted",
+    [
+        ("radius", "abc", "1 mi to 100 mi"),
+        ("radius", "12", "1 mi to 100 mi"),
+        ("radius", "12 furlongs", "1 mi to 100 mi"),
+        ("radius", "-5mi", "1 mi to 100 mi"),
+        ("radius", "0.5mi", "1 mi to 100 mi"),
+        ("radius", "101mi", "1 mi to 100 mi"),
+        ("radius", "nan mi", "1 mi to 100 mi"),
+        ("radius", "inf km", "1 mi to 100 mi"),
+        ("depth", "4km", "5 km to 300 km"),
+        ("depth", "301km", "5 km to 300 km"),
+        ("depth", "1e9km", "5 km to 300 km"),
+        ("layers", "places,roads", "counterfire_zone"),
+        ("basemap", "satellite", "osm or none"),
+    ],
+)
+def test_each_bad_value_falls_back_alone_with_one_sentence(key, text, accepted):
+    good = {"radius": "20km", "depth": "150km", "layers": "places,border", "basemap": "none"}
+    query = {**good, key: text}
+    view, warnings = from_query(query)
+    assert len(warnings) == 1
+    warning = warnings[0]
+    assert repr(text) in warning or text in warning
+    assert accepted in warning
+    assert f"using {key}={to_query(DEFAULT)[key]} instead" in warning
+    assert warning.endswith(".") and "\n" not in warning
+    expected = from_query({k: v for k, v in good.items() if k != key})[0]
+    assert view == expected
+
+
+def test_several_bad_values_give_one_sentence_each_and_the_defaults():
+    view, warnings = from_query({"radius": "x", "depth": "-1km", "layers": "??", "basemap": "<b>"})
+    assert view == DEFAULT
+    assert len(warnings) == 4
+
+
+def test_a_repeated_key_takes_the_last_value_as_browsers_do():
+    view, warnings = from_query({"depth": ["70km", "150km"]})
+    assert warnings == [] and view.depth_m == pytest.approx(150_000)
+
+
+def test_a_huge_value_is_refused_without_being_quoted_back():
+    view, warnings = from_query({"radius": "9" * 5000 + "mi"})
+    assert view == DEFAULT
+    assert len(warnings) == 1 and len(warnings[0]) < 300
+
+
+def test_layer_words_and_case():
+    assert from_query({"layers": "all"})[0].layers == frozenset(LAYER_KEYS)
+    assert from_query({"layers": "none"})[0].layers == frozenset()
+    assert from_query({"layers": "Places, BORDER"})[0].layers == {"places", "border"}
+    assert from_query({"basemap": "NONE"})[0].basemap == "none"
+
+
+def test_params_carry_the_distances():
+    view = from_query({"radius": "19.3km", "depth": "150km"})[0]
+    assert view.params == zones.Params(radius_m=19_300, depth_m=150_000)
+
+
+def test_a_view_refuses_what_the_map_does_not_have():
+    with pytest.raises(ValueError):
+        ViewState(layers=frozenset({"roads"}))
+    with pytest.raises(ValueError):
+        ViewState(basemap="satellite")
+    with pytest.raises(ValueError):
+        ViewState(radius_m=10)
+
+
+def test_file_names_carry_the_parameters():
+    view = ViewState(radius_m=30_000, radius_unit="km", depth_m=150_000, basemap="none")
+    assert viewstate.file_name(view, "map", "html", basemap=True) == "kharkiv-map_R30km_D150km_none.html"
+    assert viewstate.file_name(DEFAULT, "layers", "geojson") == "kharkiv-layers_R12mi_D80km.geojson"
