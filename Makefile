@@ -20,8 +20,10 @@ static/vendor/.installed: $(VENV)/.installed geo/assets.py
 	$(PY) -m geo.assets install
 	touch $@
 
+# serverAddress: the URL it prints is the local one, and a headless server does not look up
+# its public address on the internet.
 run: setup
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --browser.serverAddress localhost
 
 export: setup
 	$(VENV)/bin/kharkiv-map export --out map.html --geojson layers.geojson
