@@ -72,11 +72,11 @@ class ViewState:
 
     @property
     def radius(self) -> Distance:
-        return Distance(meters=self.radius_m)
+        return self.params.radius
 
     @property
     def depth(self) -> Distance:
-        return Distance(meters=self.depth_m)
+        return self.params.depth
 
     @property
     def params(self) -> zones.Params:

@@ -100,6 +100,38 @@ def offline_page(browser):
     context.close()
 
 
+# The engine's data and default layers, and the border and the Kharkiv sector as dense
+# point lists for independent measurement (tests/measure.py), shared by the test modules.
+
+
+@pytest.fixture(scope="session")
+def region():
+    from geo import data
+
+    return data.region()
+
+
+@pytest.fixture(scope="session")
+def default():
+    from geo import zones
+
+    return zones.build(zones.Params())
+
+
+@pytest.fixture(scope="session")
+def border_points(region):
+    from tests.measure import line_points
+
+    return line_points(region.border)
+
+
+@pytest.fixture(scope="session")
+def sector_points(default):
+    from tests.measure import line_points
+
+    return line_points(default.kharkiv_sector)
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

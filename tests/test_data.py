@@ -9,11 +9,6 @@ from geo import data
 from tests.measure import distance_to_line_m, line_points
 
 
-@pytest.fixture(scope="module")
-def region():
-    return data.region()
-
-
 def test_every_country_is_a_valid_polygon(region):
     for code in ("UKR", "RUS", "BLR", "MDA"):
         geom = region.country(code)

@@ -8,32 +8,12 @@ import pytest
 import shapely
 from geopy.distance import geodesic
 
-from geo import data, places, query, zones
-from tests.measure import distance_to_line_m, line_points
+from geo import places, query, zones
+from tests.measure import distance_to_line_m
 
 KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md
 #: Points this close (metres) to a zone's edge are not used to judge the classification.
 EDGE_M = 1_500
-
-
-@pytest.fixture(scope="module")
-def region():
-    return data.region()
-
-
-@pytest.fixture(scope="module")
-def default():
-    return zones.layers(zones.Params())
-
-
-@pytest.fixture(scope="module")
-def border_points(region):
-    return line_points(region.border)
-
-
-@pytest.fixture(scope="module")
-def sector_points(default):
-    return line_points(default.kharkiv_sector)
 
 
 def expected_area(region, border_points, sector_points, params, lat, lon):

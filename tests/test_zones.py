@@ -5,7 +5,7 @@ import pytest
 import shapely
 from geopy.distance import geodesic
 
-from geo import data, places, zones
+from geo import places, zones
 from tests.measure import boundary_samples, distance_to_line_m, interior_samples, line_points
 
 TOLERANCE = 0.005  # the engine promises true distances to within 0.5 %
@@ -13,28 +13,8 @@ KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md
 
 
 @pytest.fixture(scope="module")
-def region():
-    return data.region()
-
-
-@pytest.fixture(scope="module")
-def default():
-    return zones.build(zones.Params())
-
-
-@pytest.fixture(scope="module")
 def wide():
     return zones.build(zones.Params(radius_m=zones.parse_radius("40km").m, depth_m=zones.parse_depth("150km").m))
-
-
-@pytest.fixture(scope="module")
-def sector_points(default):
-    return line_points(default.kharkiv_sector)
-
-
-@pytest.fixture(scope="module")
-def border_points(region):
-    return line_points(region.border)
 
 
 def test_kharkiv_sector_ends_at_the_two_oblast_tripoints(default):
