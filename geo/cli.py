@@ -18,6 +18,7 @@ from pathlib import Path
 
 from geo import assets, export, facts, zones
 from geo.data import DataError
+from geo.mapview import BASEMAPS
 from geo.units import DistanceError
 
 
@@ -62,7 +63,7 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     exp.add_argument("--geojson", type=Path, help="also write the layers and places as RFC 7946 GeoJSON")
     geometry_options(exp)
-    exp.add_argument("--basemap", choices=mapview_basemaps(), default="osm",
+    exp.add_argument("--basemap", choices=BASEMAPS, default="osm",
                      help="osm: OpenStreetMap tiles (needs internet for the tiles); none: plain background")
     exp.add_argument("--cdn", action="store_true",
                      help="link Leaflet and plugins from public CDNs instead of inlining them (smaller file)")
@@ -71,12 +72,6 @@ def parser() -> argparse.ArgumentParser:
     fac.add_argument("--json", action="store_true", help="print JSON instead of a table")
     geometry_options(fac)
     return top
-
-
-def mapview_basemaps() -> tuple[str, ...]:
-    from geo.mapview import BASEMAPS
-
-    return BASEMAPS
 
 
 def _params(args) -> zones.Params:
