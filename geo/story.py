@@ -144,3 +144,14 @@ def steps(layers: Layers, figures: dict) -> tuple[Step, ...]:
             frozenset(base | {"kharkiv_sector", "counterfire_zone", "deep_strike_zone"}), centre5, zoom5,
         ),
     )
+
+
+def step_from_query(asked: str | None, count: int) -> tuple[int, str | None]:
+    """The step a link asks for (``?step=N``), and a warning sentence when it names no step
+    (then step 1). A missing value is step 1 without a warning."""
+    if asked is None:
+        return 1, None
+    if asked.strip().isdigit() and 1 <= int(asked) <= count:
+        return int(asked), None
+    return 1, (f"step {asked[:40]!r} is not a step of the story: step takes a number from 1 to "
+               f"{count}, e.g. step=2; showing step 1 instead.")

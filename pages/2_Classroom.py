@@ -23,13 +23,9 @@ with ui.problems():
     steps = story.steps(layers, ui.figures(story.PARAMS.radius_m, story.PARAMS.depth_m))
 
 if STEP not in st.session_state:
-    asked = st.query_params.get("step")
-    numbers = {str(s.number): s.number for s in steps}
-    st.session_state[STEP] = numbers.get(asked, 1)
-    if asked is not None and asked not in numbers:
-        st.warning(f"step {ui.markdown_text(repr(asked[:40]))} is not a step of the story: step takes a "
-                   f"number from 1 to {len(steps)}, e.g. step\\=2; showing step 1 instead.",
-                   icon=":material/link_off:")
+    st.session_state[STEP], problem = story.step_from_query(st.query_params.get("step"), len(steps))
+    if problem:
+        st.warning(ui.markdown_text(problem), icon=":material/link_off:")
 
 
 def go(number: int) -> None:

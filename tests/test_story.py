@@ -137,3 +137,15 @@ def test_views_follow_the_layers_passed():
     wide = zones.layers(zones.Params(radius_m=zones.RADIUS_DEFAULT.m, depth_m=200_000))
     narrow_zoom = story.steps(zones.layers(story.PARAMS), facts.facts(zones.layers(story.PARAMS)))[3].zoom
     assert story.steps(wide, facts.facts(wide))[3].zoom <= narrow_zoom
+
+
+@pytest.mark.parametrize("asked, number, warns", [
+    (None, 1, False), ("1", 1, False), ("5", 5, False), ("0", 1, True), ("6", 1, True),
+    ("nine", 1, True), ("-2", 1, True), ("", 1, True), ("2.5", 1, True),
+])
+def test_step_from_query_falls_back_to_step_1_with_one_sentence(asked, number, warns):
+    got, problem = story.step_from_query(asked, 5)
+    assert got == number
+    assert (problem is not None) == warns
+    if warns:
+        assert repr(asked) in problem and "from 1 to 5" in problem and "\n" not in problem
