@@ -1,81 +1,38 @@
-"""The map: the zones for R and D, and what is at any point clicked.
+"""The Kharkiv border map in Streamlit: the entry file and the frame every page shares.
 
-Run with ``streamlit run app.py`` (``make run``). The other screens are in ``pages/``.
+Run with ``streamlit run app.py`` (``make run``). It declares the pages (screens in
+``pages/``), then draws once, for whichever page is open: the page setup, the sidebar
+controls kept in step with the URL, the URL's warnings, and the guard that turns a missing
+or altered data file or map script into one sentence.
 """
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from pages.shared import ui
-from geo import query
 
-SELECTION, SEEN = "selection", "map_seen"
-#: The opening view on this page: Kharkiv above the legend, the counterfire zone whole.
-OPENING_CENTRE, OPENING_ZOOM = (49.8, 36.7), 7
+TITLE = "Kharkiv border map"
+#: (script, title, URL path, uses the distances, uses the layer switches)
+PAGES = (
+    ("pages/map.py", "Map", "", True, True),
+    ("pages/facts.py", "Facts", "Facts", True, False),
+    ("pages/classroom.py", "Classroom", "Classroom", False, False),
+    ("pages/export.py", "Export", "Export", True, True),
+    ("pages/about.py", "About", "About", False, False),
+)
+# Emoji icons: Streamlit draws them itself, where icon fonts could be fetched from a CDN.
+ICONS = {"Map": "🗺️", "Facts": "📊", "Classroom": "🧑‍🏫", "Export": "⬇️", "About": "ℹ️"}
 
-ui.page("Map")
+pages = {
+    title: st.Page(script, title=title, icon=ICONS[title], url_path=path or None, default=not path)
+    for script, title, path, _, _ in PAGES
+}
+current = st.navigation(list(pages.values()))
+uses = next((distances, shown) for _, title, _, distances, shown in PAGES if title == current.title)
+
+st.set_page_config(page_title=f"{current.title} · {TITLE}", page_icon="🗺️", layout="wide",
+                   initial_sidebar_state="collapsed" if current.title == "Classroom" else "expanded")
+st.html(ui.PAGE_STYLE)
 with ui.problems():
-    view = ui.controls()
-    layers = ui.layers_for(view)
-    m, notices = ui.folium_map(view)
-
-st.markdown("#### Kharkiv, May 2024: where U.S. weapons could strike back across the border")
-ui.url_warnings()
-for notice in notices:
-    st.info(ui.markdown_text(notice), icon=":material/extension_off:")
-
-map_column, answer_column = st.columns([3, 1], gap="small")
-with map_column:
-    # Only clicks come back: panning and zooming do not rerun the page.
-    clicked = st_folium(
-        m, key="map", height=660, use_container_width=True, center=OPENING_CENTRE, zoom=OPENING_ZOOM,
-        returned_objects=["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"],
-    ) or {}
-
-# A marker click also reports the map click at the same spot; a click on the map alone
-# changes only ``last_clicked``. What changed since the last run says which happened.
-seen = st.session_state.get(SEEN, {})
-point, obj, tip = (clicked.get(k) for k in ("last_clicked", "last_object_clicked", "last_object_clicked_tooltip"))
-if obj and obj != seen.get("last_object_clicked") and query.place_named(tip):
-    st.session_state[SELECTION] = ("place", query.place_named(tip).name)
-elif point and point != seen.get("last_clicked"):
-    st.session_state[SELECTION] = ("point", point["lat"], point["lng"])
-st.session_state[SEEN] = clicked
-
-
-def show_answer(answer: query.Answer) -> None:
-    st.markdown(f"**{query.AREA_NAMES[answer.area]}**  \n{ui.markdown_text(answer.sentence)}")
-    st.markdown(
-        f"- To the border: **{answer.to_border.km:,.1f} km** ({answer.to_border.miles:,.1f} mi)\n"
-        f"- To Kharkiv's centre: **{answer.to_kharkiv.km:,.1f} km** ({answer.to_kharkiv.miles:,.1f} mi)"
-    )
-    st.caption(f"{answer.coordinates} · geodesic distances on the WGS84 ellipsoid")
-
-
-def show_place(found: query.PlaceAnswer) -> None:
-    place = found.place
-    context = "" if place.named_in_article else " *(context, not named in the article)*"
-    st.markdown(f"**{ui.markdown_text(place.name)}**{context}")
-    if place.quote:
-        st.markdown(f"> “{ui.markdown_text(place.quote)}”\n>\n> (the article, paragraph {place.paragraph})")
-    st.caption(ui.markdown_text(place.note))
-    if found.answer is None:
-        st.markdown("A label point for the country's name, not a place measured from.")
-    else:
-        show_answer(found.answer)
-
-
-with answer_column:
-    st.subheader("What is here?")
-    selection = st.session_state.get(SELECTION)
-    if selection is None:
-        st.markdown("Click anywhere on the map: you get the coordinates, the distances to the border "
-                    "and to Kharkiv, and which area the point is in. Click a marker for its quote "
-                    "from the article.")
-    elif selection[0] == "place":
-        show_place(query.about_place(layers, query.place_named(selection[1])))
-    else:
-        try:
-            show_answer(query.what_is_here(layers, selection[1], selection[2]))
-        except query.PointError as err:
-            st.warning(ui.markdown_text(str(err)))
+    ui.controls(distances=uses[0], shown=uses[1])
+    ui.url_warnings()
+    current.run()

@@ -2,7 +2,7 @@
 from what the code does: sources and licences, the projection, every geographic assumption,
 the counterfire zone's assumptions and default depth, and the limits.
 
-``sections(figures)`` returns (heading, Markdown) pairs; ``figures`` is ``facts.facts`` for
+``sections(figures)`` returns (heading, Markdown) pairs; ``figures`` is ``facts.Figures`` for
 the default parameters, for the measured distance the limits quote.
 """
 
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import importlib.metadata
 
-from geo import assets, build_data, geodesy, mapview, places, zones
-from geo.units import describe
-from geo.zones import Layers
+from geo import assets, build_data, display, geodesy, places, zones
+from geo import layers as registry
+from geo.facts import Figures
+from geo.units import describe, length_text
 
 #: Licences of the map's scripts (the versions come from ``geo.assets.BUNDLES``).
 CODE_LICENCES = {
@@ -45,21 +46,18 @@ def _both(d) -> str:
 
 
 def shows() -> str:
-    r, d = zones.RADIUS_DEFAULT, zones.DEPTH_DEFAULT
-    lines = []
-    for key in Layers.NAMES:
-        text = mapview.STYLES[key][0].replace(" R ", f" R (default {describe(r, 'mi')}) ")
-        text = text.replace(" D ", f" D (default {describe(d, 'km')}) ")
-        text = text.split(": ", 1)[-1]  # "Counterfire zone: Russia within ..." under its own title
-        lines.append(f"- **{mapview.LAYER_TITLES[key]}**: {text[0].upper()}{text[1:]}.")
+    values = registry.template_values(zones.Params())
+    lines = [f"- **{spec.title}**: {spec.legend.format(**values)}." for spec in registry.REGISTRY if spec.geometry]
     named = ", ".join(p.name for p in places.places() if p.named_in_article)
     context = ", ".join(p.name for p in places.places() if not p.named_in_article)
-    lines.append(f"- **{mapview.LAYER_TITLES['places']}**: those the article names ({named}; filled "
+    lines.insert(0, f"- **{registry.BY_KEY['places'].title}**: those the article names ({named}; filled "
                  f"markers, each with its quote), and context it does not name ({context}; hollow markers).")
     return (
         "An interactive, measured map of the permission the United States gave Ukraine in late May "
         "2024, as reported: to use U.S. weapons across the border \"for counterfire purposes\" around "
-        "Kharkiv, but not for long-range strikes deep inside Russia. The layers:\n\n" + "\n".join(lines)
+        "Kharkiv, but not for long-range strikes deep inside Russia. The layers, described for the "
+        f"default R = {values['R']} and D = {values['D']} (both can be changed in the sidebar):\n\n"
+        + "\n".join(lines)
         + "\n\nClick anywhere on the map for what is there: the coordinates, the distances to the border "
         "and to Kharkiv, and which area the point is in."
     )
@@ -100,8 +98,8 @@ def projection() -> str:
         f"by at most {zones.SIMPLIFY_M:g} m first, with {zones.QUAD_SEGS} segments per quarter circle. "
         "Distances from a point to the border are measured to the border sampled every "
         f"{zones.BORDER_SAMPLE_M:g} m. The map is drawn in Leaflet's Web Mercator, with shapes "
-        f"simplified by at most {mapview.DISPLAY_TOLERANCE_M:g} m (country outlines "
-        f"{mapview.COUNTRY_TOLERANCE_M:g} m) for drawing only; every figure is measured on the "
+        f"simplified by at most {display.DISPLAY_TOLERANCE_M:g} m (country outlines "
+        f"{display.COUNTRY_TOLERANCE_M:g} m) for drawing only; every figure is measured on the "
         "full geometry."
     )
 
@@ -154,14 +152,14 @@ def counterfire() -> str:
     ])
 
 
-def limits(figures: dict) -> str:
-    claim = figures["article_claim_mi"]
+def limits(figures: Figures) -> str:
+    claim = figures.article_claim.miles
     return "\n".join([
         "- This is a model of a policy as news reports described it, **not an official map**. No "
         "government published a line or a distance; the zones show what the stated assumptions give.",
         f"- The article says Kharkiv is {claim:g} miles from the Russian border. Measured from the city "
-        f"centre to the nearest point of the border, it is {figures['kharkiv_to_border_km']:.1f} km "
-        f"({figures['kharkiv_to_border_mi']:.1f} mi); {claim:g} miles holds only for the city's northern "
+        f"centre to the nearest point of the border, it is {length_text(figures.kharkiv_to_border)}; "
+        f"{claim:g} miles holds only for the city's northern "
         "outskirts.",
         "- The borders carry the source's error of about 100 m, and the oblast tripoints about 1 km; "
         "figures are given to a precision the data does not always have.",
@@ -170,7 +168,7 @@ def limits(figures: dict) -> str:
     ])
 
 
-def sections(figures: dict) -> list[tuple[str, str]]:
+def sections(figures: Figures) -> list[tuple[str, str]]:
     return [
         ("What the map shows", shows()),
         ("Sources and licences", sources()),

@@ -16,9 +16,9 @@ import re
 import sys
 from pathlib import Path
 
-from geo import assets, export, facts, zones
+from geo import assets, export, facts, layers, zones
 from geo.data import DataError
-from geo.mapview import BASEMAPS
+from geo.viewstate import BASEMAPS
 from geo.units import DistanceError
 
 
@@ -75,18 +75,18 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _params(args) -> zones.Params:
-    return zones.Params(radius_m=args.radius.m, depth_m=args.depth.m)
+    return zones.Params(radius=args.radius, depth=args.depth)
 
 
 def _export(args) -> int:
     for path in (args.out, args.geojson):
         if path is not None:
             export.check_writable(path)
-    layers = zones.layers(_params(args))
-    page, notices = export.map_html(layers, args.basemap, cdn=args.cdn)
+    built = layers.layers(_params(args))
+    page, notices = export.map_html(built, args.basemap, cdn=args.cdn)
     for notice in notices:
         print(f"note: {notice}", file=sys.stderr)
-    geojson = export.geojson_text(layers) if args.geojson else None
+    geojson = export.geojson_text(built) if args.geojson else None
     export.write_atomic(args.out, page)
     print(f"wrote {args.out} ({len(page.encode()):,} bytes)")
     if geojson is not None:
@@ -96,8 +96,8 @@ def _export(args) -> int:
 
 
 def _facts(args) -> int:
-    figures = facts.facts(zones.layers(_params(args)))
-    print(json.dumps(figures, indent=2, ensure_ascii=False) if args.json else facts.as_table(figures))
+    figures = facts.figures(layers.layers(_params(args)))
+    print(json.dumps(facts.to_json(figures), indent=2, ensure_ascii=False) if args.json else facts.as_table(figures))
     return 0
 
 

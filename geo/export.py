@@ -15,21 +15,12 @@ import numpy as np
 import shapely
 
 from geo import assets, places
-from geo.facts import facts
-from geo.mapview import build_map
-from geo.zones import Layers
+from geo import layers as registry
+from geo.facts import figures, to_json
+from geo.layers import Layers
 
 #: Coordinates in the GeoJSON export are rounded to 1e-6 degrees (about 0.1 m).
 GEOJSON_DECIMALS = 6
-
-_LAYER_FIGURE = {
-    "border": ("length_km", "border_length_km"),
-    "kharkiv_sector": ("length_km", "kharkiv_sector_length_km"),
-    "kharkiv_to_border": ("length_km", "kharkiv_to_border_km"),
-    "border_band": ("area_km2", "border_band_area_km2"),
-    "counterfire_zone": ("area_km2", "counterfire_zone_area_km2"),
-    "deep_strike_zone": ("area_km2", "deep_strike_zone_area_km2"),
-}
 
 
 class OutputError(Exception):
@@ -39,49 +30,57 @@ class OutputError(Exception):
 def parameters(layers: Layers) -> dict:
     p = layers.params
     return {
-        "radius_m": round(p.radius_m, 3),
+        "radius_m": round(p.radius.m, 3),
         "radius_mi": round(p.radius.miles, 4),
-        "depth_m": round(p.depth_m, 3),
+        "depth_m": round(p.depth.m, 3),
         "depth_km": round(p.depth.km, 4),
     }
 
 
-def _geometry(geom: shapely.Geometry) -> dict:
+def geometry_text(geom: shapely.Geometry) -> str:
+    """RFC 7946 geometry: lon/lat rounded to ``GEOJSON_DECIMALS``, outer rings counter-clockwise
+    and holes clockwise (§3.1.6)."""
     rounded = shapely.transform(geom, lambda xy: np.round(xy, GEOJSON_DECIMALS))
-    return json.loads(shapely.to_geojson(rounded))
+    return shapely.to_geojson(shapely.orient_polygons(rounded))
 
 
-def layers_geojson(layers: Layers) -> dict:
+def _feature(props: dict, geometry: str) -> str:
+    return '{"type":"Feature","properties":%s,"geometry":%s}' % (_dumps(props), geometry)
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def geojson_text(layers: Layers) -> str:
     """Every layer and place as one FeatureCollection (RFC 7946: WGS84 lon/lat).
 
     Each feature's properties carry ``layer``, the parameters and its measured figure; the
-    collection also carries all figures as the foreign member ``facts``."""
-    figures = facts(layers)
+    collection also carries all figures as the foreign member ``facts``. Geometry text goes
+    in as shapely writes it, never parsed again."""
+    figs = to_json(figures(layers))
     params = parameters(layers)
     features = []
-    for key in Layers.NAMES:
-        props = {"layer": key, **params}
-        if key in _LAYER_FIGURE:
-            name, source = _LAYER_FIGURE[key]
-            props[name] = figures[source]
-        if key == "kharkiv_to_border":
-            props["length_mi"] = figures["kharkiv_to_border_mi"]
-            props["article_claim_mi"] = figures["article_claim_mi"]
-        features.append({"type": "Feature", "properties": props, "geometry": _geometry(getattr(layers, key))})
-    for row in figures["places"]:
-        props = {"layer": "place", **params, **{k: v for k, v in row.items() if k not in ("lat", "lon")}}
-        features.append(
-            {"type": "Feature", "properties": props,
-             "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]}}
-        )
-    return {
+    for spec in registry.GEOMETRIC:
+        props = {"layer": spec.feature, **params}
+        if spec.figure:
+            props[spec.figure.prop] = figs[spec.figure.key]
+        if spec.key == "kharkiv_to_border":
+            props["length_mi"] = figs["kharkiv_to_border_mi"]
+            props["article_claim_mi"] = figs["article_claim_mi"]
+        features.append(_feature(props, geometry_text(layers.geometry(spec.key))))
+    place_layer = registry.BY_KEY["places"].feature
+    for row in figs["places"]:
+        props = {"layer": place_layer, **params, **{k: v for k, v in row.items() if k not in ("lat", "lon")}}
+        features.append(_feature(props, _dumps({"type": "Point", "coordinates": [row["lon"], row["lat"]]})))
+    head = {
         "type": "FeatureCollection",
         "parameters": params,
-        "facts": {k: v for k, v in figures.items() if k != "places"},
+        "facts": {k: v for k, v in figs.items() if k != "places"},
         "attribution": "Borders © OpenStreetMap contributors (ODbL 1.0), via @geo-maps/countries-land-100m; "
         "places: GeoNames (CC BY 4.0); quotes: " + places.ARTICLE,
-        "features": features,
     }
+    return _dumps(head)[:-1] + ',"features":[' + ",".join(features) + "]}"
 
 
 def check_writable(path: Path) -> Path:
@@ -121,11 +120,9 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def map_html(layers: Layers, basemap: str = "osm", cdn: bool = False,
-             show: set[str] | None = None) -> tuple[str, list[str]]:
+             show: set[str] | None = None, radius_unit: str = "mi") -> tuple[str, list[str]]:
     """The standalone page: every script and stylesheet inlined (``cdn=False``), or linked
     from public CDNs (``cdn=True``). Returns (html, notices about left-out plugins)."""
-    return assets.render_html(build_map(layers, basemap, show), "cdn" if cdn else "inline")
+    from geo.mapview import build_map
 
-
-def geojson_text(layers: Layers) -> str:
-    return json.dumps(layers_geojson(layers), ensure_ascii=False, separators=(",", ":"))
+    return assets.render_html(build_map(layers, basemap, show, radius_unit=radius_unit), "cdn" if cdn else "inline")

@@ -1,81 +1,125 @@
 """The measured figures, with the parameters they were measured for.
 
-Lengths and areas are geodesic on the WGS84 ellipsoid (``geo.geodesy``); distances from a
-place to the border are geodesic to the border line (``zones.nearest_on_border``).
+:class:`Figures` carries distances and areas as values (geopy ``Distance``, ``units.Area``);
+they become rounded numbers only in :func:`to_json` and in text (:func:`as_table`).
+
+Lengths and areas are those each layer measured when it was built (geodesic on the WGS84
+ellipsoid, ``geo.geodesy``); distances from a place to the border are geodesic to the border
+line (``zones.to_border``), and to Kharkiv geopy's ``geodesic``. Country label points are
+where a name is written, not places, so they get no distances.
 """
 
 from __future__ import annotations
 
-from geopy.distance import geodesic
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
 
-from geo import geodesy, places
-from geo.data import region
-from geo.zones import Layers, nearest_on_border
+from geopy.distance import Distance, geodesic
 
-ARTICLE_CLAIM_MI = 12.0  # "Kharkiv, which is 12 miles from the Russian border"
+from geo import layers as registry
+from geo import places, zones
+from geo.layers import ARTICLE_CLAIM, Layers
+from geo.units import Area, area_text, length_text, setting_text
 
 
-def facts(layers: Layers) -> dict:
-    """Every figure as plain JSON-ready values (units in the key names)."""
-    reg = region()
+@dataclass(frozen=True)
+class PlaceFigures:
+    place: places.Place
+    to_kharkiv: Distance | None  # None for a country label point
+    to_border: Distance | None
+
+
+@dataclass(frozen=True, eq=False)
+class Figures:
+    params: zones.Params
+    #: Each layer's measured length or area, by layer key.
+    measures: Mapping[str, Distance | Area]
+    kharkiv_to_border: Distance
+    places: tuple[PlaceFigures, ...]
+    article_claim: Distance = ARTICLE_CLAIM
+
+    def measure(self, key: str) -> Distance | Area:
+        return self.measures[key]
+
+    def place(self, name: str) -> PlaceFigures:
+        return next(row for row in self.places if row.place.name == name)
+
+
+@lru_cache(maxsize=1)
+def place_figures() -> tuple[PlaceFigures, ...]:
+    """Every place's distances; they depend on no parameter, so are measured once."""
     home = places.kharkiv()
     rows = []
     for place in places.places():
-        to_border, _ = nearest_on_border(reg, place.lat, place.lon)
-        rows.append(
-            {
-                "name": place.name,
-                "lat": place.lat,
-                "lon": place.lon,
-                "kind": place.kind,
-                "named_in_article": place.named_in_article,
-                "note": place.note,
-                "quote": place.quote,
-                "paragraph": place.paragraph,
-                "distance_to_kharkiv_km": round(geodesic((home.lat, home.lon), (place.lat, place.lon)).km, 3),
-                "distance_to_border_km": round(to_border.km, 3),
-            }
-        )
-    gap = layers.kharkiv_to_border_distance
-    return {
-        "radius_m": round(layers.params.radius_m, 3),
-        "depth_m": round(layers.params.depth_m, 3),
-        "border_length_km": round(geodesy.length_m(layers.border) / 1000, 3),
-        "kharkiv_sector_length_km": round(geodesy.length_m(layers.kharkiv_sector) / 1000, 3),
-        "kharkiv_to_border_km": round(gap.km, 3),
-        "kharkiv_to_border_mi": round(gap.miles, 3),
-        "article_claim_mi": ARTICLE_CLAIM_MI,
-        "border_band_area_km2": round(geodesy.area_m2(layers.border_band) / 1e6, 1),
-        "counterfire_zone_area_km2": round(geodesy.area_m2(layers.counterfire_zone) / 1e6, 1),
-        "deep_strike_zone_area_km2": round(geodesy.area_m2(layers.deep_strike_zone) / 1e6, 1),
-        "places": rows,
-    }
+        if place.kind != "city":
+            rows.append(PlaceFigures(place, None, None))
+            continue
+        to_border, _ = zones.to_border(place.lat, place.lon)
+        to_kharkiv = Distance(kilometers=geodesic((home.lat, home.lon), (place.lat, place.lon)).km)
+        rows.append(PlaceFigures(place, to_kharkiv, to_border))
+    return tuple(rows)
 
 
-#: Labels for the table form of the figures (key, label, unit).
-TABLE = (
-    ("radius_m", "Radius R (band and ring)", "m"),
-    ("depth_m", "Counterfire depth D", "m"),
-    ("border_length_km", "Russia–Ukraine land border", "km"),
-    ("kharkiv_sector_length_km", "Kharkiv sector of the border", "km"),
-    ("kharkiv_to_border_km", "Kharkiv centre to the border", "km"),
-    ("kharkiv_to_border_mi", "Kharkiv centre to the border", "mi"),
-    ("article_claim_mi", "The article's figure", "mi"),
-    ("border_band_area_km2", "Ukraine within R of the border", "km²"),
-    ("counterfire_zone_area_km2", "Counterfire zone (Russia within D of the sector)", "km²"),
-    ("deep_strike_zone_area_km2", "Still prohibited (D to 300 km)", "km²"),
-)
+def figures(built: Layers) -> Figures:
+    """The figures of one set of layers (no measuring: the layers carry their figures)."""
+    measures = {spec.key: built[spec.key].measure for spec in registry.REGISTRY if spec.figure}
+    return Figures(built.params, measures, built.kharkiv_to_border, place_figures())
 
 
-def as_table(figures: dict) -> str:
+def _km(value: Distance | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value.km, digits)
+
+
+def to_json(f: Figures) -> dict:
+    """Every figure as JSON-ready numbers, units in the key names (``kharkiv-map facts --json``)."""
+    out: dict = {"radius_m": round(f.params.radius.m, 3), "depth_m": round(f.params.depth.m, 3)}
+    for spec in registry.REGISTRY:
+        if spec.figure:
+            value = f.measure(spec.key)
+            out[spec.figure.key] = round(value.km, 3) if spec.figure.kind == "length" else round(value.km2, 1)
+    out["kharkiv_to_border_mi"] = round(f.kharkiv_to_border.miles, 3)
+    out["article_claim_mi"] = round(f.article_claim.miles, 3)
+    out["places"] = [
+        {
+            "name": row.place.name,
+            "lat": row.place.lat,
+            "lon": row.place.lon,
+            "kind": row.place.kind,
+            "named_in_article": row.place.named_in_article,
+            "note": row.place.note,
+            "quote": row.place.quote,
+            "paragraph": row.place.paragraph,
+            "distance_to_kharkiv_km": _km(row.to_kharkiv),
+            "distance_to_border_km": _km(row.to_border),
+        }
+        for row in f.places
+    ]
+    return out
+
+
+def rows(f: Figures, radius_unit: str = "mi") -> list[tuple[str, str]]:
+    """(label, value as text) for every figure, parameters first."""
+    out = [("Radius R (band and ring)", setting_text(f.params.radius, radius_unit)),
+           ("Counterfire depth D", setting_text(f.params.depth, "km"))]
+    for spec in registry.REGISTRY:
+        if spec.figure:
+            value = f.measure(spec.key)
+            out.append((spec.figure.label, length_text(value) if isinstance(value, Distance) else area_text(value)))
+    out.append(("The article's figure", setting_text(f.article_claim, "mi")))
+    return out
+
+
+def as_table(f: Figures) -> str:
     """The figures as aligned plain text for a terminal."""
-    width = max(len(label) for _, label, _ in TABLE)
-    lines = [f"{label:<{width}}  {figures[key]:>12,.3f} {unit}" for key, label, unit in TABLE]
-    lines.append("")
-    lines.append(f"{'Place':<34} {'to Kharkiv':>12} {'to border':>12}  in article")
-    for row in figures["places"]:
-        named = "yes" if row["named_in_article"] else "context"
-        lines.append(
-            f"{row['name']:<34} {row['distance_to_kharkiv_km']:>9,.1f} km {row['distance_to_border_km']:>9,.1f} km  {named}"
-        )
+    table = rows(f)
+    width = max(len(label) for label, _ in table)
+    lines = [f"{label:<{width}}  {value}" for label, value in table]
+    lines += ["", f"{'Place':<34} {'to Kharkiv':>12} {'to border':>12}  in article"]
+    for row in f.places:
+        named = "yes" if row.place.named_in_article else "context"
+        if row.to_kharkiv is None:
+            lines.append(f"{row.place.name:<34} {'—':>12} {'—':>12}  {named} (label point, not measured)")
+        else:
+            lines.append(f"{row.place.name:<34} {row.to_kharkiv.km:>9,.1f} km {row.to_border.km:>9,.1f} km  {named}")
     return "\n".join(lines)

@@ -3,7 +3,7 @@
 For a point: its coordinates, the geodesic distance to the Russia–Ukraine land border (to
 the border line sampled every ``zones.BORDER_SAMPLE_M``, see ``zones.nearest_on_border``)
 and to Kharkiv's centre (geopy's ``geodesic``, WGS84), and which area it lies in, as
-``zones.classify`` decides it for the current R and D, said in one sentence.
+``layers.classify`` decides it for the current R and D, said in one sentence.
 
 A country marker is a label point (see ``geo.places``), not a place measured from, so its
 answer carries the quote but no distances.
@@ -17,31 +17,23 @@ from dataclasses import dataclass
 import shapely
 from geopy.distance import Distance, geodesic
 
+from geo import layers as registry
 from geo import places, zones
-from geo.data import region
-from geo.units import describe
-from geo.zones import DEEP_STRIKE_REACH, Layers
+from geo.layers import Layers
 
-#: What ``zones.classify`` answers, said for people. ``{R}`` and ``{D}`` are filled in.
-AREA_SENTENCES = {
-    "band": "Ukraine, within R = {R} of the Russian border.",
-    "counterfire": "Russia, inside the counterfire zone: within D = {D} of the Kharkiv sector of "
-    "the border, where the reported May 2024 permission let Ukraine strike back with U.S. weapons.",
-    "deep_strike": "Russia, in the prohibited deep-strike zone: beyond D = {D} but within {REACH} "
-    "(ATACMS reach) of the Kharkiv sector, where long-range U.S. weapons stayed off-limits.",
+#: What is said of a point in no area of the registry: the rest of each country, or neither.
+OTHER_SENTENCES = {
     "ukraine": "Ukraine, more than R = {R} from the Russian border.",
     "russia": "Russia, outside both zones: more than {REACH} from the Kharkiv sector.",
     "elsewhere": "Neither Ukraine nor Russia as this map draws them ({WHERE}).",
 }
-#: Short names of the areas, for headings and tables.
-AREA_NAMES = {
-    "band": "Ukraine within R of the border",
-    "counterfire": "Counterfire zone (Russia)",
-    "deep_strike": "Prohibited deep-strike zone (Russia)",
-    "ukraine": "Ukraine, beyond R",
-    "russia": "Russia, beyond both zones",
-    "elsewhere": "Elsewhere",
-}
+OTHER_NAMES = {"ukraine": "Ukraine, beyond R", "russia": "Russia, beyond both zones", "elsewhere": "Elsewhere"}
+
+
+def area_name(area: str) -> str:
+    """A short name for what ``layers.classify`` answered, for headings."""
+    spec = registry.BY_KEY.get(area)
+    return spec.area_name if spec is not None else OTHER_NAMES[area]
 
 
 class PointError(ValueError):
@@ -54,7 +46,7 @@ class Answer:
 
     lat: float
     lon: float
-    area: str  # a key of AREA_SENTENCES (what zones.classify says)
+    area: str  # what layers.classify says: an area's layer key, or "ukraine", "russia", "elsewhere"
     sentence: str
     to_border: Distance
     border_point: tuple[float, float]  # (lat, lon) of the nearest border point
@@ -93,7 +85,7 @@ def normalise(lat, lon) -> tuple[float, float]:
 
 
 def _where(lat: float, lon: float) -> str:
-    reg = region()
+    reg = zones.ground().region
     for code, name in (("BLR", "Belarus"), ("MDA", "Moldova")):
         if reg.country(code).covers(shapely.Point(lon, lat)):
             return f"in {name}"
@@ -101,20 +93,18 @@ def _where(lat: float, lon: float) -> str:
 
 
 def area_sentence(area: str, layers: Layers, lat: float, lon: float) -> str:
-    p = layers.params
-    return AREA_SENTENCES[area].format(
-        R=f"{describe(p.radius, 'mi')} ({describe(p.radius, 'km')})",
-        D=describe(p.depth, "km"),
-        REACH=describe(DEEP_STRIKE_REACH, "km"),
-        WHERE=_where(lat, lon) if area == "elsewhere" else "",
-    )
+    spec = registry.BY_KEY.get(area)
+    template = spec.here if spec is not None else OTHER_SENTENCES[area]
+    values = layers.values()
+    values["WHERE"] = _where(lat, lon) if area == "elsewhere" else ""
+    return template.format(**values)
 
 
 def what_is_here(layers: Layers, lat, lon) -> Answer:
     """The answer for one point. Raises PointError for coordinates that are not a point."""
     lat, lon = normalise(lat, lon)
-    area = zones.classify(layers, lat, lon)
-    to_border, border_point = zones.nearest_on_border(region(), lat, lon)
+    area = registry.classify(layers, lat, lon)
+    to_border, border_point = zones.to_border(lat, lon)
     home = places.kharkiv()
     return Answer(
         lat=lat,

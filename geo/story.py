@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import shapely
 
 from geo import places, zones
-from geo.units import describe
-from geo.zones import Layers
+from geo.facts import Figures
+from geo.layers import Layers
+from geo.units import area_text, describe, echo, length_text, setting_text
 
 PARAMS = zones.Params()
 #: (width, height) in pixels of the map the views are fitted to.
@@ -76,17 +77,35 @@ def _points(*names: str) -> shapely.MultiPoint:
     return shapely.MultiPoint([(p.lon, p.lat) for p in map(_place, names)])
 
 
-def steps(layers: Layers, figures: dict) -> tuple[Step, ...]:
-    """The five steps, for ``layers`` and their ``facts.facts(layers)``."""
+def step_from_query(asked: str | None, count: int) -> tuple[int, str | None]:
+    """The step a link asks for (``?step=N``), and a warning sentence when it names no step
+    (then step 1). A missing value is step 1 without a warning. Only ASCII digits count:
+    ``"²"`` is a digit to ``str.isdigit`` but no number to ``int``.
+
+    >>> step_from_query("2", 5)
+    (2, None)
+    >>> step_from_query("\u00b2", 5)[0]
+    1
+    """
+    if asked is None:
+        return 1, None
+    text = str(asked).strip()
+    if text.isascii() and text.isdigit() and len(text) <= 3 and 1 <= int(text) <= count:
+        return int(text), None
+    return 1, (f"step {echo(text)} is not a step of the story: step takes a number from 1 to "
+               f"{count}, e.g. step=2; showing step 1 instead.")
+
+
+def steps(layers: Layers, figures: Figures) -> tuple[Step, ...]:
+    """The five steps, for ``layers`` and their ``facts.figures(layers)``."""
     p = layers.params
-    rows = {row["name"]: row for row in figures["places"]}
-    gap_km, gap_mi = figures["kharkiv_to_border_km"], figures["kharkiv_to_border_mi"]
-    radius = f"{describe(p.radius, 'mi')} ({describe(p.radius, 'km')})"
+    gap = figures.kharkiv_to_border
+    radius = setting_text(p.radius, "mi")
     depth = describe(p.depth, "km")
     reach = describe(zones.DEEP_STRIKE_REACH, "km")
     base = {"places", "border"}
 
-    if gap_km > p.radius.km:
+    if gap > p.radius:
         ring = (f"The green circle is {describe(p.radius, 'mi')} around Kharkiv's centre: it does not "
                 "reach the border, so the city centre lies outside the band.")
     else:
@@ -94,17 +113,18 @@ def steps(layers: Layers, figures: dict) -> tuple[Step, ...]:
                 "the border, so the city centre lies inside the band.")
 
     centre1, zoom1 = fit_view(_bounds(_points("Kharkiv", "Kyiv", "Belgorod")))
-    centre2, zoom2 = fit_view(_bounds(layers.kharkiv_to_border, _points("Kharkiv", "Belgorod", "Vovchansk")))
-    centre3, zoom3 = fit_view(_bounds(layers.kharkiv_ring, layers.kharkiv_sector))
-    centre4, zoom4 = fit_view(_bounds(layers.counterfire_zone, layers.kharkiv_sector))
-    centre5, zoom5 = fit_view(_bounds(layers.deep_strike_zone, layers.counterfire_zone))
+    g = layers.geometry
+    centre2, zoom2 = fit_view(_bounds(g("kharkiv_to_border"), _points("Kharkiv", "Belgorod", "Vovchansk")))
+    centre3, zoom3 = fit_view(_bounds(g("kharkiv_ring"), g("kharkiv_sector")))
+    centre4, zoom4 = fit_view(_bounds(g("counterfire_zone"), g("kharkiv_sector")))
+    centre5, zoom5 = fit_view(_bounds(g("deep_strike_zone"), g("counterfire_zone")))
 
     return (
         Step(
             1, "Where Kharkiv is",
             f"Kharkiv is Ukraine's second-largest city, in the north-east: "
-            f"{rows['Kyiv']['distance_to_kharkiv_km']:,.0f} km from Kyiv, and "
-            f"{rows['Belgorod']['distance_to_kharkiv_km']:,.0f} km from Belgorod, the Russian regional "
+            f"{figures.place('Kyiv').to_kharkiv.km:,.0f} km from Kyiv, and "
+            f"{figures.place('Belgorod').to_kharkiv.km:,.0f} km from Belgorod, the Russian regional "
             "centre across the border. Black dots are places the article names; hollow dots are context "
             "it does not name. In May 2024 Russian forces were pressing attacks on the area.",
             "defend its second-largest city of Kharkiv from Russian attacks", 1,
@@ -113,23 +133,23 @@ def steps(layers: Layers, figures: dict) -> tuple[Step, ...]:
         Step(
             2, "How far the border really is",
             f"The dashed line runs from the city centre to the nearest point of the border: "
-            f"{gap_km:.1f} km ({gap_mi:.1f} mi), measured along the Earth's surface. The article says "
-            f"{figures['article_claim_mi']:g} miles; that holds only for the city's northern outskirts.",
+            f"{length_text(gap)}, measured along the Earth's surface. The article says "
+            f"{figures.article_claim.miles:g} miles; that holds only for the city's northern outskirts.",
             "Kharkiv, which is 12 miles from the Russian border", 3,
             frozenset(base | {"kharkiv_to_border"}), centre2, zoom2,
         ),
         Step(
             3, "The 12-mile band",
             f"Orange: every part of Ukraine within {radius} of the Russian border, "
-            f"{figures['border_band_area_km2']:,.0f} km² in all. {ring}",
+            f"{area_text(figures.measure('border_band'))} in all. {ring}",
             None, None,
             frozenset(base | {"border_band", "kharkiv_ring", "kharkiv_to_border"}), centre3, zoom3,
         ),
         Step(
             4, "The counterfire zone",
             f"Blue: Russia within {depth} of the Kharkiv sector, the "
-            f"{figures['kharkiv_sector_length_km']:,.0f} km of border along Kharkiv Oblast (pink): "
-            f"{figures['counterfire_zone_area_km2']:,.0f} km². In late May 2024 the U.S. let Ukraine use "
+            f"{figures.measure('kharkiv_sector').km:,.0f} km of border along Kharkiv Oblast (pink): "
+            f"{area_text(figures.measure('counterfire_zone'))}. In late May 2024 the U.S. let Ukraine use "
             f"its weapons here against forces attacking Kharkiv. {depth} is the reach widely quoted for "
             "GMLRS rockets fired from HIMARS; the reported permission named no distance.",
             "hit back at Russian forces hitting them or preparing to hit them", 2,
@@ -138,20 +158,9 @@ def steps(layers: Layers, figures: dict) -> tuple[Step, ...]:
         Step(
             5, "What stayed prohibited",
             f"Orange-red, dashed: Russia from {depth} to {reach} beyond the Kharkiv sector, within reach of "
-            f"ATACMS missiles but still off-limits: {figures['deep_strike_zone_area_km2']:,.0f} km². "
+            f"ATACMS missiles but still off-limits: {area_text(figures.measure('deep_strike_zone'))}. "
             "(Context, not in the article: the U.S. allowed ATACMS strikes inside Russia in November 2024.)",
             "use long-range weapons to attack deep inside Russia", 5,
             frozenset(base | {"kharkiv_sector", "counterfire_zone", "deep_strike_zone"}), centre5, zoom5,
         ),
     )
-
-
-def step_from_query(asked: str | None, count: int) -> tuple[int, str | None]:
-    """The step a link asks for (``?step=N``), and a warning sentence when it names no step
-    (then step 1). A missing value is step 1 without a warning."""
-    if asked is None:
-        return 1, None
-    if asked.strip().isdigit() and 1 <= int(asked) <= count:
-        return int(asked), None
-    return 1, (f"step {asked[:40]!r} is not a step of the story: step takes a number from 1 to "
-               f"{count}, e.g. step=2; showing step 1 instead.")

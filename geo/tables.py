@@ -1,7 +1,8 @@
 """The measured figures as tables: rows for a screen, and one CSV file.
 
-Everything here is arithmetic on ``facts.facts(layers)`` plus geodesic distances between the
-places (geopy's ``geodesic`` on WGS84); no geometry is built.
+Everything here is arithmetic on ``facts.Figures`` plus geodesic distances between the
+places (geopy's ``geodesic`` on WGS84); no geometry is built. Numbers are rounded here, where
+they are written.
 """
 
 from __future__ import annotations
@@ -10,82 +11,82 @@ import csv
 import io
 from itertools import combinations
 
-from geopy.distance import geodesic
+from geopy.distance import Distance, geodesic
 
+from geo import layers as registry
 from geo import places
-from geo.facts import TABLE
-
-KM_PER_MI = 1.609344
-
-
-def _km_mi(km: float) -> str:
-    return f"{km:,.1f} km ({km / KM_PER_MI:,.1f} mi)"
+from geo.facts import Figures, rows
+from geo.units import length_text
 
 
-def claims(figures: dict) -> list[dict]:
+def claims(f: Figures) -> list[dict]:
     """The article's figure beside the measurement."""
-    claim_mi = figures["article_claim_mi"]
-    measured_km = figures["kharkiv_to_border_km"]
     return [
         {
             "What": "Kharkiv to the Russian border",
-            "The article says": f"{claim_mi:g} miles ({claim_mi * KM_PER_MI:.1f} km)",
-            "Measured": f"{_km_mi(measured_km)}, city centre to the nearest border point",
-            "Measured ÷ claimed": round(measured_km / (claim_mi * KM_PER_MI), 2),
+            "The article says": f"{f.article_claim.miles:g} miles ({f.article_claim.km:.1f} km)",
+            "Measured": f"{length_text(f.kharkiv_to_border)}, city centre to the nearest border point",
+            "Measured ÷ claimed": round(f.kharkiv_to_border.m / f.article_claim.m, 2),
         }
     ]
 
 
-def figure_rows(figures: dict) -> list[dict]:
-    """Each figure of ``facts.TABLE``; values in metres are given in km."""
-    rows = []
-    for key, label, unit in TABLE:
-        value = figures[key]
-        if unit == "m":
-            value, unit = value / 1000, "km"
-        rows.append({"Figure": label, "Value": round(value, 3), "Unit": unit})
-    return rows
+def figure_rows(f: Figures) -> list[dict]:
+    """Each figure as text, parameters first."""
+    return [{"Figure": label, "Value": value} for label, value in rows(f)]
 
 
-def place_rows(figures: dict) -> list[dict]:
-    """Each place with its distances to Kharkiv's centre and to the border."""
+def place_rows(f: Figures) -> list[dict]:
+    """Each place with its distances to Kharkiv's centre and to the border (none for a
+    country's label point)."""
     return [
         {
-            "Place": row["name"],
-            "In the article": "yes" if row["named_in_article"] else "context",
-            "To Kharkiv (km)": round(row["distance_to_kharkiv_km"], 1),
-            "To the border (km)": round(row["distance_to_border_km"], 1),
-            "Latitude": row["lat"],
-            "Longitude": row["lon"],
+            "Place": row.place.name,
+            "In the article": "yes" if row.place.named_in_article else "context",
+            "To Kharkiv (km)": None if row.to_kharkiv is None else round(row.to_kharkiv.km, 1),
+            "To the border (km)": None if row.to_border is None else round(row.to_border.km, 1),
+            "Latitude": row.place.lat,
+            "Longitude": row.place.lon,
         }
-        for row in figures["places"]
+        for row in f.places
     ]
 
 
-def city_distances() -> list[dict]:
+def city_pairs() -> list[tuple[places.Place, places.Place, Distance]]:
     """Geodesic distance between every two city places (country labels are not places one
     measures from), nearest pairs first."""
     cities = [p for p in places.places() if p.kind == "city"]
-    rows = [
-        {"From": a.name, "To": b.name, "Distance (km)": round(geodesic((a.lat, a.lon), (b.lat, b.lon)).km, 1)}
-        for a, b in combinations(cities, 2)
-    ]
-    return sorted(rows, key=lambda r: r["Distance (km)"])
+    pairs = [(a, b, Distance(kilometers=geodesic((a.lat, a.lon), (b.lat, b.lon)).km)) for a, b in combinations(cities, 2)]
+    return sorted(pairs, key=lambda pair: pair[2])
 
 
-def csv_text(figures: dict) -> str:
+def city_distances() -> list[dict]:
+    return [{"From": a.name, "To": b.name, "Distance (km)": round(d.km, 1)} for a, b, d in city_pairs()]
+
+
+def csv_text(f: Figures) -> str:
     """Every figure, place distance and city-to-city distance as one long-format CSV: one
-    value per row, with R and D on every row."""
-    params = {"radius_m": figures["radius_m"], "depth_m": figures["depth_m"]}
+    value per row, with R and D (in metres) on every row."""
+    params = {"radius_m": round(f.params.radius.m, 3), "depth_m": round(f.params.depth.m, 3)}
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=["item", "measure", "value", "unit", *params], lineterminator="\n")
     writer.writeheader()
-    for key, label, unit in TABLE:
-        writer.writerow({"item": label, "measure": key, "value": figures[key], "unit": unit, **params})
-    for row in figures["places"]:
-        for measure in ("distance_to_kharkiv_km", "distance_to_border_km"):
-            writer.writerow({"item": row["name"], "measure": measure, "value": row[measure], "unit": "km", **params})
-    for row in city_distances():
-        writer.writerow({"item": f"{row['From']} – {row['To']}", "measure": "geodesic_distance_km",
-                         "value": row["Distance (km)"], "unit": "km", **params})
+    writer.writerow({"item": "Radius R", "measure": "radius_km", "value": round(f.params.radius.km, 4), "unit": "km", **params})
+    writer.writerow({"item": "Counterfire depth D", "measure": "depth_km", "value": round(f.params.depth.km, 4), "unit": "km", **params})
+    for spec in registry.REGISTRY:
+        if spec.figure:
+            value = f.measure(spec.key)
+            number = round(value.km, 3) if spec.figure.kind == "length" else round(value.km2, 1)
+            unit = "km" if spec.figure.kind == "length" else "km²"
+            writer.writerow({"item": spec.figure.label, "measure": spec.figure.key, "value": number, "unit": unit, **params})
+    writer.writerow({"item": "The article's figure", "measure": "article_claim_mi",
+                     "value": round(f.article_claim.miles, 3), "unit": "mi", **params})
+    for row in f.places:
+        for measure, value in (("distance_to_kharkiv_km", row.to_kharkiv), ("distance_to_border_km", row.to_border)):
+            if value is not None:
+                writer.writerow({"item": row.place.name, "measure": measure, "value": round(value.km, 3),
+                                 "unit": "km", **params})
+    for a, b, d in city_pairs():
+        writer.writerow({"item": f"{a.name} – {b.name}", "measure": "geodesic_distance_km",
+                         "value": round(d.km, 1), "unit": "km", **params})
     return out.getvalue()

@@ -1,18 +1,25 @@
-"""Distances as values with a unit, parsed from what people type.
+"""Distances and areas as values with a unit, parsed from what people type and written for
+people in one place.
 
-A distance travels through the engine as a geopy ``Distance`` (``.m``, ``.km``, ``.miles``)
-or as a float whose name carries its unit (``radius_m``); never as a bare number.
+A distance travels through the engine as a geopy ``Distance`` (hashable, comparable, answers
+``.m``, ``.km``, ``.miles``) and an area as an :class:`Area`; each becomes a number only where
+text, CSV or JSON is written (``length_text``, ``area_text``, ``round_km`` ...).
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
+from dataclasses import dataclass
 
 from geopy.distance import Distance
 
+KM_PER_MI = 1.609344
 _UNITS = {"m": "meters", "km": "kilometers", "mi": "miles"}
-_PATTERN = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([a-zA-Z]*)\s*$")
+_PATTERN = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([a-zA-Z]*)\s*$", re.ASCII)
+#: The longest value quoted back in a message; longer ones are cut with an ellipsis.
+ECHO_CHARS = 40
 
 
 class DistanceError(ValueError):
@@ -20,39 +27,112 @@ class DistanceError(ValueError):
     sentence naming the value, what is accepted and an example."""
 
 
+@dataclass(frozen=True, order=True)
+class Area:
+    """An area on the ellipsoid, in square metres."""
+
+    m2: float
+
+    @property
+    def km2(self) -> float:
+        return self.m2 / 1e6
+
+    def __add__(self, other: "Area") -> "Area":
+        return Area(self.m2 + other.m2)
+
+    def __sub__(self, other: "Area") -> "Area":
+        return Area(self.m2 - other.m2)
+
+
 def distance(value: float, unit: str) -> Distance:
     """``distance(12, "mi")`` -> a geopy Distance."""
     return Distance(**{_UNITS[unit]: value})
 
 
+def in_unit(d: Distance, unit: str) -> float:
+    return {"m": d.m, "km": d.km, "mi": d.miles}[unit]
+
+
 def describe(d: Distance, unit: str) -> str:
-    """A short human form: ``describe(d, "mi")`` -> ``"12 mi"``."""
-    value = {"m": d.m, "km": d.km, "mi": d.miles}[unit]
-    return f"{value:.4g} {unit}"
+    """A short human form with up to four significant digits: ``describe(d, "mi")`` -> ``"12 mi"``."""
+    return f"{in_unit(d, unit):.4g} {unit}"
+
+
+def length_text(d: Distance, first: str = "km", digits: int = 1) -> str:
+    """The one way the project writes a distance for people: ``34.6 km (21.5 mi)``.
+
+    ``first`` is the unit written first (``"km"`` or ``"mi"``); the other follows in brackets."""
+    other = "mi" if first == "km" else "km"
+    return f"{in_unit(d, first):,.{digits}f} {first} ({in_unit(d, other):,.{digits}f} {other})"
+
+
+def setting_text(d: Distance, first: str = "km") -> str:
+    """A parameter someone set, without trailing zeros: ``12 mi (19.31 km)``."""
+    other = "mi" if first == "km" else "km"
+    return f"{describe(d, first)} ({describe(d, other)})"
+
+
+def area_text(a: Area) -> str:
+    """``23,294 km²``."""
+    return f"{a.km2:,.0f} km²"
+
+
+def echo(text: object) -> str:
+    """A value quoted back in a message, cut to a short prefix: ``'12mi;rm -rf'``."""
+    text = str(text)
+    if len(text) > ECHO_CHARS:
+        return repr(text[:ECHO_CHARS]) + f"… ({len(text):,} characters)"
+    return repr(text)
+
+
+def _ascii_digits(text: str) -> str:
+    """Digits of any script (Arabic-Indic, full-width ...) as ASCII digits, full-width letters
+    as ASCII letters: what a person typed as "١٢mi" or "１２ｍｉ" means 12 mi."""
+    out = []
+    for ch in text:
+        if ch.isdigit() and not ch.isascii():
+            try:
+                out.append(str(unicodedata.decimal(ch)))
+                continue
+            except ValueError:
+                pass
+        out.append(unicodedata.normalize("NFKC", ch) if not ch.isascii() else ch)
+    return "".join(out)
+
+
+def unit_of(text: str) -> str:
+    """The unit a distance was typed in (``"12 MI"`` -> ``"mi"``), or ``""``."""
+    match = _PATTERN.match(_ascii_digits(str(text)))
+    return match.group(2).lower() if match else ""
 
 
 def parse_distance(text: str, *, what: str, low: Distance, high: Distance, example: str) -> Distance:
     """Parse ``"12mi"``, ``"19.3km"`` or ``"500m"`` and check it lies in [low, high].
 
     Raises DistanceError with one sentence otherwise (no unit, negative, NaN, out of range,
-    garbage)."""
+    garbage). Digits of other scripts read as the digits they are.
+
+    >>> parse_distance("١٢mi", what="radius", low=distance(1, "mi"), high=distance(100, "mi"), example="12mi").miles
+    12.0
+    """
     accepted = (
         f"{what} takes a distance with a unit (m, km or mi) from {describe(low, 'km')} to "
         f"{describe(high, 'km')} ({describe(low, 'mi')} to {describe(high, 'mi')}), e.g. {example}"
     )
-    match = _PATTERN.match(str(text))
+    shown = echo(text)
+    match = _PATTERN.match(_ascii_digits(str(text)))
     if not match:
-        raise DistanceError(f"{what} {text!r} is not a distance: {accepted}.")
+        raise DistanceError(f"{what} {shown} is not a distance: {accepted}.")
     number, unit = match.groups()
     if not unit:
-        raise DistanceError(f"{what} {text!r} has no unit: {accepted}.")
+        raise DistanceError(f"{what} {shown} has no unit: {accepted}.")
     if unit.lower() not in _UNITS:
-        raise DistanceError(f"{what} {text!r} has an unknown unit {unit!r}: {accepted}.")
+        raise DistanceError(f"{what} {shown} has an unknown unit {echo(unit)}: {accepted}.")
     value = float(number)
     if not math.isfinite(value):
-        raise DistanceError(f"{what} {text!r} is not a finite number: {accepted}.")
+        raise DistanceError(f"{what} {shown} is not a finite number: {accepted}.")
     result = distance(value, unit.lower())
     # A hair of tolerance so that "160.934km" is accepted as 100 mi.
     if not (low.m * (1 - 1e-9) <= result.m <= high.m * (1 + 1e-6)):
-        raise DistanceError(f"{what} {text!r} is out of range: {accepted}.")
+        raise DistanceError(f"{what} {shown} is out of range: {accepted}.")
     return result

@@ -7,7 +7,7 @@ The app keeps the view in the page's query string so that a copied link reproduc
 * ``radius``: R, a distance with its unit (``12mi``, ``19.3km``), within ``zones.RADIUS_RANGE``.
   The unit it is written in (mi or km; m reads as km) is the unit the app shows it in.
 * ``depth``: D, a distance with its unit, within ``zones.DEPTH_RANGE``; shown in km.
-* ``layers``: the layers shown, comma-separated keys from ``LAYER_KEYS``, or ``all`` / ``none``.
+* ``layers``: the layers shown, comma-separated keys of ``geo.layers.REGISTRY``, or ``all`` / ``none``.
 * ``basemap``: one of ``mapview.BASEMAPS``.
 
 Reading a query never fails: each missing value takes its default, and each bad one takes
@@ -23,17 +23,12 @@ from dataclasses import dataclass, field, replace
 from geopy.distance import Distance
 
 from geo import zones
-from geo.mapview import BASEMAPS
-from geo.units import DistanceError, describe
-from geo.zones import Layers
+from geo.layers import KEYS as LAYER_KEYS
+from geo.units import DistanceError, echo, setting_text, unit_of
+from geo.zones import Params
 
-#: Every layer a view can show, in the order the app lists them: places and lines first,
-#: then the areas from the nearest to the farthest.
-LAYER_KEYS = (
-    "places", "border", "kharkiv_sector", "kharkiv_to_border",
-    "kharkiv_ring", "border_band", "counterfire_zone", "deep_strike_zone",
-)
-assert set(LAYER_KEYS) == set(Layers.NAMES) | {"places"}
+#: The basemaps: OpenStreetMap tiles, or none (a plain background; works offline).
+BASEMAPS = ("osm", "none")
 
 #: The units R may be shown in, and the one D is shown in.
 RADIUS_UNITS = ("mi", "km")
@@ -53,9 +48,8 @@ class ViewState:
     """One view of the map. Hashable, so it can key a cache; ``params`` is what the geometry
     depends on, the rest only changes what is drawn."""
 
-    radius_m: float = zones.RADIUS_DEFAULT.m
+    params: Params = Params()
     radius_unit: str = "mi"
-    depth_m: float = zones.DEPTH_DEFAULT.m
     layers: frozenset[str] = field(default_factory=lambda: frozenset(LAYER_KEYS))
     basemap: str = BASEMAPS[0]
 
@@ -68,7 +62,6 @@ class ViewState:
         if self.basemap not in BASEMAPS:
             raise ValueError(f"basemap {self.basemap!r} is not one of {', '.join(BASEMAPS)}")
         object.__setattr__(self, "layers", frozenset(self.layers))
-        self.params.check()
 
     @property
     def radius(self) -> Distance:
@@ -77,10 +70,6 @@ class ViewState:
     @property
     def depth(self) -> Distance:
         return self.params.depth
-
-    @property
-    def params(self) -> zones.Params:
-        return zones.Params(radius_m=self.radius_m, depth_m=self.depth_m)
 
     def shown(self) -> set[str]:
         """The layers shown, as ``mapview.build_map`` takes them."""
@@ -102,8 +91,7 @@ def distance_text(d: Distance, unit: str) -> str:
 
 def label(d: Distance, unit: str) -> str:
     """A distance for people, in the view's unit and the other: ``12 mi (19.31 km)``."""
-    other = "km" if unit == "mi" else "mi"
-    return f"{describe(d, unit)} ({describe(d, other)})"
+    return setting_text(d, unit)
 
 
 def to_query(view: ViewState) -> dict[str, str]:
@@ -130,8 +118,7 @@ def _last(value) -> str:
 
 
 def _unit_of(text: str) -> str:
-    unit = text.strip().lstrip("+-.0123456789eE").strip().lower()
-    return "mi" if unit == "mi" else "km"
+    return "mi" if unit_of(text) == "mi" else "km"
 
 
 def _layers(text: str) -> frozenset[str]:
@@ -143,7 +130,7 @@ def _layers(text: str) -> frozenset[str]:
     unknown = [w for w in words if w not in LAYER_KEYS]
     if unknown:
         raise ValueError(
-            f"layers {text!r} names {', '.join(map(repr, unknown))}, which the map does not have: "
+            f"layers {echo(text)} names {', '.join(map(echo, unknown[:5]))}, which the map does not have: "
             f"layers takes '{ALL}', '{NONE}' or a comma-separated list of {', '.join(LAYER_KEYS)}, "
             f"e.g. places,border,counterfire_zone."
         )
@@ -154,7 +141,7 @@ def _basemap(text: str) -> str:
     value = text.strip().lower()
     if value not in BASEMAPS:
         raise ValueError(
-            f"basemap {text!r} is not one of {', '.join(BASEMAPS)}: basemap takes "
+            f"basemap {echo(text)} is not one of {', '.join(BASEMAPS)}: basemap takes "
             f"{' or '.join(BASEMAPS)}, e.g. basemap={BASEMAPS[0]}."
         )
     return value
@@ -183,11 +170,10 @@ def from_query(query: Mapping[str, object]) -> tuple[ViewState, list[str]]:
             warnings.append(f"{message}; using {key}={default_text} instead.")
 
     def radius(text: str):
-        d = zones.parse_radius(text)
-        values["radius_m"], values["radius_unit"] = d.m, _unit_of(text)
+        values["radius"], values["radius_unit"] = zones.parse_radius(text), _unit_of(text)
 
     def depth(text: str):
-        values["depth_m"] = zones.parse_depth(text).m
+        values["depth"] = zones.parse_depth(text)
 
     def layers(text: str):
         values["layers"] = _layers(text)
@@ -198,7 +184,8 @@ def from_query(query: Mapping[str, object]) -> tuple[ViewState, list[str]]:
     defaults = to_query(DEFAULT)
     for key, read in (("radius", radius), ("depth", depth), ("layers", layers), ("basemap", basemap)):
         attempt(key, read, defaults[key])
-    return ViewState(**values), warnings
+    params = Params(values.pop("radius", zones.RADIUS_DEFAULT), values.pop("depth", zones.DEPTH_DEFAULT))
+    return ViewState(params=params, **values), warnings
 
 
 def file_name(view: ViewState, what: str, ext: str, *, basemap: bool = False) -> str:

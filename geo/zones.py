@@ -1,20 +1,21 @@
-"""The map's layers, built from the border data and two distances.
+"""The geometry of the map's layers: one pure function per layer, from the ground (the border
+data and the fixed places) and the two distances R and D.
 
-* ``border``: the Russia–Ukraine land border (from the data file).
-* ``kharkiv_sector``: its part between the two tripoints where Kharkiv Oblast meets
-  Belgorod Oblast (``SECTOR_ENDS``, ±1 km, from ``shared/FACTS.md``).
-* ``border_band``: Ukrainian territory within radius R of the border line.
-* ``kharkiv_ring``: the geodesic circle of radius R around Kharkiv's centre.
-* ``kharkiv_to_border``: the shortest geodesic from Kharkiv's centre to the border line.
-* ``counterfire_zone``: Russian territory within depth D of the Kharkiv sector.
-* ``deep_strike_zone``: Russian territory beyond D but within ``DEEP_STRIKE_REACH``
-  (300 km, ATACMS) of the Kharkiv sector: what stayed prohibited.
+Each function returns a :class:`Shape`: the geometry in the regional AEQD projection
+(metres), and where it was made on the ellipsoid directly, in longitude/latitude too.
+``geo.layers`` lists the layers, calls these functions and keeps what they return.
 
-Assumptions: the counterfire zone is measured from the Kharkiv sector only, as the May 2024
-permission was reported for the Kharkiv region; "Russian territory" is Russia as the data
-draws it, without Crimea. Buffers are built in the regional AEQD projection (see
-``geo.geodesy``) from lines simplified by at most ``SIMPLIFY_M`` and with ``QUAD_SEGS``
-segments per quarter circle, which puts each buffer edge within 0.1 % of the true distance.
+Assumptions, all made here:
+
+* The Kharkiv sector is the border between the two tripoints where Kharkiv Oblast meets
+  Belgorod Oblast (``SECTOR_ENDS``, ±1 km, from the project's fact sheet).
+* The counterfire zone is measured from the Kharkiv sector only, as the May 2024 permission
+  was reported for the Kharkiv region; "Russian territory" is Russia as the data draws it,
+  without Crimea.
+* What stayed prohibited reaches ``DEEP_STRIKE_REACH`` (300 km, ATACMS) from the sector.
+* Buffers are built in the regional AEQD projection (see ``geo.geodesy``) from lines
+  simplified by at most ``SIMPLIFY_M`` and with ``QUAD_SEGS`` segments per quarter circle,
+  which puts each buffer edge within 0.1 % of the true distance.
 """
 
 from __future__ import annotations
@@ -61,58 +62,62 @@ def parse_depth(text: str) -> Distance:
     return parse_distance(text, what="depth", low=DEPTH_RANGE[0], high=DEPTH_RANGE[1], example="80km")
 
 
+def _in_range(value: Distance, limits: tuple[Distance, Distance]) -> bool:
+    return limits[0].m * (1 - 1e-9) <= value.m <= limits[1].m * (1 + 1e-6)
+
+
 @dataclass(frozen=True)
 class Params:
-    """What the layers depend on. Hashable, so it can key a cache."""
+    """What the layers depend on: R and D as distances. Hashable, so it keys the cache;
+    checked on creation, so a Params that exists is one the engine can build.
 
-    radius_m: float = RADIUS_DEFAULT.m
-    depth_m: float = DEPTH_DEFAULT.m
+    >>> Params().depth.km
+    80.0
+    >>> Params(depth=distance(400, "km"))
+    Traceback (most recent call last):
+    ValueError: depth 400 km is outside 5–300 km
+    """
 
-    @property
-    def radius(self) -> Distance:
-        return Distance(meters=self.radius_m)
+    radius: Distance = RADIUS_DEFAULT
+    depth: Distance = DEPTH_DEFAULT
 
-    @property
-    def depth(self) -> Distance:
-        return Distance(meters=self.depth_m)
-
-    def check(self) -> "Params":
-        for value, (low, high), what in (
-            (self.radius, RADIUS_RANGE, "radius"),
-            (self.depth, DEPTH_RANGE, "depth"),
-        ):
-            if not (low.m * (1 - 1e-9) <= value.m <= high.m * (1 + 1e-6)):
-                raise ValueError(f"{what} {value.km:.4g} km is outside {low.km:.4g}–{high.km:.4g} km")
-        return self
+    def __post_init__(self):
+        for value, limits, what in ((self.radius, RADIUS_RANGE, "radius"), (self.depth, DEPTH_RANGE, "depth")):
+            if not isinstance(value, Distance):
+                raise TypeError(f"{what} must be a geopy Distance, not {type(value).__name__}")
+            if not _in_range(value, limits):
+                raise ValueError(f"{what} {value.km:.4g} km is outside {limits[0].km:.4g}–{limits[1].km:.4g} km")
 
 
 @dataclass(frozen=True, eq=False)
-class Layers:
-    params: Params
-    border: shapely.LineString
-    kharkiv_sector: shapely.LineString
-    border_band: shapely.Geometry
-    kharkiv_ring: shapely.Polygon
-    kharkiv_to_border: shapely.LineString
-    kharkiv_to_border_distance: Distance
-    counterfire_zone: shapely.Geometry
-    deep_strike_zone: shapely.Geometry
+class Ground:
+    """What every layer stands on and no parameter changes: the region, the Kharkiv sector
+    in metres, Kharkiv's centre and its nearest border point."""
 
-    #: The names of the geometric layers, in drawing order.
-    NAMES = (
-        "deep_strike_zone", "counterfire_zone", "border_band", "kharkiv_ring",
-        "border", "kharkiv_sector", "kharkiv_to_border",
-    )
+    region: Region
+    sector_m: shapely.LineString
+    kharkiv: places.Place
+    kharkiv_gap: Distance
+    kharkiv_nearest: tuple[float, float]  # (lat, lon) on the border
 
 
-def kharkiv_sector(border_m: shapely.LineString) -> shapely.LineString:
+@dataclass(frozen=True, eq=False)
+class Shape:
+    """A layer's geometry: in metres (regional AEQD) and, when it was made on the ellipsoid,
+    in longitude/latitude too (else ``geo.layers`` unprojects the metric one)."""
+
+    metric: shapely.Geometry
+    degrees: shapely.Geometry | None = None
+
+
+def kharkiv_sector_m(border_m: shapely.LineString) -> shapely.LineString:
     """The border between the two Kharkiv Oblast tripoints, in metres."""
     ends = [geodesy.to_metres(shapely.Point(lon, lat)) for lat, lon in SECTOR_ENDS]
     positions = sorted(border_m.project(p) for p in ends)
     return shapely.ops.substring(border_m, *positions)
 
 
-def _buffer(line_m: shapely.LineString, distance_m: float) -> shapely.Geometry:
+def buffer_line(line_m: shapely.LineString, distance_m: float) -> shapely.Geometry:
     """The buffer of a line, built as the union of the buffers of short runs of it: the same
     region as one buffer of the whole line, several times faster for a long border."""
     coords = shapely.get_coordinates(line_m.simplify(SIMPLIFY_M))
@@ -121,41 +126,27 @@ def _buffer(line_m: shapely.LineString, distance_m: float) -> shapely.Geometry:
     return shapely.union_all(shapely.buffer(runs, distance_m, quad_segs=QUAD_SEGS))
 
 
-def _clip_to(area_m: shapely.Geometry, shape_m: shapely.Geometry) -> shapely.Geometry:
+def clip_to(area_m: shapely.Geometry, shape_m: shapely.Geometry) -> shapely.Geometry:
     """``area ∩ shape``, clipping the large country polygon to the shape's box first."""
+    if shape_m.is_empty:
+        return shapely.Polygon()
     local = shapely.clip_by_rect(area_m, *shape_m.bounds)
     return shapely.intersection(local, shape_m)
 
 
-def border_band(region: Region, radius_m: float) -> shapely.Geometry:
-    return _clip_to(region.ukraine_m, _buffer(region.border_m, radius_m))
-
-
-def counterfire_zone(region: Region, sector_m: shapely.LineString, depth_m: float) -> shapely.Geometry:
-    return _clip_to(region.russia_m, _buffer(sector_m, depth_m))
-
-
-def deep_strike_zone(region: Region, sector_m: shapely.LineString, depth_m: float) -> shapely.Geometry:
-    reach = _clip_to(region.russia_m, _buffer(sector_m, DEEP_STRIKE_REACH.m))
-    if depth_m >= DEEP_STRIKE_REACH.m:
-        return shapely.Polygon()
-    return shapely.difference(reach, _buffer(sector_m, depth_m))
-
-
-@lru_cache(maxsize=1)
 def _border_samples(border_m: shapely.LineString) -> np.ndarray:
     """Lon/lat points along the border no more than BORDER_SAMPLE_M apart."""
     dense = shapely.segmentize(border_m, BORDER_SAMPLE_M)
     return shapely.get_coordinates(geodesy.to_degrees(dense))
 
 
-def nearest_on_border(region: Region, lat: float, lon: float) -> tuple[Distance, tuple[float, float]]:
+def nearest_on_border(samples: np.ndarray, lat: float, lon: float) -> tuple[Distance, tuple[float, float]]:
     """Geodesic distance from a point to the border line, and the (lat, lon) reached.
 
-    Measured to the border sampled every ``BORDER_SAMPLE_M`` metres, so it can overstate the
-    true distance by at most a few metres. A spherical distance shortlists the samples (the
-    sphere and the ellipsoid differ by under 0.6 %); the shortlist is measured geodesically."""
-    samples = _border_samples(region.border_m)
+    ``samples`` is the border as lon/lat points ``BORDER_SAMPLE_M`` apart (``border_samples``),
+    so the distance can overstate the true one by at most a few metres. A spherical distance
+    shortlists the samples (sphere and ellipsoid differ by under 0.6 %); the shortlist is
+    measured geodesically."""
     rough = geodesy.spherical_distances_m(lat, lon, samples[:, 1], samples[:, 0])
     shortlist = np.flatnonzero(rough <= rough.min() * 1.012 + 100.0)
     dist = geodesy.distances_m(lat, lon, samples[shortlist, 1], samples[shortlist, 0])
@@ -163,50 +154,64 @@ def nearest_on_border(region: Region, lat: float, lon: float) -> tuple[Distance,
     return Distance(meters=float(dist.min())), (float(samples[k, 1]), float(samples[k, 0]))
 
 
-def _degrees(geom_m: shapely.Geometry) -> shapely.Geometry:
-    return geodesy.to_degrees(geom_m)
+@lru_cache(maxsize=1)
+def border_samples() -> np.ndarray:
+    """The project's border as dense lon/lat samples, made once per process."""
+    return _border_samples(region().border_m)
 
 
-def build(params: Params = Params(), reg: Region | None = None) -> Layers:
-    """Every layer for one set of parameters. Pure: the same inputs give the same layers."""
-    params.check()
-    reg = reg or region()
-    sector_m = kharkiv_sector(reg.border_m)
-    home = places.kharkiv()
-    gap, (lat, lon) = nearest_on_border(reg, home.lat, home.lon)
-    return Layers(
-        params=params,
-        border=reg.border,
-        kharkiv_sector=_degrees(sector_m),
-        border_band=_degrees(border_band(reg, params.radius_m)),
-        kharkiv_ring=geodesy.geodesic_circle(home.lat, home.lon, params.radius_m),
-        kharkiv_to_border=shapely.LineString([(home.lon, home.lat), (lon, lat)]),
-        kharkiv_to_border_distance=gap,
-        counterfire_zone=_degrees(counterfire_zone(reg, sector_m, params.depth_m)),
-        deep_strike_zone=_degrees(deep_strike_zone(reg, sector_m, params.depth_m)),
-    )
+def to_border(lat: float, lon: float) -> tuple[Distance, tuple[float, float]]:
+    """Geodesic distance from a point to the project's border line, and the point reached."""
+    return nearest_on_border(border_samples(), lat, lon)
 
 
-@lru_cache(maxsize=16)
-def layers(params: Params = Params()) -> Layers:
-    """``build`` with a small per-process cache (the app and CLI call this)."""
-    return build(params)
-
-
-def classify(layers: Layers, lat: float, lon: float) -> str:
-    """Which area a point is in: 'band', 'counterfire', 'deep_strike', or 'elsewhere'.
-
-    Also 'ukraine' / 'russia' for the rest of each country (within the data region)."""
-    point = shapely.Point(lon, lat)
+@lru_cache(maxsize=1)
+def ground() -> Ground:
+    """The project's ground, made once per process (it depends on no parameter)."""
     reg = region()
-    if layers.border_band.covers(point):
-        return "band"
-    if layers.counterfire_zone.covers(point):
-        return "counterfire"
-    if layers.deep_strike_zone.covers(point):
-        return "deep_strike"
-    if reg.ukraine.covers(point):
-        return "ukraine"
-    if reg.russia.covers(point):
-        return "russia"
-    return "elsewhere"
+    home = places.kharkiv()
+    gap, nearest = to_border(home.lat, home.lon)
+    return Ground(reg, kharkiv_sector_m(reg.border_m), home, gap, nearest)
+
+
+# --------------------------------------------------------------------------- the layers
+
+
+def border(g: Ground, p: Params) -> Shape:
+    """The Russia–Ukraine land border, as the data has it."""
+    return Shape(g.region.border_m, g.region.border)
+
+
+def kharkiv_sector(g: Ground, p: Params) -> Shape:
+    return Shape(g.sector_m)
+
+
+def kharkiv_to_border(g: Ground, p: Params) -> Shape:
+    """The shortest geodesic from Kharkiv's centre to the border, as a two-point line."""
+    (lat, lon), home = g.kharkiv_nearest, g.kharkiv
+    line = shapely.LineString([(home.lon, home.lat), (lon, lat)])
+    return Shape(geodesy.to_metres(line), line)
+
+
+def kharkiv_ring(g: Ground, p: Params) -> Shape:
+    """The geodesic circle of radius R around Kharkiv's centre."""
+    ring = geodesy.geodesic_circle(g.kharkiv.lat, g.kharkiv.lon, p.radius.m)
+    return Shape(geodesy.to_metres(ring), ring)
+
+
+def border_band(g: Ground, p: Params) -> Shape:
+    """Ukrainian territory within R of the border line."""
+    return Shape(clip_to(g.region.ukraine_m, buffer_line(g.region.border_m, p.radius.m)))
+
+
+def counterfire_zone(g: Ground, p: Params) -> Shape:
+    """Russian territory within D of the Kharkiv sector."""
+    return Shape(clip_to(g.region.russia_m, buffer_line(g.sector_m, p.depth.m)))
+
+
+def deep_strike_zone(g: Ground, p: Params) -> Shape:
+    """Russian territory beyond D but within DEEP_STRIKE_REACH of the Kharkiv sector."""
+    if p.depth.m >= DEEP_STRIKE_REACH.m:
+        return Shape(shapely.Polygon())
+    reach = clip_to(g.region.russia_m, buffer_line(g.sector_m, DEEP_STRIKE_REACH.m))
+    return Shape(shapely.difference(reach, buffer_line(g.sector_m, p.depth.m)))

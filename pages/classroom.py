@@ -3,8 +3,8 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo import facts, story, viewstate
 from pages.shared import ui
-from geo import story, viewstate
 
 STEP = "story_step"
 LARGE_TYPE = """<style>
@@ -16,16 +16,14 @@ LARGE_TYPE = """<style>
 .st-key-classroom button { min-height: 3.4rem; }
 </style>"""
 
-ui.page("Classroom", sidebar="collapsed")
-with ui.problems():
-    view = ui.controls(distances=False, shown=False)
-    layers = ui.layers(story.PARAMS.radius_m, story.PARAMS.depth_m)
-    steps = story.steps(layers, ui.figures(story.PARAMS.radius_m, story.PARAMS.depth_m))
+view = ui.current()
+layers = ui.built(story.PARAMS)
+steps = story.steps(layers, facts.figures(layers))
 
 if STEP not in st.session_state:
     st.session_state[STEP], problem = story.step_from_query(st.query_params.get("step"), len(steps))
     if problem:
-        st.warning(ui.markdown_text(problem), icon=":material/link_off:")
+        st.warning(ui.markdown_text(problem), icon="🔗")
 
 
 def go(number: int) -> None:
@@ -34,7 +32,6 @@ def go(number: int) -> None:
 
 current = steps[st.session_state[STEP] - 1]
 st.query_params["step"] = str(current.number)
-ui.url_warnings()
 st.html(LARGE_TYPE)
 
 with st.container(key="classroom"):
@@ -52,10 +49,8 @@ with st.container(key="classroom"):
         if current.quote:
             st.markdown(f"> “{ui.markdown_text(current.quote)}”  \n> (the article, paragraph {current.quote_paragraph})")
     with map_column:
-        story_view = view.with_(radius_m=story.PARAMS.radius_m, depth_m=story.PARAMS.depth_m,
-                                layers=current.layers)
-        with ui.problems():
-            m, _ = ui.folium_map(story_view, legend=False)
+        story_view = view.with_(params=story.PARAMS, radius_unit="mi", layers=current.layers)
+        m, _ = ui.folium_map(story_view, legend=False)
         st_folium(m, key="story_map", height=story.MAP_SIZE_PX[1], use_container_width=True, center=current.centre,
                   zoom=current.zoom, returned_objects=[])
 st.caption(f"The story uses R = {viewstate.label(story.PARAMS.radius, 'mi')} and "

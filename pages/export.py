@@ -2,18 +2,15 @@
 
 import streamlit as st
 
+from geo import export, viewstate
 from pages.shared import ui
-from geo import viewstate
 
-ui.page("Export")
-with ui.problems():
-    view = ui.controls()
-    shown = tuple(sorted(view.layers))
-    page, notices = ui.map_html(view.radius_m, view.depth_m, view.basemap, shown)
-    geojson = ui.geojson_text(view.radius_m, view.depth_m)
+view = ui.current()
+layers = ui.built(view.params)
+page, notices = export.map_html(layers, view.basemap, show=view.shown(), radius_unit=view.radius_unit)
+geojson = export.geojson_text(layers)
 
 st.title("Export the map")
-ui.url_warnings()
 st.markdown(
     f"The current view: R = {viewstate.label(view.radius, view.radius_unit)}, "
     f"D = {viewstate.label(view.depth, 'km')}, basemap: {ui.BASEMAP_LABELS[view.basemap].lower()}, "
@@ -21,7 +18,7 @@ st.markdown(
     "the file names and the files carry them."
 )
 for notice in notices:
-    st.info(ui.markdown_text(notice), icon=":material/extension_off:")
+    st.info(ui.markdown_text(notice), icon="🧩")
 
 html_column, geojson_column = st.columns(2)
 with html_column:
@@ -32,7 +29,7 @@ with html_column:
     html_name = viewstate.file_name(view, "map", "html", basemap=True)
     st.download_button(
         f"Download the map (HTML, {len(page.encode()) / 1e6:.1f} MB)", page, file_name=html_name,
-        mime="text/html", icon=":material/map:", type="primary", on_click="ignore", key="download_html",
+        mime="text/html", icon="🗺️", type="primary", on_click="ignore", key="download_html",
     )
     st.caption(ui.markdown_text(html_name))
 with geojson_column:
@@ -42,7 +39,7 @@ with geojson_column:
     geojson_name = viewstate.file_name(view, "layers", "geojson")
     st.download_button(
         f"Download the layers (GeoJSON, {len(geojson.encode()) / 1e6:.1f} MB)", geojson,
-        file_name=geojson_name, mime="application/geo+json", icon=":material/data_object:",
+        file_name=geojson_name, mime="application/geo+json", icon="⬇️",
         on_click="ignore", key="download_geojson",
     )
     st.caption(ui.markdown_text(geojson_name))

@@ -2,16 +2,12 @@
 
 import streamlit as st
 
+from geo import about, facts, viewstate
 from pages.shared import ui
-from geo import about, viewstate
 
-ui.page("About")
-with ui.problems():
-    view = ui.controls(distances=False, shown=False)
-    figures = ui.figures(viewstate.DEFAULT.radius_m, viewstate.DEFAULT.depth_m)
+figures = facts.figures(ui.built(viewstate.DEFAULT.params))
 
 st.title("About this map")
-ui.url_warnings()
 for heading, text in about.sections(figures):
     st.subheader(heading)
     st.markdown(text)

@@ -2,16 +2,14 @@
 
 import streamlit as st
 
+from geo import facts, tables, viewstate
+from geo.units import length_text
 from pages.shared import ui
-from geo import tables, viewstate
 
-ui.page("Facts")
-with ui.problems():
-    view = ui.controls(shown=False)
-    figures = ui.figures_for(view)
+view = ui.current()
+figures = facts.figures(ui.built(view.params))
 
 st.title("Facts: what the map measures")
-ui.url_warnings()
 st.markdown(f"For R = {viewstate.label(view.radius, view.radius_unit)} and "
             f"D = {viewstate.label(view.depth, 'km')}. Distances, lengths and areas are geodesic, "
             "on the WGS84 ellipsoid.")
@@ -20,21 +18,19 @@ st.subheader("The article's figure beside the measurement")
 claim = tables.claims(figures)[0]
 left, right = st.columns(2)
 left.metric("The article: Kharkiv to the Russian border", claim["The article says"])
-right.metric("Measured: city centre to the nearest border point",
-             f"{figures['kharkiv_to_border_km']:.1f} km ({figures['kharkiv_to_border_mi']:.1f} mi)")
+right.metric("Measured: city centre to the nearest border point", length_text(figures.kharkiv_to_border))
 st.dataframe(tables.claims(figures), hide_index=True, width="stretch")
 
 st.subheader("Lengths, distances and areas")
-st.dataframe(tables.figure_rows(figures), hide_index=True, width="stretch",
-             column_config={"Value": st.column_config.NumberColumn(format="%.1f")})
+st.dataframe(tables.figure_rows(figures), hide_index=True, width="stretch")
 
 st.subheader("The places")
+st.caption("Russia and Ukraine are label points where the names are written, so they have no distances.")
 st.dataframe(tables.place_rows(figures), hide_index=True, width="stretch")
 st.subheader("Distances between the cities")
 st.dataframe(tables.city_distances(), hide_index=True, width="stretch")
 
 st.download_button(
-    "Download every figure (CSV)", ui.facts_csv(view.radius_m, view.depth_m),
-    file_name=viewstate.file_name(view, "facts", "csv"), mime="text/csv", icon=":material/download:",
-    on_click="ignore",
+    "Download every figure (CSV)", tables.csv_text(figures),
+    file_name=viewstate.file_name(view, "facts", "csv"), mime="text/csv", icon="⬇️", on_click="ignore",
 )

@@ -1,0 +1,152 @@
+"""The map's own Leaflet elements, each a folium ``MacroElement`` with its template on the
+class and its values passed through ``tojson`` (Jinja's, which also escapes ``<``, ``>``,
+``&`` and ``'``), so nothing in them is read as HTML or ends the script.
+
+* :class:`DrawnShape`: one layer's drawing geometry (GeoJSON text made once when the layer
+  was built, embedded as it is: never parsed and written again) with its style and tooltip.
+* :class:`Legend`: a Leaflet control listing each layer, written with ``textContent``.
+* :class:`Background`: the plain background colour of the tile-free basemap.
+* :class:`OutlineMiniMap`: the MiniMap plugin drawing country outlines instead of tiles.
+"""
+
+from __future__ import annotations
+
+import folium.plugins
+from branca.element import MacroElement
+from folium.template import Template
+
+from geo.escape import html_text
+
+
+class DrawnShape(MacroElement):
+    """A GeoJSON geometry drawn with one style and a sticky tooltip (plain text)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.geoJson({{ this.geojson }}, {
+            style: function () { return {{ this.style|tojson }}; }
+        }).bindTooltip({{ this.tooltip|tojson }}, {sticky: true}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, geojson: str, style: dict, tooltip: str):
+        super().__init__()
+        self._name = "DrawnShape"
+        if "<" in geojson:  # GeoJSON from shapely has no "<"; refuse anything that could end the script
+            raise ValueError("drawing geometry must be GeoJSON text without '<'")
+        self.geojson = geojson
+        self.style = dict(style)
+        self.tooltip = html_text(tooltip)
+
+
+class Legend(MacroElement):
+    """A Leaflet control listing each layer's colour and meaning. Its entries travel as
+    JSON and are written with ``textContent``, so nothing in them is read as HTML."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "kharkiv-legend");
+                div.style.cssText = "background:rgba(255,255,255,0.92);padding:6px 8px;"
+                    + "font:13px/1.35 sans-serif;border-radius:4px;max-width:330px;"
+                    + "box-shadow:0 1px 4px rgba(0,0,0,0.4)";
+                var heading = L.DomUtil.create("div", "", div);
+                heading.style.cssText = "font-weight:bold;font-size:14px";
+                heading.textContent = {{ this.heading|tojson }};
+                var title = L.DomUtil.create("div", "", div);
+                title.style.fontWeight = "bold";
+                title.textContent = {{ this.title|tojson }};
+                {{ this.entries|tojson }}.forEach(function (e) {
+                    var row = L.DomUtil.create("div", "", div);
+                    row.style.cssText = "display:flex;align-items:center;margin:2px 0";
+                    var swatch = L.DomUtil.create("span", "", row);
+                    swatch.style.cssText = "flex:0 0 26px;height:12px;margin-right:6px;"
+                        + "border:" + e.weight + "px " + e.border + " " + e.color + ";"
+                        + "background:" + e.fill;
+                    var text = L.DomUtil.create("span", "", row);
+                    text.textContent = e.label;
+                });
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, heading: str, title: str, entries: list[dict]):
+        super().__init__()
+        self._name = "Legend"
+        self.heading = heading
+        self.title = title
+        self.entries = entries
+
+
+class Background(MacroElement):
+    """The map's plain background colour (the sea and the world beyond the data) for the
+    tile-free basemap."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.getContainer().style.background = {{ this.colour|tojson }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, colour: str):
+        super().__init__()
+        self._name = "Background"
+        self.colour = colour
+
+
+class OutlineMiniMap(folium.plugins.MiniMap):
+    """The MiniMap plugin drawing the country outlines (GeoJSON text) instead of tiles, for
+    the tile-free basemap (the plugin accepts any Leaflet layer)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }}_layer = L.geoJson({{ this.outline }},
+                {style: function () { return {{ this.style|tojson }}; }});
+            var {{ this.get_name() }} = new L.Control.MiniMap(
+                {{ this.get_name() }}_layer, {{ this.options|tojavascript }});
+            {{ this._parent.get_name() }}.addControl({{ this.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, outline: str, style: dict, **kwargs):
+        super().__init__(**kwargs)
+        if "<" in outline:
+            raise ValueError("outline must be GeoJSON text without '<'")
+        self.outline = outline
+        self.style = style
+
+
+class Outlines(MacroElement):
+    """The country outlines (GeoJSON text), drawn under everything and not interactive."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.geoJson({{ this.outline }}, {
+            style: function () { return {{ this.style|tojson }}; }, interactive: false
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, outline: str, style: dict):
+        super().__init__()
+        self._name = "Outlines"
+        if "<" in outline:
+            raise ValueError("outline must be GeoJSON text without '<'")
+        self.outline = outline
+        self.style = style

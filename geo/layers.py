@@ -1,0 +1,235 @@
+"""The layer registry: everything the program knows about each layer, in one entry.
+
+An entry (:class:`LayerSpec`) gives a layer's key (the ``layer`` value of the GeoJSON export
+and the name in the URL's ``layers=``), its title, its legend sentence as a template over R
+and D, its style, the figure it carries, and the sentence "what is here?" says of a point
+inside it. The geometry, the map, the export, the figures, the click answer, the URL state
+and the About page all iterate :data:`REGISTRY`. Adding a layer is one entry here plus its
+geometry function in ``geo.zones``.
+
+Templates may use ``{R}`` (the radius), ``{D}`` (the depth), ``{REACH}`` (the deep-strike
+reach), ``{GAP}`` (Kharkiv's centre to the border) and ``{CLAIM}`` (the article's figure).
+
+:func:`build` makes every layer for one :class:`~geo.zones.Params` in one pass: its
+lon/lat geometry, its metric geometry, its drawing geometry and its measured figure, each
+made once. :func:`layers` caches builds by ``Params``; it is the engine's one cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
+
+import shapely
+from geopy.distance import Distance
+
+from geo import display, geodesy, zones
+from geo.units import Area, describe, distance, setting_text
+from geo.zones import Ground, Params, Shape
+
+#: "Kharkiv, which is 12 miles from the Russian border" (the article, paragraph 3).
+ARTICLE_CLAIM = distance(12, "mi")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """The figure a layer carries: its ``facts --json`` key, its label in tables, and
+    whether it is the layer's geodesic length or area."""
+
+    key: str
+    label: str
+    kind: str  # "length" or "area"
+
+    @property
+    def prop(self) -> str:
+        """The property that carries it in the GeoJSON export."""
+        return "length_km" if self.kind == "length" else "area_km2"
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    key: str
+    title: str
+    legend: str
+    style: Mapping[str, object]
+    geometry: Callable[[Ground, Params], Shape] | None
+    figure: Figure | None = None
+    #: What "what is here?" says of a point inside this area (areas only).
+    here: str | None = None
+    #: A short name of the area, for headings.
+    area_name: str | None = None
+    #: The hover text, when it is not "title: legend".
+    tooltip: str | None = None
+    #: The ``layer`` value in the GeoJSON export, when it is not the key.
+    feature: str = ""
+    #: Legend swatch outline: "solid", "dashed" or "dotted" (the style's dash, in words).
+    outline: str = "solid"
+
+    def __post_init__(self):
+        object.__setattr__(self, "style", MappingProxyType(dict(self.style)))
+        if not self.feature:
+            object.__setattr__(self, "feature", self.key)
+
+    def text(self, template: str, values: Mapping[str, str]) -> str:
+        return template.format(**values)
+
+
+# Okabe–Ito colours (distinguishable with the common colour-vision deficiencies); each zone
+# differs in its outline too (solid, dashed, dotted), so the legend reads in greyscale.
+#: Every layer, in the order the app lists them; the map draws them in reverse, so lines lie
+#: on areas and the places on top.
+REGISTRY: tuple[LayerSpec, ...] = (
+    LayerSpec(
+        "places", "Places", "Place named in the article (hollow: context)",
+        {"color": "#000000", "weight": 2, "fillColor": "#000000", "fillOpacity": 1.0},
+        None, feature="place",
+    ),
+    LayerSpec(
+        "border", "Land border", "Russia–Ukraine land border",
+        {"color": "#000000", "weight": 2.5}, zones.border,
+        figure=Figure("border_length_km", "Russia–Ukraine land border", "length"),
+    ),
+    LayerSpec(
+        "kharkiv_sector", "Kharkiv sector", "Kharkiv sector: the border of Kharkiv Oblast with Russia",
+        {"color": "#CC79A7", "weight": 7, "opacity": 0.9}, zones.kharkiv_sector,
+        figure=Figure("kharkiv_sector_length_km", "Kharkiv sector of the border", "length"),
+    ),
+    LayerSpec(
+        "kharkiv_to_border", "Kharkiv to border", "Shortest distance from Kharkiv's centre to the border",
+        {"color": "#000000", "weight": 2, "dashArray": "4 4"}, zones.kharkiv_to_border,
+        figure=Figure("kharkiv_to_border_km", "Kharkiv centre to the border", "length"),
+        tooltip="Kharkiv centre to the border: {GAP}; the article says {CLAIM}", outline="dashed",
+    ),
+    LayerSpec(
+        "kharkiv_ring", "Ring around Kharkiv (R)", "Circle of radius R = {R} around Kharkiv's centre",
+        {"color": "#009E73", "weight": 3, "dashArray": "12 4 2 4", "fill": False}, zones.kharkiv_ring,
+        tooltip="{R} from Kharkiv's centre", outline="dashed",
+    ),
+    LayerSpec(
+        "border_band", "Border band (R)", "Ukraine within R = {R} of the Russian border",
+        {"color": "#E69F00", "weight": 2, "dashArray": "2 5", "fillColor": "#E69F00", "fillOpacity": 0.35},
+        zones.border_band,
+        figure=Figure("border_band_area_km2", "Ukraine within R of the border", "area"),
+        here="Ukraine, within R = {R} of the Russian border.",
+        area_name="Ukraine within R of the border", outline="dotted",
+    ),
+    LayerSpec(
+        "counterfire_zone", "Counterfire zone", "Counterfire zone: Russia within D = {D} of the Kharkiv sector",
+        {"color": "#0072B2", "weight": 2.5, "fillColor": "#0072B2", "fillOpacity": 0.3}, zones.counterfire_zone,
+        figure=Figure("counterfire_zone_area_km2", "Counterfire zone (Russia within D of the sector)", "area"),
+        here="Russia, inside the counterfire zone: within D = {D} of the Kharkiv sector of the border, where "
+        "the reported May 2024 permission let Ukraine strike back with U.S. weapons.",
+        area_name="Counterfire zone (Russia)",
+    ),
+    LayerSpec(
+        "deep_strike_zone", "Prohibited deep strikes",
+        "Still prohibited: Russia from D = {D} to {REACH} (ATACMS reach) of the Kharkiv sector",
+        {"color": "#D55E00", "weight": 2, "dashArray": "10 6", "fillColor": "#D55E00", "fillOpacity": 0.15},
+        zones.deep_strike_zone,
+        figure=Figure("deep_strike_zone_area_km2", "Still prohibited (D to 300 km)", "area"),
+        here="Russia, in the prohibited deep-strike zone: beyond D = {D} but within {REACH} (ATACMS reach) of "
+        "the Kharkiv sector, where long-range U.S. weapons stayed off-limits.",
+        area_name="Prohibited deep-strike zone (Russia)", outline="dashed",
+    ),
+)
+
+BY_KEY: Mapping[str, LayerSpec] = MappingProxyType({spec.key: spec for spec in REGISTRY})
+#: Every key, in the app's order (what ``?layers=all`` means).
+KEYS = tuple(spec.key for spec in REGISTRY)
+#: The layers with geometry, in drawing order (bottom first).
+GEOMETRIC = tuple(spec for spec in reversed(REGISTRY) if spec.geometry is not None)
+#: The areas "what is here?" can name, in the order it tries them.
+AREAS = tuple(spec for spec in REGISTRY if spec.here)
+FIGURES = tuple(spec.figure for spec in REGISTRY if spec.figure)
+
+
+def template_values(params: Params, radius_unit: str = "mi", gap: Distance | None = None) -> dict[str, str]:
+    """What the templates' names stand for, for one set of parameters."""
+    return {
+        "R": setting_text(params.radius, radius_unit),
+        "D": describe(params.depth, "km"),
+        "REACH": describe(zones.DEEP_STRIKE_REACH, "km"),
+        "GAP": "" if gap is None else f"{gap.km:.1f} km ({gap.miles:.1f} mi)",
+        "CLAIM": f"{ARTICLE_CLAIM.miles:g} miles",
+    }
+
+
+@dataclass(frozen=True, eq=False)
+class Layer:
+    """One built layer: its entry, its geometry in lon/lat and in metres, its drawing (GeoJSON
+    geometry, simplified) and its measured figure (``None`` for a layer without one)."""
+
+    spec: LayerSpec
+    geometry: shapely.Geometry
+    metric: shapely.Geometry
+    drawing: str
+    measure: Distance | Area | None
+
+
+@dataclass(frozen=True, eq=False)
+class Layers:
+    """Every layer for one set of parameters, by key, with what they were built from."""
+
+    params: Params
+    ground: Ground
+    by_key: Mapping[str, Layer] = field(repr=False)
+
+    def __getitem__(self, key: str) -> Layer:
+        return self.by_key[key]
+
+    def geometry(self, key: str) -> shapely.Geometry:
+        return self.by_key[key].geometry
+
+    @property
+    def kharkiv_to_border(self) -> Distance:
+        return self.ground.kharkiv_gap
+
+    def values(self, radius_unit: str = "mi") -> dict[str, str]:
+        return template_values(self.params, radius_unit, self.kharkiv_to_border)
+
+
+def _measure(spec: LayerSpec, geometry: shapely.Geometry) -> Distance | Area | None:
+    if spec.figure is None:
+        return None
+    if spec.figure.kind == "length":
+        return Distance(meters=geodesy.length_m(geometry))
+    return Area(geodesy.area_m2(geometry))
+
+
+def build_layer(spec: LayerSpec, ground: Ground, params: Params) -> Layer:
+    """One layer: geometry, projection, drawing and figure, each made once."""
+    shape = spec.geometry(ground, params)
+    geometry = shape.degrees if shape.degrees is not None else geodesy.to_degrees(shape.metric)
+    shapely.prepare(geometry)
+    return Layer(spec, geometry, shape.metric, display.drawing(shape.metric), _measure(spec, geometry))
+
+
+def build(params: Params = Params(), ground: Ground | None = None) -> Layers:
+    """Every layer for one set of parameters. Pure: the same inputs give the same layers."""
+    ground = ground or zones.ground()
+    built = {spec.key: build_layer(spec, ground, params) for spec in GEOMETRIC}
+    return Layers(params, ground, MappingProxyType(built))
+
+
+@lru_cache(maxsize=16)
+def layers(params: Params = Params()) -> Layers:
+    """``build`` with a small per-process cache keyed by the parameters (CLI, benchmark)."""
+    return build(params)
+
+
+def classify(built: Layers, lat: float, lon: float) -> str:
+    """Which area a point is in: the key of the first area in :data:`AREAS` that covers it,
+    else ``"ukraine"`` / ``"russia"`` for the rest of each country (within the data region),
+    else ``"elsewhere"``."""
+    point = shapely.Point(lon, lat)
+    for spec in AREAS:
+        if built.geometry(spec.key).covers(point):
+            return spec.key
+    reg = built.ground.region
+    if reg.ukraine.covers(point):
+        return "ukraine"
+    if reg.russia.covers(point):
+        return "russia"
+    return "elsewhere"

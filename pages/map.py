@@ -1,0 +1,74 @@
+"""The map: the zones for R and D, and what is at any point clicked."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import query
+from geo.units import length_text
+from pages.shared import ui
+
+SELECTION, SEEN = "selection", "map_seen"
+#: The opening view on this page: Kharkiv above the legend, the counterfire zone whole.
+OPENING_CENTRE, OPENING_ZOOM = (49.8, 36.7), 7
+
+view = ui.current()
+layers = ui.built(view.params)
+m, notices = ui.folium_map(view)
+
+st.markdown("#### Kharkiv, May 2024: where U.S. weapons could strike back across the border")
+for notice in notices:
+    st.info(ui.markdown_text(notice), icon="🧩")
+
+map_column, answer_column = st.columns([3, 1], gap="small")
+with map_column:
+    # Only clicks come back: panning and zooming do not rerun the page.
+    clicked = st_folium(
+        m, key="map", height=660, use_container_width=True, center=OPENING_CENTRE, zoom=OPENING_ZOOM,
+        returned_objects=["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"],
+    ) or {}
+
+# A marker click also reports the map click at the same spot; a click on the map alone
+# changes only ``last_clicked``. What changed since the last run says which happened.
+seen = st.session_state.get(SEEN, {})
+point, obj, tip = (clicked.get(k) for k in ("last_clicked", "last_object_clicked", "last_object_clicked_tooltip"))
+if obj and obj != seen.get("last_object_clicked") and query.place_named(tip):
+    st.session_state[SELECTION] = ("place", query.place_named(tip).name)
+elif point and point != seen.get("last_clicked"):
+    st.session_state[SELECTION] = ("point", point["lat"], point["lng"])
+st.session_state[SEEN] = clicked
+
+
+def show_answer(answer: query.Answer) -> None:
+    st.markdown(f"**{query.area_name(answer.area)}**  \n{ui.markdown_text(answer.sentence)}")
+    st.markdown(f"- To the border: **{length_text(answer.to_border)}**\n"
+                f"- To Kharkiv's centre: **{length_text(answer.to_kharkiv)}**")
+    st.caption(f"{answer.coordinates} · geodesic distances on the WGS84 ellipsoid")
+
+
+def show_place(found: query.PlaceAnswer) -> None:
+    place = found.place
+    context = "" if place.named_in_article else " *(context, not named in the article)*"
+    st.markdown(f"**{ui.markdown_text(place.name)}**{context}")
+    if place.quote:
+        st.markdown(f"> “{ui.markdown_text(place.quote)}”\n>\n> (the article, paragraph {place.paragraph})")
+    st.caption(ui.markdown_text(place.note))
+    if found.answer is None:
+        st.markdown("A label point for the country's name, not a place measured from.")
+    else:
+        show_answer(found.answer)
+
+
+with answer_column:
+    st.subheader("What is here?")
+    selection = st.session_state.get(SELECTION)
+    if selection is None:
+        st.markdown("Click anywhere on the map: you get the coordinates, the distances to the border "
+                    "and to Kharkiv, and which area the point is in. Click a marker for its quote "
+                    "from the article.")
+    elif selection[0] == "place":
+        show_place(query.about_place(layers, query.place_named(selection[1])))
+    else:
+        try:
+            show_answer(query.what_is_here(layers, selection[1], selection[2]))
+        except query.PointError as err:
+            st.warning(ui.markdown_text(str(err)))
