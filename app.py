@@ -33,6 +33,6 @@ st.set_page_config(page_title=f"{current.title} · {TITLE}", page_icon="🗺️"
                    initial_sidebar_state="collapsed" if current.title == "Classroom" else "expanded")
 st.html(ui.PAGE_STYLE)
 with ui.problems():
-    ui.controls(distances=uses[0], shown=uses[1])
+    ui.controls(distances=uses[0], shown=uses[1], stage_on_page=current.title == "Map")
     ui.url_warnings()
     current.run()

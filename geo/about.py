@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib.metadata
 
-from geo import assets, build_data, display, geodesy, places, zones
+from geo import assets, build_data, display, geodesy, places, stages, zones
 from geo import layers as registry
 from geo.facts import Figures
 from geo.units import describe, length_text
@@ -148,8 +148,30 @@ def counterfire() -> str:
         f"{describe(zones.RADIUS_RANGE[0], 'mi')} to {describe(zones.RADIUS_RANGE[1], 'mi')}.",
         "- Later, beyond the article: in June 2024 U.S. officials said the permission covered Russian "
         "forces attacking across the border anywhere along it, and in November 2024 the U.S. allowed "
-        "ATACMS strikes inside Russia. The map shows the policy as first reported.",
+        "ATACMS strikes inside Russia. The map opens on the policy as first reported (30 May 2024); the "
+        "stage selector shows the others.",
     ])
+
+
+def policy_over_time() -> str:
+    lines = [
+        f"- **{stage.label}** (`?stage={stage.id}`): {stage.description} Source: {stage.source}; "
+        f"\"{stage.quote}\". "
+        + ("The counterfire zone is measured from the whole land border."
+           if stage.origin == "border" else
+           "The counterfire zone is measured from the Kharkiv sector." if stage.origin == "sector" else
+           "Nothing is permitted: the prohibited zone is the whole reach from the Kharkiv sector.")
+        for stage in stages.STAGES
+    ]
+    lines += [
+        "- The Kursk Oblast limit of 17 November 2024 is not drawn: no package this project "
+        "installs from ships Russian oblast boundaries under an open licence, so that stage's permitted "
+        "area and share are reported as not measured rather than guessed.",
+        f"- {stages.MEASURED_DEFINITION}",
+        f"- {stages.PUBLISHED_DEFINITION} Its figure: \"{stages.PUBLISHED_QUOTE}\" ({stages.PUBLISHED_SOURCE}).",
+        f"- {stages.WHY_DIFFERENT}",
+    ]
+    return "\n".join(lines)
 
 
 def limits(figures: Figures) -> str:
@@ -175,5 +197,6 @@ def sections(figures: Figures) -> list[tuple[str, str]]:
         ("Projection and measurement", projection()),
         ("Geographic assumptions", assumptions()),
         ("The counterfire zone", counterfire()),
+        ("The policy over time, and the sanctuary", policy_over_time()),
         ("Limits", limits(figures)),
     ]

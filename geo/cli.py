@@ -1,8 +1,8 @@
 """``kharkiv-map``: the map and its figures from a terminal.
 
     kharkiv-map export --out map.html [--geojson layers.geojson] [--radius 12mi] [--depth 80km]
-                       [--basemap osm|none] [--cdn]
-    kharkiv-map facts [--json] [--radius 12mi] [--depth 80km]
+                       [--stage 2024-05-30] [--basemap osm|none] [--cdn]
+    kharkiv-map facts [--json] [--radius 12mi] [--depth 80km] [--stage 2024-05-30]
 
 Exit status: 0 on success, 2 for a bad argument, unwritable path, or missing data/assets,
 always with one sentence on stderr.
@@ -16,7 +16,7 @@ import re
 import sys
 from pathlib import Path
 
-from geo import assets, export, facts, layers, zones
+from geo import assets, export, facts, layers, stages, zones
 from geo.data import DataError
 from geo.viewstate import BASEMAPS
 from geo.units import DistanceError
@@ -48,6 +48,13 @@ def _depth(text: str):
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
+def _stage(text: str):
+    try:
+        return stages.parse_stage(text)
+    except stages.StageError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def parser() -> argparse.ArgumentParser:
     top = _Parser(prog="kharkiv-map", description="The Kharkiv border map: export it, or print its measured figures.")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -58,6 +65,9 @@ def parser() -> argparse.ArgumentParser:
                        help="R for the border band and the ring around Kharkiv, 1mi–100mi (default 12mi)")
         p.add_argument("--depth", type=_depth, default=zones.DEPTH_DEFAULT, metavar="DIST",
                        help=f"D, depth of the counterfire zone into Russia, 5km–300km (default 80km; presets {presets})")
+        p.add_argument("--stage", type=_stage, default=stages.DEFAULT, metavar="DATE",
+                       help=f"the stage of the policy: {', '.join(stages.BY_ID)} (default {stages.DEFAULT.id}, "
+                       "the article's moment)")
 
     exp = sub.add_parser("export", help="write the map as a standalone HTML page, and the layers as GeoJSON")
     exp.add_argument("--out", type=Path, required=True, help="the HTML file to write")
@@ -75,7 +85,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _params(args) -> zones.Params:
-    return zones.Params(radius=args.radius, depth=args.depth)
+    return zones.Params(radius=args.radius, depth=args.depth, stage=args.stage)
 
 
 def _export(args) -> int:
@@ -96,8 +106,13 @@ def _export(args) -> int:
 
 
 def _facts(args) -> int:
-    figures = facts.figures(layers.layers(_params(args)))
-    print(json.dumps(facts.to_json(figures), indent=2, ensure_ascii=False) if args.json else facts.as_table(figures))
+    params = _params(args)
+    figures = facts.figures(layers.layers(params))
+    rows = facts.stage_figures(params)
+    if args.json:
+        print(json.dumps({**facts.to_json(figures), "stages": facts.stages_json(rows)}, indent=2, ensure_ascii=False))
+    else:
+        print(facts.as_table(figures) + "\n\n" + facts.stages_table(rows))
     return 0
 
 

@@ -34,6 +34,9 @@ def parameters(layers: Layers) -> dict:
         "radius_mi": round(p.radius.miles, 4),
         "depth_m": round(p.depth.m, 3),
         "depth_km": round(p.depth.km, 4),
+        "stage": p.stage.id,
+        "stage_date": p.stage.date,
+        "stage_source": p.stage.source,
     }
 
 

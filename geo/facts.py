@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from geopy.distance import Distance, geodesic
 
+from geo import geodesy, places, stages, zones
 from geo import layers as registry
-from geo import places, zones
 from geo.layers import ARTICLE_CLAIM, Layers
 from geo.units import Area, area_text, length_text, setting_text
 
@@ -44,6 +44,45 @@ class Figures:
 
     def place(self, name: str) -> PlaceFigures:
         return next(row for row in self.places if row.place.name == name)
+
+
+@dataclass(frozen=True)
+class StageFigures:
+    """One stage of the policy, measured for a depth D: the Russian territory within ATACMS
+    reach (300 km) of the land border that it permitted U.S. weapons to strike (the
+    counterfire zone), what it left off-limits (the sanctuary), and the permitted share of
+    the reach. ``None`` where a stage's permission is not measured (the Kursk Oblast limit
+    of 17 November 2024, whose bounds the data lacks)."""
+
+    stage: stages.Stage
+    permitted: Area | None
+    sanctuary: Area | None
+    reach: Area
+
+    @property
+    def permitted_share(self) -> float | None:
+        return None if self.permitted is None else self.permitted.m2 / self.reach.m2
+
+
+def _area(geom_m) -> Area:
+    return Area(geodesy.area_m2(geodesy.to_degrees(geom_m)))
+
+
+def stage_figures(params: zones.Params, ground: zones.Ground | None = None) -> tuple[StageFigures, ...]:
+    """Every stage measured for the depth in ``params``. The counterfire zone of each stage
+    lies inside the reach (D ≤ 300 km, and the Kharkiv sector is part of the border), so the
+    sanctuary's area is the reach's less the permitted area."""
+    ground = ground or zones.ground()
+    reach = ground._remember(("reach area",), lambda: _area(ground.reach()))
+    rows = []
+    for stage in stages.STAGES:
+        zone = zones.counterfire_zone(ground, zones.Params(params.radius, params.depth, stage)).metric
+        permitted = _area(zone)
+        if stage.kursk_unmeasured:
+            rows.append(StageFigures(stage, None, None, reach))
+        else:
+            rows.append(StageFigures(stage, permitted, reach - permitted, reach))
+    return tuple(rows)
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +119,7 @@ def to_json(f: Figures) -> dict:
             out[spec.figure.key] = round(value.km, 3) if spec.figure.kind == "length" else round(value.km2, 1)
     out["kharkiv_to_border_mi"] = round(f.kharkiv_to_border.miles, 3)
     out["article_claim_mi"] = round(f.article_claim.miles, 3)
+    out["stage"] = f.params.stage.id
     out["places"] = [
         {
             "name": row.place.name,
@@ -98,9 +138,32 @@ def to_json(f: Figures) -> dict:
     return out
 
 
+def stages_json(rows: tuple[StageFigures, ...]) -> list[dict]:
+    """The stages as ``facts --json`` lists them."""
+    def km2(a: Area | None):
+        return None if a is None else round(a.km2, 1)
+
+    return [
+        {
+            "id": row.stage.id,
+            "date": row.stage.date,
+            "label": row.stage.label,
+            "title": row.stage.title,
+            "source": row.stage.source,
+            "permitted_area_km2": km2(row.permitted),
+            "sanctuary_area_km2": km2(row.sanctuary),
+            "reach_area_km2": km2(row.reach),
+            "permitted_share": None if row.permitted_share is None else round(row.permitted_share, 4),
+            "measured": row.permitted is not None,
+        }
+        for row in rows
+    ]
+
+
 def rows(f: Figures, radius_unit: str = "mi") -> list[tuple[str, str]]:
     """(label, value as text) for every figure, parameters first."""
-    out = [("Radius R (band and ring)", setting_text(f.params.radius, radius_unit)),
+    out = [("Stage of the policy", f"{f.params.stage.label}: {f.params.stage.title}"),
+           ("Radius R (band and ring)", setting_text(f.params.radius, radius_unit)),
            ("Counterfire depth D", setting_text(f.params.depth, "km"))]
     for spec in registry.REGISTRY:
         if spec.figure:
@@ -122,4 +185,19 @@ def as_table(f: Figures) -> str:
             lines.append(f"{row.place.name:<34} {'—':>12} {'—':>12}  {named} (label point, not measured)")
         else:
             lines.append(f"{row.place.name:<34} {row.to_kharkiv.km:>9,.1f} km {row.to_border.km:>9,.1f} km  {named}")
+    return "\n".join(lines)
+
+
+def stages_table(rows: tuple[StageFigures, ...]) -> str:
+    """The stages as aligned plain text: permitted area, sanctuary and permitted share."""
+    lines = [f"{'Stage':<20} {'permitted':>14} {'sanctuary':>14} {'share':>8}"]
+    for row in rows:
+        if row.permitted is None:
+            lines.append(f"{row.stage.label:<20} {'not measured':>14} {'not measured':>14} {'—':>8}  "
+                         f"({stages.KURSK_NOTE})")
+        else:
+            lines.append(f"{row.stage.label:<20} {area_text(row.permitted):>14} {area_text(row.sanctuary):>14} "
+                         f"{row.permitted_share:>8.1%}")
+    lines.append(f"Sanctuary: Russia within 300 km of the land border ({area_text(rows[0].reach)}) left off-limits. "
+                 f"Published: {stages.PUBLISHED_SOURCE}, \"{stages.PUBLISHED_QUOTE}\" (measured differently).")
     return "\n".join(lines)

@@ -8,7 +8,10 @@ and the About page all iterate :data:`REGISTRY`. Adding a layer is one entry her
 geometry function in ``geo.zones``.
 
 Templates may use ``{R}`` (the radius), ``{D}`` (the depth), ``{REACH}`` (the deep-strike
-reach), ``{GAP}`` (Kharkiv's centre to the border) and ``{CLAIM}`` (the article's figure).
+reach), ``{GAP}`` (Kharkiv's centre to the border), ``{CLAIM}`` (the article's figure), and
+for the stage of the policy ``{STAGE}`` (its date), ``{WHEN}`` ("on 30 May 2024"), ``{ORIGIN}`` (the line the zones are
+measured from), ``{DEEP_RANGE}`` (how far the prohibited zone runs) and ``{KURSK}`` (the
+note on the unmeasured Kursk Oblast permission, or nothing).
 
 :func:`build` makes every layer for one :class:`~geo.zones.Params` in one pass: its
 lon/lat geometry, its metric geometry, its drawing geometry and its measured figure, each
@@ -25,7 +28,7 @@ from types import MappingProxyType
 import shapely
 from geopy.distance import Distance
 
-from geo import display, geodesy, zones
+from geo import display, geodesy, stages, zones
 from geo.units import Area, describe, distance, setting_text
 from geo.zones import Ground, Params, Shape
 
@@ -116,22 +119,32 @@ REGISTRY: tuple[LayerSpec, ...] = (
         area_name="Ukraine within R of the border", outline="dotted",
     ),
     LayerSpec(
-        "counterfire_zone", "Counterfire zone", "Counterfire zone: Russia within D = {D} of the Kharkiv sector",
+        "counterfire_zone", "Counterfire zone", "Counterfire zone: Russia within D = {D} of {ORIGIN}",
         {"color": "#0072B2", "weight": 2.5, "fillColor": "#0072B2", "fillOpacity": 0.3}, zones.counterfire_zone,
         figure=Figure("counterfire_zone_area_km2", "Counterfire zone (Russia within D of the sector)", "area"),
-        here="Russia, inside the counterfire zone: within D = {D} of the Kharkiv sector of the border, where "
-        "the reported May 2024 permission let Ukraine strike back with U.S. weapons.",
+        here="Russia, inside the counterfire zone: within D = {D} of {ORIGIN}, where the permission "
+        "reported {WHEN} let Ukraine strike back with U.S. weapons.",
         area_name="Counterfire zone (Russia)",
     ),
     LayerSpec(
         "deep_strike_zone", "Prohibited deep strikes",
-        "Still prohibited: Russia from D = {D} to {REACH} (ATACMS reach) of the Kharkiv sector",
+        "Still prohibited: Russia {DEEP_RANGE} (ATACMS reach) of {ORIGIN}{KURSK}",
         {"color": "#D55E00", "weight": 2, "dashArray": "10 6", "fillColor": "#D55E00", "fillOpacity": 0.15},
         zones.deep_strike_zone,
         figure=Figure("deep_strike_zone_area_km2", "Still prohibited (D to 300 km)", "area"),
-        here="Russia, in the prohibited deep-strike zone: beyond D = {D} but within {REACH} (ATACMS reach) of "
-        "the Kharkiv sector, where long-range U.S. weapons stayed off-limits.",
+        here="Russia, in the prohibited deep-strike zone: {DEEP_RANGE} (ATACMS reach) of {ORIGIN}, "
+        "where long-range U.S. weapons stayed off-limits{KURSK}.",
         area_name="Prohibited deep-strike zone (Russia)", outline="dashed",
+    ),
+    LayerSpec(
+        "sanctuary", "Sanctuary (in reach, off-limits)",
+        "Sanctuary: Russia within {REACH} of the land border still off-limits {WHEN}{KURSK}",
+        {"color": "#555555", "weight": 1.5, "dashArray": "1 4", "fillColor": "#999999", "fillOpacity": 0.12},
+        zones.sanctuary,
+        figure=Figure("sanctuary_area_km2", "Sanctuary (Russia within 300 km of the border, off-limits)", "area"),
+        here="Russia, in the sanctuary: within {REACH} (ATACMS reach) of the land border, but off-limits to "
+        "U.S. weapons {WHEN}{KURSK}.",
+        area_name="Sanctuary (Russia, in reach but off-limits)", outline="dotted",
     ),
 )
 
@@ -147,12 +160,19 @@ FIGURES = tuple(spec.figure for spec in REGISTRY if spec.figure)
 
 def template_values(params: Params, radius_unit: str = "mi", gap: Distance | None = None) -> dict[str, str]:
     """What the templates' names stand for, for one set of parameters."""
+    stage = params.stage
+    reach = describe(zones.DEEP_STRIKE_REACH, "km")
     return {
         "R": setting_text(params.radius, radius_unit),
         "D": describe(params.depth, "km"),
-        "REACH": describe(zones.DEEP_STRIKE_REACH, "km"),
+        "REACH": reach,
         "GAP": "" if gap is None else f"{gap.km:.1f} km ({gap.miles:.1f} mi)",
         "CLAIM": f"{ARTICLE_CLAIM.miles:g} miles",
+        "STAGE": stage.label,
+        "WHEN": f"on {stage.label}" if stage.origin else stage.label[0].lower() + stage.label[1:],
+        "ORIGIN": "the whole land border" if stage.origin == "border" else "the Kharkiv sector",
+        "DEEP_RANGE": f"from D = {describe(params.depth, 'km')} to {reach}" if stage.origin else f"within {reach}",
+        "KURSK": f" (ATACMS use {stages.KURSK_NOTE})" if stage.kursk_unmeasured else "",
     }
 
 

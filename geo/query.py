@@ -24,10 +24,10 @@ from geo.layers import Layers
 #: What is said of a point in no area of the registry: the rest of each country, or neither.
 OTHER_SENTENCES = {
     "ukraine": "Ukraine, more than R = {R} from the Russian border.",
-    "russia": "Russia, outside both zones: more than {REACH} from the Kharkiv sector.",
+    "russia": "Russia, beyond the reach of the map's zones: more than {REACH} from the land border.",
     "elsewhere": "Neither Ukraine nor Russia as this map draws them ({WHERE}).",
 }
-OTHER_NAMES = {"ukraine": "Ukraine, beyond R", "russia": "Russia, beyond both zones", "elsewhere": "Elsewhere"}
+OTHER_NAMES = {"ukraine": "Ukraine, beyond R", "russia": "Russia, beyond the zones' reach", "elsewhere": "Elsewhere"}
 
 
 def area_name(area: str) -> str:

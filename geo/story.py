@@ -18,12 +18,14 @@ from dataclasses import dataclass
 
 import shapely
 
-from geo import places, zones
-from geo.facts import Figures
+from geo import places, stages, zones
+from geo.facts import Figures, StageFigures
 from geo.layers import Layers
 from geo.units import area_text, describe, echo, length_text, setting_text
 
 PARAMS = zones.Params()
+#: The step after the article: the permission as widened on 20 June 2024.
+LATER = zones.Params(stage=stages.BY_ID["2024-06-20"])
 #: (width, height) in pixels of the map the views are fitted to.
 MAP_SIZE_PX = (600, 560)
 #: Share of the map left as margin around a framed area.
@@ -42,6 +44,7 @@ class Step:
     layers: frozenset[str]
     centre: tuple[float, float]  # (lat, lon)
     zoom: int
+    params: zones.Params = zones.Params()  # what the step's map is built for
 
 
 def _mercator_y(lat: float) -> float:
@@ -96,8 +99,11 @@ def step_from_query(asked: str | None, count: int) -> tuple[int, str | None]:
                f"{count}, e.g. step=2; showing step 1 instead.")
 
 
-def steps(layers: Layers, figures: Figures) -> tuple[Step, ...]:
-    """The five steps, for ``layers`` and their ``facts.figures(layers)``."""
+def steps(layers: Layers, figures: Figures, stage_rows: tuple[StageFigures, ...] | None = None,
+          later: Layers | None = None) -> tuple[Step, ...]:
+    """The five steps, for ``layers`` and their ``facts.figures(layers)``, and a sixth, "what
+    changed later", when the stages (``facts.stage_figures(PARAMS)``) and the layers for
+    ``LATER`` are given."""
     p = layers.params
     gap = figures.kharkiv_to_border
     radius = setting_text(p.radius, "mi")
@@ -163,4 +169,22 @@ def steps(layers: Layers, figures: Figures) -> tuple[Step, ...]:
             "use long-range weapons to attack deep inside Russia", 5,
             frozenset(base | {"kharkiv_sector", "counterfire_zone", "deep_strike_zone"}), centre5, zoom5,
         ),
+    ) + (() if stage_rows is None or later is None else (_later(later, stage_rows),))
+
+
+def _later(later: Layers, stage_rows: tuple[StageFigures, ...]) -> Step:
+    """Step 6: what changed after the article (context, from other reports)."""
+    share = {row.stage.id: row.permitted_share for row in stage_rows}
+    june = next(row for row in stage_rows if row.stage.id == "2024-06-20")
+    centre, zoom = fit_view(_bounds(later.geometry("sanctuary"), later.geometry("counterfire_zone")))
+    return Step(
+        6, "What changed later",
+        f"On 20 June 2024 U.S. officials said the permission covered Russian forces attacking \"anywhere\" "
+        f"along the border. Blue: within {describe(later.params.depth, 'km')} of the whole border, "
+        f"{area_text(june.permitted)}. Grey: the sanctuary, in reach of ATACMS (300 km) but still off-limits, "
+        f"{area_text(june.sanctuary)}. The permitted share of that reach grew from {share['2024-05-30']:.0%} "
+        f"to {share['2024-06-20']:.0%}. In November 2024 ATACMS strikes inside Russia were allowed, "
+        "reportedly only in Kursk Oblast.",
+        None, None,
+        frozenset({"places", "border", "counterfire_zone", "sanctuary"}), centre, zoom, later.params,
     )

@@ -15,8 +15,9 @@ from geopy.distance import Distance, geodesic
 
 from geo import layers as registry
 from geo import places
-from geo.facts import Figures, rows
-from geo.units import length_text
+from geo.facts import Figures, StageFigures, rows
+from geo.stages import KURSK_NOTE
+from geo.units import area_text, length_text
 
 
 def claims(f: Figures) -> list[dict]:
@@ -49,6 +50,24 @@ def place_rows(f: Figures) -> list[dict]:
             "Longitude": row.place.lon,
         }
         for row in f.places
+    ]
+
+
+def stage_rows(stage_rows: tuple[StageFigures, ...]) -> list[dict]:
+    """One row per stage: its date, what it permitted, the sanctuary it left, the share."""
+    def area(a):
+        return area_text(a) if a is not None else f"not measured ({KURSK_NOTE})"
+
+    return [
+        {
+            "Stage": row.stage.label,
+            "What was reported": row.stage.title,
+            "Permitted (within 300 km)": area(row.permitted),
+            "Sanctuary (off-limits)": area(row.sanctuary),
+            "Permitted share": "—" if row.permitted_share is None else f"{row.permitted_share:.1%}",
+            "Source": row.stage.source,
+        }
+        for row in stage_rows
     ]
 
 

@@ -8,7 +8,8 @@ The app keeps the view in the page's query string so that a copied link reproduc
   The unit it is written in (mi or km; m reads as km) is the unit the app shows it in.
 * ``depth``: D, a distance with its unit, within ``zones.DEPTH_RANGE``; shown in km.
 * ``layers``: the layers shown, comma-separated keys of ``geo.layers.REGISTRY``, or ``all`` / ``none``.
-* ``basemap``: one of ``mapview.BASEMAPS``.
+* ``basemap``: one of ``BASEMAPS``.
+* ``stage``: the stage of the policy, by its date (``geo.stages``); default 2024-05-30.
 
 Reading a query never fails: each missing value takes its default, and each bad one takes
 its default *and* adds one sentence to the warnings, naming the value and what is accepted.
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field, replace
 
 from geopy.distance import Distance
 
-from geo import zones
+from geo import stages, zones
 from geo.layers import KEYS as LAYER_KEYS
 from geo.units import DistanceError, echo, setting_text, unit_of
 from geo.zones import Params
@@ -35,7 +36,7 @@ RADIUS_UNITS = ("mi", "km")
 DEPTH_UNIT = "km"
 
 #: The query parameters this module reads and writes.
-QUERY_KEYS = ("radius", "depth", "layers", "basemap")
+QUERY_KEYS = ("radius", "depth", "layers", "basemap", "stage")
 ALL, NONE = "all", "none"
 #: Significant digits kept when a distance is written into a link.
 LINK_DIGITS = 8
@@ -107,6 +108,7 @@ def to_query(view: ViewState) -> dict[str, str]:
         "depth": distance_text(view.depth, DEPTH_UNIT),
         "layers": layers,
         "basemap": view.basemap,
+        "stage": view.params.stage.id,
     }
 
 
@@ -181,15 +183,24 @@ def from_query(query: Mapping[str, object]) -> tuple[ViewState, list[str]]:
     def basemap(text: str):
         values["basemap"] = _basemap(text)
 
+    def stage(text: str):
+        values["stage"] = stages.parse_stage(text)
+
     defaults = to_query(DEFAULT)
-    for key, read in (("radius", radius), ("depth", depth), ("layers", layers), ("basemap", basemap)):
+    for key, read in (("radius", radius), ("depth", depth), ("layers", layers), ("basemap", basemap),
+                      ("stage", stage)):
         attempt(key, read, defaults[key])
-    params = Params(values.pop("radius", zones.RADIUS_DEFAULT), values.pop("depth", zones.DEPTH_DEFAULT))
+    params = Params(values.pop("radius", zones.RADIUS_DEFAULT), values.pop("depth", zones.DEPTH_DEFAULT),
+                    values.pop("stage", stages.DEFAULT))
     return ViewState(params=params, **values), warnings
 
 
 def file_name(view: ViewState, what: str, ext: str, *, basemap: bool = False) -> str:
-    """A download's name carrying the parameters: ``kharkiv-map_R12mi_D80km_osm.html``."""
+    """A download's name carrying the parameters: ``kharkiv-map_R12mi_D80km_osm.html`` (and
+    the stage when it is not the default: ``kharkiv-map_R12mi_D80km_S2024-06-20_osm.html``)."""
     q = to_query(view)
-    parts = [f"kharkiv-{what}", f"R{q['radius']}", f"D{q['depth']}"] + ([view.basemap] if basemap else [])
+    parts = [f"kharkiv-{what}", f"R{q['radius']}", f"D{q['depth']}"]
+    if view.params.stage != stages.DEFAULT:
+        parts.append(f"S{q['stage']}")
+    parts += [view.basemap] if basemap else []
     return "_".join(parts) + f".{ext}"

@@ -20,7 +20,9 @@ Assumptions, all made here:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -30,6 +32,8 @@ from geopy.distance import Distance
 
 from geo import geodesy, places
 from geo.data import Region, region
+from geo.stages import DEFAULT as DEFAULT_STAGE
+from geo.stages import Stage
 from geo.units import distance, parse_distance
 
 #: (lat, lon) of the Sumy–Kharkiv–Belgorod and Kharkiv–Luhansk–Belgorod oblast tripoints.
@@ -39,6 +43,8 @@ SIMPLIFY_M = 20.0
 QUAD_SEGS = 64
 #: Vertices per run when buffering a long line piecewise.
 BUFFER_RUN = 20
+#: How many line buffers a Ground keeps for its layers to share.
+BUFFERS_KEPT = 8
 #: Spacing of the points at which distances to the border are measured geodesically.
 BORDER_SAMPLE_M = 50.0
 
@@ -68,7 +74,8 @@ def _in_range(value: Distance, limits: tuple[Distance, Distance]) -> bool:
 
 @dataclass(frozen=True)
 class Params:
-    """What the layers depend on: R and D as distances. Hashable, so it keys the cache;
+    """What the layers depend on: R and D as distances, and the stage of the policy (what the
+    counterfire zone is measured from; ``geo.stages``). Hashable, so it keys the cache;
     checked on creation, so a Params that exists is one the engine can build.
 
     >>> Params().depth.km
@@ -80,8 +87,11 @@ class Params:
 
     radius: Distance = RADIUS_DEFAULT
     depth: Distance = DEPTH_DEFAULT
+    stage: Stage = DEFAULT_STAGE
 
     def __post_init__(self):
+        if not isinstance(self.stage, Stage):
+            raise TypeError(f"stage must be a geo.stages.Stage, not {type(self.stage).__name__}")
         for value, limits, what in ((self.radius, RADIUS_RANGE, "radius"), (self.depth, DEPTH_RANGE, "depth")):
             if not isinstance(value, Distance):
                 raise TypeError(f"{what} must be a geopy Distance, not {type(value).__name__}")
@@ -99,6 +109,37 @@ class Ground:
     kharkiv: places.Place
     kharkiv_gap: Distance
     kharkiv_nearest: tuple[float, float]  # (lat, lon) on the border
+    _kept: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def _remember(self, key: tuple, make):
+        """``make()``, remembered under ``key`` for the last ``BUFFERS_KEPT`` keys (the app
+        builds layers from several threads, hence the lock)."""
+        with self._lock:
+            found = self._kept.get(key)
+        if found is None:
+            found = make()
+            with self._lock:
+                self._kept[key] = found
+                while len(self._kept) > BUFFERS_KEPT:
+                    self._kept.popitem(last=False)
+        return found
+
+    def line(self, origin: str) -> shapely.LineString:
+        """The line a zone is measured from: ``"border"`` (the whole land border) or
+        ``"sector"`` (the Kharkiv sector), in metres."""
+        return self.region.border_m if origin == "border" else self.sector_m
+
+    def buffer(self, origin: str, distance_m: float) -> shapely.Geometry:
+        """``buffer_line(self.line(origin), distance_m)``, remembered for the last
+        ``BUFFERS_KEPT`` (origin, distance) pairs: several layers share each buffer."""
+        return self._remember((origin, float(distance_m)), lambda: buffer_line(self.line(origin), distance_m))
+
+    def reach(self, origin: str = "border") -> shapely.Geometry:
+        """Russian territory within DEEP_STRIKE_REACH of a line (metres); of the whole land
+        border, it is the reach in which the sanctuary is measured."""
+        return self._remember(("reach", origin), lambda: clip_to(self.region.russia_m,
+                                                                 self.buffer(origin, DEEP_STRIKE_REACH.m)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -204,14 +245,35 @@ def border_band(g: Ground, p: Params) -> Shape:
     return Shape(clip_to(g.region.ukraine_m, buffer_line(g.region.border_m, p.radius.m)))
 
 
+def _origin(stage: Stage) -> str:
+    """The line a stage's zones are measured from: the whole land border for a stage that
+    permitted counterfire along it, else the Kharkiv sector (the article's frame)."""
+    return "border" if stage.origin == "border" else "sector"
+
+
 def counterfire_zone(g: Ground, p: Params) -> Shape:
-    """Russian territory within D of the Kharkiv sector."""
-    return Shape(clip_to(g.region.russia_m, buffer_line(g.sector_m, p.depth.m)))
+    """Russian territory within D of the stage's origin line (the Kharkiv sector by default);
+    nothing for a stage that permitted no counterfire."""
+    if p.stage.origin is None:
+        return Shape(shapely.Polygon())
+    return Shape(clip_to(g.region.russia_m, g.buffer(_origin(p.stage), p.depth.m)))
 
 
 def deep_strike_zone(g: Ground, p: Params) -> Shape:
-    """Russian territory beyond D but within DEEP_STRIKE_REACH of the Kharkiv sector."""
+    """Russian territory beyond D (beyond the border, for a stage without counterfire) but
+    within DEEP_STRIKE_REACH of the stage's origin line: what stayed prohibited."""
+    origin = _origin(p.stage)
+    reach = g.reach(origin)
+    if p.stage.origin is None:
+        return Shape(reach)
     if p.depth.m >= DEEP_STRIKE_REACH.m:
         return Shape(shapely.Polygon())
-    reach = clip_to(g.region.russia_m, buffer_line(g.sector_m, DEEP_STRIKE_REACH.m))
-    return Shape(shapely.difference(reach, buffer_line(g.sector_m, p.depth.m)))
+    return Shape(shapely.difference(reach, g.buffer(origin, p.depth.m)))
+
+
+def sanctuary(g: Ground, p: Params) -> Shape:
+    """The sanctuary: Russian territory within DEEP_STRIKE_REACH of the whole land border
+    that the stage leaves off-limits (the reach less the counterfire zone)."""
+    if p.stage.origin is None:
+        return Shape(g.reach())
+    return Shape(shapely.difference(g.reach(), g.buffer(_origin(p.stage), p.depth.m)))

@@ -1,4 +1,5 @@
-"""Classroom: the story in five steps, in large type for a projector."""
+"""Classroom: the story in six steps (five from the article, one on what came later), in
+large type for a projector."""
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -18,7 +19,7 @@ LARGE_TYPE = """<style>
 
 view = ui.current()
 layers = ui.built(story.PARAMS)
-steps = story.steps(layers, facts.figures(layers))
+steps = story.steps(layers, facts.figures(layers), ui.stage_figures(story.PARAMS), ui.built(story.LATER))
 
 if STEP not in st.session_state:
     st.session_state[STEP], problem = story.step_from_query(st.query_params.get("step"), len(steps))
@@ -49,7 +50,7 @@ with st.container(key="classroom"):
         if current.quote:
             st.markdown(f"> “{ui.markdown_text(current.quote)}”  \n> (the article, paragraph {current.quote_paragraph})")
     with map_column:
-        story_view = view.with_(params=story.PARAMS, radius_unit="mi", layers=current.layers)
+        story_view = view.with_(params=current.params, radius_unit="mi", layers=current.layers)
         m, _ = ui.folium_map(story_view, legend=False)
         st_folium(m, key="story_map", height=story.MAP_SIZE_PX[1], use_container_width=True, center=current.centre,
                   zoom=current.zoom, returned_objects=[])

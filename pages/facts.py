@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from geo import facts, tables, viewstate
+from geo import facts, stages, tables, viewstate
 from geo.units import length_text
 from pages.shared import ui
 
@@ -34,3 +34,18 @@ st.download_button(
     "Download every figure (CSV)", tables.csv_text(figures),
     file_name=viewstate.file_name(view, "facts", "csv"), mime="text/csv", icon="⬇️", on_click="ignore",
 )
+
+st.subheader("The policy over time, and the sanctuary")
+st.markdown(f"For D = {viewstate.label(view.depth, 'km')}: the Russian territory within 300 km (ATACMS reach) of "
+            "the land border that each stage permitted U.S. weapons to strike, what it left off-limits, "
+            "and the permitted share of the reach.")
+rows = ui.stage_figures(view.params)
+st.dataframe(tables.stage_rows(rows), hide_index=True, width="stretch")
+published, measured = st.columns(2)
+may = next(row for row in rows if row.stage.id == "2024-05-30")
+published.metric("Published: the May change reduced the sanctuary by", f"at most {stages.PUBLISHED_SHARE:.0%}")
+published.caption(f"“{ui.markdown_text(stages.PUBLISHED_QUOTE)}” ({ui.markdown_text(stages.PUBLISHED_SOURCE)}). "
+                  + ui.markdown_text(stages.PUBLISHED_DEFINITION))
+measured.metric("Measured here: share of the reach permitted on 30 May 2024", f"{may.permitted_share:.1%}")
+measured.caption(ui.markdown_text(stages.MEASURED_DEFINITION))
+st.markdown(ui.markdown_text(stages.WHY_DIFFERENT))

@@ -16,6 +16,9 @@ layers = ui.built(view.params)
 m, notices = ui.folium_map(view)
 
 st.markdown("#### Kharkiv, May 2024: where U.S. weapons could strike back across the border")
+stage = view.params.stage
+st.caption(f"**{ui.markdown_text(stage.label)}: {ui.markdown_text(stage.title)}.** {ui.markdown_text(stage.description)} "
+           f"({ui.markdown_text(stage.source)})")
 for notice in notices:
     st.info(ui.markdown_text(notice), icon="🧩")
 

@@ -17,7 +17,7 @@ import folium
 import streamlit as st
 from branca.element import Element
 
-from geo import assets, layers, mapview, viewstate, zones
+from geo import assets, facts, layers, mapview, stages, viewstate, zones
 from geo.data import DataError
 from geo.layers import Layers
 from geo.units import distance, in_unit
@@ -45,6 +45,7 @@ NO_LEGEND = "<style>.kharkiv-legend { display: none !important; }</style>"
 
 VIEW, WARNINGS = "view", "view_warnings"
 W_UNIT, W_RADIUS, W_PRESET, W_DEPTH, W_BASEMAP = "w_unit", "w_radius", "w_preset", "w_depth", "w_basemap"
+W_STAGE = "w_stage"
 PREV_UNIT = "w_unit_before"
 W_LAYER = "w_layer_{}".format
 
@@ -73,6 +74,13 @@ def built(params: Params) -> Layers:
     """Every layer for one set of parameters, shared by every session: the app's one cache
     of engine results (``geo.layers.build`` is not cached itself)."""
     return layers.build(params)
+
+
+@st.cache_data(max_entries=16, show_spinner="Measuring the stages…",
+               hash_funcs={Params: lambda p: (p.radius.m, p.depth.m, p.stage.id)})
+def stage_figures(params: Params):
+    """Every stage measured for this depth (``geo.facts.stage_figures``), shared by sessions."""
+    return facts.stage_figures(params)
 
 
 def folium_map(view: ViewState, shown: set[str] | None = None, *, legend: bool = True) -> tuple[folium.Map, list[str]]:
@@ -140,6 +148,7 @@ def _init_widgets(state: ViewState) -> None:
     for key in LAYER_KEYS:
         s.setdefault(W_LAYER(key), key in state.layers)
     s.setdefault(W_BASEMAP, state.basemap)
+    s.setdefault(W_STAGE, state.params.stage.id)
 
 
 def _unit_changed() -> None:
@@ -161,19 +170,30 @@ def _depth_changed() -> None:
 
 def _reset() -> None:
     s = st.session_state
-    for key in (W_UNIT, W_RADIUS, W_PRESET, W_DEPTH, W_BASEMAP, PREV_UNIT, *map(W_LAYER, LAYER_KEYS)):
+    for key in (W_UNIT, W_RADIUS, W_PRESET, W_DEPTH, W_BASEMAP, W_STAGE, PREV_UNIT, *map(W_LAYER, LAYER_KEYS)):
         s.pop(key, None)
     s[VIEW] = viewstate.DEFAULT
     s[WARNINGS] = (None, [])
 
 
-def controls(*, distances: bool = True, shown: bool = True) -> ViewState:
-    """The sidebar: R and D, the layer toggles and the basemap, and a reset button. Controls
-    a page does not use are drawn disabled (``distances``, ``shown``), keeping their values.
-    Returns the view they set, already published to the URL."""
+def stage_control(where) -> None:
+    """The stage of the policy, as a timeline of dates (``where``: the sidebar or a page)."""
+    where.select_slider(
+        "Stage of the policy", options=list(stages.BY_ID), key=W_STAGE,
+        format_func=lambda sid: stages.BY_ID[sid].label,
+        help="What the U.S. permitted, as reported: before 30 May 2024, 30 May (the article), 20 June, 17 November.",
+    )
+
+
+def controls(*, distances: bool = True, shown: bool = True, stage_on_page: bool = False) -> ViewState:
+    """The sidebar: the stage (or on the page, ``stage_on_page``), R and D, the layer toggles
+    and the basemap, and a reset button. Controls a page does not use are drawn disabled
+    (``distances``, ``shown``), keeping their values. Returns the view they set, already
+    published to the URL."""
     _init_widgets(view())
     s = st.session_state
     bar = st.sidebar
+    stage_control(st.container() if stage_on_page else bar)
     bar.subheader("Distances")
     unit = bar.radio("Unit of R", RADIUS_UNITS, horizontal=True, key=W_UNIT, on_change=_unit_changed,
                      format_func={"mi": "miles", "km": "kilometres"}.get, disabled=not distances)
@@ -195,9 +215,9 @@ def controls(*, distances: bool = True, shown: bool = True) -> ViewState:
     for spec in layers.REGISTRY:
         bar.toggle(spec.title, key=W_LAYER(spec.key), disabled=not shown)
     bar.radio("Basemap", viewstate.BASEMAPS, key=W_BASEMAP, format_func=BASEMAP_LABELS.get, disabled=not shown)
-    bar.button("Reset to defaults", on_click=_reset, icon="↺", key="reset")
+    bar.button("Reset to defaults", on_click=_reset, icon="🔄", key="reset")
 
-    params = Params(distance(s[W_RADIUS], s[W_UNIT]), distance(s[W_DEPTH], "km"))
+    params = Params(distance(s[W_RADIUS], s[W_UNIT]), distance(s[W_DEPTH], "km"), stages.BY_ID[s[W_STAGE]])
     state = s[VIEW].with_(params=params, radius_unit=s[W_UNIT],
                           layers=frozenset(k for k in LAYER_KEYS if s[W_LAYER(k)]), basemap=s[W_BASEMAP])
     publish(state)
