@@ -113,9 +113,9 @@ def region():
 
 @pytest.fixture(scope="session")
 def default():
-    from geo import zones
+    from geo import layers
 
-    return zones.build(zones.Params())
+    return layers.layers(layers.Params())
 
 
 @pytest.fixture(scope="session")
@@ -129,7 +129,7 @@ def border_points(region):
 def sector_points(default):
     from tests.measure import line_points
 
-    return line_points(default.kharkiv_sector)
+    return line_points(default.geometry("kharkiv_sector"))
 
 
 @pytest.fixture(scope="session")

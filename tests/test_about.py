@@ -3,11 +3,17 @@
 import pytest
 
 from geo import about, assets, build_data, facts, geodesy, zones
+from geo import layers as registry
+from tests.measure import distance_to_line_m
+
+KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md
+#: FACTS.md: the Kharkiv sector's ends, the oblast tripoints (lat, lon).
+FACTS_TRIPOINTS = ((50.357, 35.618), (49.925, 38.063))
 
 
 @pytest.fixture(scope="module")
 def text():
-    figures = facts.facts(zones.layers(zones.Params()))
+    figures = facts.figures(registry.layers(zones.Params()))
     return "\n".join(f"{heading}\n{body}" for heading, body in about.sections(figures))
 
 
@@ -22,7 +28,7 @@ def test_attribution_and_licences(text):
 def test_assumptions_come_from_the_constants(text):
     west, south, east, north = build_data.REGION
     assert f"longitudes {west:g}–{east:g}° E and latitudes {south:g}–{north:g}° N" in text
-    for lat, lon in zones.SECTOR_ENDS:
+    for lat, lon in FACTS_TRIPOINTS:
         assert f"{lat:g}° N, {lon:g}° E" in text
     lat0, lon0 = geodesy.REGION_CENTRE
     assert f"centred on {lat0:g}° N, {lon0:g}° E" in text
@@ -32,11 +38,17 @@ def test_assumptions_come_from_the_constants(text):
     assert "68/262" in text
 
 
-def test_limits_say_what_the_map_is_not_and_measure_the_claim(text):
+def test_limits_say_what_the_map_is_not_and_measure_the_claim(text, border_points):
     assert "not an official map" in text
-    assert "12 miles" in text and "34.6 km (21.5 mi)" in text
+    gap = distance_to_line_m(*KHARKIV, border_points) / 1000
+    assert "12 miles" in text and f"{gap:.1f} km ({gap / 1.609344:.1f} mi)" in text
 
 
 def test_text_follows_a_changed_constant(monkeypatch):
     monkeypatch.setattr(geodesy, "REGION_CENTRE", (51.0, 38.0))
     assert "centred on 51° N, 38° E" in about.projection()
+
+
+def test_text_follows_a_changed_sector(monkeypatch):
+    monkeypatch.setattr(zones, "SECTOR_ENDS", ((51.5, 35.5), (49.5, 38.5)))
+    assert "51.5° N, 35.5° E" in about.assumptions() and "49.5° N, 38.5° E" in about.assumptions()

@@ -1,52 +1,90 @@
+"""The folium map: one group per layer from the registry, hidden layers kept in the control,
+text escaped, the basemap's tiles only where asked for."""
+
 import pytest
 
-from geo import mapview, zones
+from geo import facts, mapview, places
+from geo import layers as registry
+from geo.escape import html_text
+from tests.measure import distance_to_line_m
 
 
-@pytest.fixture(scope="module")
-def layers():
-    return zones.layers(zones.Params())
+def groups(m):
+    return {c.layer_name: c for c in m._children.values() if hasattr(c, "layer_name")}
 
 
-def test_every_layer_is_its_own_group_in_the_layer_control(layers):
-    page = mapview.build_map(layers, "none").get_root().render()
-    for key, title in mapview.LAYER_TITLES.items():
-        assert title in page, key
+def test_every_layer_is_its_own_group_in_the_layer_control(default):
+    m = mapview.build_map(default, "none")
+    assert set(groups(m)) == {spec.title for spec in registry.REGISTRY}
+    page = m.get_root().render()
     assert "L.control.layers" in page
+    assert "L.control.layers" not in mapview.build_map(default, "none", layer_control=False).get_root().render()
 
 
-def test_hidden_layers_stay_in_the_control_but_are_not_added(layers):
-    m = mapview.build_map(layers, "osm", show={"border"})
-    groups = {c.layer_name: c for c in m._children.values() if hasattr(c, "layer_name")}
-    assert groups[mapview.LAYER_TITLES["border"]].show is True
-    assert groups[mapview.LAYER_TITLES["counterfire_zone"]].show is False
+def test_hidden_layers_stay_in_the_control_but_are_not_shown(default):
+    found = groups(mapview.build_map(default, "osm", show={"border"}))
+    title = registry.BY_KEY
+    assert found[title["border"].title].show is True
+    assert found[title["counterfire_zone"].title].show is False
+    assert found[title["places"].title].show is False
+    assert all(g.show for g in groups(mapview.build_map(default, "osm")).values())
 
 
-def test_unknown_basemap_is_refused(layers):
+def test_unknown_basemap_is_refused(default):
     with pytest.raises(ValueError, match="satellite"):
-        mapview.build_map(layers, "satellite")
+        mapview.build_map(default, "satellite")
 
 
-def test_popup_text_is_escaped():
-    html = mapview.POPUP.render(name="<script>alert(1)</script>", named=True, note="a & b", quote="</script>",
-                                paragraph=1, kind="city", lat=1, lon=2, to_kharkiv=1.0, to_border=2.0)
-    assert "<script>" not in html and "</script>" not in html
+def test_the_legend_names_r_and_d_in_the_chosen_unit(default):
+    page = mapview.build_map(default, "none", radius_unit="km").get_root().render()
+    assert "R = 19.31 km (12 mi), D = 80 km" in page
+    page = mapview.build_map(default, "none").get_root().render()
+    assert "R = 12 mi (19.31 km), D = 80 km" in page
+
+
+def test_legend_entries_follow_the_registry(default):
+    entries = mapview.legend_entries(default.values())
+    specs = [*registry.GEOMETRIC, registry.BY_KEY["places"]]
+    assert [e["color"] for e in entries] == [spec.style["color"] for spec in specs]
+    by_label = {e["label"]: e for e in entries}
+    zone = by_label["Counterfire zone: Russia within D = 80 km of the Kharkiv sector"]
+    assert zone["fill"] == "rgba(0,114,178,0.3)" and zone["border"] == "solid"
+    ring = next(e for e in entries if e["label"].startswith("Circle of radius R"))
+    assert ring["fill"] == "transparent" and ring["border"] == "dashed"
+    assert all(1 <= e["weight"] <= 3 for e in entries)
+
+
+def test_popups_are_escaped_and_carry_the_distances(border_points):
+    rows = {row.place.name: row for row in facts.place_figures()}
+    html = mapview.popup_html(rows["Kharkiv"])
+    assert "12 miles from the Russian border" in html and "paragraph 3" in html
+    gap = distance_to_line_m(49.98177, 36.25475, border_points) / 1000  # Kharkiv, FACTS.md
+    assert f"To the border: {gap:.1f} km ({gap / 1.609344:.1f} mi)" in html
+    assert "Label point" in mapview.popup_html(rows["Russia"])
+    hostile = places.Place("<script>alert(1)</script>", 1.0, 2.0, "city", True, "`${x}` </script>", 1,
+                           "a & b", "test")
+    html = mapview.popup_html(facts.PlaceFigures(hostile, None, None))
+    assert "<script>" not in html and "</script>" not in html and "${" not in html and "`" not in html
     assert "&lt;script&gt;" in html and "a &amp; b" in html
 
 
-def test_osm_basemap_credits_openstreetmap(layers):
-    page = mapview.build_map(layers, "osm").get_root().render()
+def test_text_escaping_covers_html_and_template_literals():
+    assert html_text("<b>${alert(1)}</b> `x` \\") == "&lt;b&gt;&#36;&#123;alert(1)&#125;&lt;/b&gt; &#96;x&#96; &#92;"
+    assert html_text("a\nb\u2028c") == "a b c"
+    assert html_text("\"'&") == "&quot;&#x27;&amp;"
+
+
+def test_osm_basemap_credits_openstreetmap(default):
+    page = mapview.build_map(default, "osm").get_root().render()
     assert "OpenStreetMap" in page and "tile.openstreetmap.org" in page
-    assert "tile.openstreetmap.org" not in mapview.build_map(layers, "none").get_root().render()
+    assert "tile.openstreetmap.org" not in mapview.build_map(default, "none").get_root().render()
 
 
-def test_drawing_simplification_stays_within_its_tolerance(layers):
-    """The drawn counterfire zone differs from the measured one by at most the tolerance."""
-    import shapely
+def test_an_empty_layer_keeps_its_place_but_draws_nothing():
+    from geo import zones
 
-    from geo import geodesy
-
-    drawn = shapely.geometry.shape(mapview._display(layers.counterfire_zone))
-    full_m, drawn_m = geodesy.to_metres(layers.counterfire_zone), geodesy.to_metres(drawn)
-    assert drawn_m.buffer(mapview.DISPLAY_TOLERANCE_M * 1.01).covers(
-        mapview.drop_small(full_m, mapview.DISPLAY_MIN_AREA_M2))
+    built = registry.build(zones.Params(depth=zones.parse_depth("300km")))
+    m = mapview.build_map(built, "none")
+    group = groups(m)[registry.BY_KEY["deep_strike_zone"].title]
+    assert not group._children
+    assert groups(m)[registry.BY_KEY["counterfire_zone"].title]._children

@@ -8,12 +8,19 @@ import pytest
 import shapely
 from geopy.distance import geodesic
 
+from geo import layers as registry
 from geo import places, query, zones
 from tests.measure import distance_to_line_m
 
 KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md
 #: Points this close (metres) to a zone's edge are not used to judge the classification.
 EDGE_M = 1_500
+#: FACTS.md: ATACMS reach, to which the prohibited zone runs.
+ATACMS_M = 300_000
+
+
+def params(radius: str = "12mi", depth: str = "80km") -> zones.Params:
+    return zones.Params(zones.parse_radius(radius), zones.parse_depth(depth))
 
 
 def expected_area(region, border_points, sector_points, params, lat, lon):
@@ -21,17 +28,17 @@ def expected_area(region, border_points, sector_points, params, lat, lon):
     point = shapely.Point(lon, lat)
     if region.ukraine.covers(point):
         gap = distance_to_line_m(lat, lon, border_points)
-        if abs(gap - params.radius_m) < EDGE_M:
+        if abs(gap - params.radius.m) < EDGE_M:
             return None
-        return "band" if gap <= params.radius_m else "ukraine"
+        return "border_band" if gap <= params.radius.m else "ukraine"
     if region.russia.covers(point):
         gap = distance_to_line_m(lat, lon, sector_points)
-        for edge in (params.depth_m, zones.DEEP_STRIKE_REACH.m):
+        for edge in (params.depth.m, ATACMS_M):
             if abs(gap - edge) < EDGE_M:
                 return None
-        if gap <= params.depth_m:
-            return "counterfire"
-        return "deep_strike" if gap <= zones.DEEP_STRIKE_REACH.m else "russia"
+        if gap <= params.depth.m:
+            return "counterfire_zone"
+        return "deep_strike_zone" if gap <= ATACMS_M else "russia"
     # Near the coast or a country border the ~100 m data can go either way.
     near = min(shapely.distance(point, region.ukraine), shapely.distance(point, region.russia))
     return "elsewhere" if near > 0.02 else None
@@ -46,9 +53,9 @@ def test_kharkiv_centre(default, border_points):
     assert answer.coordinates == "49.98177° N, 36.25475° E"
 
 
-@pytest.mark.parametrize("params", [zones.Params(), zones.Params(radius_m=40_000, depth_m=150_000)])
+@pytest.mark.parametrize("params", [params(), params("40km", "150km")], ids=["default", "wide"])
 def test_random_points_are_classified_as_independent_measurement_says(params, region, border_points, sector_points):
-    layers = zones.layers(params)
+    layers = registry.layers(params)
     rng = np.random.default_rng(7)
     # Points anywhere in the region, and points within about 50 km of the border (where the
     # band and the counterfire zone are).
@@ -67,17 +74,17 @@ def test_random_points_are_classified_as_independent_measurement_says(params, re
         judged += 1
         seen.add(expected)
     assert judged >= 50
-    assert seen >= {"band", "ukraine", "counterfire", "deep_strike", "russia"}
+    assert seen >= {"border_band", "ukraine", "counterfire_zone", "deep_strike_zone", "russia"}
 
 
 @pytest.mark.parametrize(
     "lat, lon, area, words",
     [
-        (50.6, 36.6, "counterfire", ["counterfire zone", "80 km"]),  # near Belgorod
-        (51.7, 36.2, "deep_strike", ["prohibited", "300 km"]),  # near Kursk
-        (55.75, 37.62, "russia", ["outside both zones"]),  # Moscow
+        (50.6, 36.6, "counterfire_zone", ["counterfire zone", "80 km"]),  # near Belgorod
+        (51.7, 36.2, "deep_strike_zone", ["prohibited", "300 km"]),  # near Kursk
+        (55.75, 37.62, "russia", ["Russia", "300 km"]),  # Moscow
         (50.45, 30.52, "ukraine", ["more than R = 12 mi"]),  # Kyiv
-        (50.2, 36.9, "band", ["within R = 12 mi (19.31 km)"]),  # near Vovchansk
+        (50.2, 36.9, "border_band", ["within R = 12 mi (19.31 km)"]),  # near Vovchansk
         (53.9, 27.56, "elsewhere", ["Belarus"]),  # Minsk
         (47.0, 28.86, "elsewhere", ["Moldova"]),  # Chișinău
         (43.5, 34.0, "elsewhere", ["sea"]),  # the Black Sea
@@ -92,7 +99,7 @@ def test_sentences_name_the_area_and_the_distances(default, lat, lon, area, word
 
 
 def test_sentences_follow_r_and_d():
-    layers = zones.layers(zones.Params(radius_m=40_000, depth_m=150_000))
+    layers = registry.layers(params("40km", "150km"))
     assert "D = 150 km" in query.what_is_here(layers, 50.6, 36.6).sentence
     assert "24.85 mi (40 km)" in query.what_is_here(layers, 50.2, 36.9).sentence
 
@@ -125,7 +132,7 @@ def test_place_markers(default, border_points):
     assert kharkiv.place.quote and kharkiv.place.paragraph == 3
     assert kharkiv.answer.to_border.m == pytest.approx(distance_to_line_m(*KHARKIV, border_points), rel=1e-3, abs=30)
     belgorod = query.about_place(default, query.place_named("Belgorod"))
-    assert not belgorod.place.named_in_article and belgorod.answer.area == "counterfire"
+    assert not belgorod.place.named_in_article and belgorod.answer.area == "counterfire_zone"
     russia = query.about_place(default, query.place_named("Russia"))
     assert russia.place.kind == "country" and russia.answer is None
 
@@ -133,3 +140,28 @@ def test_place_markers(default, border_points):
 def test_every_place_marker_is_found_by_its_tooltip():
     for place in places.places():
         assert query.place_named(f" {place.name} ") == place
+
+
+def test_area_names_for_headings():
+    assert query.area_name("counterfire_zone") == "Counterfire zone (Russia)"
+    assert query.area_name("border_band") == "Ukraine within R of the border"
+    assert query.area_name("deep_strike_zone").startswith("Prohibited")
+    assert query.area_name("ukraine") == "Ukraine, beyond R"
+    assert query.area_name("russia").startswith("Russia")
+    assert query.area_name("elsewhere") == "Elsewhere"
+
+
+def test_an_answer_for_a_string_coordinate_is_read_as_numbers(default):
+    answer = query.what_is_here(default, "50.6", "36.6")
+    assert (answer.lat, answer.lon) == (50.6, 36.6) and answer.area == "counterfire_zone"
+
+
+@pytest.mark.parametrize("lon, wrapped", [(180.0, -180.0), (-180.0, -180.0), (190.0, -170.0), (-190.0, 170.0), (36.6, 36.6)])
+def test_longitudes_wrap_into_the_half_open_range(lon, wrapped):
+    assert query.normalise(10, lon) == (10.0, pytest.approx(wrapped))
+
+
+@pytest.mark.parametrize("lat, text", [(-33.5, "33.50000° S, 151.00000° E"), (0.0, "0.00000° N, 151.00000° E")])
+def test_coordinates_name_the_hemisphere(lat, text):
+    assert query.coordinates_text(lat, 151.0) == text
+    assert query.coordinates_text(lat, -151.0) == text.replace("E", "W")

@@ -6,11 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
+import shapely
 from geopy.distance import geodesic
 
 from geo import data, facts, places, story, zones
+from geo import layers as registry
 from geo.viewstate import LAYER_KEYS
-from tests.measure import distance_to_line_m, line_points
+from tests.measure import distance_to_line_m, grid_area_m2, line_points
 
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "article.txt"
 TITLES = ("Where Kharkiv is", "How far the border really is", "The 12-mile band", "The counterfire zone",
@@ -20,12 +22,16 @@ KHARKIV = (49.98177, 36.25475)
 
 @pytest.fixture(scope="module")
 def layers():
-    return zones.layers(story.PARAMS)
+    return registry.layers(story.PARAMS)
 
 
 @pytest.fixture(scope="module")
 def steps(layers):
-    return story.steps(layers, facts.facts(layers))
+    return story.steps(layers, facts.figures(layers))
+
+
+def told(built):
+    return story.steps(built, facts.figures(built))
 
 
 def pixel(lat, lon, zoom):
@@ -77,8 +83,7 @@ def test_paragraphs_are_short_and_quotes_shorter(steps):
 @pytest.mark.skipif(not ARTICLE.exists(), reason=f"the article is not at {ARTICLE}")
 def test_quotes_are_verbatim_from_the_paragraph_named():
     paragraphs = ARTICLE.read_text(encoding="utf-8").splitlines()
-    layers = zones.layers(story.PARAMS)
-    for step in story.steps(layers, facts.facts(layers)):
+    for step in told(registry.layers(story.PARAMS)):
         if step.quote:
             assert step.quote in paragraphs[step.quote_paragraph - 1], step.number
 
@@ -98,12 +103,24 @@ def test_step_2_states_the_measured_gap_beside_the_claim(steps):
     assert round(measured / 1.609344, 1) in found
 
 
-def test_steps_3_to_5_state_the_areas(steps, layers):
-    figures = facts.facts(layers)
-    assert round(figures["border_band_area_km2"]) in numbers(steps[2].text)
-    assert round(figures["counterfire_zone_area_km2"]) in numbers(steps[3].text)
-    assert round(figures["deep_strike_zone_area_km2"]) in numbers(steps[4].text)
-    assert "does not reach the border" in steps[2].text  # 34.6 km > 19.3 km
+@pytest.mark.parametrize("number, key", [(3, "border_band"), (4, "counterfire_zone"), (5, "deep_strike_zone")])
+def test_steps_3_to_5_state_the_areas(steps, layers, number, key):
+    measured = grid_area_m2(layers.geometry(key), 0.01) / 1e6  # counted on a grid, not by the engine
+    assert any(n == pytest.approx(measured, rel=0.01) for n in numbers(steps[number - 1].text))
+
+
+def test_step_3_says_whether_the_ring_reaches_the_border(steps, border_points):
+    gap = distance_to_line_m(*KHARKIV, border_points)
+    assert gap > story.PARAMS.radius.m  # FACTS.md: 33–35 km, more than 12 mi
+    assert "does not reach the border" in steps[2].text and "outside the band" in steps[2].text
+    wide = told(registry.layers(zones.Params(radius=zones.parse_radius("25mi"))))
+    assert "crosses the border" in wide[2].text and "inside the band" in wide[2].text
+
+
+def test_step_4_states_the_sector_length(steps, layers):
+    from tests.measure import line_length_m
+
+    assert round(line_length_m(layers.geometry("kharkiv_sector")) / 1000) in numbers(steps[3].text)
 
 
 def test_views_show_what_each_step_is_about(steps, layers):
@@ -111,32 +128,46 @@ def test_views_show_what_each_step_is_about(steps, layers):
         assert on_screen(step, *KHARKIV), step.number
     kyiv = next(p for p in places.places() if p.name == "Kyiv")
     assert on_screen(steps[0], kyiv.lat, kyiv.lon)
-    end = layers.kharkiv_to_border.coords[-1]
+    end = layers.geometry("kharkiv_to_border").coords[-1]
     assert on_screen(steps[1], end[1], end[0])
-    for step, geom in ((steps[3], layers.counterfire_zone), (steps[4], layers.deep_strike_zone)):
+    for step, geom in ((steps[3], layers.geometry("counterfire_zone")), (steps[4], layers.geometry("deep_strike_zone"))):
         west, south, east, north = geom.bounds
         for lat, lon in ((south, west), (north, east), (south, east), (north, west)):
             assert on_screen(step, lat, lon), step.number
 
 
-def test_views_use_the_closest_zoom_that_fits(steps, layers):
-    """The framed shape fits the map less its margin; one zoom closer, it does not."""
-    west, south, east, north = layers.counterfire_zone.union(layers.kharkiv_sector).bounds
+def closest_zoom(bounds) -> int:
+    """The largest zoom at which ``bounds`` fit the map less its margin, found here with the
+    pixel arithmetic above."""
+    west, south, east, north = bounds
     usable = [side * (1 - story.MARGIN) for side in story.MAP_SIZE_PX]
 
-    def extent(zoom):
+    def fits(zoom):
         (x0, y0), (x1, y1) = pixel(north, west, zoom), pixel(south, east, zoom)
-        return x1 - x0, y1 - y0
+        return x1 - x0 <= usable[0] and y1 - y0 <= usable[1]
 
-    zoom = steps[3].zoom
-    assert all(e <= u for e, u in zip(extent(zoom), usable))
-    assert any(e > u for e, u in zip(extent(zoom + 1), usable))
+    return max(z for z in range(0, 13) if fits(z))
 
 
-def test_views_follow_the_layers_passed():
-    wide = zones.layers(zones.Params(radius_m=zones.RADIUS_DEFAULT.m, depth_m=200_000))
-    narrow_zoom = story.steps(zones.layers(story.PARAMS), facts.facts(zones.layers(story.PARAMS)))[3].zoom
-    assert story.steps(wide, facts.facts(wide))[3].zoom <= narrow_zoom
+def framed(built):
+    return shapely.union(built.geometry("counterfire_zone"), built.geometry("kharkiv_sector")).bounds
+
+
+def test_views_use_the_closest_zoom_that_fits(steps, layers):
+    """The framed shape fits the map less its margin; one zoom closer, it does not."""
+    assert steps[3].zoom == closest_zoom(framed(layers))
+
+
+def test_views_follow_the_layers_passed(steps):
+    """A deeper zone is framed from further out: the view must change, not merely not shrink."""
+    wide = registry.layers(zones.Params(depth=zones.parse_depth("200km")))
+    step = told(wide)[3]
+    assert closest_zoom(framed(wide)) < steps[3].zoom  # the arithmetic here says it cannot fit as close
+    assert step.zoom == closest_zoom(framed(wide))
+    assert step.zoom < steps[3].zoom
+    west, south, east, north = framed(wide)
+    assert on_screen(step, north, east) and on_screen(step, south, west)
+    assert step.centre != steps[3].centre
 
 
 @pytest.mark.parametrize("asked, number, warns", [

@@ -1,4 +1,4 @@
-"""The figures as tables and CSV: every value traced to facts or to geopy."""
+"""The figures as tables and CSV: every value traced to the layers' figures or to geopy."""
 
 import csv
 import io
@@ -7,27 +7,52 @@ from itertools import combinations
 import pytest
 from geopy.distance import geodesic
 
-from geo import facts, places, tables, zones
-from geo.facts import TABLE
+from geo import facts, places, tables
+from geo import layers as registry
+from tests.measure import distance_to_line_m
+
+KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md
+MILE_KM = 1.609344
 
 
 @pytest.fixture(scope="module")
-def figures():
-    return facts.facts(zones.layers(zones.Params()))
+def figures(default):
+    return facts.figures(default)
 
 
-def test_claim_beside_measurement(figures):
+def test_claim_beside_measurement(figures, border_points):
     (row,) = tables.claims(figures)
-    assert row["The article says"] == "12 miles (19.3 km)"
-    assert row["Measured"].startswith(f"{figures['kharkiv_to_border_km']:,.1f} km")
-    assert row["Measured ÷ claimed"] == pytest.approx(figures["kharkiv_to_border_km"] / 19.312128, abs=0.005)
+    measured = distance_to_line_m(*KHARKIV, border_points) / 1000
+    assert row["The article says"] == f"12 miles ({12 * MILE_KM:.1f} km)"
+    assert row["Measured"].startswith(f"{measured:.1f} km ({measured / MILE_KM:.1f} mi)")
+    assert row["Measured ÷ claimed"] == pytest.approx(measured / (12 * MILE_KM), abs=0.006)
 
 
-def test_figure_rows_give_metres_in_km(figures):
-    rows = {r["Figure"] + r["Unit"]: r["Value"] for r in tables.figure_rows(figures)}
-    assert rows["Radius R (band and ring)km"] == pytest.approx(19.312, abs=1e-3)
-    assert rows["Counterfire depth Dkm"] == 80
-    assert len(rows) == len(TABLE)
+def test_figure_rows_give_each_figure_as_text(figures, default):
+    rows = {r["Figure"]: r["Value"] for r in tables.figure_rows(figures)}
+    assert rows["Radius R (band and ring)"] == f"12 mi ({12 * MILE_KM:.4g} km)"
+    assert rows["Counterfire depth D"] == f"80 km ({80 / MILE_KM:.4g} mi)"
+    assert rows["The article's figure"] == f"12 mi ({12 * MILE_KM:.4g} km)"
+    for spec in registry.REGISTRY:
+        if spec.figure:
+            value = default[spec.key].measure
+            if spec.figure.kind == "area":
+                assert rows[spec.figure.label] == f"{value.m2 / 1e6:,.0f} km²"
+            else:
+                assert rows[spec.figure.label] == f"{value.m / 1000:,.1f} km ({value.m / 1000 / MILE_KM:,.1f} mi)"
+    assert len(rows) == len(registry.FIGURES) + 3
+
+
+def test_place_rows_measure_cities_and_leave_labels_blank(figures, border_points):
+    rows = {r["Place"]: r for r in tables.place_rows(figures)}
+    assert {p.name for p in places.places()} == set(rows)
+    kyiv = rows["Kyiv"]
+    assert kyiv["To Kharkiv (km)"] == pytest.approx(geodesic(KHARKIV, (kyiv["Latitude"], kyiv["Longitude"])).km, abs=0.051)
+    belgorod = rows["Belgorod"]
+    assert belgorod["In the article"] == "context" and kyiv["In the article"] == "yes"
+    assert belgorod["To the border (km)"] == pytest.approx(
+        distance_to_line_m(belgorod["Latitude"], belgorod["Longitude"], border_points) / 1000, abs=0.1)
+    assert rows["Russia"]["To Kharkiv (km)"] is None and rows["Russia"]["To the border (km)"] is None
 
 
 def test_city_distances_are_geodesic_and_cover_every_pair():
@@ -40,11 +65,15 @@ def test_city_distances_are_geodesic_and_cover_every_pair():
     assert [r["Distance (km)"] for r in rows] == sorted(r["Distance (km)"] for r in rows)
 
 
-def test_csv_has_one_value_per_row_with_the_parameters(figures):
+def test_csv_has_one_value_per_row_with_the_parameters(figures, default, border_points):
     rows = list(csv.DictReader(io.StringIO(tables.csv_text(figures))))
     assert rows[0].keys() == {"item", "measure", "value", "unit", "radius_m", "depth_m"}
-    assert {r["radius_m"] for r in rows} == {str(figures["radius_m"])}
-    assert {r["depth_m"] for r in rows} == {str(figures["depth_m"])}
-    values = {r["measure"]: float(r["value"]) for r in rows[: len(TABLE)]}
-    assert values["kharkiv_to_border_km"] == figures["kharkiv_to_border_km"]
-    assert len(rows) == len(TABLE) + 2 * len(figures["places"]) + len(tables.city_distances())
+    assert {r["radius_m"] for r in rows} == {str(round(12 * MILE_KM * 1000, 3))}
+    assert {r["depth_m"] for r in rows} == {"80000.0"}
+    values = {r["measure"]: float(r["value"]) for r in rows if r["measure"] != "distance_to_kharkiv_km"}
+    assert values["radius_km"] == pytest.approx(12 * MILE_KM, abs=1e-4) and values["depth_km"] == 80
+    assert values["kharkiv_to_border_km"] == pytest.approx(distance_to_line_m(*KHARKIV, border_points) / 1000, abs=0.03)
+    assert values["counterfire_zone_area_km2"] == pytest.approx(default["counterfire_zone"].measure.km2, abs=0.05)
+    assert values["article_claim_mi"] == 12
+    cities = sum(1 for p in places.places() if p.kind == "city")
+    assert len(rows) == 3 + len(registry.FIGURES) + 2 * cities + len(tables.city_distances())

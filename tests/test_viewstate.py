@@ -5,14 +5,16 @@ from geopy.distance import Distance
 
 from geo import viewstate, zones
 from geo.viewstate import DEFAULT, LAYER_KEYS, ViewState, from_query, to_query
+from geo.zones import Params
 
 MILE_M = 1609.344  # international mile, by definition
 
 
 def test_no_query_gives_the_defaults_silently():
     assert from_query({}) == (DEFAULT, [])
-    assert DEFAULT.radius_m == pytest.approx(12 * MILE_M)
-    assert DEFAULT.depth_m == pytest.approx(80_000)
+    assert DEFAULT.radius.m == pytest.approx(12 * MILE_M)
+    assert DEFAULT.depth.m == pytest.approx(80_000)
+    assert DEFAULT.radius_unit == "mi" and DEFAULT.basemap == "osm"
     assert DEFAULT.layers == frozenset(LAYER_KEYS)
 
 
@@ -24,12 +26,13 @@ def test_defaults_written_as_a_short_link():
     "state",
     [
         DEFAULT,
-        ViewState(radius_m=Distance(kilometers=19.3).m, radius_unit="km"),
-        ViewState(radius_m=Distance(miles=37.5).m, depth_m=Distance(kilometers=150).m),
+        ViewState(Params(radius=Distance(kilometers=19.3)), radius_unit="km"),
+        ViewState(Params(Distance(miles=37.5), Distance(kilometers=150))),
         ViewState(layers=frozenset({"places", "counterfire_zone"}), basemap="none"),
         ViewState(layers=frozenset()),
-        ViewState(radius_m=zones.RADIUS_RANGE[1].m, depth_m=zones.DEPTH_RANGE[0].m),
-        ViewState(radius_m=Distance(kilometers=1e3 / 7).m, radius_unit="km", depth_m=Distance(miles=33.3).m),
+        ViewState(Params(Distance(miles=100), Distance(kilometers=5))),
+        ViewState(Params(Distance(kilometers=1e3 / 7), Distance(miles=33.3)), radius_unit="km"),
+        ViewState(Params(Distance(miles=1), Distance(kilometers=300)), layers=frozenset({"border"})),
     ],
 )
 def test_a_link_reproduces_the_view(state):
@@ -37,17 +40,19 @@ def test_a_link_reproduces_the_view(state):
     assert warnings == []
     assert again.radius_unit == state.radius_unit
     assert again.layers == state.layers and again.basemap == state.basemap
-    assert again.radius_m == pytest.approx(state.radius_m, rel=1e-7)
-    assert again.depth_m == pytest.approx(state.depth_m, rel=1e-7)
+    assert again.radius.m == pytest.approx(state.radius.m, rel=1e-7)
+    assert again.depth.m == pytest.approx(state.depth.m, rel=1e-7)
 
 
 def test_units_are_read_and_kept():
     view, warnings = from_query({"radius": "30 km", "depth": "50mi"})
     assert warnings == []
-    assert view.radius_unit == "km" and view.radius_m == pytest.approx(30_000)
-    assert view.depth_m == pytest.approx(50 * MILE_M)
+    assert view.radius_unit == "km" and view.radius.m == pytest.approx(30_000)
+    assert view.depth.m == pytest.approx(50 * MILE_M)
     view, _ = from_query({"radius": "5000m"})
-    assert view.radius_unit == "km" and view.radius_m == pytest.approx(5000)
+    assert view.radius_unit == "km" and view.radius.m == pytest.approx(5000)
+    view, _ = from_query({"radius": "7 MI"})
+    assert view.radius_unit == "mi" and view.radius.miles == pytest.approx(7)
 
 
 @pytest.mark.parametrize(
@@ -90,7 +95,9 @@ def test_several_bad_values_give_one_sentence_each_and_the_defaults():
 
 def test_a_repeated_key_takes_the_last_value_as_browsers_do():
     view, warnings = from_query({"depth": ["70km", "150km"]})
-    assert warnings == [] and view.depth_m == pytest.approx(150_000)
+    assert warnings == [] and view.depth.m == pytest.approx(150_000)
+    view, warnings = from_query({"depth": []})
+    assert view.depth == DEFAULT.depth and len(warnings) == 1
 
 
 def test_a_huge_value_is_refused_without_being_quoted_back():
@@ -108,7 +115,8 @@ def test_layer_words_and_case():
 
 def test_params_carry_the_distances():
     view = from_query({"radius": "19.3km", "depth": "150km"})[0]
-    assert view.params == zones.Params(radius_m=19_300, depth_m=150_000)
+    assert view.params == Params(Distance(meters=19_300), Distance(meters=150_000))
+    assert (view.radius, view.depth) == (view.params.radius, view.params.depth)
 
 
 def test_a_view_refuses_what_the_map_does_not_have():
@@ -117,10 +125,41 @@ def test_a_view_refuses_what_the_map_does_not_have():
     with pytest.raises(ValueError):
         ViewState(basemap="satellite")
     with pytest.raises(ValueError):
-        ViewState(radius_m=10)
+        ViewState(radius_unit="m")
+    with pytest.raises(ValueError):
+        ViewState(Params(radius=Distance(meters=10)))
 
 
 def test_file_names_carry_the_parameters():
-    view = ViewState(radius_m=30_000, radius_unit="km", depth_m=150_000, basemap="none")
+    view = ViewState(Params(Distance(kilometers=30), Distance(kilometers=150)), radius_unit="km", basemap="none")
     assert viewstate.file_name(view, "map", "html", basemap=True) == "kharkiv-map_R30km_D150km_none.html"
     assert viewstate.file_name(DEFAULT, "layers", "geojson") == "kharkiv-layers_R12mi_D80km.geojson"
+
+
+def test_a_link_lists_the_layers_in_the_registrys_order():
+    view = ViewState(layers=frozenset({"deep_strike_zone", "places", "border"}))
+    assert to_query(view)["layers"] == ",".join(k for k in LAYER_KEYS if k in view.layers)
+    assert to_query(ViewState(layers=frozenset()))["layers"] == "none"
+    assert to_query(ViewState(layers=frozenset(LAYER_KEYS[1:])))["layers"] != "all"
+
+
+def test_distances_in_a_link_keep_eight_significant_digits():
+    assert viewstate.distance_text(Distance(kilometers=1e3 / 7), "km") == "142.85714km"
+    assert viewstate.distance_text(Distance(miles=12), "mi") == "12mi"
+    assert viewstate.distance_text(Distance(meters=1234.5), "m") == "1234.5m"
+    assert viewstate.label(Distance(miles=12), "mi") == "12 mi (19.31 km)"
+
+
+def test_a_value_just_under_the_length_limit_is_read():
+    text = "12" + " " * 195 + "mi"  # 199 characters: long, but a distance
+    assert from_query({"radius": text}) == (DEFAULT, [])
+    view, warnings = from_query({"radius": "12" + " " * 197 + "mi"})  # 201
+    assert len(warnings) == 1 and "201 characters" in warnings[0]
+
+
+def test_a_view_changes_one_thing_at_a_time():
+    changed = DEFAULT.with_(basemap="none")
+    assert changed.basemap == "none" and changed.params == DEFAULT.params and changed.layers == DEFAULT.layers
+    assert DEFAULT.shown() == set(LAYER_KEYS)
+    assert isinstance(ViewState(layers={"border"}).layers, frozenset)
+    assert hash(ViewState(layers={"border"})) == hash(ViewState(layers=frozenset({"border"})))

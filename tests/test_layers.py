@@ -1,0 +1,232 @@
+"""The layer registry and the built layers: every figure a layer carries against independent
+measurement (geopy geodesics, grid areas on the ellipsoid), every drawing against its
+geometry, and the click classification against point-in-polygon on the country polygons."""
+
+import json
+
+import numpy as np
+import pytest
+import shapely
+from geopy.distance import geodesic
+
+from geo import display, geodesy, zones
+from geo import layers as registry
+from geo.units import Area, distance
+from tests.measure import distance_to_line_m, grid_area_m2, line_length_m
+
+KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md
+MILE_KM = 1.609344  # the international mile, by definition
+
+
+def params(radius: str = "12mi", depth: str = "80km") -> zones.Params:
+    return zones.Params(zones.parse_radius(radius), zones.parse_depth(depth))
+
+
+# --------------------------------------------------------------------------- the registry
+
+
+def test_the_registry_lists_every_layer_once_in_the_apps_order():
+    assert registry.KEYS == tuple(spec.key for spec in registry.REGISTRY)
+    assert len(set(registry.KEYS)) == len(registry.KEYS)
+    assert registry.KEYS[0] == "places"
+    assert {"border", "kharkiv_sector", "kharkiv_to_border", "kharkiv_ring", "border_band",
+            "counterfire_zone", "deep_strike_zone"} <= set(registry.KEYS)
+    assert dict(registry.BY_KEY) == {spec.key: spec for spec in registry.REGISTRY}
+
+
+def test_the_map_draws_areas_under_lines():
+    order = [spec.key for spec in registry.GEOMETRIC]
+    assert order == [spec.key for spec in reversed(registry.REGISTRY) if spec.key != "places"]
+    assert order.index("counterfire_zone") < order.index("kharkiv_sector") < order.index("border")
+    assert all(spec.geometry is not None for spec in registry.GEOMETRIC)
+    assert registry.BY_KEY["places"].geometry is None
+
+
+def test_each_area_has_a_sentence_and_a_name_and_an_area_figure():
+    assert [spec.key for spec in registry.AREAS][:3] == ["border_band", "counterfire_zone", "deep_strike_zone"]
+    for spec in registry.AREAS:
+        assert spec.here and spec.area_name and spec.figure.kind == "area"
+    for spec in registry.REGISTRY:
+        if spec not in registry.AREAS:
+            assert spec.here is None
+
+
+def test_figures_carry_their_kind_in_the_export_property():
+    kinds = {spec.key: spec.figure.kind for spec in registry.REGISTRY if spec.figure}
+    assert kinds["border"] == kinds["kharkiv_sector"] == kinds["kharkiv_to_border"] == "length"
+    assert kinds["counterfire_zone"] == kinds["deep_strike_zone"] == kinds["border_band"] == "area"
+    for spec in registry.REGISTRY:
+        if spec.figure:
+            assert spec.figure.prop == {"length": "length_km", "area": "area_km2"}[spec.figure.kind]
+    assert registry.FIGURES == tuple(spec.figure for spec in registry.REGISTRY if spec.figure)
+    assert "kharkiv_ring" not in kinds and "places" not in kinds
+
+
+def test_an_entry_is_frozen_and_its_style_cannot_be_changed():
+    spec = registry.BY_KEY["counterfire_zone"]
+    with pytest.raises(TypeError):
+        spec.style["color"] = "#ff0000"
+    with pytest.raises(AttributeError):
+        spec.title = "x"
+    assert registry.BY_KEY["places"].feature == "place"
+    assert spec.feature == "counterfire_zone"
+
+
+def test_legends_and_sentences_fill_in_r_and_d():
+    values = registry.template_values(params("30km", "150km"), "km")
+    for spec in registry.REGISTRY:
+        for template in (spec.legend, spec.here, spec.tooltip):
+            if template:
+                text = template.format(**values)
+                assert "{" not in text and "}" not in text, spec.key
+    assert values["R"] == f"30 km ({30 / MILE_KM:.4g} mi)"
+    assert values["D"] == "150 km"
+    assert values["REACH"] == "300 km"  # FACTS.md: ATACMS up to about 300 km
+    assert values["CLAIM"] == "12 miles"  # the article
+    assert values["GAP"] == ""
+    assert registry.template_values(zones.Params())["R"] == f"12 mi ({12 * MILE_KM:.4g} km)"
+
+
+def test_the_gap_is_written_from_the_measured_distance(default, border_points):
+    measured = distance_to_line_m(*KHARKIV, border_points) / 1000
+    assert default.values()["GAP"] == f"{measured:.1f} km ({measured / MILE_KM:.1f} mi)"
+    assert default.values("km")["R"].startswith("19.31 km")
+
+
+# --------------------------------------------------------------------------- building
+
+
+def test_build_makes_every_geometric_layer(default):
+    assert set(default.by_key) == {spec.key for spec in registry.GEOMETRIC}
+    for spec in registry.GEOMETRIC:
+        layer = default[spec.key]
+        assert layer.spec is spec
+        assert default.geometry(spec.key) is layer.geometry
+        assert layer.geometry.is_valid and not layer.geometry.is_empty, spec.key
+    assert default.params == zones.Params()
+
+
+def test_build_is_pure(default):
+    again = registry.build(zones.Params())
+    for key in default.by_key:
+        assert shapely.equals_exact(again.geometry(key), default.geometry(key), tolerance=0), key
+        assert again[key].drawing == default[key].drawing
+        assert again[key].measure == default[key].measure
+
+
+def test_layers_caches_by_params():
+    assert registry.layers(params()) is registry.layers(zones.Params())
+    assert registry.layers(params(depth="70km")) is not registry.layers(zones.Params())
+
+
+def test_each_length_is_the_geodesic_length_of_its_line(default):
+    for key in ("border", "kharkiv_sector", "kharkiv_to_border"):
+        layer = default[key]
+        assert layer.measure.m == pytest.approx(line_length_m(layer.geometry), rel=1e-6), key
+    # FACTS.md: about 2,000 km as the shared edge; 1,974 km published (plus 321 km at sea).
+    assert 1_850 < default["border"].measure.km < 2_100
+
+
+@pytest.mark.parametrize("key", ["border_band", "counterfire_zone", "deep_strike_zone"])
+def test_each_area_is_its_area_on_the_ellipsoid(default, key):
+    layer = default[key]
+    assert isinstance(layer.measure, Area)
+    assert layer.measure.m2 == pytest.approx(grid_area_m2(layer.geometry, 0.01), rel=0.01)
+
+
+def test_the_ring_encloses_pi_r_squared(default):
+    ring = default["kharkiv_ring"]
+    radius = default.params.radius.m
+    assert ring.measure is None
+    # A geodesic circle of 19 km: the flat formula is true to about 1e-5.
+    assert grid_area_m2(ring.geometry, 0.002) == pytest.approx(np.pi * radius**2, rel=0.01)
+    assert ring.metric.area == pytest.approx(np.pi * radius**2, rel=0.005)  # metres, not degrees
+
+
+def test_metric_and_lon_lat_geometries_are_the_same_place(default):
+    for key in default.by_key:
+        layer = default[key]
+        back = shapely.get_coordinates(geodesy.to_degrees(layer.metric))
+        assert np.abs(back - shapely.get_coordinates(layer.geometry)).max() < 1e-6, key
+
+
+def test_each_drawing_is_its_geometry_simplified(default):
+    """Drawn shapes differ from the measured ones by at most the drawing tolerance, in lon/lat
+    GeoJSON with at most 5 decimals."""
+    for key in ("border", "counterfire_zone", "kharkiv_ring", "kharkiv_to_border"):
+        layer = default[key]
+        drawn = shapely.from_geojson(layer.drawing)
+        text = json.dumps(json.loads(layer.drawing)["coordinates"])
+        assert all(len(n.split(".")[-1]) <= 5 for n in text.replace("[", " ").replace("]", " ").replace(",", " ").split())
+        drawn_m = geodesy.to_metres(drawn)
+        full = display.drop_small(layer.metric, display.DISPLAY_MIN_AREA_M2)
+        assert drawn_m.buffer(display.DISPLAY_TOLERANCE_M * 1.05 + 2).covers(full), key
+        assert shapely.hausdorff_distance(drawn_m, full) < display.DISPLAY_TOLERANCE_M * 1.05 + 2, key
+
+
+def test_an_empty_layer_draws_nothing():
+    assert display.drawing(shapely.Polygon()) == display.EMPTY
+    built = registry.build(params(depth="300km"))
+    assert shapely.from_geojson(built["deep_strike_zone"].drawing).is_empty
+
+
+def test_drop_small_leaves_out_small_islands_and_lakes():
+    big = shapely.box(0, 0, 10_000, 10_000)
+    lake = shapely.box(100, 100, 200, 200)
+    island = shapely.box(20_000, 0, 20_100, 100)
+    kept = display.drop_small(shapely.MultiPolygon([shapely.Polygon(big.exterior, [lake.exterior]), island]), 1e6)
+    assert kept.area == pytest.approx(1e8)
+    line = shapely.LineString([(0, 0), (1, 1)])
+    assert display.drop_small(line, 1e6) is line
+
+
+# --------------------------------------------------------------------------- classify
+
+
+@pytest.mark.parametrize("lat, lon, area", [
+    (50.20, 36.60, "border_band"),  # about 10 km inside Ukraine near the border
+    (50.60343, 36.58091, "counterfire_zone"),  # Belgorod, FACTS.md
+    (51.73, 36.19, "deep_strike_zone"),  # Kursk, about 150 km from the sector
+    (50.45466, 30.5238, "ukraine"),  # Kyiv, FACTS.md
+    (55.75, 37.62, "russia"),  # Moscow
+    (40.0, 0.0, "elsewhere"),
+    (53.9, 27.56, "elsewhere"),  # Minsk
+])
+def test_classify_sorts_points_into_the_right_area(default, region, border_points, sector_points, lat, lon, area):
+    """Each expectation checked here with geopy and the country polygons, then the engine's."""
+    point = shapely.Point(lon, lat)
+    if area == "border_band":
+        assert region.ukraine.covers(point) and distance_to_line_m(lat, lon, border_points) < default.params.radius.m
+    elif area == "counterfire_zone":
+        assert region.russia.covers(point) and distance_to_line_m(lat, lon, sector_points) < default.params.depth.m
+    elif area == "deep_strike_zone":
+        assert default.params.depth.m < distance_to_line_m(lat, lon, sector_points) < 300_000
+    elif area == "ukraine":
+        assert distance_to_line_m(lat, lon, border_points) > default.params.radius.m
+    elif area == "russia":
+        assert region.russia.covers(point) and distance_to_line_m(lat, lon, sector_points) > 300_000
+    else:
+        assert not region.russia.covers(point) and not region.ukraine.covers(point)
+    assert registry.classify(default, lat, lon) == area
+
+
+def test_classify_follows_the_parameters(region, border_points):
+    lat, lon = 50.2, 36.9  # near Vovchansk: between 5 mi and 12 mi from the border
+    gap = distance_to_line_m(lat, lon, border_points)
+    assert distance(5, "mi").m < gap < distance(12, "mi").m
+    assert registry.classify(registry.layers(params("5mi")), lat, lon) == "ukraine"
+    assert registry.classify(registry.layers(params("12mi")), lat, lon) == "border_band"
+    lat, lon = 51.25, 37.0  # about 100 km into Russia: prohibited at 80 km, counterfire at 150 km
+    assert registry.classify(registry.layers(params(depth="80km")), lat, lon) == "deep_strike_zone"
+    assert registry.classify(registry.layers(params(depth="150km")), lat, lon) == "counterfire_zone"
+
+
+def test_a_point_on_an_edge_counts_as_inside(default):
+    # covers, not contains: a vertex of the zone's outline is in the zone.
+    lon, lat = shapely.get_coordinates(default.geometry("counterfire_zone"))[0]
+    assert registry.classify(default, lat, lon) in {"counterfire_zone", "border_band"}
+
+
+def test_the_kharkiv_gap_is_a_distance(default):
+    gap = default.kharkiv_to_border
+    assert gap.km == pytest.approx(geodesic(KHARKIV, default.ground.kharkiv_nearest).km, rel=1e-6)
