@@ -19,11 +19,8 @@ PAGES = (
     ("pages/export.py", "Export", "Export", True, True),
     ("pages/about.py", "About", "About", False, False),
 )
-# Emoji icons: Streamlit draws them itself, where icon fonts could be fetched from a CDN.
-ICONS = {"Map": "🗺️", "Facts": "📊", "Classroom": "🧑‍🏫", "Export": "⬇️", "About": "ℹ️"}
-
 pages = {
-    title: st.Page(script, title=title, icon=ICONS[title], url_path=path or None, default=not path)
+    title: st.Page(script, title=title, url_path=path or None, default=not path)
     for script, title, path, _, _ in PAGES
 }
 current = st.navigation(list(pages.values()))
