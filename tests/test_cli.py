@@ -14,7 +14,7 @@ from geopy.distance import geodesic
 from tests.measure import distance_to_line_m, line_points
 
 LAYERS = {"border", "kharkiv_sector", "border_band", "kharkiv_ring", "kharkiv_to_border",
-          "counterfire_zone", "deep_strike_zone", "place"}
+          "counterfire_zone", "deep_strike_zone", "sanctuary", "place"}
 
 
 def run(*args, cwd=None):

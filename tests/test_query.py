@@ -38,7 +38,13 @@ def expected_area(region, border_points, sector_points, params, lat, lon):
                 return None
         if gap <= params.depth.m:
             return "counterfire_zone"
-        return "deep_strike_zone" if gap <= ATACMS_M else "russia"
+        if gap <= ATACMS_M:
+            return "deep_strike_zone"
+        # Beyond 300 km of the sector: the sanctuary (within 300 km of the whole border), or not.
+        gap = distance_to_line_m(lat, lon, border_points)
+        if abs(gap - ATACMS_M) < EDGE_M:
+            return None
+        return "sanctuary" if gap <= ATACMS_M else "russia"
     # Near the coast or a country border the ~100 m data can go either way.
     near = min(shapely.distance(point, region.ukraine), shapely.distance(point, region.russia))
     return "elsewhere" if near > 0.02 else None
@@ -74,7 +80,7 @@ def test_random_points_are_classified_as_independent_measurement_says(params, re
         judged += 1
         seen.add(expected)
     assert judged >= 50
-    assert seen >= {"border_band", "ukraine", "counterfire_zone", "deep_strike_zone", "russia"}
+    assert seen >= {"border_band", "ukraine", "counterfire_zone", "deep_strike_zone", "sanctuary", "russia"}
 
 
 @pytest.mark.parametrize(

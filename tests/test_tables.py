@@ -40,7 +40,8 @@ def test_figure_rows_give_each_figure_as_text(figures, default):
                 assert rows[spec.figure.label] == f"{value.m2 / 1e6:,.0f} km²"
             else:
                 assert rows[spec.figure.label] == f"{value.m / 1000:,.1f} km ({value.m / 1000 / MILE_KM:,.1f} mi)"
-    assert len(rows) == len(registry.FIGURES) + 3
+    assert rows["Stage of the policy"].startswith("30 May 2024")  # FACTS.md: the article's moment
+    assert len(rows) == len(registry.FIGURES) + 4
 
 
 def test_place_rows_measure_cities_and_leave_labels_blank(figures, border_points):

@@ -19,7 +19,8 @@ def test_no_query_gives_the_defaults_silently():
 
 
 def test_defaults_written_as_a_short_link():
-    assert to_query(DEFAULT) == {"radius": "12mi", "depth": "80km", "layers": "all", "basemap": "osm"}
+    assert to_query(DEFAULT) == {"radius": "12mi", "depth": "80km", "layers": "all", "basemap": "osm",
+                                 "stage": "2024-05-30"}  # FACTS.md: the article's moment, 30 May 2024
 
 
 @pytest.mark.parametrize(
