@@ -265,12 +265,6 @@ def test_changing_r_and_its_unit(border_points):
     assert "Ukraine, beyond R" in answer_text(at)
 
 
-STAGE_CACHE_BUG = pytest.mark.xfail(
-    strict=True, reason="app bug: pages/shared/ui.built hashes Params by (radius.m, depth.m) only, so a "
-    "stage with the same R and D gets the layers cached for another stage")
-
-
-@STAGE_CACHE_BUG
 def test_changing_the_stage_changes_the_answer(border_points, sector_points):
     point = (51.19, 35.27)  # near Sudzha, Kursk Oblast: by the border, far from the Kharkiv sector
     assert distance_to_line_m(*point, border_points) < 30_000

@@ -68,8 +68,14 @@ def problems():
 # --------------------------------------------------------------------------- the cache
 
 
+def _params_key(p: Params) -> str:
+    """What a cached result depends on: every field of the parameters, by value (the
+    dataclass's repr names each field, so a field added later is part of the key too)."""
+    return repr(p)
+
+
 @st.cache_resource(max_entries=16, show_spinner="Building the zones for these distances…",
-                   hash_funcs={Params: lambda p: (p.radius.m, p.depth.m)})
+                   hash_funcs={Params: _params_key})
 def built(params: Params) -> Layers:
     """Every layer for one set of parameters, shared by every session: the app's one cache
     of engine results (``geo.layers.build`` is not cached itself)."""
@@ -77,7 +83,7 @@ def built(params: Params) -> Layers:
 
 
 @st.cache_data(max_entries=16, show_spinner="Measuring the stages…",
-               hash_funcs={Params: lambda p: (p.radius.m, p.depth.m, p.stage.id)})
+               hash_funcs={Params: _params_key})
 def stage_figures(params: Params):
     """Every stage measured for this depth (``geo.facts.stage_figures``), shared by sessions."""
     return facts.stage_figures(params)
