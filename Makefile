@@ -38,10 +38,10 @@ bench: setup
 	$(PY) bench/bench.py
 
 # Concurrent sessions against a local `streamlit run app.py` it starts itself (not part of
-# `make test`; a few minutes). LOAD_ARGS adds options, e.g. LOAD_ARGS="--browsers 10".
-LOAD_ARGS ?=
+# `make test`; about four minutes). Other runs: make load LOAD_ARGS="--browsers 10".
+LOAD_ARGS ?= --sessions 10,20,40,80
 load: setup
-	$(PY) bench/load.py --sessions 10,20,40,80 $(LOAD_ARGS)
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 # Rebuilds data/borders.geojson from the npm package (network: the npm registry).
 data: setup

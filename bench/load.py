@@ -162,6 +162,19 @@ class Server:
         self._log.close()
 
 
+def machine_busy_s() -> float:
+    """CPU seconds all cores have spent busy since boot (/proc/stat), to see what else ran."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # less idle and iowait
+    return float("nan")
+
+
+def own_cpu_s() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
 # --------------------------------------------------------------------------- results
 
 
@@ -410,6 +423,8 @@ class Round:
     rss_after: float
     wall_s: float
     rss_closed: float = float("nan")
+    machine_s: float = float("nan")  # busy CPU seconds of the whole machine during the round
+    own_s: float = float("nan")  # of this script
     blocked: int = 0
     js_errors: int = 0
 
@@ -441,19 +456,20 @@ async def hold_all(server: Server, n: int, make_task, deadline: float, spread_s:
         count += 1
 
     tasks = [asyncio.create_task(make_task(i, spread_s * i / n, start, arrived, release)) for i in range(n)]
-    rss0, cpu0 = server.rss_mib(), server.cpu_s()
+    rss0, cpu0, machine0, own0 = server.rss_mib(), server.cpu_s(), machine_busy_s(), own_cpu_s()
     began = time.monotonic()
     start.set()
     try:
         while count < n and time.monotonic() < deadline and not all(t.done() for t in tasks):
             await asyncio.sleep(0.05)
         wall = time.monotonic() - began
-        cpu1, rss1 = server.cpu_s(), server.rss_mib()
+        cpu1, rss1, machine1, own1 = server.cpu_s(), server.rss_mib(), machine_busy_s(), own_cpu_s()
     finally:
         release.set()
     results = await asyncio.gather(*tasks)
     await asyncio.sleep(CLOSED_SETTLE_S)
-    return Round(n, list(results), cpu1 - cpu0, rss0, rss1, wall, rss_closed=server.rss_mib())
+    return Round(n, list(results), cpu1 - cpu0, rss0, rss1, wall, rss_closed=server.rss_mib(),
+                 machine_s=machine1 - machine0, own_s=own1 - own0)
 
 
 async def warm_up(server: Server, proto: Proto, args) -> None:
@@ -610,6 +626,13 @@ def row(r: Round) -> str:
             f"{r.mib_per_session:>8.2f} {r.wall_s:>7.1f}")
 
 
+def cpu_line(r: Round, others: str) -> str:
+    cores = os.cpu_count() or 1
+    rest = r.machine_s - r.cpu_s - r.own_s
+    return (f"     machine CPU busy {r.machine_s:.0f} s of {r.wall_s * cores:.0f} s ({cores} cores x wall): "
+            f"server {r.cpu_s:.0f} s, this script {r.own_s:.0f} s, {others} {rest:.0f} s")
+
+
 def error_summary(r: Round) -> list[str]:
     counts: dict[str, int] = {}
     for error in r.errors:
@@ -749,6 +772,8 @@ def main(argv=None) -> int:
                     continue
                 rounds.append(result)
                 print(row(result), flush=True)
+                print(cpu_line(result, "other processes" if kind == "sessions" else "Chromium and other processes"),
+                      flush=True)
                 for line in error_summary(result):
                     print(line, flush=True)
                 if kind == "browsers":
