@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: setup run export test test-fast bench data clean
+.PHONY: setup run export test test-fast bench load data clean
 
 setup: $(VENV)/.installed static/vendor/.installed
 
@@ -36,6 +36,12 @@ test-fast: setup
 
 bench: setup
 	$(PY) bench/bench.py
+
+# Concurrent sessions against a local `streamlit run app.py` it starts itself (not part of
+# `make test`; about four minutes). Other runs: make load LOAD_ARGS="--browsers 10".
+LOAD_ARGS ?= --sessions 10,20,40,80
+load: setup
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 # Rebuilds data/borders.geojson from the npm package (network: the npm registry).
 data: setup
