@@ -1,9 +1,21 @@
-"""Export: the current view as a standalone HTML map, and the layers as GeoJSON."""
+"""Export: the current view as a standalone HTML map, the layers as GeoJSON, and a static
+figure (PNG, SVG, PDF) for slides and print."""
+
+from functools import partial
 
 import streamlit as st
 
-from geo import export, viewstate
+from geo import export, figure, viewstate
 from pages.shared import ui
+
+#: (format, scale, button label, MIME type) of the figure downloads.
+FIGURE_FORMATS = (
+    ("png", 1, "PNG", "image/png"),
+    ("png", 2, "PNG, 2× for projectors", "image/png"),
+    ("svg", 1, "SVG", "image/svg+xml"),
+    ("pdf", 1, "PDF", "application/pdf"),
+)
+FIGURE_SIZES = {"16:9": "Slide (16:9)", "a4-portrait": "A4 portrait"}
 
 view = ui.current()
 layers = ui.built(view.params)
@@ -43,6 +55,22 @@ with geojson_column:
         on_click="ignore", key="download_geojson",
     )
     st.caption(ui.markdown_text(geojson_name))
+
+st.subheader("A picture for slides and print")
+st.markdown("The current view as a static figure with the same colours and line patterns, the place "
+            "names, a legend in words, a scale bar in km and mi, a north arrow and the credits. It is "
+            "drawn in the region's equidistant projection, so the scale bar is true. In SVG and PDF the "
+            "text stays text, to edit or search.")
+preset = st.radio("Shape", list(FIGURE_SIZES), horizontal=True, key="figure_size", format_func=FIGURE_SIZES.get)
+columns = st.columns(4)
+for column, (fmt, scale, label, mime) in zip(columns, FIGURE_FORMATS):
+    name = viewstate.file_name(view, "figure", fmt if scale == 1 else f"{scale}x.{fmt}")
+    column.download_button(
+        label, partial(figure.render, layers, shown=view.shown(), size=preset, fmt=fmt, scale=scale,
+                       radius_unit=view.radius_unit),
+        file_name=name, mime=mime, on_click="ignore", key=f"download_figure_{fmt}_{scale}",
+    )
+st.caption("The figure is drawn when you click a button; a PNG takes about a second.")
 
 st.subheader("A link to this view")
 st.markdown("The address in the browser's bar reproduces this view on any page. Its query part:")
