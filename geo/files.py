@@ -233,7 +233,8 @@ def write_all(outputs: Mapping[str | os.PathLike, str | bytes]) -> None:
             try:
                 fd, temp = _temp_beside(target)
             except OSError as err:
-                raise _refuse(target.given, err.strerror or "no temporary file could be made beside it") from None
+                # Written beside the target so the final move is atomic; say so in the user's terms.
+                raise _refuse(target.given, f"its folder takes no new file ({err.strerror or err})") from None
             staged.append((target, temp))
             try:
                 if target.mode is not None:
