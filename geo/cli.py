@@ -12,8 +12,9 @@ argument, unwritable path, or missing data/assets, always with one sentence on s
 130 when interrupted (Ctrl-C), quietly. Output goes out in the terminal's encoding, with
 what it cannot show replaced.
 
-The heavy modules (folium, the map builder) are imported by the command that needs them,
-so ``--help`` and ``facts`` start without them.
+Modules are imported where they are needed (the layers when the parser is built, folium
+and the map builder only by ``export``), so ``--help`` and ``facts`` start without folium,
+and Ctrl-C while they load still ends quietly.
 """
 
 from __future__ import annotations
@@ -24,10 +25,7 @@ import re
 import sys
 from pathlib import Path
 
-from geo import files, zones
-from geo.assets import AssetsMissing, UnknownAssetLink
-from geo.data import DataError
-from geo.units import DistanceError
+from geo import files
 
 #: Exit status after Ctrl-C, as shells report a process ended by SIGINT.
 INTERRUPTED = 130
@@ -56,24 +54,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-class _Basemaps:
-    """The basemap choices of geo.mapview, looked up only when ``--basemap`` is checked
-    (geo.mapview imports folium, which ``--help`` and ``facts`` do without)."""
+def _basemap(name: str) -> str:
+    """A basemap of geo.mapview, looked up only when ``--basemap`` is given (geo.mapview
+    imports folium, which ``--help`` and ``facts`` do without)."""
+    from geo.mapview import BASEMAPS
 
-    @staticmethod
-    def _names() -> tuple[str, ...]:
-        from geo.mapview import BASEMAPS
-
-        return BASEMAPS
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._names()
-
-    def __iter__(self):
-        return iter(self._names())
+    if name not in BASEMAPS:
+        choices = ", ".join(map(repr, BASEMAPS))
+        raise argparse.ArgumentTypeError(f"invalid choice: {files.shown(name)!r} (choose from {choices})")
+    return name
 
 
 def _distance_type(parse):
+    from geo.units import DistanceError
+
     def check(text: str):
         try:
             return parse(text)
@@ -83,27 +77,27 @@ def _distance_type(parse):
     return check
 
 
-_radius = _distance_type(zones.parse_radius)
-_depth = _distance_type(zones.parse_depth)
-
-
 def parser() -> argparse.ArgumentParser:
+    from geo import zones
+
     top = _Parser(prog="kharkiv-map",
                   description="The Kharkiv border map: export it, print its measured figures, manage its files.")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     presets = ", ".join(f"{d.km:.0f}km" for d in zones.DEPTH_PRESETS.values())
 
     def geometry_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--radius", type=_radius, default=zones.RADIUS_DEFAULT, metavar="DIST",
+        p.add_argument("--radius", type=_distance_type(zones.parse_radius), default=zones.RADIUS_DEFAULT,
+                       metavar="DIST",
                        help="R for the border band and the ring around Kharkiv, 1mi–100mi (default 12mi)")
-        p.add_argument("--depth", type=_depth, default=zones.DEPTH_DEFAULT, metavar="DIST",
+        p.add_argument("--depth", type=_distance_type(zones.parse_depth), default=zones.DEPTH_DEFAULT,
+                       metavar="DIST",
                        help=f"D, depth of the counterfire zone into Russia, 5km–300km (default 80km; presets {presets})")
 
     exp = sub.add_parser("export", help="write the map as a standalone HTML page, and the layers as GeoJSON")
     exp.add_argument("--out", required=True, help="the HTML file to write")
     exp.add_argument("--geojson", help="also write the layers and places as RFC 7946 GeoJSON")
     geometry_options(exp)
-    exp.add_argument("--basemap", choices=_Basemaps(), default="osm", metavar="{osm,none}",
+    exp.add_argument("--basemap", type=_basemap, default="osm", metavar="{osm,none}",
                      help="osm: OpenStreetMap tiles (needs internet for the tiles); none: plain background")
     exp.add_argument("--cdn", action="store_true",
                      help="link Leaflet and plugins from public CDNs instead of inlining them (smaller file)")
@@ -130,12 +124,14 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def _params(args) -> zones.Params:
+def _params(args):
+    from geo import zones
+
     return zones.Params(radius_m=args.radius.m, depth_m=args.depth.m)
 
 
 def _export(args) -> int:
-    from geo import export
+    from geo import export, zones
 
     outputs = [path for path in (args.out, args.geojson) if path is not None]
     files.check_outputs(outputs)  # before the map is built: a bad path costs nothing
@@ -153,7 +149,7 @@ def _export(args) -> int:
 
 
 def _facts(args) -> int:
-    from geo import facts
+    from geo import facts, zones
 
     figures = facts.facts(zones.layers(_params(args)))
     print(json.dumps(figures, indent=2, ensure_ascii=False) if args.json else facts.as_table(figures))
@@ -179,11 +175,7 @@ def _assets(args) -> int:
 def _data(args) -> int:
     from geo import build_data
 
-    try:
-        print(build_data.rebuild(args.package))
-    except build_data.BuildError as err:
-        print(f"kharkiv-map: error: {err}", file=sys.stderr)
-        return 2
+    print(build_data.rebuild(args.package))
     return 0
 
 
@@ -197,6 +189,21 @@ def _printable_streams() -> None:
             pass
 
 
+#: The failures that end a command with one sentence and exit status 2, by module. A module
+#: that was never imported cannot have raised its error, so only loaded ones are checked.
+_SENTENCE_ERRORS = {
+    "geo.files": ("OutputError", "ReadError"),
+    "geo.data": ("DataError",),
+    "geo.assets.store": ("AssetsMissing", "UnknownAssetLink"),
+    "geo.build_data": ("BuildError",),
+}
+
+
+def _sentence_errors() -> tuple[type[BaseException], ...]:
+    return tuple(getattr(sys.modules[module], name) for module, names in _SENTENCE_ERRORS.items()
+                 if module in sys.modules for name in names)
+
+
 def main(argv: list[str] | None = None) -> int:
     _printable_streams()
     try:
@@ -208,8 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `kharkiv-map facts | head`
         sys.stderr.close()
         return 0
-    except (files.OutputError, files.ReadError, DataError, AssetsMissing, UnknownAssetLink) as err:
-        print(f"kharkiv-map: error: {err}", file=sys.stderr)
+    except _sentence_errors() as err:
+        text = str(err)
+        print(f"kharkiv-map: error: {text}{'' if text.endswith('.') else '.'}", file=sys.stderr)
         return 2
     except OSError as err:
         where = files.shown_path(err.filename) if err.filename else "output"
