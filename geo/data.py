@@ -7,7 +7,7 @@ The repository's ``data/`` folder is shipped as the package data ``geo._data`` (
 
 from __future__ import annotations
 
-import importlib.util
+import importlib.resources
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,10 +34,11 @@ def find_data_dir() -> Path:
     checkout = Path(__file__).resolve().parent.parent / "data"
     if (checkout / CHECKSUMS_FILE).is_file():
         return checkout
-    spec = importlib.util.find_spec("geo._data")
-    if spec is not None and spec.submodule_search_locations:
-        return Path(next(iter(spec.submodule_search_locations)))
-    return checkout
+    try:
+        installed = importlib.resources.files("geo._data").joinpath(CHECKSUMS_FILE)
+    except ModuleNotFoundError:
+        return checkout
+    return installed.parent if isinstance(installed, Path) else checkout
 
 
 DATA_DIR = find_data_dir()
