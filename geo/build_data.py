@@ -1,7 +1,7 @@
 """Rebuild ``data/borders.geojson`` from the npm package it is derived from.
 
-    python -m geo.build_data                # fetches the package with `npm pack`
-    python -m geo.build_data --package FILE # uses an already downloaded .tgz
+    kharkiv-map data rebuild                 # fetches the package with `npm pack`
+    kharkiv-map data rebuild --package FILE  # uses an already downloaded .tgz
 
 Source: npm ``@geo-maps/countries-land-100m`` 0.6.0 (``map.geo.json``), derived from
 OpenStreetMap, about 100 m error; ODbL 1.0, "© OpenStreetMap contributors".
@@ -29,11 +29,9 @@ Steps, each a geographic decision:
 
 from __future__ import annotations
 
-import argparse
-import hashlib
+import io
 import json
 import subprocess
-import sys
 import tarfile
 import tempfile
 from pathlib import Path
@@ -41,7 +39,8 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from geo import geodesy
+from geo import files, geodesy
+from geo.data import BORDERS_FILE, CHECKSUMS_FILE, DATA_DIR
 
 PACKAGE = "@geo-maps/countries-land-100m"
 VERSION = "0.6.0"
@@ -56,9 +55,12 @@ PRECISION_DEG = 1e-5
 #: The widest water gap in the shared edge that the border line may bridge, metres.
 MAX_GAP_M = 1_000.0
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-BORDERS_FILE = "borders.geojson"
-CHECKSUMS_FILE = "SHA256SUMS"
+#: Far above the source tarball's size (its map.geo.json is 126 MB before compression).
+MAX_PACKAGE_BYTES = 256 << 20
+
+
+class BuildError(Exception):
+    """The rebuild could not run (no npm, wrong or unreadable package); one sentence."""
 
 
 def _polygonal(geom: shapely.Geometry) -> shapely.MultiPolygon:
@@ -137,70 +139,61 @@ def to_geojson(shapes: dict[str, shapely.Geometry]) -> bytes:
 
 def fetch_package(workdir: Path) -> Path:
     """Download the tarball from the npm registry with `npm pack`."""
-    subprocess.run(
-        ["npm", "pack", f"{PACKAGE}@{VERSION}", "--silent"], cwd=workdir, check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    try:
+        subprocess.run(
+            ["npm", "pack", "--ignore-scripts", "--silent", f"{PACKAGE}@{VERSION}"], cwd=workdir, check=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+    except OSError as err:
+        raise BuildError(f"could not run npm to fetch {PACKAGE}@{VERSION} ({err.strerror}).") from None
+    except subprocess.CalledProcessError as err:
+        reason = (err.stderr.strip().splitlines() or ["no reason given"])[-1]
+        raise BuildError(f"npm could not fetch {PACKAGE}@{VERSION} ({files.shown(reason)}).") from None
     return next(workdir.glob("*.tgz"))
 
 
-def read_package(tarball: Path) -> list[dict]:
-    with tarfile.open(tarball) as tar:
-        member = tar.extractfile("package/map.geo.json")
-        if member is None:
-            raise ValueError(f"{tarball} has no package/map.geo.json")
-        return json.load(member)["features"]
+def read_package(payload: bytes, name: str) -> list[dict]:
+    """The features of ``package/map.geo.json`` in the tarball ``payload`` (read from ``name``)."""
+    try:
+        with tarfile.open(fileobj=io.BytesIO(payload)) as tar:
+            member = tar.extractfile("package/map.geo.json")
+            if member is None:
+                raise BuildError(f"{files.shown_path(name)} has no file package/map.geo.json.")
+            return json.load(member)["features"]
+    except (tarfile.TarError, KeyError, ValueError, EOFError) as err:
+        raise BuildError(f"{files.shown_path(name)} is not the {PACKAGE} package ({files.shown(err)}).") from None
 
 
-def sha256(path_or_bytes: Path | bytes) -> str:
-    data = path_or_bytes if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).read_bytes()
-    return hashlib.sha256(data).hexdigest()
+def checksums(data_dir: Path, new: dict[str, bytes]) -> str:
+    """SHA256SUMS for the GeoJSON files in ``data_dir``, with ``new`` contents taking precedence."""
+    contents = dict(new)
+    for path in sorted(data_dir.iterdir()):
+        if path.suffix in (".geojson", ".json") and path.name not in contents and path.is_file():
+            contents[path.name] = files.read_regular(path, MAX_PACKAGE_BYTES)
+    return "".join(f"{files.sha256(data)}  {name}\n" for name, data in sorted(contents.items()))
 
 
-def write_checksums(data_dir: Path) -> None:
-    lines = [
-        f"{sha256(path)}  {path.name}\n"
-        for path in sorted(data_dir.iterdir())
-        if path.is_file() and path.suffix in (".geojson", ".json")
-    ]
-    (data_dir / CHECKSUMS_FILE).write_text("".join(lines))
-
-
-def build(tarball: Path, data_dir: Path = DATA_DIR) -> Path:
-    features = read_package(tarball)
-    payload = to_geojson(extract(features))
+def build(payload: bytes, name: str, data_dir: Path = DATA_DIR) -> Path:
+    """Rebuild the border file from the tarball ``payload`` and write it with its checksum
+    list, both or neither."""
+    geojson = to_geojson(extract(read_package(payload, name)))
     target = data_dir / BORDERS_FILE
-    tmp = target.with_suffix(".tmp")
-    tmp.write_bytes(payload)
-    tmp.replace(target)
-    write_checksums(data_dir)
+    files.write_all({target: geojson, data_dir / CHECKSUMS_FILE: checksums(data_dir, {BORDERS_FILE: geojson})})
     return target
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m geo.build_data", description=__doc__.split("\n")[0])
-    parser.add_argument("--package", type=Path, help="a downloaded countries-land-100m .tgz")
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        tarball = args.package
-        if tarball is None:
-            try:
-                tarball = fetch_package(Path(tmp))
-            except (OSError, subprocess.CalledProcessError) as err:
-                print(f"error: could not fetch {PACKAGE}@{VERSION} with npm ({err}).", file=sys.stderr)
-                return 2
-        digest = sha256(tarball)
+def rebuild(package: Path | None = None, data_dir: Path = DATA_DIR) -> str:
+    """Fetch (or read ``package``), check its SHA-256, rebuild; one line saying what was written.
+
+    Raises :class:`BuildError`, :class:`geo.files.ReadError` or :class:`geo.files.OutputError`.
+    """
+    with tempfile.TemporaryDirectory(prefix="kharkiv-data-") as tmp:
+        tarball = package if package is not None else fetch_package(Path(tmp))
+        payload = files.read_regular(tarball, MAX_PACKAGE_BYTES)
+        digest = files.sha256(payload)
         if digest != PACKAGE_SHA256:
-            print(
-                f"error: {tarball} has SHA-256 {digest}; expected {PACKAGE_SHA256} "
-                f"({PACKAGE}@{VERSION}).",
-                file=sys.stderr,
-            )
-            return 2
-        target = build(tarball)
-    print(f"wrote {target} ({target.stat().st_size:,} bytes, SHA-256 {sha256(target)})")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+            raise BuildError(f"{files.shown_path(tarball)} has SHA-256 {digest}; expected {PACKAGE_SHA256} "
+                             f"({PACKAGE}@{VERSION}).")
+        target = build(payload, str(tarball), data_dir)
+    written = files.read_regular(target, MAX_PACKAGE_BYTES)
+    return f"wrote {target} ({len(written):,} bytes, SHA-256 {files.sha256(written)})"

@@ -1,11 +1,13 @@
 """Loading the border data in ``data/``, checked against ``data/SHA256SUMS`` first.
 
 The file and how it is made are described in ``data/README.md`` and ``geo/build_data.py``.
+The repository's ``data/`` folder is shipped as the package data ``geo._data`` (see
+``pyproject.toml``), so an installed ``kharkiv-map`` reads the same files as a checkout.
 """
 
 from __future__ import annotations
 
-import hashlib
+import importlib.resources
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,17 +15,44 @@ from pathlib import Path
 
 import shapely
 
-from geo import geodesy
+from geo import files, geodesy
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 BORDERS_FILE = "borders.geojson"
 CHECKSUMS_FILE = "SHA256SUMS"
-REBUILD = "python -m geo.build_data"
+REBUILD = "kharkiv-map data rebuild"
+#: Size limits, far above the real files (3.6 MB and 82 bytes): a larger file is not ours.
+MAX_BYTES = {BORDERS_FILE: 64 << 20, CHECKSUMS_FILE: 64 << 10}
 _KEY = re.compile(r'"A3":"([^"]+)"')
+_SUM_LINE = re.compile(r"([0-9a-f]{64})  (\S.*)")
+_KINDS = {"UKR": "MultiPolygon", "RUS": "MultiPolygon", "BLR": "MultiPolygon", "MDA": "MultiPolygon",
+          "border": "LineString"}
+
+
+def find_data_dir() -> Path:
+    """Where the data files are: the checkout's ``data/`` next to ``geo/`` when there is one
+    (running from the source tree, editable install), else the installed package ``geo._data``."""
+    checkout = Path(__file__).resolve().parent.parent / "data"
+    if (checkout / CHECKSUMS_FILE).is_file():
+        return checkout
+    try:
+        installed = importlib.resources.files("geo._data").joinpath(CHECKSUMS_FILE)
+    except ModuleNotFoundError:
+        return checkout
+    return installed.parent if isinstance(installed, Path) else checkout
+
+
+DATA_DIR = find_data_dir()
 
 
 class DataError(Exception):
     """A data file that is missing, altered or unreadable; the message names the file."""
+
+
+def _read(path: Path, name: str) -> bytes:
+    try:
+        return files.read_regular(path, MAX_BYTES.get(name, MAX_BYTES[BORDERS_FILE]))
+    except files.ReadError as err:
+        raise DataError(f"{err}; restore it from git or run {REBUILD}.") from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,16 +73,21 @@ class Region:
 
 
 def expected_checksums(data_dir: Path) -> dict[str, str]:
+    """The checksum file as {file name: sha256}; any unreadable or malformed line is a DataError."""
     sums = data_dir / CHECKSUMS_FILE
+    raw = _read(sums, CHECKSUMS_FILE)
     try:
-        lines = sums.read_text().splitlines()
-    except OSError as err:
-        raise DataError(f"{sums} cannot be read ({err.strerror}); restore it from git or run {REBUILD}.") from None
+        lines = raw.decode("utf-8").splitlines()
+    except UnicodeDecodeError as err:
+        raise DataError(f"{files.shown_path(sums)} is not UTF-8 text (byte {raw[err.start]:#04x} at "
+                        f"offset {err.start}); restore it from git or run {REBUILD}.") from None
     table = {}
-    for line in lines:
-        digest, _, name = line.partition("  ")
-        if name:
-            table[name.strip()] = digest.strip()
+    for number, line in enumerate(lines, 1):
+        match = _SUM_LINE.fullmatch(line.rstrip())
+        if match is None:
+            raise DataError(f"{files.shown_path(sums)} line {number} is not \"<sha256>  <file name>\" "
+                            f"({files.shown(line)!r}); restore it from git or run {REBUILD}.")
+        table[match[2]] = match[1]
     return table
 
 
@@ -63,11 +97,8 @@ def read_verified(data_dir: Path, name: str) -> bytes:
     expected = expected_checksums(data_dir).get(name)
     if expected is None:
         raise DataError(f"{path} has no entry in {data_dir / CHECKSUMS_FILE}; run {REBUILD}.")
-    try:
-        payload = path.read_bytes()
-    except OSError as err:
-        raise DataError(f"{path} cannot be read ({err.strerror}); restore it from git or run {REBUILD}.") from None
-    if hashlib.sha256(payload).hexdigest() != expected:
+    payload = _read(path, name)
+    if files.sha256(payload) != expected:
         raise DataError(
             f"{path} does not match its checksum in {CHECKSUMS_FILE} (altered or truncated); "
             f"restore it from git or run {REBUILD}."
@@ -77,23 +108,7 @@ def read_verified(data_dir: Path, name: str) -> bytes:
 
 def load_region(data_dir: Path = DATA_DIR) -> Region:
     """Read and verify the border file. Use ``region()`` for the cached copy."""
-    text = read_verified(data_dir, BORDERS_FILE).decode("utf-8")
-    # GEOS parses the geometries (several times faster than json + shapely.geometry.shape);
-    # the keys are read in file order. The checksum above guarantees the file is the one
-    # geo.build_data wrote, one feature per key.
-    try:
-        parts = shapely.get_parts(shapely.from_geojson(text))
-    except shapely.errors.GEOSException as err:
-        raise DataError(f"{data_dir / BORDERS_FILE} is not readable GeoJSON ({err}); run {REBUILD}.") from None
-    codes = _KEY.findall(text)
-    if len(codes) != len(parts):
-        raise DataError(f"{data_dir / BORDERS_FILE} has {len(parts)} shapes for {len(codes)} keys; run {REBUILD}.")
-    shapes = dict(zip(codes, parts))
-    missing = {"UKR", "RUS", "BLR", "MDA", "border"} - set(shapes)
-    if missing:
-        raise DataError(f"{data_dir / BORDERS_FILE} lacks the features {sorted(missing)}; run {REBUILD}.")
-    for geom in shapes.values():
-        shapely.prepare(geom)
+    shapes = _shapes(data_dir / BORDERS_FILE, read_verified(data_dir, BORDERS_FILE))
     return Region(
         ukraine=shapes["UKR"],
         russia=shapes["RUS"],
@@ -104,6 +119,42 @@ def load_region(data_dir: Path = DATA_DIR) -> Region:
         russia_m=geodesy.to_metres(shapes["RUS"]),
         border_m=geodesy.to_metres(shapes["border"]),
     )
+
+
+def _shapes(path: Path, payload: bytes) -> dict[str, shapely.Geometry]:
+    """The features of the border file by key, each of the geometry type the map needs.
+
+    GEOS parses the geometries (several times faster than json + shapely.geometry.shape);
+    the keys are read in file order. A file that passes its checksum is normally the one
+    geo.build_data wrote, but the checksum list can be altered with it: every decoding or
+    geometry problem still ends as one DataError naming the file.
+    """
+    def bad(what: str) -> DataError:
+        return DataError(f"{files.shown_path(path)} {what}; run {REBUILD}.")
+
+    try:
+        text = payload.decode("utf-8")
+        parts = shapely.get_parts(shapely.from_geojson(text))
+    except UnicodeDecodeError as err:
+        raise bad(f"is not UTF-8 text (byte {payload[err.start]:#04x} at offset {err.start})") from None
+    except (shapely.errors.GEOSException, ValueError, TypeError) as err:
+        raise bad(f"is not readable GeoJSON ({files.shown(err)})") from None
+    codes = _KEY.findall(text)
+    if len(codes) != len(parts) or len(set(codes)) != len(codes):
+        raise bad(f"has {len(parts)} shapes for {len(codes)} keys, not one shape per key")
+    shapes = dict(zip(codes, parts))
+    missing = set(_KINDS) - set(shapes)
+    if missing:
+        raise bad(f"lacks the features {sorted(missing)}")
+    for code, kind in _KINDS.items():
+        geom = shapes[code]
+        if kind == "MultiPolygon" and geom.geom_type == "Polygon":
+            geom = shapes[code] = shapely.MultiPolygon([geom])
+        # Types and emptiness only: a full validity check would double the load time.
+        if geom.geom_type != kind or geom.is_empty:
+            raise bad(f"holds {files.shown(code)} as an empty or {geom.geom_type} shape, not a {kind}")
+        shapely.prepare(geom)
+    return shapes
 
 
 @lru_cache(maxsize=1)

@@ -1,15 +1,11 @@
-"""Writing the map and its layers to files: a standalone HTML page and RFC 7946 GeoJSON.
+"""The map and its layers as file contents: a standalone HTML page and RFC 7946 GeoJSON.
 
-Files are written whole or not at all: the text goes to a temporary file beside the target,
-which then replaces it.
+Writing them is :func:`geo.files.write_all`'s job (checked paths, all files or none).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import shapely
@@ -21,10 +17,6 @@ from geo.layers import Layers
 
 #: Coordinates in the GeoJSON export are rounded to 1e-6 degrees (about 0.1 m).
 GEOJSON_DECIMALS = 6
-
-
-class OutputError(Exception):
-    """An output path that cannot be written; the message names it."""
 
 
 def parameters(layers: Layers) -> dict:
@@ -84,42 +76,6 @@ def geojson_text(layers: Layers) -> str:
         "places: GeoNames (CC BY 4.0); quotes: " + places.ARTICLE,
     }
     return _dumps(head)[:-1] + ',"features":[' + ",".join(features) + "]}"
-
-
-def check_writable(path: Path) -> Path:
-    """Fail early, with one sentence, if ``path`` cannot be written."""
-    path = Path(path)
-    if path.is_dir():
-        raise OutputError(f"{path} is a directory; give a file name such as {path / 'map.html'}.")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"cannot write {path}: the folder {folder} does not exist.")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise OutputError(f"cannot write {path}: permission denied.")
-    return path
-
-
-def _read_umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-#: Read once at import: os.umask can only be read by setting it.
-_UMASK = _read_umask()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    path = check_writable(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the usual file mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def map_html(layers: Layers, basemap: str = "osm", cdn: bool = False,

@@ -8,8 +8,11 @@ use a copy of the project's installed vendor folder and are skipped when it lack
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import folium
@@ -18,6 +21,7 @@ from folium import plugins
 from folium.elements import JSCSSMixin
 
 from geo import assets
+from geo.assets import inline, installer, pins, store
 
 PLUGINS = ("fullscreen", "measure", "minimap")
 EXTERNAL_LINK = re.compile(
@@ -32,7 +36,7 @@ LOCAL_LINKS = re.compile(r"""<(?:script|link)\b[^>]*\b(?:src|href)=["']([^"']+)"
 
 def _project_vendor() -> Path:
     """The project's real vendor folder, whatever KHARKIV_MAP_ASSETS says in this shell."""
-    return Path(assets.__file__).resolve().parent.parent / "static" / "vendor"
+    return Path(assets.__file__).resolve().parents[2] / "static" / "vendor"
 
 
 @pytest.fixture
@@ -56,11 +60,15 @@ def full_vendor(core_vendor) -> Path:
     if missing:
         pytest.skip(
             f"npm plugins {', '.join(missing)} are not installed in {source}; "
-            "run `python -m geo.assets install` (needs npm)"
+            "run `kharkiv-map assets install` (needs npm)"
         )
     for name in PLUGINS:
         shutil.copytree(source / name, core_vendor / name)
     return core_vendor
+
+
+def _middle(text: str, size: int = 300) -> str:
+    return text[len(text) // 2:len(text) // 2 + size]
 
 
 def plain_map() -> folium.Map:
@@ -98,7 +106,7 @@ def test_folium_cdn_links_are_all_either_vendored_or_dropped():
     vendored = {url for bundle in assets.BUNDLES.values() for url in bundle.cdn}
     for element in (folium.Map(), plugins.Fullscreen(), plugins.MeasureControl(), plugins.MiniMap()):
         for _, url in element.default_js + element.default_css:
-            assert url in vendored or assets._dropped(url), url
+            assert url in vendored or pins.is_dropped(url), url
 
 
 def test_stylesheet_urls_resolve_to_pinned_files(full_vendor):
@@ -107,7 +115,7 @@ def test_stylesheet_urls_resolve_to_pinned_files(full_vendor):
             if not asset.path.endswith(".css"):
                 continue
             css = (full_vendor / bundle.name / asset.path).read_text("utf-8")
-            inlined = assets._css_with_data_uris(css, bundle, asset.path, full_vendor)
+            inlined = inline.css_with_data_uris(css, bundle, asset.path, full_vendor)
             for ref in re.findall(r"url\(\s*[\"']?([^\"')]+)", inlined):
                 assert ref.startswith(("data:", "#")), (bundle.name, ref)
 
@@ -145,7 +153,7 @@ def test_install_refuses_a_checksum_mismatch_and_writes_nothing(tmp_path, monkey
     wrong = dataclasses.replace(
         leaflet, files=(dataclasses.replace(leaflet.files[0], sha256="0" * 64), *leaflet.files[1:])
     )
-    monkeypatch.setattr(assets, "BUNDLES", {**assets.BUNDLES, "leaflet": wrong})
+    monkeypatch.setattr(pins, "BUNDLES", {**assets.BUNDLES, "leaflet": wrong})
     with pytest.raises(assets.AssetsMissing, match="leaflet.js.*pinned"):
         assets.install(tmp_path, use_npm=False)
     assert list(tmp_path.iterdir()) == []
@@ -158,24 +166,6 @@ def test_vendor_dir_defaults_to_repo_static_vendor_and_follows_the_env_var(tmp_p
     assert assets.vendor_dir() == tmp_path
 
 
-def test_command_line_install_and_status(tmp_path, capsys):
-    assert assets.main(["install", "--dest", str(tmp_path), "--no-npm"]) == 0
-    out = capsys.readouterr().out
-    assert "Leaflet: installed xstatic-leaflet==1.9.3.0" in out
-    assert assets.main(["status", "--dest", str(tmp_path)]) == 1  # plugins are missing
-    assert "Leaflet (xstatic-leaflet==1.9.3.0): installed" in capsys.readouterr().out
-
-
-def test_command_line_failure_is_one_sentence_and_exit_2(tmp_path, monkeypatch, capsys):
-    leaflet = assets.BUNDLES["leaflet"]
-    wrong = dataclasses.replace(leaflet, files=(dataclasses.replace(leaflet.files[0], sha256="0" * 64),))
-    monkeypatch.setattr(assets, "BUNDLES", {**assets.BUNDLES, "leaflet": wrong})
-    assert assets.main(["install", "--dest", str(tmp_path), "--no-npm"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("error: ") and err.count("\n") == 1
-    assert "Traceback" not in err
-
-
 # --------------------------------------------------------------------------- rendering
 
 
@@ -183,7 +173,7 @@ def test_inline_page_is_self_contained_and_carries_leaflet(full_vendor):
     html, notices = assets.render_html(kharkiv_map(), "inline")
     assert notices == []
     assert not EXTERNAL_LINK.search(html)
-    assert assets.INLINE_SCHEME not in html
+    assert LOCAL_LINKS.findall(html) == []  # every script and stylesheet is in the page itself
     assert "Leaflet 1.9.3" in html  # leaflet.js's own banner
     assert "jQuery v3.7.1" in html
     assert FULLSCREEN_SOURCE in html and MINIMAP_SOURCE in html and MEASURE_SOURCE in html
@@ -250,7 +240,7 @@ def test_an_altered_file_raises_assets_missing_naming_it(core_vendor):
         assets.render_html(plain_map(), "inline")
     assert caught.value.path == leaflet_js
     message = str(caught.value)
-    assert str(leaflet_js) in message and "make setup" in message and "python -m geo.assets install" in message
+    assert str(leaflet_js) in message and "make setup" in message and "kharkiv-map assets install" in message
 
 
 def test_an_altered_plugin_file_raises_rather_than_being_left_out(full_vendor):
@@ -319,15 +309,119 @@ def test_bad_mode_names_the_choices():
 
 
 def test_inlined_text_cannot_close_its_tag():
-    js = assets._script_safe('var s = "</script><script>alert(1)</SCRIPT>"; // <!-- x')
+    js = inline.script_safe('var s = "</script><script>alert(1)</SCRIPT>"; // <!-- x')
     assert "</script" not in js.lower() and "<!--" not in js
-    css = assets._style_safe('a::after { content: "</style>"; }')
+    css = inline.style_safe('a::after { content: "</style>"; }')
     assert "</style" not in css.lower()
 
 
+def test_pasted_code_is_text_not_a_template_and_cannot_close_its_element():
+    figure = folium.Figure()
+    code = 'var t = "{{ this }} {% if x %}"; var s = "</script><img src=x onerror=alert(1)>";'
+    figure.header.add_child(inline.InlineScript(inline.script_safe(code)), name="x")
+    figure.header.add_child(inline.InlineStyle(inline.style_safe('p::after{content:"</style><b>"}')), name="y")
+    header = figure.header.render()
+    assert '{{ this }} {% if x %}' in header  # kept verbatim, not rendered by Jinja
+    # each element is closed once, by its own end tag: the pasted text never closes it
+    assert header.lower().count("</script>") == 1 and header.lower().rstrip().endswith("</style>")
+    assert header.lower().count("</style>") == 1
+    assert header.index("</script>") > header.index("<img")
+
+
 def test_install_without_npm_on_path_skips_plugins_with_one_line_each(tmp_path, monkeypatch):
-    monkeypatch.setattr(assets.shutil, "which", lambda name: None)
+    monkeypatch.setattr(installer.shutil, "which", lambda name: None)
     notices = assets.install(tmp_path)
     skipped = [line for line in notices if "npm is not on PATH" in line]
     assert len(skipped) == len(PLUGINS)
     assert assets.status(tmp_path)["leaflet"] is True
+
+
+def test_a_failed_npm_pack_leaves_that_plugin_out_with_one_line_and_installs_the_rest(tmp_path, monkeypatch):
+    fake_npm = tmp_path / "npm"
+    fake_npm.write_text("#!/bin/sh\necho 'npm ERR! network request failed' >&2\nexit 1\n")
+    fake_npm.chmod(0o755)
+    monkeypatch.setattr(installer.shutil, "which", lambda name: str(fake_npm))
+    notices = installer.install(tmp_path / "vendor")
+    failed = [line for line in notices if "npm pack" in line and "network request failed" in line]
+    assert len(failed) == len(PLUGINS)
+    assert assets.status(tmp_path / "vendor") == {
+        "leaflet": True, "jquery": True, "fullscreen": False, "measure": False, "minimap": False
+    }
+
+
+# --------------------------------------------------------------------------- lazy imports, inline through branca
+
+
+def test_importing_geo_assets_does_not_import_folium():
+    code = "import sys, geo.assets; print(sorted(m for m in ('folium', 'branca') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONPATH": str(Path(assets.__file__).resolve().parents[2])})
+    assert result.stdout.strip() == "[]"
+
+
+def test_localise_inline_alone_makes_the_figure_render_self_contained(core_vendor):
+    m = plain_map()
+    assets.localise(m, "inline")
+    page = m.get_root().render()  # folium's own render: no post-processing of the HTML
+    assert LOCAL_LINKS.findall(page) == [] and not EXTERNAL_LINK.search(page)
+    leaflet = (core_vendor / "leaflet" / "leaflet.js").read_text("utf-8")
+    assert _middle(leaflet) in page  # a stretch of the pinned file, pasted as it is
+    assert page.index("Leaflet 1.9.3") < page.index("L.map(")
+
+
+def test_switching_modes_leaves_no_pasted_files_or_links_of_the_other_mode(core_vendor):
+    m = plain_map()
+    inline_page, _ = assets.render_html(m, "inline")
+    static_page, _ = assets.render_html(m, "static")
+    assert "Leaflet 1.9.3" in inline_page and "Leaflet 1.9.3" not in static_page
+    assert len(static_page) < len(inline_page) / 10
+    again, _ = assets.render_html(m, "inline")
+    assert again.count("Leaflet 1.9.3") == 1 and LOCAL_LINKS.findall(again) == []
+
+
+# --------------------------------------------------------------------------- installed package (no static/vendor)
+
+
+def test_without_a_vendor_folder_inline_reads_leaflet_from_the_xstatic_packages(tmp_path, monkeypatch):
+    monkeypatch.setenv(assets.ENV_VAR, str(tmp_path / "absent"))
+    html, notices = assets.render_html(kharkiv_map(), "inline")
+    assert len(notices) == len(PLUGINS) and all("left out" in n for n in notices)
+    import xstatic.pkg.leaflet
+
+    leaflet = (Path(xstatic.pkg.leaflet.BASE_DIR) / "leaflet.js").read_text("utf-8")
+    assert _middle(leaflet) in html and "jQuery v3.7.1" in html
+    assert LOCAL_LINKS.findall(html) == [] and not EXTERNAL_LINK.search(html)
+    with pytest.raises(assets.AssetsMissing, match="missing"):  # Streamlit needs the served copies
+        assets.localise(kharkiv_map(), "static")
+
+
+def test_an_altered_xstatic_file_is_refused_naming_it(tmp_path, monkeypatch):
+    import xstatic.pkg.leaflet
+
+    copy = tmp_path / "xstatic-leaflet"
+    shutil.copytree(xstatic.pkg.leaflet.BASE_DIR, copy)
+    (copy / "leaflet.css").write_text("/* not leaflet */", "utf-8")
+    monkeypatch.setattr(store, "xstatic_base", lambda bundle: copy)
+    monkeypatch.setenv(assets.ENV_VAR, str(tmp_path / "absent"))
+    with pytest.raises(assets.AssetsMissing) as caught:
+        assets.render_html(plain_map(), "inline")
+    assert caught.value.path == copy / "leaflet.css" and "does not match the sha256" in str(caught.value)
+
+
+# --------------------------------------------------------------------------- files that are not files
+
+
+def test_a_fifo_in_place_of_a_vendored_file_is_refused_without_hanging(core_vendor):
+    target = core_vendor / "leaflet" / "leaflet.css"
+    target.unlink()
+    os.mkfifo(target)
+    with pytest.raises(assets.AssetsMissing) as caught:
+        assets.render_html(plain_map(), "inline")
+    assert caught.value.path == target and "not a regular file" in str(caught.value)
+    assert str(target) in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_an_oversized_vendored_file_is_refused_before_reading(core_vendor, monkeypatch):
+    monkeypatch.setattr(store, "MAX_BYTES", 1000)
+    with pytest.raises(assets.AssetsMissing, match=r"leaflet.js is [\d,]+ bytes, more than the 1,000"):
+        assets.render_html(plain_map(), "inline")

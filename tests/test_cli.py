@@ -170,6 +170,163 @@ def test_altered_data_file_gives_one_clear_error(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_help_lists_both_commands():
+def test_help_lists_every_command():
     result = run("--help")
-    assert result.returncode == 0 and "export" in result.stdout and "facts" in result.stdout
+    assert result.returncode == 0
+    for command in ("export", "facts", "assets", "data"):
+        assert command in result.stdout
+
+
+# --------------------------------------------------------------------------- import cost
+
+
+@pytest.mark.parametrize("args", [["--help"], ["facts", "--json"], ["export", "--help"]])
+def test_help_and_facts_import_no_folium(args):
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "geo", *args], capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    assert result.returncode == 0, result.stderr[-500:]
+    imported = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "geo.cli" in imported
+    assert not {name for name in imported if name.split(".")[0] in ("folium", "branca", "streamlit")}
+
+
+# --------------------------------------------------------------------------- hostile or odd input
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["facts", "--radius=--"], "radius '--' is not a distance"),
+        (["facts", "--depth=--"], "depth '--' is not a distance"),
+        (["export", "--out", "OUT", "--radius=--"], "radius '--' is not a distance"),
+        (["export", "--out", "OUT", "--depth=--"], "depth '--' is not a distance"),
+    ],
+)
+def test_double_dash_as_a_distance_is_one_sentence_and_exit_2(tmp_path, args, says):
+    args = [str(tmp_path / "m.html") if a == "OUT" else a for a in args]
+    result = run(*args)
+    assert result.returncode == 2 and says in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_long_value_is_echoed_as_a_short_prefix():
+    value = "9" * 5000
+    result = run("facts", "--radius", value)
+    assert result.returncode == 2 and "has no unit" in result.stderr
+    assert "9" * 60 + "…" in result.stderr and "9" * 61 not in result.stderr
+    assert len(result.stderr) < 400
+
+
+@pytest.mark.parametrize("delay_s", [0.3, 1.2])
+def test_ctrl_c_ends_quietly_with_exit_130(delay_s):
+    import signal
+    import time
+
+    process = subprocess.Popen([sys.executable, "-m", "geo", "facts", "--depth", "300km", "--radius", "100mi"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": os.getcwd()})
+    time.sleep(delay_s)  # while loading modules, then while building the layers
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, (out[-300:], err[-300:])
+    assert err == "" and "Traceback" not in out
+
+
+def test_an_ascii_terminal_gets_replacement_characters_not_a_traceback():
+    result = subprocess.run([sys.executable, "-m", "geo", "facts"], capture_output=True,
+                            env={**os.environ, "PYTHONPATH": os.getcwd(), "PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 0, result.stderr.decode("ascii", "replace")
+    assert b"Russia?Ukraine land border" in result.stdout  # the en dash, replaced
+    result.stdout.decode("ascii")  # nothing but ASCII went out
+
+
+def test_a_non_utf8_file_name_is_written_and_named_without_a_traceback(tmp_path):
+    folder = os.fsencode(tmp_path)
+    out, missing = folder + b"/map-\xff.html", folder + b"/no-\xfe/m.html"
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    failed = subprocess.run([sys.executable, "-m", "geo", "export", "--out", missing, "--basemap", "none"],
+                            capture_output=True, env=env)
+    assert failed.returncode == 2 and b"Traceback" not in failed.stderr
+    assert b"no-?/m.html" in failed.stderr and b"does not exist" in failed.stderr
+    assert os.listdir(folder) == []
+    done = subprocess.run([sys.executable, "-m", "geo", "export", "--out", out, "--basemap", "none"],
+                          capture_output=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert b"wrote " in done.stdout and b"map-?.html" in done.stdout
+    assert os.listdir(folder) == [b"map-\xff.html"]
+
+
+# --------------------------------------------------------------------------- output paths
+
+
+def test_the_same_output_twice_is_refused_before_building(tmp_path):
+    out = tmp_path / "m.html"
+    result = run("export", "--out", str(out), "--geojson", str(tmp_path / "." / "m.html"))
+    assert result.returncode == 2 and "are the same file" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_out_a_missing_folder_with_a_trailing_slash_creates_no_file(tmp_path):
+    result = run("export", "--out", str(tmp_path / "newdir") + "/")
+    assert result.returncode == 2 and "names a folder" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_out_dev_null_is_refused(tmp_path):
+    result = run("export", "--out", "/dev/null", "--geojson", str(tmp_path / "l.geojson"))
+    assert result.returncode == 2 and "/dev/null" in result.stderr and "not a regular file" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- assets and data
+
+
+def test_assets_install_and_status(tmp_path, capsys):
+    from geo import cli
+
+    assert cli.main(["assets", "install", "--dest", str(tmp_path), "--no-npm"]) == 0
+    out = capsys.readouterr().out
+    assert "Leaflet: installed xstatic-leaflet==1.9.3.0" in out and str(tmp_path) in out
+    assert (tmp_path / "leaflet" / "leaflet.js").read_bytes()[:200].find(b"Leaflet 1.9.3") >= 0
+    assert cli.main(["assets", "status", "--dest", str(tmp_path)]) == 1  # the npm plugins are missing
+    status = capsys.readouterr().out
+    assert "Leaflet (xstatic-leaflet==1.9.3.0): installed" in status
+    assert "Mini-map (leaflet-minimap@3.6.1): missing or altered" in status
+
+
+def test_assets_install_failure_is_one_sentence_and_exit_2(tmp_path, monkeypatch, capsys):
+    import dataclasses
+
+    from geo import cli
+    from geo.assets import pins
+
+    leaflet = pins.BUNDLES["leaflet"]
+    wrong = dataclasses.replace(leaflet, files=(dataclasses.replace(leaflet.files[0], sha256="0" * 64),))
+    monkeypatch.setattr(pins, "BUNDLES", {**pins.BUNDLES, "leaflet": wrong})
+    assert cli.main(["assets", "install", "--dest", str(tmp_path), "--no-npm"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kharkiv-map: error: ") and err.count("\n") == 1 and "pinned" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_data_rebuild_refuses_a_package_with_the_wrong_checksum(tmp_path):
+    from geo import data
+
+    before = (data.DATA_DIR / data.CHECKSUMS_FILE).read_bytes()
+    junk = tmp_path / "countries-land-100m-0.6.0.tgz"
+    junk.write_bytes(b"not a tarball")
+    result = run("data", "rebuild", "--package", str(junk))
+    assert result.returncode == 2 and "expected e6dca8a0" in result.stderr and str(junk) in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    missing = run("data", "rebuild", "--package", str(tmp_path / "absent.tgz"))
+    assert missing.returncode == 2 and "cannot be read" in missing.stderr and "Traceback" not in missing.stderr
+    assert (data.DATA_DIR / data.CHECKSUMS_FILE).read_bytes() == before
+
+
+def test_export_help_names_the_basemaps_of_the_map_builder():
+    from geo.mapview import BASEMAPS
+
+    result = run("export", "--help")
+    assert result.returncode == 0 and "{" + ",".join(BASEMAPS) + "}" in result.stdout

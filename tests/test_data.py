@@ -98,3 +98,106 @@ def test_checksums_match_the_committed_files():
 
     for name, digest in data.expected_checksums(data.DATA_DIR).items():
         assert hashlib.sha256((data.DATA_DIR / name).read_bytes()).hexdigest() == digest
+
+
+# --------------------------------------------------------------------------- unreadable or wrong data, one sentence each
+
+
+def replace_with_matching_checksum(data_copy, payload: bytes) -> None:
+    """Put ``payload`` in the border file and its true SHA-256 in the checksum list, as a
+    careless rebuild would: the checksum then passes and only the content is wrong."""
+    import hashlib
+
+    (data_copy / data.BORDERS_FILE).write_bytes(payload)
+    digest = hashlib.sha256(payload).hexdigest()
+    (data_copy / data.CHECKSUMS_FILE).write_text(f"{digest}  {data.BORDERS_FILE}\n")
+
+
+def one_sentence(error: data.DataError, names: str) -> str:
+    message = str(error)
+    assert names in message and "\n" not in message and message.endswith(".")
+    assert data.REBUILD in message or "restore it" in message
+    return message
+
+
+def test_a_fifo_at_the_border_file_is_an_error_not_a_hang(data_copy):
+    import os
+    import threading
+
+    path = data_copy / data.BORDERS_FILE
+    path.unlink()
+    os.mkfifo(path)
+    caught = {}
+
+    def load():
+        try:
+            data.load_region(data_copy)
+        except data.DataError as err:
+            caught["error"] = err
+
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive(), "loading a FIFO hung"
+    assert "not a regular file" in one_sentence(caught["error"], str(path))
+
+
+def test_one_non_utf8_byte_in_the_checksum_list_is_named(data_copy):
+    sums = data_copy / data.CHECKSUMS_FILE
+    sums.write_bytes(sums.read_bytes().replace(b"borders", b"b\xffrders"))
+    with pytest.raises(data.DataError) as caught:
+        data.load_region(data_copy)
+    assert "not UTF-8" in one_sentence(caught.value, str(sums))
+
+
+def test_a_malformed_checksum_line_is_named(data_copy):
+    sums = data_copy / data.CHECKSUMS_FILE
+    sums.write_text("not-a-digest borders.geojson\n")
+    with pytest.raises(data.DataError) as caught:
+        data.load_region(data_copy)
+    assert "line 1" in one_sentence(caught.value, str(sums))
+
+
+def test_a_border_file_over_the_size_limit_is_refused_before_reading(data_copy, monkeypatch):
+    monkeypatch.setitem(data.MAX_BYTES, data.BORDERS_FILE, 1000)
+    with pytest.raises(data.DataError) as caught:
+        data.load_region(data_copy)
+    assert "more than the 1,000" in one_sentence(caught.value, data.BORDERS_FILE)
+
+
+@pytest.mark.parametrize(
+    "payload, says",
+    [
+        (b'{"type":"FeatureCollection","features":[{"type":"Feature",', "not readable GeoJSON"),
+        (b'{"type":"FeatureCollection","features":[]}', "lacks the features"),
+        (b"\xff\xfe{}", "not UTF-8"),
+        (b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"A3":"UKR"},'
+         b'"geometry":{"type":"Point","coordinates":[30,50]}}]}', "lacks the features"),
+    ],
+    ids=["geos-exception", "no-features", "not-utf8", "wrong-feature-set"],
+)
+def test_a_bad_border_file_with_a_matching_checksum_is_one_data_error(data_copy, payload, says):
+    replace_with_matching_checksum(data_copy, payload)
+    with pytest.raises(data.DataError) as caught:
+        data.load_region(data_copy)
+    assert says in one_sentence(caught.value, data.BORDERS_FILE)
+
+
+def test_a_feature_of_the_wrong_geometry_type_is_one_data_error(data_copy):
+    import json
+
+    collection = json.loads((data_copy / data.BORDERS_FILE).read_text("utf-8"))
+    for feature in collection["features"]:
+        if feature["properties"]["A3"] == "border":
+            feature["geometry"] = {"type": "Point", "coordinates": [36.0, 50.0]}
+    replace_with_matching_checksum(data_copy, json.dumps(collection, separators=(",", ":")).encode())
+    with pytest.raises(data.DataError) as caught:
+        data.load_region(data_copy)
+    assert "Point shape, not a LineString" in one_sentence(caught.value, data.BORDERS_FILE)
+
+
+def test_the_data_folder_is_the_checkouts_in_a_source_tree():
+    from pathlib import Path
+
+    assert data.find_data_dir() == Path(data.__file__).resolve().parent.parent / "data"
+    assert (data.DATA_DIR / data.CHECKSUMS_FILE).is_file()
