@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from geopy.distance import Distance
 
+from geo.files import shown
+
 KM_PER_MI = 1.609344
 _UNITS = {"m": "meters", "km": "kilometers", "mi": "miles"}
 _PATTERN = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([a-zA-Z]*)\s*$", re.ASCII)
-#: The longest value quoted back in a message; longer ones are cut with an ellipsis.
-ECHO_CHARS = 40
 
 
 class DistanceError(ValueError):
@@ -78,25 +78,26 @@ def area_text(a: Area) -> str:
 
 
 def echo(text: object) -> str:
-    """A value quoted back in a message, cut to a short prefix: ``'12mi;rm -rf'``."""
-    text = str(text)
-    if len(text) > ECHO_CHARS:
-        return repr(text[:ECHO_CHARS]) + f"… ({len(text):,} characters)"
-    return repr(text)
+    """A value quoted back in a message, cut to a short prefix (``geo.files.shown``):
+    ``'12mi;rm -rf'``."""
+    return repr(shown(text))
 
 
 def _ascii_digits(text: str) -> str:
-    """Digits of any script (Arabic-Indic, full-width ...) as ASCII digits, full-width letters
-    as ASCII letters: what a person typed as "١٢mi" or "１２ｍｉ" means 12 mi."""
+    """Decimal digits of any script (Arabic-Indic, full-width ...) as ASCII digits, and
+    full-width letters as ASCII letters: what a person typed as "١٢mi" or "１２ｍｉ" means 12 mi.
+    Characters that are numbers but no decimal digit (superscript ², fractions, circled
+    numbers) stay as they are, so they are refused, as ``float`` refuses them."""
     out = []
     for ch in text:
-        if ch.isdigit() and not ch.isascii():
-            try:
-                out.append(str(unicodedata.decimal(ch)))
-                continue
-            except ValueError:
-                pass
-        out.append(unicodedata.normalize("NFKC", ch) if not ch.isascii() else ch)
+        if ch.isascii():
+            out.append(ch)
+        elif ch.isdecimal():
+            out.append(str(unicodedata.decimal(ch)))
+        elif ch.isnumeric():
+            out.append(ch)
+        else:
+            out.append(unicodedata.normalize("NFKC", ch))
     return "".join(out)
 
 

@@ -43,7 +43,7 @@ def test_case_1_a_good_step_still_opens():
 def test_case_8_a_huge_value_is_cut_in_the_message():
     with pytest.raises(DistanceError) as err:
         zones.parse_radius("9" * 100_000)
-    assert len(str(err.value)) < 400 and "100,000 characters" in str(err.value)
+    assert len(str(err.value)) < 400 and "9" * 61 not in str(err.value)
 
 
 def test_case_8_the_terminal_prints_one_short_line_for_a_huge_radius():
