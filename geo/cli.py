@@ -3,6 +3,8 @@
     kharkiv-map export --out map.html [--geojson layers.geojson] [--radius 12mi] [--depth 80km]
                        [--stage 2024-05-30] [--basemap osm|none] [--cdn]
     kharkiv-map facts [--json] [--radius 12mi] [--depth 80km] [--stage 2024-05-30]
+    kharkiv-map figure --out map.png|map.svg|map.pdf [--size 16:9|a4-portrait|1920x1080] [--scale 1|2]
+                       [--radius 12mi] [--depth 80km] [--stage 2024-05-30]
     kharkiv-map assets install [--dest DIR] [--no-npm]
     kharkiv-map assets status [--dest DIR]
     kharkiv-map data rebuild [--package FILE]
@@ -117,6 +119,13 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("--cdn", action="store_true",
                      help="link Leaflet and plugins from public CDNs instead of inlining them (smaller file)")
 
+    fig = sub.add_parser("figure", help="draw the map as a static picture for slides and print (PNG, SVG, PDF)")
+    fig.add_argument("--out", required=True, help="the file to write; its ending (.png, .svg, .pdf) sets the format")
+    fig.add_argument("--size", default="16:9", help="16:9 (1920x1080, the default), a4-portrait, or WIDTHxHEIGHT "
+                     "in pixels, each side 320–4096")
+    fig.add_argument("--scale", type=int, choices=(1, 2), default=1, help="2 doubles the pixels of a PNG (projectors)")
+    geometry_options(fig)
+
     fac = sub.add_parser("facts", help="print the measured figures")
     fac.add_argument("--json", action="store_true", help="print JSON instead of a table")
     geometry_options(fac)
@@ -160,6 +169,24 @@ def _export(args) -> int:
     files.write_all(contents)
     for path, text in contents.items():
         print(f"wrote {files.shown_path(path)} ({len(text.encode()):,} bytes)")
+    return 0
+
+
+FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+
+
+def _figure(args) -> int:
+    from geo import figure, layers
+
+    ending = Path(args.out).suffix.lower()
+    if ending not in FIGURE_FORMATS:
+        raise files.OutputError(f"{files.shown_path(args.out)} does not end in .png, .svg or .pdf, which set the "
+                                "figure's format; e.g. --out map.png.")
+    size = figure.parse_size(args.size)
+    files.check_outputs([args.out])
+    picture = figure.render(layers.layers(_params(args)), size=size, fmt=FIGURE_FORMATS[ending], scale=args.scale)
+    files.write_all({args.out: picture})
+    print(f"wrote {files.shown_path(args.out)} ({len(picture):,} bytes)")
     return 0
 
 
@@ -216,6 +243,7 @@ _SENTENCE_ERRORS = {
     "geo.data": ("DataError",),
     "geo.assets.store": ("AssetsMissing", "UnknownAssetLink"),
     "geo.build_data": ("BuildError",),
+    "geo.figure": ("FigureError",),
 }
 
 
@@ -228,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     _printable_streams()
     try:
         args = parser().parse_args(argv)
-        commands = {"export": _export, "facts": _facts, "assets": _assets, "data": _data}
+        commands = {"export": _export, "figure": _figure, "facts": _facts, "assets": _assets, "data": _data}
         return commands[args.command](args)
     except KeyboardInterrupt:
         return INTERRUPTED
