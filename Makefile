@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: setup run export test test-fast bench load data clean
+.PHONY: setup run export test test-fast mutation bench load data clean
 
 setup: $(VENV)/.installed static/vendor/.installed
 
@@ -33,6 +33,19 @@ test: setup
 
 test-fast: setup
 	$(PY) -m pytest -m "not browser"
+
+# Mutation testing of the engine's geometry, units and URL state (not part of `make test`;
+# about half an hour on two cores). Settings in pyproject.toml [tool.mutmut]; the score and
+# the surviving mutants are in README.md, "Mutation testing".
+mutation: setup
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut results
+
+# Generated input, at least 10,000 examples per target (not part of `make test`, which runs
+# a modest number): the distance parser, the URL state, the story step, the command line.
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -p no:cacheprovider tests/test_fuzz.py --hypothesis-show-statistics
 
 bench: setup
 	$(PY) bench/bench.py
