@@ -196,7 +196,6 @@ def test_points_elsewhere_are_not_called_swapped():
 
 def test_declared_crs_is_reprojected():
     utm = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32637"}}
-    x, y = 0, 0
     import pyproj
 
     x, y = pyproj.Transformer.from_crs(4326, 32637, always_xy=True).transform(*KHARKIV)
