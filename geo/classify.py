@@ -96,9 +96,22 @@ def _border_segments(border_m: shapely.Geometry) -> tuple[shapely.STRtree, np.nd
     return shapely.STRtree(segments), segments
 
 
+def _xy(convert, xy: np.ndarray) -> np.ndarray:
+    """Coordinates (n, 2) through ``geodesy.to_metres`` or ``to_degrees`` as one MultiPoint:
+    one transform call, without rebuilding n geometries."""
+    return shapely.get_coordinates(convert(shapely.multipoints(xy))) if len(xy) else xy
+
+
+def _to_metres(geoms: np.ndarray) -> np.ndarray:
+    """Lon/lat geometries in AEQD metres; points made directly from their projected coordinates."""
+    if (shapely.get_type_id(geoms) == 0).all():
+        return shapely.points(_xy(geodesy.to_metres, shapely.get_coordinates(geoms)))
+    return geodesy.to_metres(geoms)
+
+
 def _geodesic_ends(lines_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Geodesic lengths (m) of two-point AEQD lines between their ends, and the ends' lon/lat (n, 2, 2)."""
-    ends = shapely.get_coordinates(geodesy.to_degrees(lines_m)).reshape(-1, 2, 2)
+    ends = _xy(geodesy.to_degrees, shapely.get_coordinates(lines_m)).reshape(-1, 2, 2)
     _, _, dist = geodesy.WGS84.inv(ends[:, 0, 0], ends[:, 0, 1], ends[:, 1, 0], ends[:, 1, 1])
     return np.asarray(dist, dtype=float), ends
 
@@ -179,7 +192,7 @@ def classify(features: UserData | Sequence[Feature], layers: Layers) -> tuple[Ro
     simple_point = shapely.get_type_id(geoms) == 0
     where = np.where(simple_point, geoms, shapely.point_on_surface(geoms))
     lon, lat = shapely.get_x(where), shapely.get_y(where)
-    geoms_m = geodesy.to_metres(geoms)
+    geoms_m = _to_metres(geoms)
     home = places.kharkiv()
     border_m, border_at = to_border_m(geoms_m, layers.ground.region.border_m)
     kharkiv_m = to_point_m(geoms_m, home.lat, home.lon)
@@ -190,18 +203,17 @@ def classify(features: UserData | Sequence[Feature], layers: Layers) -> tuple[Ro
         index = np.flatnonzero(dims == dim)
         shares.update(zip(index.tolist(), zone_shares(layers, geoms_m[index])))
     rows = []
-    for i, feature in enumerate(feats):
-        share = shares.get(i)
-        if share is None:  # a point, or points: the zone of the (first) point
-            share = {zone[i]: 1.0}
-            size = None
+    columns = (lat.tolist(), lon.tolist(), zone.tolist(), country.tolist(), border_m.tolist(),
+               border_at[:, 1].tolist(), border_at[:, 0].tolist(), kharkiv_m.tolist())
+    for i, (la, lo, zo, co, bm, blat, blon, km) in enumerate(zip(*columns)):
+        feature, share, size = feats[i], shares.get(i), None
+        if share is None:  # a point, or points: the zone of the point on its surface
+            share = {zo: 1.0}
         else:
-            zone[i] = max(ZONES, key=lambda key: share[key])
+            zo = max(ZONES, key=share.__getitem__)
             size = (Distance(meters=geodesy.length_m(feature.geometry)) if dims[i] == 1
                     else Area(geodesy.area_m2(feature.geometry)))
-        rows.append(Row(feature, float(lat[i]), float(lon[i]), zone[i], share, country[i],
-                        float(border_m[i]), (float(border_at[i, 1]), float(border_at[i, 0])),
-                        float(kharkiv_m[i]), size))
+        rows.append(Row(feature, la, lo, zo, share, co, bm, (blat, blon), km, size))
     return tuple(rows)
 
 
