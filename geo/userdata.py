@@ -1,0 +1,279 @@
+"""Reading people's own files: GeoJSON, KML, and CSV with latitude and longitude columns.
+
+GeoJSON and KML are read by GDAL through pyogrio (``geo.usergdal``: the GeoJSON, LIBKML or
+KML driver only), straight from the bytes in memory (pyogrio hands GDAL an in-memory
+``/vsimem/`` file; nothing is written to disk); CSV by the standard ``csv`` module
+(``geo.usercsv``).
+
+What comes back (:class:`UserData`) holds the features that could be used, each a valid 2-D
+lon/lat (WGS84) geometry with its properties as given (strings and numbers, *not* escaped:
+whatever draws them passes them through ``geo.escape.html_text``), the count of skipped
+features and one sentence per problem. A file that cannot be used at all raises
+:class:`UserDataError`, one sentence naming the file and what is accepted.
+
+Checks, in order: size (``MAX_BYTES``) before anything is read; text encoding (UTF-8, with or
+without a byte-order mark; a UTF-16 mark or an encoding declared in KML's XML header or
+passed as ``encoding=`` is honoured, nothing is guessed); the feature count
+(``MAX_FEATURES``, from ``pyogrio.read_info`` before the features are read); then per
+feature: a geometry present, finite coordinates within ±180/±90, collections flattened
+(a collection mixing points, lines and areas becomes one feature per kind), invalid
+geometry repaired with ``shapely.make_valid``. A declared CRS other than WGS84 is
+reprojected with pyproj; coordinates far outside degree ranges in a file that declares no
+other CRS are refused as an undeclared projection. A file whose every point lies outside
+the data region (``geo.build_data.REGION``) but inside it once latitude and longitude are
+exchanged is reported as swapped (see :func:`check_swapped`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyproj
+import shapely
+
+from geo.build_data import REGION
+from geo.units import echo
+
+MAX_BYTES = 20_000_000
+MAX_FEATURES = 50_000
+#: Messages kept per file; the rest are counted in a last sentence.
+MAX_MESSAGES = 40
+FORMATS = {"geojson": "GeoJSON", "kml": "KML", "csv": "CSV"}
+EXTENSIONS = {".geojson": "geojson", ".json": "geojson", ".kml": "kml", ".csv": "csv", ".tsv": "csv", ".txt": "csv"}
+ACCEPTED = ("GeoJSON (.geojson, .json), KML (.kml) or CSV with latitude and longitude columns (.csv), "
+            "UTF-8, up to 20 MB and 50,000 features")
+WGS84 = pyproj.CRS.from_epsg(4326)
+KINDS = {0: "point", 1: "line", 2: "area"}
+MULTI = {0: shapely.MultiPoint, 1: shapely.MultiLineString, 2: shapely.MultiPolygon}
+
+
+class UserDataError(ValueError):
+    """A file that cannot be used at all; the message is one sentence naming the file and
+    what is accepted."""
+
+
+@dataclass(frozen=True)
+class Feature:
+    geometry: shapely.Geometry  # lon/lat, WGS84, valid, 2-D: (Multi)Point, (Multi)LineString or (Multi)Polygon
+    properties: Mapping[str, object]
+    where: str  # "feature 3", "line 7": where it is in the file, for messages and tables
+
+    @property
+    def kind(self) -> str:
+        """``"point"``, ``"line"`` or ``"area"``."""
+        return KINDS[int(shapely.get_dimensions(self.geometry))]
+
+
+@dataclass(frozen=True)
+class UserData:
+    name: str
+    format: str  # "geojson", "kml" or "csv"
+    features: tuple[Feature, ...]
+    skipped: int
+    messages: tuple[str, ...]
+
+
+@dataclass
+class Notes:
+    """The sentences about one file, kept up to MAX_MESSAGES, and the count of skipped features."""
+
+    name: str
+    messages: list[str] = field(default_factory=list)
+    skipped: int = 0
+    dropped: int = 0
+
+    def add(self, where: str, text: str, skip: bool = False) -> None:
+        self.skipped += skip
+        if len(self.messages) < MAX_MESSAGES:
+            self.messages.append(f"{self.name}, {where}: {text}{'; skipped' if skip else ''}.")
+        else:
+            self.dropped += 1
+
+    def done(self) -> tuple[str, ...]:
+        more = [f"{self.name}: {self.dropped:,} more messages like these are not shown."] if self.dropped else []
+        return tuple(self.messages + more)
+
+
+def read_path(path: str | Path, **options) -> UserData:
+    """:func:`read` for a file on disk, its size checked before it is read."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise UserDataError(f"{echo(str(path))} cannot be read ({err.strerror}); give a readable file: {ACCEPTED}.") from None
+    _check_size(path.name, size)
+    return read(path.read_bytes(), path.name, **options)
+
+
+def read(data: bytes, name: str, *, format: str | None = None, encoding: str | None = None,
+         lat_column: str | None = None, lon_column: str | None = None, crs: str | None = None) -> UserData:
+    """The usable features of one file, from its bytes. ``name`` is the file's name (its
+    extension picks the format unless ``format`` is given); ``lat_column``/``lon_column``
+    name a CSV's coordinate columns and ``crs`` the CRS of its x/y columns (default WGS84).
+    Raises UserDataError for a file that cannot be used at all."""
+    shown = echo(name)
+    _check_size(shown, len(data))
+    suffix = Path(str(name)).suffix.lower()
+    fmt = format or EXTENSIONS.get(suffix) or (None if suffix else _sniff(data))
+    if fmt not in FORMATS:
+        raise UserDataError(f"{shown} is not in a format this map reads: {ACCEPTED}.")
+    text = decode(data, shown, encoding, fmt)
+    if not text.strip():
+        raise UserDataError(f"{shown} is empty: give {ACCEPTED}.")
+    notes = Notes(shown)
+    if fmt == "csv":
+        from geo import usercsv
+
+        shapes, source_crs = usercsv.read_rows(text, notes, lat_column=lat_column, lon_column=lon_column), crs
+    else:
+        from geo import usergdal
+
+        shapes, source_crs = usergdal.read_features(text, fmt, notes)
+    shapes = reproject(shapes, source_crs, shown, notes)
+    check_degrees(shapes, shown)
+    features = [f for geom, props, where in shapes for f in _features(geom, props, where, notes)]
+    check_swapped([f.geometry for f in features], shown, fmt, notes, named=bool(lat_column or lon_column))
+    return UserData(str(name), fmt, tuple(features), notes.skipped, notes.done())
+
+
+def _check_size(shown: str, size: int) -> None:
+    if size > MAX_BYTES:
+        raise UserDataError(f"{shown} is {size / 1e6:,.1f} MB, over the limit of {MAX_BYTES / 1e6:,.0f} MB: "
+                            "split it, or simplify its shapes.")
+
+
+def _sniff(data: bytes) -> str:
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return "geojson" if head.startswith(b"{") else "kml" if head.startswith(b"<") else "csv"
+
+
+def decode(data: bytes, shown: str, encoding: str | None, fmt: str) -> str:
+    """The file's text: UTF-8 (a byte-order mark is dropped), a UTF-16 file with its mark,
+    the encoding a KML file declares, or ``encoding`` when given. Never guessed."""
+    if encoding is None and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encoding = "utf-16"
+    if encoding is None and fmt == "kml":
+        declared = re.match(rb"\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9_.:-]+)[\"']", data[:200])
+        encoding = declared.group(1).decode("ascii") if declared else None
+    try:
+        text = data.decode(encoding or "utf-8-sig")
+    except LookupError:
+        raise UserDataError(f"{shown} names an encoding {echo(encoding)} that Python does not know; "
+                            "save it as UTF-8.") from None
+    except UnicodeDecodeError as err:
+        raise UserDataError(
+            f"{shown} is not {encoding or 'UTF-8'} text (byte 0x{data[err.start]:02X} at position {err.start:,} "
+            "cannot be decoded); save it as UTF-8, or name its encoding (e.g. encoding='cp1251')."
+        ) from None
+    return text.lstrip("\ufeff")
+
+
+def reproject(shapes: list, crs: str | None, shown: str, notes: Notes) -> list:
+    """Geometries in a declared CRS other than WGS84 moved to WGS84 lon/lat with pyproj."""
+    if not crs:
+        return shapes
+    try:
+        source = pyproj.CRS.from_user_input(crs)
+    except pyproj.exceptions.CRSError:
+        raise UserDataError(f"{shown} declares a CRS {echo(crs)} that pyproj does not know; "
+                            "give WGS84 longitude/latitude (EPSG:4326) or an EPSG code.") from None
+    if source.to_2d().equals(WGS84, ignore_axis_order=True):  # EPSG:4979 (3-D) and OGC:CRS84 too
+        return shapes
+    move = pyproj.Transformer.from_crs(source, WGS84, always_xy=True)
+    notes.messages.append(f"{shown}: coordinates in {source.name} ({echo(crs)}) were reprojected to WGS84.")
+    out = []
+    for geom, props, where in shapes:
+        if geom is not None:
+            geom = shapely.transform(geom, lambda xy: np.column_stack(move.transform(xy[:, 0], xy[:, 1])))
+        out.append((geom, props, where))
+    return out
+
+
+def check_degrees(shapes: list, shown: str) -> None:
+    """Refuse a file none of whose coordinates are degrees: a projection it does not declare."""
+    coords = [shapely.get_coordinates(g) for g, _, _ in shapes if g is not None]
+    xy = np.concatenate(coords) if coords else np.empty((0, 2))
+    xy = xy[np.isfinite(xy).all(axis=1)]
+    if len(xy) and ((np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)).all():
+        x, y = xy[0]
+        raise UserDataError(
+            f"{shown} has coordinates such as ({x:,.0f}, {y:,.0f}), far outside longitude ±180 and latitude ±90: "
+            "they look projected, in a CRS the file does not declare; give WGS84 degrees, or declare the CRS "
+            "(GeoJSON's crs member, or crs='EPSG:32637' for a CSV)."
+        )
+
+
+def _parts(geom: shapely.Geometry) -> list[shapely.Geometry]:
+    """The simple parts of a geometry, however deeply collections nest."""
+    parts = list(shapely.get_parts(geom))
+    while any(p.geom_type == "GeometryCollection" or p.geom_type.startswith("Multi") for p in parts):
+        parts = [q for p in parts for q in shapely.get_parts(p)]
+    return [p for p in parts if not p.is_empty]
+
+
+def _features(geom, props: dict, where: str, notes: Notes) -> list[Feature]:
+    """The features one geometry gives: none (reported), one, or one per kind for a mixed collection."""
+    if geom is None or geom.is_empty:
+        notes.add(where, "has no geometry (a point, line or polygon is needed)", skip=True)
+        return []
+    geom = shapely.force_2d(geom)
+    xy = shapely.get_coordinates(geom)
+    if not np.isfinite(xy).all():
+        notes.add(where, "has a coordinate that is not a finite number (NaN or infinite)", skip=True)
+        return []
+    bad = (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
+    if bad.any():
+        x, y = xy[np.argmax(bad)]
+        notes.add(where, f"has a point at longitude {x:.6g}, latitude {y:.6g}, out of range (longitude runs "
+                  "from -180 to 180 and latitude from -90 to 90 degrees)", skip=True)
+        return []
+    parts = _parts(geom)
+    by_kind: dict[int, list] = {}
+    for part in parts:
+        by_kind.setdefault(int(shapely.get_dimensions(part)), []).append(part)
+    if len(by_kind) > 1:
+        notes.add(where, "mixes " + " and ".join(KINDS[k] + "s" for k in sorted(by_kind))
+                  + "; it is kept as one feature for each")
+    out = []
+    for dim, group in sorted(by_kind.items()):
+        label = where if len(by_kind) == 1 else f"{where} ({KINDS[dim]}s)"
+        one = group[0] if len(group) == 1 else MULTI[dim](group)
+        if not one.is_valid:
+            reason = shapely.is_valid_reason(one)
+            fixed = [p for p in _parts(shapely.make_valid(one)) if shapely.get_dimensions(p) == dim]
+            if not fixed:
+                notes.add(label, f"is not a valid {KINDS[dim]} ({reason}) and cannot be repaired", skip=True)
+                continue
+            notes.add(label, f"was not valid ({reason}) and was repaired with shapely.make_valid")
+            one = fixed[0] if len(fixed) == 1 else shapely.union_all(fixed) if dim == 2 else MULTI[dim](fixed)
+        out.append(Feature(one, dict(props), label))
+    return out
+
+
+def check_swapped(geoms: list, shown: str, fmt: str, notes: Notes, named: bool) -> None:
+    """Every point outside the data region but inside it once lat and lon are exchanged:
+    refused for a CSV whose columns were found by their names (naming them decides), else
+    loaded as written, with a warning."""
+    if not geoms:
+        return
+    xy = np.concatenate([shapely.get_coordinates(g) for g in geoms])
+    west, south, east, north = REGION
+
+    def inside(x, y):
+        return (x >= west) & (x <= east) & (y >= south) & (y <= north)
+
+    if inside(xy[:, 0], xy[:, 1]).any() or not inside(xy[:, 1], xy[:, 0]).all():
+        return
+    region = f"lon {west:g}–{east:g} E, lat {south:g}–{north:g} N"
+    said = (f"every point lies outside the map's region ({region}) but inside it with latitude and longitude "
+            "exchanged")
+    if fmt == "csv" and not named:
+        raise UserDataError(f"{shown} looks like latitude and longitude are swapped: {said}; name the columns "
+                            "with lat_column= and lon_column= (or fix the header).")
+    order = "GeoJSON and KML write longitude first" if fmt != "csv" else "the columns were named"
+    notes.messages.insert(0, f"{shown}: latitude and longitude may be swapped: {said}; {order}, "
+                             "so the file was loaded as written.")
