@@ -5,11 +5,15 @@
     kharkiv-map facts [--json] [--radius 12mi] [--depth 80km] [--stage 2024-05-30]
     kharkiv-map figure --out map.png|map.svg|map.pdf [--size 16:9|a4-portrait|1920x1080] [--scale 1|2]
                        [--radius 12mi] [--depth 80km] [--stage 2024-05-30]
+    kharkiv-map classify INPUT [--out OUTPUT.csv|.geojson ...] [--radius 12mi] [--depth 80km] [--stage …]
+                       [--lat-column NAME] [--lon-column NAME] [--encoding NAME]
+    kharkiv-map where NAME [--online] [--radius 12mi] [--depth 80km] [--stage …]
     kharkiv-map assets install [--dest DIR] [--no-npm]
     kharkiv-map assets status [--dest DIR]
     kharkiv-map data rebuild [--package FILE]
 
-Exit status: 0 on success, 1 when ``assets status`` finds a bundle missing, 2 for a bad
+Exit status: 0 on success, 1 when ``assets status`` finds a bundle missing or ``where``
+finds no place, 2 for a bad
 argument, unwritable path, or missing data/assets, always with one sentence on stderr;
 130 when interrupted (Ctrl-C), quietly. Output goes out in the terminal's encoding, with
 what it cannot show replaced.
@@ -22,7 +26,6 @@ and Ctrl-C while they load still ends quietly.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from pathlib import Path
@@ -130,6 +133,24 @@ def parser() -> argparse.ArgumentParser:
     fac.add_argument("--json", action="store_true", help="print JSON instead of a table")
     geometry_options(fac)
 
+    cla = sub.add_parser("classify", help="answer for every feature of your own GeoJSON, KML or CSV file: its zone, "
+                         "country and distances")
+    cla.add_argument("input", help="the file to read (.geojson, .json, .kml, .csv; up to 20 MB and 50,000 features)")
+    cla.add_argument("--out", action="append", default=[], metavar="OUTPUT",
+                     help="write the answers to OUTPUT.csv or OUTPUT.geojson (repeat for both); without it, a "
+                     "table is printed")
+    cla.add_argument("--lat-column", help="the CSV column holding latitudes (found by its header otherwise)")
+    cla.add_argument("--lon-column", help="the CSV column holding longitudes (found by its header otherwise)")
+    cla.add_argument("--encoding", help="the text encoding of the file when it is not UTF-8, e.g. cp1251")
+    geometry_options(cla)
+
+    whe = sub.add_parser("where", help="find a place by name and say what is there: zone, distances, coordinates")
+    whe.add_argument("name", help="a place name in any GeoNames spelling, e.g. Kharkiv, Харків, Kharkov")
+    whe.add_argument("--online", action="store_true",
+                     help="also ask OpenStreetMap's Nominatim when nothing matches exactly offline (needs internet; "
+                     "set KHARKIV_MAP_CONTACT to your e-mail or URL, as its usage policy asks)")
+    geometry_options(whe)
+
     assets = sub.add_parser("assets", help="install or check the map's pinned scripts (Leaflet, jQuery, plugins)")
     assets_sub = assets.add_subparsers(dest="action", required=True, parser_class=_Parser)
     for name, text in (("install", "fetch, verify and install every bundle (Leaflet from PyPI, plugins with npm)"),
@@ -146,84 +167,6 @@ def parser() -> argparse.ArgumentParser:
                                   "and the npm registry, or --package)")
     rebuild.add_argument("--package", type=Path, help="an already downloaded countries-land-100m-0.6.0.tgz")
     return top
-
-
-def _params(args):
-    from geo import zones
-
-    return zones.Params(radius=args.radius, depth=args.depth, stage=args.stage)
-
-
-def _export(args) -> int:
-    from geo import export, layers
-
-    outputs = [path for path in (args.out, args.geojson) if path is not None]
-    files.check_outputs(outputs)  # before the map is built: a bad path costs nothing
-    built = layers.layers(_params(args))
-    page, notices = export.map_html(built, args.basemap, cdn=args.cdn)
-    for notice in notices:
-        print(f"note: {notice}", file=sys.stderr)
-    contents = {args.out: page}
-    if args.geojson is not None:
-        contents[args.geojson] = export.geojson_text(built)
-    files.write_all(contents)
-    for path, text in contents.items():
-        print(f"wrote {files.shown_path(path)} ({len(text.encode()):,} bytes)")
-    return 0
-
-
-FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
-
-
-def _figure(args) -> int:
-    from geo import figure, layers
-
-    ending = Path(args.out).suffix.lower()
-    if ending not in FIGURE_FORMATS:
-        raise files.OutputError(f"{files.shown_path(args.out)} does not end in .png, .svg or .pdf, which set the "
-                                "figure's format; e.g. --out map.png.")
-    size = figure.parse_size(args.size)
-    files.check_outputs([args.out])
-    picture = figure.render(layers.layers(_params(args)), size=size, fmt=FIGURE_FORMATS[ending], scale=args.scale)
-    files.write_all({args.out: picture})
-    print(f"wrote {files.shown_path(args.out)} ({len(picture):,} bytes)")
-    return 0
-
-
-def _facts(args) -> int:
-    from geo import facts, layers
-
-    params = _params(args)
-    figures = facts.figures(layers.layers(params))
-    rows = facts.stage_figures(params)
-    if args.json:
-        print(json.dumps({**facts.to_json(figures), "stages": facts.stages_json(rows)}, indent=2, ensure_ascii=False))
-    else:
-        print(facts.as_table(figures) + "\n\n" + facts.stages_table(rows))
-    return 0
-
-
-def _assets(args) -> int:
-    from geo import assets
-
-    folder = args.dest if args.dest is not None else assets.vendor_dir()
-    if args.action == "install":
-        for line in assets.install(folder, use_npm=not args.no_npm):
-            print(line)
-        print(f"Map assets are in {files.shown_path(folder)}.")
-        return 0
-    intact = assets.status(folder)
-    for name, ok in intact.items():
-        bundle = assets.BUNDLES[name]
-        print(f"{bundle.label} ({bundle.spec}): {'installed' if ok else 'missing or altered'}")
-    return 0 if all(intact.values()) else 1
-
-
-def _data(args) -> int:
-    from geo import build_data
-
-    print(build_data.rebuild(args.package))
-    return 0
 
 
 def _printable_streams() -> None:
@@ -244,6 +187,8 @@ _SENTENCE_ERRORS = {
     "geo.assets.store": ("AssetsMissing", "UnknownAssetLink"),
     "geo.build_data": ("BuildError",),
     "geo.figure": ("FigureError",),
+    "geo.userdata": ("UserDataError",),
+    "geo.gazetteer": ("PlaceNameError",),
 }
 
 
@@ -256,8 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     _printable_streams()
     try:
         args = parser().parse_args(argv)
-        commands = {"export": _export, "figure": _figure, "facts": _facts, "assets": _assets, "data": _data}
-        return commands[args.command](args)
+        from geo import commands
+
+        return commands.COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return INTERRUPTED
     except BrokenPipeError:  # e.g. `kharkiv-map facts | head`

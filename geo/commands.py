@@ -1,0 +1,147 @@
+"""What each ``kharkiv-map`` command does once its arguments are read (``geo.cli`` reads
+them). Each takes the parsed arguments and returns the exit status; a failure that is the
+user's to fix raises the module's one-sentence error, which ``geo.cli.main`` prints.
+
+Heavy modules are imported inside the command that needs them, so ``facts`` never loads
+folium and ``--help`` loads none of this.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from geo import files
+
+
+def params(args):
+    from geo import zones
+
+    return zones.Params(radius=args.radius, depth=args.depth, stage=args.stage)
+
+
+def run_export(args) -> int:
+    from geo import export, layers
+
+    outputs = [path for path in (args.out, args.geojson) if path is not None]
+    files.check_outputs(outputs)  # before the map is built: a bad path costs nothing
+    built = layers.layers(params(args))
+    page, notices = export.map_html(built, args.basemap, cdn=args.cdn)
+    for notice in notices:
+        print(f"note: {notice}", file=sys.stderr)
+    contents = {args.out: page}
+    if args.geojson is not None:
+        contents[args.geojson] = export.geojson_text(built)
+    files.write_all(contents)
+    for path, text in contents.items():
+        print(f"wrote {files.shown_path(path)} ({len(text.encode()):,} bytes)")
+    return 0
+
+
+FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+
+
+def run_figure(args) -> int:
+    from geo import figure, layers
+
+    ending = Path(args.out).suffix.lower()
+    if ending not in FIGURE_FORMATS:
+        raise files.OutputError(f"{files.shown_path(args.out)} does not end in .png, .svg or .pdf, which set the "
+                                "figure's format; e.g. --out map.png.")
+    size = figure.parse_size(args.size)
+    files.check_outputs([args.out])
+    picture = figure.render(layers.layers(params(args)), size=size, fmt=FIGURE_FORMATS[ending], scale=args.scale)
+    files.write_all({args.out: picture})
+    print(f"wrote {files.shown_path(args.out)} ({len(picture):,} bytes)")
+    return 0
+
+
+CLASSIFY_FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
+
+
+def run_classify(args) -> int:
+    from geo import classify, layers, userdata
+
+    for out in args.out:
+        if Path(out).suffix.lower() not in CLASSIFY_FORMATS:
+            raise files.OutputError(f"{files.shown_path(out)} does not end in .csv, .geojson or .json, which set the "
+                                    "answers' format; e.g. --out points.geojson.")
+    files.check_outputs(args.out)
+    data = userdata.read_path(args.input, encoding=args.encoding, lat_column=args.lat_column,
+                              lon_column=args.lon_column)
+    for message in data.messages:
+        print(f"note: {message}", file=sys.stderr)
+    built = layers.layers(params(args))
+    rows = classify.classify(data, built)
+    writers = {"csv": classify.to_csv, "geojson": classify.to_geojson}
+    contents = {out: writers[CLASSIFY_FORMATS[Path(out).suffix.lower()]](rows, built) for out in args.out}
+    files.write_all(contents)
+    for path, text in contents.items():
+        print(f"wrote {files.shown_path(path)} ({len(rows):,} features, {len(text.encode()):,} bytes)")
+    if not args.out:
+        for row in rows:
+            print(f"{row.feature.where:<14} {row.country:<8} {row.zone_name:<42} border {row.to_border.km:8.1f} km  "
+                  f"Kharkiv {row.to_kharkiv.km:8.1f} km")
+    skipped = f", {data.skipped:,} skipped" if data.skipped else ""
+    print(f"{len(rows):,} features classified{skipped}.", file=sys.stderr)
+    return 0
+
+
+def run_where(args) -> int:
+    from geo import gazetteer, layers
+    from geo.units import length_text
+
+    found = gazetteer.find(args.name, layers.layers(params(args)), online=args.online)
+    if found.answer is None:
+        print(f"kharkiv-map: {found.message}", file=sys.stderr)
+        return 1
+    best, answer = found.matches[0], found.answer
+    print(f"{best.name} ({best.country or 'country not given'}), {answer.coordinates} — {best.source}")
+    print(answer.sentence)
+    print(f"To the border: {length_text(answer.to_border)}; to Kharkiv's centre: {length_text(answer.to_kharkiv)}")
+    for other in found.matches[1:]:
+        print(f"  also: {other.name} ({other.country}), {other.lat:.5f}, {other.lon:.5f}")
+    if found.message:
+        print(f"note: {found.message}", file=sys.stderr)
+    return 0
+
+
+def run_facts(args) -> int:
+    from geo import facts, layers
+
+    asked = params(args)
+    figures = facts.figures(layers.layers(asked))
+    rows = facts.stage_figures(asked)
+    if args.json:
+        print(json.dumps({**facts.to_json(figures), "stages": facts.stages_json(rows)}, indent=2, ensure_ascii=False))
+    else:
+        print(facts.as_table(figures) + "\n\n" + facts.stages_table(rows))
+    return 0
+
+
+def run_assets(args) -> int:
+    from geo import assets
+
+    folder = args.dest if args.dest is not None else assets.vendor_dir()
+    if args.action == "install":
+        for line in assets.install(folder, use_npm=not args.no_npm):
+            print(line)
+        print(f"Map assets are in {files.shown_path(folder)}.")
+        return 0
+    intact = assets.status(folder)
+    for name, ok in intact.items():
+        bundle = assets.BUNDLES[name]
+        print(f"{bundle.label} ({bundle.spec}): {'installed' if ok else 'missing or altered'}")
+    return 0 if all(intact.values()) else 1
+
+
+def run_data(args) -> int:
+    from geo import build_data
+
+    print(build_data.rebuild(args.package))
+    return 0
+
+
+COMMANDS = {"export": run_export, "figure": run_figure, "facts": run_facts, "classify": run_classify,
+            "where": run_where, "assets": run_assets, "data": run_data}
