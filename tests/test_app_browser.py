@@ -5,6 +5,7 @@ that works on its own."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -17,15 +18,17 @@ from pathlib import Path
 
 import pytest
 
-from geo import assets, mapview, places
-from geo.zones import Layers
+from geo import assets, places
+from geo import layers as registry
+from tests.measure import distance_to_line_m, line_points
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 90
 DRAW_TIMEOUT_MS = 90_000
-COLOURS = {key: mapview.STYLES[key][1]["color"] for key in Layers.NAMES}
+COLOURS = {spec.key: spec.style["color"] for spec in registry.GEOMETRIC}
+KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md
 CITIES = sum(1 for p in places.places() if p.kind == "city")
 LABELS = sum(1 for p in places.places() if p.kind == "country")
 
@@ -56,9 +59,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url(artifacts):
-    """`streamlit run app.py` on a free port, until the module's tests are done."""
+@contextlib.contextmanager
+def streamlit_server(artifacts, log_name: str = "streamlit.log"):
+    """`streamlit run app.py` on a free port, newly started; yields its URL."""
     if not assets.status()["leaflet"]:
         pytest.fail(f"Leaflet is not installed in {assets.vendor_dir()}: {assets.INSTALL_HINT}")
     port = _free_port()
@@ -70,7 +73,7 @@ def app_url(artifacts):
         # A set address also stops Streamlit looking up the machine's public IP on the internet.
         "--browser.serverAddress", "localhost", "--server.fileWatcherType", "none",
     ]
-    log = open(artifacts / "streamlit.log", "w")
+    log = open(artifacts / log_name, "w")
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://localhost:{port}"
     try:
@@ -93,6 +96,13 @@ def app_url(artifacts):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(artifacts):
+    """One server for the module's tests."""
+    with streamlit_server(artifacts) as url:
+        yield url
 
 
 def map_frame(page, previous=None):
@@ -123,6 +133,10 @@ def click_on_map(page, frame, lat: float, lon: float) -> None:
             break
         before = now
         page.wait_for_timeout(400)
+    # A click focuses the map's frame, and the browser scrolls a frame it focuses fully into
+    # view: bring it into view first, so the page does not move between aiming and clicking.
+    page.locator("iframe[title='streamlit_folium.st_folium']").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
     point = frame.evaluate(f"""() => {{
         const p = window.map.latLngToContainerPoint([{lat}, {lon}]);
         const r = window.map.getContainer().getBoundingClientRect();
@@ -161,8 +175,12 @@ def test_the_map_draws_offline_with_zones_and_markers(app_url, offline_page, art
     # Panning and zooming stay in the browser: the page is not run again.
     page.wait_for_timeout(1000)
     before = len(sent)
+    view = "() => [window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]"
+    opening = frame.evaluate(view)
+    assert opening[0] != 9  # so that the zoom below is a change
     frame.evaluate("() => { window.map.setZoom(9); window.map.panBy([120, 80]); }")
     page.wait_for_timeout(800)  # a press during the zoom animation would be a click, not a drag
+    zoomed = frame.evaluate(view)
     box = page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
     page.mouse.move(box["x"] + 300, box["y"] + 300)
     page.mouse.down()
@@ -170,7 +188,11 @@ def test_the_map_draws_offline_with_zones_and_markers(app_url, offline_page, art
     page.mouse.up()
     page.wait_for_timeout(1500)
     assert len(sent) == before
-    assert frame.evaluate("() => window.map.getZoom()") == 9
+    dragged = frame.evaluate(view)
+    assert zoomed[0] == dragged[0] == 9
+    # Dragging the map 100 px left and 50 px up moves the view east and south (at zoom 9,
+    # about 0.27° of longitude and 0.09° of latitude): the drag happened, in the browser alone.
+    assert dragged[2] - zoomed[2] > 0.15 and zoomed[1] - dragged[1] > 0.04
 
 
 def test_with_the_osm_basemap_only_tiles_leave_the_machine(app_url, offline_page):
@@ -207,9 +229,17 @@ def test_a_click_on_the_map_and_on_a_marker_gives_an_answer(app_url, offline_pag
     said = answer(page, "Counterfire zone (Russia)")
     assert "To the border:" in said and "To Kharkiv's centre:" in said and "50.7" in said
     kharkiv = places.kharkiv()
+    # Kharkiv in the middle of the map, clear of the legend (panning does not rerun the page).
+    frame.evaluate(f"() => window.map.setView([{kharkiv.lat}, {kharkiv.lon}], 8, {{animate: false}})")
     click_on_map(page, frame, kharkiv.lat, kharkiv.lon)
     said = answer(page, "12 miles from the Russian border")
-    assert "To the border: 34.6 km (21.5 mi)" in said
+    from geo.data import region
+
+    gap = distance_to_line_m(*KHARKIV, line_points(region().border)) / 1000  # measured here, with geopy
+    found = re.search(r"To the border: ([\d.]+) km \(([\d.]+) mi\)", said)
+    assert found, said
+    assert float(found.group(1)) == pytest.approx(gap, abs=0.06)
+    assert float(found.group(2)) == pytest.approx(gap / 1.609344, abs=0.06)
     page.screenshot(path=str(artifacts / "app-answer.png"))
     assert page.blocked == [] and not page.errors
 
@@ -240,3 +270,40 @@ def test_the_exported_html_opens_as_a_working_map(app_url, offline_page, artifac
     page.screenshot(path=str(artifacts / "export-map.png"))
     assert page.blocked == [], page.blocked
     assert not page.errors, page.errors
+
+
+def legend_covers(frame, lat: float, lon: float) -> bool:
+    """Whether the map's legend is what lies on top at (lat, lon) in the map's frame."""
+    return frame.evaluate(f"""() => {{
+        const p = window.map.latLngToContainerPoint([{lat}, {lon}]);
+        const r = window.map.getContainer().getBoundingClientRect();
+        const top = document.elementFromPoint(r.left + p.x, r.top + p.y);
+        return Boolean(top && top.closest(".kharkiv-legend"));
+    }}""")
+
+
+@pytest.mark.xfail(strict=True, reason="page bug: pages/map.py opens on Kharkiv 'above the legend', but the "
+                   "legend, a row taller with the sanctuary, now covers Kharkiv's marker at the opening view")
+def test_the_opening_view_shows_kharkiv_clear_of_the_legend(app_url, offline_page):
+    page = offline_page
+    page.goto(f"{app_url}/?basemap=none")
+    frame = map_frame(page)
+    page.wait_for_timeout(1500)  # streamlit-folium sets the opening view once the map has loaded
+    kharkiv = places.kharkiv()
+    assert not legend_covers(frame, 50.6, 37.6)  # the check itself: a point in the open sees no legend
+    assert not legend_covers(frame, kharkiv.lat, kharkiv.lon)
+
+
+@pytest.mark.xfail(strict=True, reason="app bug: with a pages/ folder beside app.py, Streamlit runs a newly "
+                   "started server's first session in the old folder-based navigation until st.navigation has "
+                   "run once; a first visit to /Facts gets 'Page not found' and an empty page")
+def test_a_link_to_a_page_works_as_the_first_visit_to_a_new_server(artifacts, offline_page):
+    page = offline_page
+    with streamlit_server(artifacts, "streamlit-first-visit.log") as url:
+        page.goto(f"{url}/Facts?depth=150km")
+        shown = page.get_by_text("Facts: what the map measures").or_(page.get_by_text("Page not found"))
+        shown.first.wait_for(timeout=DRAW_TIMEOUT_MS)
+        page.wait_for_timeout(1000)
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.get_by_role("heading", name="Facts: what the map measures").count() == 1
+        assert "depth=150km" in page.url

@@ -10,6 +10,7 @@ from functools import partial
 import pytest
 
 from geo import export, mapview, zones
+from geo import layers as registry
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     folder = tmp_path_factory.mktemp("site")
-    layers = zones.layers(zones.Params())
+    layers = registry.layers(zones.Params())
     for basemap in mapview.BASEMAPS:
         page, notices = export.map_html(layers, basemap)
         assert notices == []
@@ -42,10 +43,10 @@ def test_exported_page_draws_every_layer_offline(served, offline_page, artifacts
     page.goto(f"{served}/{basemap}.html")
     page.wait_for_selector(".leaflet-overlay-pane path", timeout=20_000)
     colours = _stroke_colours(page)
-    for key in zones.Layers.NAMES:
-        assert mapview.STYLES[key][1]["color"].lower() in colours, key
+    for spec in registry.GEOMETRIC:
+        assert spec.style["color"].lower() in colours, spec.key
     # Circle markers for the cities, labels for the countries.
-    assert page.locator(".leaflet-interactive").count() > len(zones.Layers.NAMES)
+    assert page.locator(".leaflet-interactive").count() > len(registry.GEOMETRIC)
     assert page.locator(".kharkiv-country-label").count() == 2
     assert page.locator(".kharkiv-legend").count() == 1
     assert page.locator(".leaflet-control-layers").count() == 1
