@@ -16,6 +16,7 @@ PAGES = (
     ("pages/map.py", "Map", "", True, True),
     ("pages/facts.py", "Facts", "Facts", True, False),
     ("pages/classroom.py", "Classroom", "Classroom", False, False),
+    ("pages/yourdata.py", "Your data", "Your_data", True, True),
     ("pages/export.py", "Export", "Export", True, True),
     ("pages/about.py", "About", "About", False, False),
 )

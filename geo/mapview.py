@@ -87,14 +87,15 @@ def tooltip(spec: registry.LayerSpec, values: dict[str, str]) -> str:
 
 
 def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None, *,
-              layer_control: bool = True, radius_unit: str = "mi") -> folium.Map:
+              layer_control: bool = True, radius_unit: str = "mi", extra_legend: tuple[dict, ...] = ()) -> folium.Map:
     """The whole map for one set of layers.
 
     ``basemap``: "osm" (OpenStreetMap tiles) or "none" (a plain background drawn from the
     embedded borders; needs no network). ``show``: the layer keys shown at first (all when
     None); hidden layers stay in the layer control. ``layer_control=False`` leaves the
     control out, for a host page that switches layers itself. An empty layer (the
-    prohibited zone once D reaches 300 km) keeps its place in the control but draws nothing."""
+    prohibited zone once D reaches 300 km) keeps its place in the control but draws nothing.
+    ``extra_legend``: legend rows for layers the caller adds (a user's own file)."""
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap {basemap!r} is not one of {', '.join(BASEMAPS)}")
     visible = set(registry.KEYS) if show is None else set(show)
@@ -114,7 +115,7 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
         group.add_to(m)
     _add_places(m, "places" in visible)
 
-    Legend(MAP_TITLE, f"R = {values['R']}, D = {values['D']}", legend_entries(values)).add_to(m)
+    Legend(MAP_TITLE, f"R = {values['R']}, D = {values['D']}", legend_entries(values) + list(extra_legend)).add_to(m)
     if layer_control:
         folium.LayerControl(collapsed=False).add_to(m)
     folium.plugins.Fullscreen(position="topleft").add_to(m)

@@ -3,11 +3,15 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import query
+import folium
+
+from geo import gazetteer, query
+from geo.escape import html_text
 from geo.units import length_text
 from pages.shared import ui
 
-SELECTION, SEEN = "selection", "map_seen"
+SELECTION, SEEN, FOUND = "selection", "map_seen", "found_place"
+FOUND_ZOOM = 9
 #: The opening view on this page: Kharkiv above the legend, the counterfire zone whole.
 OPENING_CENTRE, OPENING_ZOOM = (49.8, 36.7), 7
 
@@ -23,11 +27,45 @@ for notice in notices:
     st.info(ui.markdown_text(notice), icon="🧩")
 
 map_column, answer_column = st.columns([3, 1], gap="small")
+
+
+def search() -> None:
+    """Find the place typed in the search box: offline, and online only when turned on."""
+    name = st.session_state.get("place_name", "").strip()
+    if not name:
+        return
+    try:
+        found = gazetteer.find(name, layers, online=st.session_state.get("place_online", False))
+    except gazetteer.PlaceNameError as err:
+        st.session_state[SELECTION] = ("not found", str(err))
+        return
+    if found.answer is None:
+        st.session_state[SELECTION] = ("not found", found.message)
+    else:
+        best = found.matches[0]
+        st.session_state[SELECTION] = ("search", best.name, best.lat, best.lon, best.source, found.message)
+        # The map centres on the place and keeps its marker until the next search.
+        st.session_state[FOUND] = (best.name, best.lat, best.lon)
+
+
+with answer_column:
+    st.text_input("Find a place", key="place_name", on_change=search, placeholder="Kharkiv, Харків, Belgorod …")
+    st.toggle("Also search online (OpenStreetMap)", key="place_online", on_change=search,
+              help="Only when nothing matches offline; needs internet. Offline, the cities of Ukraine, Russia and "
+              "their neighbours are found by any of their GeoNames spellings.")
+
+centre, zoom, found_marker = OPENING_CENTRE, OPENING_ZOOM, None
+if FOUND in st.session_state:
+    name, lat, lon = st.session_state[FOUND]
+    centre, zoom = (lat, lon), FOUND_ZOOM
+    found_marker = folium.FeatureGroup(name="Found place")
+    folium.Marker(centre, tooltip=html_text(name)).add_to(found_marker)
 with map_column:
     # Only clicks come back: panning and zooming do not rerun the page.
     clicked = st_folium(
-        m, key="map", height=660, use_container_width=True, center=OPENING_CENTRE, zoom=OPENING_ZOOM,
+        m, key="map", height=660, use_container_width=True, center=centre, zoom=zoom,
         returned_objects=["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"],
+        feature_group_to_add=found_marker,
     ) or {}
 
 # A marker click also reports the map click at the same spot; a click on the map alone
@@ -70,6 +108,15 @@ with answer_column:
                     "from the article.")
     elif selection[0] == "place":
         show_place(query.about_place(layers, query.place_named(selection[1])))
+    elif selection[0] == "search":
+        _, name, lat, lon, source, note = selection
+        st.markdown(f"**{ui.markdown_text(name)}**")
+        st.caption(ui.markdown_text(source))
+        show_answer(query.what_is_here(layers, lat, lon))
+        if note:
+            st.caption(ui.markdown_text(note))
+    elif selection[0] == "not found":
+        st.warning(ui.markdown_text(selection[1]))
     else:
         try:
             show_answer(query.what_is_here(layers, selection[1], selection[2]))

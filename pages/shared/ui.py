@@ -89,14 +89,15 @@ def stage_figures(params: Params):
     return facts.stage_figures(params)
 
 
-def folium_map(view: ViewState, shown: set[str] | None = None, *, legend: bool = True) -> tuple[folium.Map, list[str]]:
+def folium_map(view: ViewState, shown: set[str] | None = None, *, legend: bool = True,
+               extra_legend: tuple[dict, ...] = ()) -> tuple[folium.Map, list[str]]:
     """A fresh map for this run (st_folium changes the map it is given), without the layer
     control, the legend compact (or hidden), with its scripts served by this app
     (``/app/static/vendor``) instead of a CDN; and notices about controls left out."""
     # The sidebar switches layers (and keeps them in the link); a second set of switches
     # in the map would disagree with it.
     m = mapview.build_map(built(view.params), view.basemap, view.shown() if shown is None else shown,
-                          layer_control=False, radius_unit=view.radius_unit)
+                          layer_control=False, radius_unit=view.radius_unit, extra_legend=extra_legend)
     m.get_root().header.add_child(Element(COMPACT_LEGEND if legend else NO_LEGEND), name="legend_style")
     return m, assets.localise(m, "static")
 
