@@ -11,14 +11,15 @@ import streamlit as st
 from pages.shared import ui
 
 TITLE = "Kharkiv border map"
-#: (script, title, URL path, uses the distances, uses the layer switches)
+#: (script, title, URL path, uses the distances, uses the layer switches). Each screen's file is
+#: named as its URL path: see ``pages.shared.ui.leave_folder_navigation``.
 PAGES = (
     ("pages/map.py", "Map", "", True, True),
-    ("pages/facts.py", "Facts", "Facts", True, False),
-    ("pages/classroom.py", "Classroom", "Classroom", False, False),
-    ("pages/yourdata.py", "Your data", "Your_data", True, True),
-    ("pages/export.py", "Export", "Export", True, True),
-    ("pages/about.py", "About", "About", False, False),
+    ("pages/Facts.py", "Facts", "Facts", True, False),
+    ("pages/Classroom.py", "Classroom", "Classroom", False, False),
+    ("pages/Your_data.py", "Your data", "Your_data", True, True),
+    ("pages/Export.py", "Export", "Export", True, True),
+    ("pages/About.py", "About", "About", False, False),
 )
 pages = {
     title: st.Page(script, title=title, url_path=path or None, default=not path)

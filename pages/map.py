@@ -10,10 +10,12 @@ from geo.escape import html_text
 from geo.units import length_text
 from pages.shared import ui
 
+ui.leave_folder_navigation()
+
 SELECTION, SEEN, FOUND = "selection", "map_seen", "found_place"
 FOUND_ZOOM = 9
-#: The opening view on this page: Kharkiv above the legend, the counterfire zone whole.
-OPENING_CENTRE, OPENING_ZOOM = (49.8, 36.7), 7
+#: The opening view on this page: Kharkiv clear of the legend (right of it), the counterfire zone whole.
+OPENING_CENTRE, OPENING_ZOOM = (49.75, 36.0), 7
 
 view = ui.current()
 layers = ui.built(view.params)

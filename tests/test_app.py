@@ -21,7 +21,7 @@ from geo.zones import Params
 from tests.measure import distance_to_line_m, grid_area_m2
 
 ROOT = Path(__file__).resolve().parent.parent
-MAP, FACTS, CLASSROOM, EXPORT, ABOUT = (f"pages/{name}.py" for name in ("map", "facts", "classroom", "export", "about"))
+MAP, FACTS, CLASSROOM, EXPORT, ABOUT = (f"pages/{name}.py" for name in ("map", "Facts", "Classroom", "Export", "About"))
 PAGES = (MAP, FACTS, CLASSROOM, EXPORT, ABOUT)
 #: Pages whose distances and layer switches apply (the others draw them disabled).
 USES_DISTANCES = {MAP, FACTS, EXPORT}

@@ -282,8 +282,6 @@ def legend_covers(frame, lat: float, lon: float) -> bool:
     }}""")
 
 
-@pytest.mark.xfail(strict=True, reason="page bug: pages/map.py opens on Kharkiv 'above the legend', but the "
-                   "legend, a row taller with the sanctuary, now covers Kharkiv's marker at the opening view")
 def test_the_opening_view_shows_kharkiv_clear_of_the_legend(app_url, offline_page):
     page = offline_page
     page.goto(f"{app_url}/?basemap=none")
@@ -294,16 +292,18 @@ def test_the_opening_view_shows_kharkiv_clear_of_the_legend(app_url, offline_pag
     assert not legend_covers(frame, kharkiv.lat, kharkiv.lon)
 
 
-@pytest.mark.xfail(strict=True, reason="app bug: with a pages/ folder beside app.py, Streamlit runs a newly "
-                   "started server's first session in the old folder-based navigation until st.navigation has "
-                   "run once; a first visit to /Facts gets 'Page not found' and an empty page")
-def test_a_link_to_a_page_works_as_the_first_visit_to_a_new_server(artifacts, offline_page):
+@pytest.mark.parametrize("link, heading, kept", [
+    ("Facts?depth=150km", "Facts: what the map measures", "depth=150km"),
+    ("Classroom?step=3", "The 12-mile band", "step=3"),
+    ("Your_data?stage=2024-06-20", "Your own places and areas", "stage=2024-06-20"),
+])
+def test_a_link_to_a_page_works_as_the_first_visit_to_a_new_server(artifacts, offline_page, link, heading, kept):
     page = offline_page
     with streamlit_server(artifacts, "streamlit-first-visit.log") as url:
-        page.goto(f"{url}/Facts?depth=150km")
-        shown = page.get_by_text("Facts: what the map measures").or_(page.get_by_text("Page not found"))
+        page.goto(f"{url}/{link}")
+        shown = page.get_by_text(heading).or_(page.get_by_text("Page not found"))
         shown.first.wait_for(timeout=DRAW_TIMEOUT_MS)
         page.wait_for_timeout(1000)
         assert page.get_by_text("Page not found").count() == 0
-        assert page.get_by_role("heading", name="Facts: what the map measures").count() == 1
-        assert "depth=150km" in page.url
+        assert page.get_by_role("heading", name=heading).count() == 1
+        assert kept in page.url

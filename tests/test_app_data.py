@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from geo import data, facts, layers, zones
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ("pages/map.py", "pages/facts.py", "pages/classroom.py", "pages/export.py", "pages/about.py")
+PAGES = ("pages/map.py", "pages/Facts.py", "pages/Classroom.py", "pages/Export.py", "pages/About.py")
 
 
 def _forget_loaded_data():

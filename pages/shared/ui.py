@@ -65,6 +65,25 @@ def problems():
         st.stop()
 
 
+def leave_folder_navigation() -> None:
+    """Hand a run over to ``app.py``'s navigation when Streamlit started it in its older
+    folder-based navigation.
+
+    Streamlit decides, when its first session starts, whether an app with a ``pages/`` folder
+    uses that folder as its navigation, and keeps that until ``st.navigation`` has run once.
+    So on a newly started server, a first visit to ``/Facts`` runs ``pages/Facts.py`` by
+    itself, without the frame (each screen's file is named as its URL path, so it is found
+    rather than "Page not found"). Called first by each screen: in that case it switches
+    Streamlit to ``st.navigation`` and reruns, so the frame draws and the screen runs within
+    it. ``PagesManager.uses_pages_directory`` is Streamlit's own switch for this (checked
+    with Streamlit 1.67; the browser tests cover a first visit)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 # --------------------------------------------------------------------------- the cache
 
 

@@ -7,6 +7,8 @@ from streamlit_folium import st_folium
 from geo import facts, story, viewstate
 from pages.shared import ui
 
+ui.leave_folder_navigation()
+
 STEP = "story_step"
 LARGE_TYPE = """<style>
 .st-key-classroom p, .st-key-classroom li { font-size: 1.6rem; line-height: 1.45; }

@@ -8,6 +8,8 @@ import streamlit as st
 from geo import export, figure, viewstate
 from pages.shared import ui
 
+ui.leave_folder_navigation()
+
 #: (format, scale, button label, MIME type) of the figure downloads.
 FIGURE_FORMATS = (
     ("png", 1, "PNG", "image/png"),

@@ -10,6 +10,8 @@ from streamlit_folium import st_folium
 from geo import classify, userdata, userlayer, viewstate
 from pages.shared import ui
 
+ui.leave_folder_navigation()
+
 view = ui.current()
 layers = ui.built(view.params)
 

@@ -5,6 +5,8 @@ import streamlit as st
 from geo import about, facts, viewstate
 from pages.shared import ui
 
+ui.leave_folder_navigation()
+
 figures = facts.figures(ui.built(viewstate.DEFAULT.params))
 
 st.title("About this map")

@@ -6,6 +6,8 @@ from geo import facts, stages, tables, viewstate
 from geo.units import length_text
 from pages.shared import ui
 
+ui.leave_folder_navigation()
+
 view = ui.current()
 figures = facts.figures(ui.built(view.params))
 
