@@ -25,7 +25,7 @@ from geopy.distance import Distance
 
 from geo import stages, zones
 from geo.layers import KEYS as LAYER_KEYS
-from geo.units import DistanceError, echo, setting_text, unit_of
+from geo.units import DistanceError, distance, echo, in_unit, setting_text, unit_of
 from geo.zones import Params
 
 #: The basemaps: OpenStreetMap tiles, or none (a plain background; works offline).
@@ -119,6 +119,11 @@ def _last(value) -> str:
     return str(value)
 
 
+def _as_linked(d: Distance, unit: str) -> Distance:
+    """``d`` as its link writes it: rounded to LINK_DIGITS significant digits in ``unit``."""
+    return distance(float(f"{in_unit(d, unit):.{LINK_DIGITS}g}"), unit)
+
+
 def _unit_of(text: str) -> str:
     return "mi" if unit_of(text) == "mi" else "km"
 
@@ -171,11 +176,14 @@ def from_query(query: Mapping[str, object]) -> tuple[ViewState, list[str]]:
             message = str(err).rstrip(".")
             warnings.append(f"{message}; using {key}={default_text} instead.")
 
+    # Each distance is kept as the link writes it back (LINK_DIGITS in the unit it is shown
+    # in), so reading a view's own link gives the same view: "3.2mi" as a depth is 5.1499008 km.
     def radius(text: str):
-        values["radius"], values["radius_unit"] = zones.parse_radius(text), _unit_of(text)
+        unit = _unit_of(text)
+        values["radius"], values["radius_unit"] = _as_linked(zones.parse_radius(text), unit), unit
 
     def depth(text: str):
-        values["depth"] = zones.parse_depth(text)
+        values["depth"] = _as_linked(zones.parse_depth(text), DEPTH_UNIT)
 
     def layers(text: str):
         values["layers"] = _layers(text)
