@@ -29,6 +29,7 @@ with map_column:
         m, key="map", height=660, use_container_width=True, center=OPENING_CENTRE, zoom=OPENING_ZOOM,
         returned_objects=["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"],
     ) or {}
+    ui.map_description(layers, view.shown(), view.radius_unit)
 
 # A marker click also reports the map click at the same spot; a click on the map alone
 # changes only ``last_clicked``. What changed since the last run says which happened.
