@@ -254,10 +254,24 @@ def map_frame(page):
     pytest.fail("the streamlit-folium map never drew")
 
 
+#: Streamlit has finished the run: no "running" widget, and no element left from the last run
+#: (drawn faded while stale, which would fail the contrast check for the wrong reason).
+SETTLED = """() => !document.querySelector('[data-testid=stStatusWidget]')
+                  && !document.querySelector('[data-stale=true]')"""
+
+
+def settle(page) -> None:
+    """Wait until Streamlit's run is over, twice over half a second apart."""
+    for _ in range(2):
+        page.wait_for_function(SETTLED, timeout=DRAW_TIMEOUT_MS)
+        page.wait_for_timeout(500)
+    page.wait_for_function(SETTLED, timeout=DRAW_TIMEOUT_MS)
+
+
 def open_app_page(page, app_url: str, path: str, ready: str) -> None:
     page.goto(f"{app_url}/{path}?basemap=none")
     page.get_by_text(ready, exact=False).first.wait_for(timeout=DRAW_TIMEOUT_MS)
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=DRAW_TIMEOUT_MS)
+    settle(page)
 
 
 @pytest.mark.parametrize("path,ready,has_map", APP_PAGES, ids=[p[0] or "Map" for p in APP_PAGES])
@@ -271,7 +285,7 @@ def test_every_app_page_passes_the_audit(app_url, offline_page, axe_source, arti
         description = page.locator("[data-testid=stExpanderDetails]").filter(has_text="the article says 12 miles")
         description.first.wait_for(timeout=10_000)
         assert_clean(frame, axe_source, f"the map frame of the {name} page")
-    page.wait_for_timeout(500)
+    settle(page)
     assert_clean(page, axe_source, f"the {name} page")
     page.screenshot(path=str(artifacts / f"accessibility-{name}.png"))
 
