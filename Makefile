@@ -4,9 +4,13 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
+<<<<<<< HEAD
 .PHONY: setup run export test test-fast mutation bench load data clean
+=======
+.PHONY: setup run export test test-fast audit bench load data clean
+>>>>>>> a11y
 
-setup: $(VENV)/.installed static/vendor/.installed
+setup: $(VENV)/.installed static/vendor/.installed .cache/axe/axe.min.js
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +23,12 @@ $(VENV)/.installed: pyproject.toml
 static/vendor/.installed: $(VENV)/.installed geo/assets/pins.py
 	$(VENV)/bin/kharkiv-map assets install
 	touch $@
+
+# axe-core for the browser tests' accessibility audit, with `npm pack` into the gitignored
+# .cache/ (a test tool, not part of the map). Pinned and checksummed in tests/axe.py; without
+# npm it says so, and the audit tests skip (with KHARKIV_MAP_REQUIRE_BROWSER set they fail).
+.cache/axe/axe.min.js: $(VENV)/.installed tests/axe.py
+	$(PY) -m tests.axe install
 
 # serverAddress: the URL it prints is the local one, and a headless server does not look up
 # its public address on the internet.
@@ -34,6 +44,7 @@ test: setup
 test-fast: setup
 	$(PY) -m pytest -m "not browser"
 
+<<<<<<< HEAD
 # Mutation testing of the engine's geometry, units and URL state (not part of `make test`;
 # about half an hour on two cores). Settings in pyproject.toml [tool.mutmut]; the score and
 # the surviving mutants are in README.md, "Mutation testing".
@@ -46,6 +57,12 @@ mutation: setup
 # a modest number): the distance parser, the URL state, the story step, the command line.
 fuzz: setup
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -p no:cacheprovider tests/test_fuzz.py --hypothesis-show-statistics
+=======
+# The accessibility checks alone: axe-core on every page of the app, its map frame and the
+# exported page; keyboard focus; print layouts (headless Chromium).
+audit: setup
+	$(PY) -m pytest tests/test_accessibility.py
+>>>>>>> a11y
 
 bench: setup
 	$(PY) bench/bench.py
@@ -61,4 +78,4 @@ data: setup
 	$(VENV)/bin/kharkiv-map data rebuild
 
 clean:
-	rm -rf $(VENV) static/vendor
+	rm -rf $(VENV) static/vendor .cache/axe

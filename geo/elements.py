@@ -7,9 +7,13 @@ class and its values passed through ``tojson`` (Jinja's, which also escapes ``<`
 * :class:`Legend`: a Leaflet control listing each layer, written with ``textContent``.
 * :class:`Background`: the plain background colour of the tile-free basemap.
 * :class:`OutlineMiniMap`: the MiniMap plugin drawing country outlines instead of tiles.
+* :class:`Description`: the map in words for screen readers, escaped by ``html_text``.
+* :class:`FocusAndPrint`: visible keyboard focus, and a print layout without the controls.
 """
 
 from __future__ import annotations
+
+import re
 
 import folium.plugins
 from branca.element import MacroElement
@@ -150,3 +154,78 @@ class Outlines(MacroElement):
             raise ValueError("outline must be GeoJSON text without '<'")
         self.outline = outline
         self.style = style
+
+
+class Description(MacroElement):
+    """The map in words (``geo.describe``), for screen readers: a note kept out of sight
+    inside the map's container. The container becomes a named region (``aria-label``, the
+    map's title) described by the note (``aria-describedby``), so moving the focus onto the
+    map reads its title and then what it shows. Each paragraph goes through ``html_text``
+    here, once."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .kharkiv-description { position: absolute !important; width: 1px; height: 1px; margin: -1px;
+            padding: 0; border: 0; overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); }
+        </style>
+        {% endmacro %}
+        {% macro html(this, kwargs) %}
+        <div id="{{ this.get_name() }}" class="kharkiv-description" role="note"
+             aria-label="Text description of the map">{{ this.body }}</div>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var container = {{ this._parent.get_name() }}.getContainer();
+            var note = document.getElementById({{ this.get_name()|tojson }});
+            if (note) { container.appendChild(note); container.setAttribute("aria-describedby", note.id); }
+            container.setAttribute("role", "region");
+            container.setAttribute("aria-label", {{ this.title|tojson }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, paragraphs: tuple[str, ...] | list[str]):
+        super().__init__()
+        self._name = "Description"
+        self.title = title
+        self.body = "".join(f"<p>{html_text(text)}</p>" for text in paragraphs)
+
+
+class FocusAndPrint(MacroElement):
+    """Two stylesheets for the page the map is on: a clear focus ring on the map and every
+    control reached with the Tab key (Leaflet's own is faint or none), and, for print, the
+    map across the page with its legend but without the controls a sheet of paper cannot use
+    (zoom, full screen, measure, layers, mini-map)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .leaflet-container:focus-visible, .leaflet-control a:focus-visible, .leaflet-control input:focus-visible,
+        .leaflet-control button:focus-visible, .leaflet-marker-icon:focus-visible, .leaflet-popup a:focus-visible {
+            outline: 3px solid {{ this.colour }} !important; outline-offset: 2px; }
+        .leaflet-control-layers label { cursor: pointer; }
+        @media print {
+            .leaflet-control-zoom, .leaflet-control-fullscreen, .leaflet-control-zoom-fullscreen,
+            .leaflet-control-measure, .leaflet-control-layers, .leaflet-control-minimap,
+            .leaflet-popup, .leaflet-tooltip { display: none !important; }
+            html, body { width: 100% !important; height: 100% !important; margin: 0 !important; }
+            .folium-map { position: relative !important; left: 0 !important; top: 0 !important;
+                width: 100% !important; height: 100vh !important; }
+            .kharkiv-legend { display: block !important; }
+            * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+        }
+        </style>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, colour: str = "#0072B2"):
+        super().__init__()
+        self._name = "FocusAndPrint"
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            raise ValueError(f"focus colour {colour!r} is not a colour like '#0072B2'")
+        self.colour = colour

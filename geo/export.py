@@ -12,9 +12,12 @@ import shapely
 
 from geo import assets, places
 from geo import layers as registry
+from geo.escape import html_text
 from geo.facts import figures, to_json
 from geo.layers import Layers
 
+#: The language of the page's text, for screen readers' pronunciation (branca writes a bare <html>).
+PAGE_LANGUAGE = "en"
 #: Coordinates in the GeoJSON export are rounded to 1e-6 degrees (about 0.1 m).
 GEOJSON_DECIMALS = 6
 
@@ -82,6 +85,9 @@ def map_html(layers: Layers, basemap: str = "osm", cdn: bool = False,
              show: set[str] | None = None, radius_unit: str = "mi") -> tuple[str, list[str]]:
     """The standalone page: every script and stylesheet inlined (``cdn=False``), or linked
     from public CDNs (``cdn=True``). Returns (html, notices about left-out plugins)."""
-    from geo.mapview import build_map
+    from geo.mapview import MAP_TITLE, build_map
 
-    return assets.render_html(build_map(layers, basemap, show, radius_unit=radius_unit), "cdn" if cdn else "inline")
+    m = build_map(layers, basemap, show, radius_unit=radius_unit)
+    m.get_root().title = html_text(MAP_TITLE)  # the tab's name, and what a screen reader opens with
+    page, notices = assets.render_html(m, "cdn" if cdn else "inline")
+    return page.replace("<html>", f'<html lang="{PAGE_LANGUAGE}">', 1), notices

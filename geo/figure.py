@@ -32,7 +32,7 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from geo import build_data, geodesy, zones
+from geo import build_data, describe, geodesy, zones
 from geo import figure_marks as marks
 from geo import layers as registry
 from geo.layers import Layers
@@ -145,10 +145,13 @@ class Drawing:
     placement: Placement
     scale: int
 
-    def save(self, fmt: str = "png") -> bytes:
+    def save(self, fmt: str = "png", description: str = "") -> bytes:
+        """The file; ``description`` (the alt text, ``geo.describe``) goes in its metadata."""
         _check(fmt, self.scale, "mi", None)
         out = io.BytesIO()
-        metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
+        metadata = {"png": {"Software": None, "Title": MAP_TITLE, "Description": description},
+                    "svg": {"Date": None, "Title": MAP_TITLE, "Description": description},
+                    "pdf": {"CreationDate": None, "Title": MAP_TITLE, "Subject": description}}[fmt]
         with rc_context(RC):
             self.figure.savefig(out, format=fmt, dpi=self.figure.dpi * self.scale, metadata=metadata)
         return out.getvalue()
@@ -164,9 +167,12 @@ def render(layers: Layers, *, shown=None, size="16:9", fmt: str = "png", scale: 
     is written in first. ``frame``: ``"kharkiv"`` (the Kharkiv sector, Russia within D of it and
     the ring around Kharkiv),
     ``"shown"`` (the shown layers) or a (south, west, north, east) box in degrees; None means
-    "kharkiv" when ``shown`` is None, else "shown". Bad options raise :class:`FigureError`."""
+    "kharkiv" when ``shown`` is None, else "shown". Bad options raise :class:`FigureError`. The
+    map in words (``geo.describe``) is the file's description: PNG ``Description``, SVG
+    ``dc:description``, PDF ``Subject``."""
     _check(fmt, scale, radius_unit, shown)
-    return draw(layers, shown=shown, size=size, scale=scale, radius_unit=radius_unit, frame=frame).save(fmt)
+    drawing = draw(layers, shown=shown, size=size, scale=scale, radius_unit=radius_unit, frame=frame)
+    return drawing.save(fmt, describe.describe(layers, shown, radius_unit))
 
 
 def draw(layers: Layers, *, shown=None, size="16:9", scale: int = 1, radius_unit: str = "mi", frame=None) -> Drawing:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import folium
 import folium.plugins
 
-from geo import display
+from geo import describe, display
 from geo import layers as registry
-from geo.elements import Background, DrawnShape, Legend, OutlineMiniMap, Outlines
+from geo.elements import Background, Description, DrawnShape, FocusAndPrint, Legend, OutlineMiniMap, Outlines
 from geo.escape import html_text
 from geo.facts import PlaceFigures, place_figures
 from geo.layers import Layers
@@ -115,7 +115,13 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
         group.add_to(m)
     _add_places(m, "places" in visible)
 
+<<<<<<< HEAD
     Legend(MAP_TITLE, f"R = {values['R']}, D = {values['D']}", legend_entries(values) + list(extra_legend)).add_to(m)
+=======
+    Legend(MAP_TITLE, f"R = {values['R']}, D = {values['D']}", legend_entries(values)).add_to(m)
+    Description(MAP_TITLE, describe.paragraphs(layers, visible, radius_unit)).add_to(m)
+    FocusAndPrint().add_to(m)
+>>>>>>> a11y
     if layer_control:
         folium.LayerControl(collapsed=False).add_to(m)
     folium.plugins.Fullscreen(position="topleft").add_to(m)
@@ -147,9 +153,9 @@ def _add_places(m: folium.Map, show: bool) -> None:
             fill_opacity=1.0, popup=popup, tooltip=tip,
         ).add_to(group)
         # The name beside the marker, so a projected map reads without hovering. Not
-        # clickable: clicks go to the marker or the map.
+        # clickable, nor a stop for the Tab key: clicks go to the marker or the map.
         label = folium.DivIcon(html=CITY_LABEL.format(name=html_text(place.name)),
                                icon_size=(220, 18), icon_anchor=(-10, 9))
-        folium.Marker((place.lat, place.lon), icon=label, interactive=False).add_to(group)
+        folium.Marker((place.lat, place.lon), icon=label, interactive=False, keyboard=False).add_to(group)
     group.add_to(m)
 

@@ -17,6 +17,11 @@ LARGE_TYPE = """<style>
 .st-key-classroom blockquote p { font-size: 1.5rem; font-style: italic; }
 .st-key-classroom button p { font-size: 1.5rem; }
 .st-key-classroom button { min-height: 3.4rem; }
+@media print {
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stMain"] button { display: none !important; }
+  [data-testid="stMainBlockContainer"] { max-width: 100% !important; width: 100% !important; padding: 0 !important; }
+}
 </style>"""
 
 view = ui.current()
@@ -56,6 +61,7 @@ with st.container(key="classroom"):
         m, _ = ui.folium_map(story_view, legend=False)
         st_folium(m, key="story_map", height=story.MAP_SIZE_PX[1], use_container_width=True, center=current.centre,
                   zoom=current.zoom, returned_objects=[])
+        ui.map_description(ui.built(current.params), current.layers)
 st.caption(f"The story uses R = {viewstate.label(story.PARAMS.radius, 'mi')} and "
            f"D = {viewstate.label(story.PARAMS.depth, 'km')}; the Map page explores other values. "
            "Press F11 for full screen.")

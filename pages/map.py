@@ -69,6 +69,7 @@ with map_column:
         returned_objects=["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"],
         feature_group_to_add=found_marker,
     ) or {}
+    ui.map_description(layers, view.shown(), view.radius_unit)
 
 # A marker click also reports the map click at the same spot; a click on the map alone
 # changes only ``last_clicked``. What changed since the last run says which happened.
