@@ -4,11 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-<<<<<<< HEAD
-.PHONY: setup run export test test-fast mutation bench load data clean
-=======
-.PHONY: setup run export test test-fast audit bench load data clean
->>>>>>> a11y
+.PHONY: setup run export test test-fast fuzz mutation audit bench load data clean
 
 setup: $(VENV)/.installed static/vendor/.installed .cache/axe/axe.min.js
 
@@ -44,7 +40,6 @@ test: setup
 test-fast: setup
 	$(PY) -m pytest -m "not browser"
 
-<<<<<<< HEAD
 # Mutation testing of the engine's geometry, units and URL state (not part of `make test`;
 # about half an hour on two cores). Settings in pyproject.toml [tool.mutmut]; the score and
 # the surviving mutants are in README.md, "Mutation testing".
@@ -57,12 +52,11 @@ mutation: setup
 # a modest number): the distance parser, the URL state, the story step, the command line.
 fuzz: setup
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -p no:cacheprovider tests/test_fuzz.py --hypothesis-show-statistics
-=======
+
 # The accessibility checks alone: axe-core on every page of the app, its map frame and the
 # exported page; keyboard focus; print layouts (headless Chromium).
 audit: setup
 	$(PY) -m pytest tests/test_accessibility.py
->>>>>>> a11y
 
 bench: setup
 	$(PY) bench/bench.py

@@ -115,13 +115,9 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
         group.add_to(m)
     _add_places(m, "places" in visible)
 
-<<<<<<< HEAD
     Legend(MAP_TITLE, f"R = {values['R']}, D = {values['D']}", legend_entries(values) + list(extra_legend)).add_to(m)
-=======
-    Legend(MAP_TITLE, f"R = {values['R']}, D = {values['D']}", legend_entries(values)).add_to(m)
     Description(MAP_TITLE, describe.paragraphs(layers, visible, radius_unit)).add_to(m)
     FocusAndPrint().add_to(m)
->>>>>>> a11y
     if layer_control:
         folium.LayerControl(collapsed=False).add_to(m)
     folium.plugins.Fullscreen(position="topleft").add_to(m)
