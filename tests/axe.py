@@ -4,7 +4,7 @@ It is a test tool, not part of the map, so it is not in git and not in ``static/
 ``make setup`` runs ``python -m tests.axe install``, which fetches the pinned release with
 ``npm pack axe-core@<version>`` (no ``node_modules``, no install scripts) and keeps only
 ``axe.min.js``, checked against its sha256, in ``.cache/axe/`` (gitignored). The fetching
-and checking are geo/assets.py's, so the file is verified exactly as the map's own scripts
+and checking are geo/assets' (``installer``, ``store``), so the file is verified exactly as the map's own scripts
 are. Without npm the install prints a notice and the audit tests skip; with
 ``KHARKIV_MAP_REQUIRE_BROWSER`` set (CI) they fail instead.
 
@@ -18,19 +18,20 @@ import shutil
 import sys
 from pathlib import Path
 
-from geo import assets
+from geo.assets import installer, store
+from geo.assets.pins import AssetFile, Bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
 #: axe-core 4.11.1; the checksum matches the release's own sri-history.json
 #: ("sha256-fb+r38YGKTbXnIc927X4EaEhn8o5KL2Myd2B8eZfRyA=").
-BUNDLE = assets.Bundle(
+BUNDLE = Bundle(
     name="axe",
     label="axe-core (accessibility audit)",
     registry="npm",
     package="axe-core",
     version="4.11.1",
-    files=(assets.AssetFile("axe.min.js", "package/axe.min.js",
+    files=(AssetFile("axe.min.js", "package/axe.min.js",
                             "7dbfabdfc6062936d79c873ddbb5f811a1219fca3928bd8cc9dd81f1e65f4720"),),
     cdn={},
 )
@@ -43,12 +44,12 @@ INSTALL_HINT = "run `make setup` with npm on PATH (it runs `python -m tests.axe 
 
 
 def installed() -> bool:
-    return assets._bundle_problem(BUNDLE, CACHE) is None
+    return store.bundle_problem(BUNDLE, CACHE) is None
 
 
 def script() -> str:
     """The verified axe-core script (``assets.AssetsMissing`` if absent or altered)."""
-    return assets._read_verified(BUNDLE, BUNDLE.files[0], CACHE).decode("utf-8")
+    return store.read_verified(BUNDLE, BUNDLE.files[0], CACHE).decode("utf-8")
 
 
 def install() -> str:
@@ -59,7 +60,12 @@ def install() -> str:
     if npm is None:
         return (f"{BUNDLE.label} not installed: npm is not on PATH (needs `npm pack {BUNDLE.spec}`); "
                 "the accessibility audit tests will be skipped.")
-    assets._write_bundle(BUNDLE, assets._npm_contents(BUNDLE, npm), CACHE)
+    try:
+        contents = installer._npm_contents(BUNDLE, npm)
+    except installer.NpmFailed as failure:
+        return f"{BUNDLE.label} not installed: {failure}; the accessibility audit tests will be skipped."
+    installer._check_contents(BUNDLE, contents)
+    installer._write(CACHE, [(BUNDLE, contents)])
     return f"{BUNDLE.label}: installed {BUNDLE.spec} from npm into {SCRIPT.parent}."
 
 
