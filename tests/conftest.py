@@ -35,6 +35,50 @@ def is_local(url: str) -> bool:
     return parsed.hostname in LOCAL_HOSTS
 
 
+# --------------------------------------------------------------------------- mutation runs
+
+#: Under mutmut (`make mutation`), the test modules run cheapest first, so that with ``-x`` a
+#: mutant is usually caught before the slow grid fixtures are set up.
+MUTATION_ORDER = ("test_units", "test_viewstate", "test_geodesy", "test_layers", "test_query", "test_zones")
+#: Caches that outlive a test session and hold results of mutated code (``geo.data.region``,
+#: the border file as read, and the gazetteer are not mutated, so they are kept).
+KEPT_CACHES = {("geo.data", "region"), ("geo.places", "places"), ("geo.places", "_gazetteer"),
+               ("geo.places", "kharkiv")}
+
+
+def under_mutation() -> bool:
+    return "MUTANT_UNDER_TEST" in os.environ
+
+
+def forget_engine_caches() -> None:
+    """Empty every ``functools`` cache of the engine that may hold what unmutated code
+    computed: mutmut forks each mutant's run from a process that has run the tests once."""
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if not (name == "geo" or name.startswith("geo.")) or module is None:
+            continue
+        for attr, value in list(vars(module).items()):
+            if hasattr(value, "cache_clear") and getattr(value, "__module__", None) == name \
+                    and (name, attr) not in KEPT_CACHES:
+                value.cache_clear()
+
+
+def pytest_sessionstart(session):
+    if under_mutation():
+        forget_engine_caches()
+
+
+def pytest_collection_modifyitems(config, items):
+    _skip_browser_tests_without_chromium(items)
+    if under_mutation():
+        def cost(item):
+            module = item.module.__name__.rsplit(".", 1)[-1]
+            rank = MUTATION_ORDER.index(module) if module in MUTATION_ORDER else len(MUTATION_ORDER)
+            return rank, "reach_grid" in getattr(item, "fixturenames", ())
+        items.sort(key=cost)  # stable: the file's order within each module
+
+
 def pytest_report_header(config):
     path = chromium_path()
     if path:
@@ -42,7 +86,7 @@ def pytest_report_header(config):
     return "browser tests: no Chromium found (install Debian's `chromium`); the browser tests are SKIPPED"
 
 
-def pytest_collection_modifyitems(config, items):
+def _skip_browser_tests_without_chromium(items):
     if chromium_path():
         return
     if os.environ.get("KHARKIV_MAP_REQUIRE_BROWSER"):

@@ -100,3 +100,18 @@ def test_a_geodesic_circle_has_every_vertex_at_the_radius(radius_m):
     assert quarter[1] == pytest.approx(KHARKIV[0], abs=0.01 * radius_m / 100_000 + 0.01)
     assert quarter[0] > KHARKIV[1]
     assert len(shapely.get_coordinates(geodesy.geodesic_circle(*KHARKIV, radius_m, vertices=16))) == 17
+
+
+def test_whole_degrees_are_measured_as_the_points_they_are():
+    """Integer coordinates (a list of ints) must not truncate the point measured from."""
+    got = geodesy.distances_m(49.98177, 36.25475, [50], [36])
+    assert got[0] == pytest.approx(geodesic(KHARKIV, (50, 36)).m, rel=1e-9)
+    assert geodesy.spherical_distances_m(49.98177, 36.25475, [50], [36])[0] == pytest.approx(
+        haversine_m(*KHARKIV, np.array([50.0]), np.array([36.0]))[0], rel=1e-12)
+
+
+def test_the_first_cut_survives_rounding_at_the_antipode():
+    """sin² + cos·cos·sin² can round to just above 1 for nearly antipodal points."""
+    lat = 18.020000000000003
+    d = geodesy.spherical_distances_m(lat, 0.0, [-lat], [180.0])[0]
+    assert np.isfinite(d) and d == pytest.approx(np.pi * 6_371_008.8, rel=1e-9)

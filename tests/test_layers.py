@@ -230,3 +230,36 @@ def test_a_point_on_an_edge_counts_as_inside(default):
 def test_the_kharkiv_gap_is_a_distance(default):
     gap = default.kharkiv_to_border
     assert gap.km == pytest.approx(geodesic(KHARKIV, default.ground.kharkiv_nearest).km, rel=1e-6)
+
+
+def test_a_new_entry_freezes_its_style_and_takes_its_key_as_its_feature():
+    style = {"color": "#123456", "weight": 2}
+    spec = registry.LayerSpec("test_zone", "Test", "Legend for {D}", style, None)
+    style["color"] = "#ffffff"  # the entry keeps its own copy
+    assert dict(spec.style) == {"color": "#123456", "weight": 2}
+    with pytest.raises(TypeError):
+        spec.style["weight"] = 3
+    assert spec.feature == "test_zone"
+    assert registry.LayerSpec("a", "A", "", {}, None, feature="b").feature == "b"
+    assert spec.outline == "solid" and spec.figure is None and spec.here is None
+    assert spec.text(spec.legend, {"D": "80 km"}) == "Legend for 80 km"
+
+
+@pytest.mark.parametrize("stage_id, origin, when, deep, kursk", [
+    # FACTS.md: before 30 May nothing was permitted; 30 May the Kharkiv region; 20 June anywhere along
+    # the border; 17 November ATACMS inside Russia, reportedly only in Kursk Oblast (not drawn).
+    ("2024-05-29", "the Kharkiv sector", "before 30 May 2024", "within 300 km", False),
+    ("2024-05-30", "the Kharkiv sector", "on 30 May 2024", "from D = 80 km to 300 km", False),
+    ("2024-06-20", "the whole land border", "on 20 June 2024", "from D = 80 km to 300 km", False),
+    ("2024-11-17", "the whole land border", "on 17 November 2024", "from D = 80 km to 300 km", True),
+])
+def test_the_stage_fills_in_its_date_origin_and_range(stage_id, origin, when, deep, kursk):
+    from geo import stages
+
+    values = registry.template_values(zones.Params(stage=stages.BY_ID[stage_id]))
+    assert values["ORIGIN"] == origin
+    assert values["WHEN"] == when
+    assert values["DEEP_RANGE"] == deep
+    assert values["STAGE"] == stages.BY_ID[stage_id].label
+    assert values["KURSK"] == (f" (ATACMS use {stages.KURSK_NOTE})" if kursk else "")
+    assert "Kursk" in values["KURSK"] if kursk else values["KURSK"] == ""

@@ -171,3 +171,40 @@ def test_longitudes_wrap_into_the_half_open_range(lon, wrapped):
 def test_coordinates_name_the_hemisphere(lat, text):
     assert query.coordinates_text(lat, 151.0) == text
     assert query.coordinates_text(lat, -151.0) == text.replace("E", "W")
+
+
+def test_a_point_on_the_prime_meridian_is_east():
+    assert query.coordinates_text(0.0, 0.0) == "0.00000° N, 0.00000° E"
+    assert query.coordinates_text(51.5, 0.5) == "51.50000° N, 0.50000° E"
+    assert query.coordinates_text(51.5, -0.5) == "51.50000° N, 0.50000° W"
+
+
+@pytest.mark.parametrize("lat, lon, where", [
+    (53.9, 27.56, "in Belarus"),  # Minsk
+    (47.0, 28.86, "in Moldova"),  # Chișinău
+    (43.5, 34.0, "the sea, another country, or beyond the map's data"),  # the Black Sea
+])
+def test_a_point_in_neither_country_says_where_it_is(default, lat, lon, where):
+    answer = query.what_is_here(default, lat, lon)
+    assert answer.sentence == f"Neither Ukraine nor Russia as this map draws them ({where})."
+
+
+def test_the_answer_names_the_border_point_it_measured_to(default, border_points):
+    lat, lon = 50.6, 36.6
+    answer = query.what_is_here(default, lat, lon)
+    blat, blon = answer.border_point
+    assert distance_to_line_m(blat, blon, border_points) < 60  # on the border
+    assert geodesic((lat, lon), (blat, blon)).m == pytest.approx(answer.to_border.m, rel=1e-6)
+
+
+@pytest.mark.parametrize("lat, lon, expected", [
+    (-90, 0, (-90.0, 0.0)), (90, 0, (90.0, 0.0)), (10, -180.5, (10.0, 179.5)), (10, 179.999, (10.0, 179.999)),
+])
+def test_the_poles_are_points_and_longitudes_wrap(lat, lon, expected):
+    assert query.normalise(lat, lon) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("lat", [90.5, -90.5])
+def test_just_beyond_a_pole_is_not_a_point(lat):
+    with pytest.raises(query.PointError):
+        query.normalise(lat, 0)

@@ -137,3 +137,19 @@ def test_the_tolerance_at_the_ends_of_a_range_is_a_hair():
     assert units.parse_distance("4.99999999999km", **read).km == pytest.approx(5)  # within 1e-9
     with pytest.raises(DistanceError):
         units.parse_distance("4.9999km", **read)
+
+
+def test_an_overflowing_number_is_not_finite():
+    with pytest.raises(DistanceError) as err:
+        zones.parse_radius("1e999mi")
+    assert str(err.value).startswith("radius '1e999mi' is not a finite number: radius takes")
+
+
+def test_messages_name_the_parameter_and_its_example():
+    with pytest.raises(DistanceError) as err:
+        zones.parse_radius("12")
+    assert str(err.value).startswith("radius '12' has no unit: radius takes a distance")
+    with pytest.raises(DistanceError) as err:
+        zones.parse_depth("80")
+    message = str(err.value)
+    assert message.startswith("depth '80' has no unit: depth takes a distance") and message.endswith("e.g. 80km.")

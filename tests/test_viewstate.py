@@ -164,3 +164,45 @@ def test_a_view_changes_one_thing_at_a_time():
     assert DEFAULT.shown() == set(LAYER_KEYS)
     assert isinstance(ViewState(layers={"border"}).layers, frozenset)
     assert hash(ViewState(layers={"border"})) == hash(ViewState(layers=frozenset({"border"})))
+
+
+def test_a_view_that_is_not_one_says_what_is_accepted():
+    keys = ", ".join(LAYER_KEYS)
+    for make, message in [
+        (lambda: ViewState(radius_unit="m"), "radius_unit 'm' is not one of mi, km"),
+        (lambda: ViewState(layers=frozenset({"roads"})), f"unknown layers ['roads']; known: {keys}"),
+        (lambda: ViewState(basemap="satellite"), "basemap 'satellite' is not one of osm, none"),
+    ]:
+        with pytest.raises(ValueError) as err:
+            make()
+        assert str(err.value) == message
+
+
+def test_warnings_name_the_bad_values_and_the_choices():
+    _, (warning,) = from_query({"layers": "a,b,c,d,e,f"})
+    assert "names 'a', 'b', 'c', 'd', 'e', which the map does not have" in warning and "'f'" not in warning
+    assert f"a comma-separated list of {', '.join(LAYER_KEYS)}, e.g. places,border,counterfire_zone" in warning
+    _, (warning,) = from_query({"basemap": "satellite"})
+    assert warning == ("basemap 'satellite' is not one of osm, none: basemap takes osm or none, e.g. basemap=osm; "
+                       "using basemap=osm instead.")
+    _, (warning,) = from_query({"radius": "12"})
+    assert warning.endswith("e.g. 12mi; using radius=12mi instead.")
+    _, (warning,) = from_query({"depth": []})
+    assert warning.startswith("depth '' is not a distance")
+
+
+def test_the_last_of_several_values_counts():
+    assert from_query({"depth": ["70km", "100km", "150km"]})[0].depth.km == pytest.approx(150)
+    assert from_query({"depth": ("70km", "100km")})[0].depth.km == pytest.approx(100)
+
+
+def test_a_value_of_exactly_the_length_limit_is_read():
+    assert from_query({"radius": "12" + " " * 196 + "mi"}) == (DEFAULT, [])  # 200 characters
+
+
+def test_a_file_name_carries_a_stage_that_is_not_the_default():
+    from geo import stages
+
+    june = ViewState(Params(stage=stages.BY_ID["2024-06-20"]))
+    assert viewstate.file_name(june, "map", "html", basemap=True) == "kharkiv-map_R12mi_D80km_S2024-06-20_osm.html"
+    assert viewstate.file_name(june, "layers", "geojson") == "kharkiv-layers_R12mi_D80km_S2024-06-20.geojson"
