@@ -62,10 +62,13 @@ def length_m(geom: BaseGeometry) -> float:
 
 
 def area_m2(geom: BaseGeometry) -> float:
-    """Geodesic area of a lon/lat polygon, in square metres (always positive)."""
+    """Geodesic area of a lon/lat polygon, in square metres (always positive).
+
+    pyproj sums the signed areas of the rings, so the rings are oriented first (outer rings
+    counter-clockwise, holes clockwise): a valid polygon may have its rings either way round."""
     if geom.is_empty:
         return 0.0
-    area, _ = WGS84.geometry_area_perimeter(geom)
+    area, _ = WGS84.geometry_area_perimeter(shapely.orient_polygons(geom))
     return abs(float(area))
 
 

@@ -58,10 +58,6 @@ def test_area_is_the_ellipsoidal_area_whatever_the_ring_direction():
     assert geodesy.area_m2(holed) == pytest.approx(expected - grid_area_m2(lake, 0.005), rel=1e-3)
 
 
-@pytest.mark.xfail(strict=True, reason="latent engine bug: geodesy.area_m2 adds a hole whose ring runs the same "
-                   "way as its shell (pyproj sums signed ring areas); valid polygons may run either way. Every "
-                   "polygon the engine measures today comes from GEOS with its holes reversed, so no figure is "
-                   "wrong yet; shapely.orient_polygons before measuring would make it safe")
 def test_area_does_not_depend_on_the_direction_of_a_hole():
     square, lake = shapely.box(36.0, 49.5, 37.0, 50.5), shapely.box(36.4, 49.9, 36.6, 50.1)
     same_way = shapely.Polygon(square.exterior, [lake.exterior])  # both rings counter-clockwise
