@@ -146,10 +146,12 @@ def click_on_map(page, frame, lat: float, lon: float) -> None:
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 
 
-def answer(page, expected: str) -> str:
-    """The "What is here?" column's text once it contains ``expected``."""
+def answer(page, *expected: str) -> str:
+    """The "What is here?" column's text once it contains every one of ``expected`` (the
+    answer arrives as several elements: wait for the last one too)."""
     column = page.locator("[data-testid='stColumn']").filter(has_text="What is here?")
-    column.get_by_text(expected, exact=False).first.wait_for(timeout=DRAW_TIMEOUT_MS)
+    for text in expected:
+        column.get_by_text(text, exact=False).first.wait_for(timeout=DRAW_TIMEOUT_MS)
     return column.inner_text()
 
 
@@ -226,13 +228,13 @@ def test_a_click_on_the_map_and_on_a_marker_gives_an_answer(app_url, offline_pag
     page.goto(f"{app_url}/?basemap=none")
     frame = map_frame(page)
     click_on_map(page, frame, 50.75, 37.3)  # inside the counterfire zone, away from markers
-    said = answer(page, "Counterfire zone (Russia)")
+    said = answer(page, "Counterfire zone (Russia)", "To Kharkiv's centre:")
     assert "To the border:" in said and "To Kharkiv's centre:" in said and "50.7" in said
     kharkiv = places.kharkiv()
     # Kharkiv in the middle of the map, clear of the legend (panning does not rerun the page).
     frame.evaluate(f"() => window.map.setView([{kharkiv.lat}, {kharkiv.lon}], 8, {{animate: false}})")
     click_on_map(page, frame, kharkiv.lat, kharkiv.lon)
-    said = answer(page, "12 miles from the Russian border")
+    said = answer(page, "12 miles from the Russian border", "To Kharkiv's centre:")
     from geo.data import region
 
     gap = distance_to_line_m(*KHARKIV, line_points(region().border)) / 1000  # measured here, with geopy
