@@ -11,6 +11,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.scopes import collecting_mutation_stats, shared
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
@@ -67,6 +69,13 @@ def forget_engine_caches() -> None:
 def pytest_sessionstart(session):
     if under_mutation():
         forget_engine_caches()
+
+
+@pytest.fixture(autouse=True)
+def _engine_made_by_each_test_in_mutation_stats():
+    if collecting_mutation_stats():
+        forget_engine_caches()
+    yield
 
 
 def pytest_collection_modifyitems(config, items):
@@ -155,7 +164,7 @@ def region():
     return data.region()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def default():
     from geo import layers
 
@@ -169,7 +178,7 @@ def border_points(region):
     return line_points(region.border)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def sector_points(default):
     from tests.measure import line_points
 

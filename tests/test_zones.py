@@ -11,6 +11,7 @@ from geopy.distance import Distance, geodesic
 from geo import layers as registry
 from geo import places, zones
 from geo.units import distance
+from tests.scopes import shared
 from tests.measure import (
     boundary_samples,
     cell_areas_m2,
@@ -33,7 +34,7 @@ def params(radius: str = "12mi", depth: str = "80km") -> zones.Params:
     return zones.Params(zones.parse_radius(radius), zones.parse_depth(depth))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def wide():
     return registry.layers(params("40km", "150km"))
 
@@ -200,7 +201,7 @@ def test_the_zones_meet_at_d_with_no_gap(default, wide, region, sector_points):
             assert geodesic((lat, lon), (near.y, near.x)).m < 1_000, (lat, lon)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def reach_grid(region, sector_points):
     """Russia within 300 km of the sector, measured on a 0.04° grid of exact ellipsoidal
     cells: (lons, lats, cell areas, in reach), without the engine's buffers."""
