@@ -9,7 +9,7 @@ from functools import partial
 
 import pytest
 
-from geo import export, mapview, zones
+from geo import export, layers, viewstate
 
 pytestmark = pytest.mark.browser
 
@@ -17,9 +17,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     folder = tmp_path_factory.mktemp("site")
-    layers = zones.layers(zones.Params())
-    for basemap in mapview.BASEMAPS:
-        page, notices = export.map_html(layers, basemap)
+    built = layers.layers(layers.Params())
+    for basemap in viewstate.BASEMAPS:
+        page, notices = export.map_html(built, basemap)
         assert notices == []
         (folder / f"{basemap}.html").write_text(page, encoding="utf-8")
     handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
@@ -36,22 +36,25 @@ def _stroke_colours(page) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("basemap", mapview.BASEMAPS)
+@pytest.mark.parametrize("basemap", viewstate.BASEMAPS)
 def test_exported_page_draws_every_layer_offline(served, offline_page, artifacts, basemap):
     page = offline_page
     page.goto(f"{served}/{basemap}.html")
     page.wait_for_selector(".leaflet-overlay-pane path", timeout=20_000)
     colours = _stroke_colours(page)
-    for key in zones.Layers.NAMES:
-        assert mapview.STYLES[key][1]["color"].lower() in colours, key
+    for spec in layers.GEOMETRIC:
+        assert spec.style["color"].lower() in colours, spec.key
     # Circle markers for the cities, labels for the countries.
-    assert page.locator(".leaflet-interactive").count() > len(zones.Layers.NAMES)
+    assert page.locator(".leaflet-interactive").count() > len(layers.GEOMETRIC)
     assert page.locator(".kharkiv-country-label").count() == 2
     assert page.locator(".kharkiv-legend").count() == 1
     assert page.locator(".leaflet-control-layers").count() == 1
     assert page.locator(".leaflet-control-scale").count() == 1
-    for plugin in (".leaflet-control-zoom-fullscreen", ".leaflet-control-measure", ".leaflet-control-minimap"):
+    for plugin in (".leaflet-control-zoom-fullscreen", ".leaflet-control-minimap"):
         assert page.locator(plugin).count() == 1, plugin
+    # No measuring tool (the scale bar stands in for it), and no jQuery.
+    assert page.locator(".leaflet-control-measure").count() == 0
+    assert page.evaluate("() => typeof window.jQuery") == "undefined"
     assert page.errors == []
     blocked = [u for u in page.blocked if "tile.openstreetmap.org" not in u]
     assert blocked == []  # only map tiles may come from the internet
