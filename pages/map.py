@@ -1,11 +1,10 @@
 """The map: the zones for R and D, and what is at any point clicked."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import query
 from geo.units import length_text
-from pages.shared import ui
+from pages.shared import mapframe, ui
 
 SELECTION, SEEN = "selection", "map_seen"
 #: The opening view on this page: Kharkiv above the legend, the counterfire zone whole.
@@ -13,7 +12,7 @@ OPENING_CENTRE, OPENING_ZOOM = (49.8, 36.7), 7
 
 view = ui.current()
 layers = ui.built(view.params)
-m, notices = ui.folium_map(view)
+prepared, notices = ui.map_frame(view)
 
 st.markdown("#### Kharkiv, May 2024: where U.S. weapons could strike back across the border")
 stage = view.params.stage
@@ -25,8 +24,8 @@ for notice in notices:
 map_column, answer_column = st.columns([3, 1], gap="small")
 with map_column:
     # Only clicks come back: panning and zooming do not rerun the page.
-    clicked = st_folium(
-        m, key="map", height=660, use_container_width=True, center=OPENING_CENTRE, zoom=OPENING_ZOOM,
+    clicked = mapframe.show(
+        prepared, key="map", height=660, center=OPENING_CENTRE, zoom=OPENING_ZOOM,
         returned_objects=["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"],
     ) or {}
 
