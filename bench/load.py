@@ -97,9 +97,11 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
 
 
 class Server:
-    """``streamlit run app.py`` on a free localhost port, and its CPU time and memory."""
+    """``streamlit run app.py`` (or another ``script`` in ``cwd``) on a free localhost port,
+    and its CPU time and memory."""
 
-    def __init__(self, log_dir: Path):
+    def __init__(self, log_dir: Path, script: str = "app.py", cwd: Path = ROOT):
+        self.script, self.cwd = script, cwd
         self.port = free_port()
         self.url = f"http://localhost:{self.port}"
         self.log_path = log_dir / f"streamlit-{self.port}.log"
@@ -109,13 +111,13 @@ class Server:
         env = {k: v for k, v in os.environ.items() if k != "KHARKIV_MAP_ASSETS"}  # serve <repo>/static
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
         command = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "streamlit", "run", self.script,
             "--server.headless", "true", "--server.port", str(self.port), "--server.address", "127.0.0.1",
             "--browser.gatherUsageStats", "false", "--browser.serverAddress", "localhost",
             "--server.fileWatcherType", "none",
         ]
         self._log = open(self.log_path, "w")
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        self.process = subprocess.Popen(command, cwd=self.cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL, start_new_session=True,
                                         preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -127,7 +129,7 @@ class Server:
             except OSError:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"`streamlit run app.py` did not start on port {self.port} "
+                raise RuntimeError(f"`streamlit run {self.script}` did not start on port {self.port} "
                                    f"(exit code {self.process.poll()}); log: {self.log_path}\n{self.log_tail()}")
             time.sleep(0.25)
 

@@ -98,8 +98,9 @@ def projection() -> str:
         f"by at most {zones.SIMPLIFY_M:g} m first, with {zones.QUAD_SEGS} segments per quarter circle. "
         "Distances from a point to the border are measured to the border sampled every "
         f"{zones.BORDER_SAMPLE_M:g} m. The map is drawn in Leaflet's Web Mercator, with shapes "
-        f"simplified by at most {display.DISPLAY_TOLERANCE_M:g} m (country outlines "
-        f"{display.COUNTRY_TOLERANCE_M:g} m) for drawing only; every figure is measured on the "
+        f"drawn within {display.DRAWING_ERROR_M:g} m of the measured geometry (simplified by at most "
+        f"{display.DISPLAY_TOLERANCE_M:g} m, coordinates to {display.DECIMALS} decimals; country outlines "
+        f"{display.COUNTRY_TOLERANCE_M:,.0f} m) for drawing only; every figure is measured on the "
         "full geometry."
     )
 

@@ -2,6 +2,7 @@
 
     kharkiv-map data rebuild                 # fetches the package with `npm pack`
     kharkiv-map data rebuild --package FILE  # uses an already downloaded .tgz
+    kharkiv-map data rebuild --display-only  # only display.geojson, from the committed borders
 
 Source: npm ``@geo-maps/countries-land-100m`` 0.6.0 (``map.geo.json``), derived from
 OpenStreetMap, about 100 m error; ODbL 1.0, "© OpenStreetMap contributors".
@@ -25,6 +26,11 @@ Steps, each a geographic decision:
 6. Coordinates are rounded to 1e-5 degrees (about 1 m, far below the source's 100 m error),
    written as compact GeoJSON in a fixed order, so the same package and library versions
    give the same bytes; its SHA-256 goes to ``data/SHA256SUMS``.
+7. ``data/display.geojson``: the four countries simplified for drawing, once, at each outline
+   tolerance of ``geo.display`` (``COUNTRY_TOLERANCE_M``, ``MINIMAP_TOLERANCE_M``), together
+   so that shared edges stay shared (``geo.display.simplified_countries``), rounded to
+   ``geo.display.DECIMALS`` decimals. It is derived from ``borders.geojson`` alone, so
+   ``--display-only`` rebuilds it without the npm package.
 """
 
 from __future__ import annotations
@@ -40,7 +46,8 @@ import numpy as np
 import shapely
 
 from geo import files, geodesy
-from geo.data import BORDERS_FILE, CHECKSUMS_FILE, DATA_DIR
+from geo import display
+from geo.data import BORDERS_FILE, CHECKSUMS_FILE, DATA_DIR, DISPLAY_FILE
 
 PACKAGE = "@geo-maps/countries-land-100m"
 VERSION = "0.6.0"
@@ -137,6 +144,24 @@ def to_geojson(shapes: dict[str, shapely.Geometry]) -> bytes:
     return text.encode("utf-8") + b"\n"
 
 
+def display_geojson(shapes: dict[str, shapely.Geometry]) -> bytes:
+    """The display file (step 7) for the extract's countries (lon/lat)."""
+    features = []
+    for tolerance in (display.COUNTRY_TOLERANCE_M, display.MINIMAP_TOLERANCE_M):
+        simple = display.simplified_countries({code: shapes[code] for code in COUNTRIES}, tolerance)
+        for code in sorted(simple):
+            geom = shapely.normalize(shapely.set_precision(simple[code], 10.0**-display.DECIMALS))
+            features.append({"type": "Feature", "properties": {"A3": code, "name": NAMES[code], "tolerance_m": tolerance},
+                             "geometry": json.loads(shapely.to_geojson(geom))})
+    collection = {
+        "type": "FeatureCollection",
+        "source": f"{BORDERS_FILE}, simplified for drawing (geo/display.py)",
+        "license": "ODbL-1.0; © OpenStreetMap contributors",
+        "features": features,
+    }
+    return json.dumps(collection, separators=(",", ":"), sort_keys=True).encode("utf-8") + b"\n"
+
+
 def fetch_package(workdir: Path) -> Path:
     """Download the tarball from the npm registry with `npm pack`."""
     try:
@@ -176,17 +201,36 @@ def checksums(data_dir: Path, new: dict[str, bytes]) -> str:
 def build(payload: bytes, name: str, data_dir: Path = DATA_DIR) -> Path:
     """Rebuild the border file from the tarball ``payload`` and write it with its checksum
     list, both or neither."""
-    geojson = to_geojson(extract(read_package(payload, name)))
+    shapes = extract(read_package(payload, name))
+    geojson, shown = to_geojson(shapes), display_geojson(shapes)
     target = data_dir / BORDERS_FILE
-    files.write_all({target: geojson, data_dir / CHECKSUMS_FILE: checksums(data_dir, {BORDERS_FILE: geojson})})
+    new = {BORDERS_FILE: geojson, DISPLAY_FILE: shown}
+    files.write_all({target: geojson, data_dir / DISPLAY_FILE: shown,
+                     data_dir / CHECKSUMS_FILE: checksums(data_dir, new)})
     return target
 
 
-def rebuild(package: Path | None = None, data_dir: Path = DATA_DIR) -> str:
+def build_display(data_dir: Path = DATA_DIR) -> Path:
+    """Rebuild only the display file, from the checked border file already in ``data_dir``."""
+    from geo.data import load_region
+
+    region = load_region(data_dir, check_all=False)
+    shown = display_geojson({code: region.country(code) for code in COUNTRIES})
+    target = data_dir / DISPLAY_FILE
+    files.write_all({target: shown, data_dir / CHECKSUMS_FILE: checksums(data_dir, {DISPLAY_FILE: shown})})
+    return target
+
+
+def rebuild(package: Path | None = None, data_dir: Path = DATA_DIR, display_only: bool = False) -> str:
     """Fetch (or read ``package``), check its SHA-256, rebuild; one line saying what was written.
+    ``display_only``: rebuild only the display file, from the committed border file.
 
     Raises :class:`BuildError`, :class:`geo.files.ReadError` or :class:`geo.files.OutputError`.
     """
+    if display_only:
+        target = build_display(data_dir)
+        written = files.read_regular(target, MAX_PACKAGE_BYTES)
+        return f"wrote {target} ({len(written):,} bytes, SHA-256 {files.sha256(written)})"
     with tempfile.TemporaryDirectory(prefix="kharkiv-data-") as tmp:
         tarball = package if package is not None else fetch_package(Path(tmp))
         payload = files.read_regular(tarball, MAX_PACKAGE_BYTES)

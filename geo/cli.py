@@ -10,7 +10,7 @@
     kharkiv-map where NAME [--online] [--radius 12mi] [--depth 80km] [--stage …]
     kharkiv-map assets install [--dest DIR] [--no-npm]
     kharkiv-map assets status [--dest DIR]
-    kharkiv-map data rebuild [--package FILE]
+    kharkiv-map data rebuild [--package FILE | --display-only]
 
 Exit status: 0 on success, 1 when ``assets status`` finds a bundle missing or ``where``
 finds no place, 2 for a bad
@@ -163,9 +163,12 @@ def parser() -> argparse.ArgumentParser:
 
     data = sub.add_parser("data", help="rebuild the border data from its source package")
     data_sub = data.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    rebuild = data_sub.add_parser("rebuild", help="rebuild data/borders.geojson and data/SHA256SUMS (needs npm "
-                                  "and the npm registry, or --package)")
-    rebuild.add_argument("--package", type=Path, help="an already downloaded countries-land-100m-0.6.0.tgz")
+    rebuild = data_sub.add_parser("rebuild", help="rebuild data/borders.geojson, data/display.geojson and "
+                                  "data/SHA256SUMS (needs npm and the npm registry, or --package)")
+    source = rebuild.add_mutually_exclusive_group()
+    source.add_argument("--package", type=Path, help="an already downloaded countries-land-100m-0.6.0.tgz")
+    source.add_argument("--display-only", action="store_true",
+                        help="rebuild only data/display.geojson, from the committed borders.geojson (no npm)")
     return top
 
 

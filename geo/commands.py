@@ -139,7 +139,7 @@ def run_assets(args) -> int:
 def run_data(args) -> int:
     from geo import build_data
 
-    print(build_data.rebuild(args.package))
+    print(build_data.rebuild(args.package, display_only=args.display_only))
     return 0
 
 

@@ -1,6 +1,9 @@
 """Loading the border data in ``data/``, checked against ``data/SHA256SUMS`` first.
 
-The file and how it is made are described in ``data/README.md`` and ``geo/build_data.py``.
+Two files: ``borders.geojson`` (the full geometry every figure is measured on) and
+``display.geojson`` (the country outlines, simplified once for drawing). Every file is read
+only after its SHA-256 matches the one listed for it. The files and how they are made are
+described in ``data/README.md`` and ``geo/build_data.py``.
 The repository's ``data/`` folder is shipped as the package data ``geo._data`` (see
 ``pyproject.toml``), so an installed ``kharkiv-map`` reads the same files as a checkout.
 """
@@ -8,20 +11,23 @@ The repository's ``data/`` folder is shipped as the package data ``geo._data`` (
 from __future__ import annotations
 
 import importlib.resources
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import shapely
+import shapely.geometry
 
 from geo import files, geodesy
 
 BORDERS_FILE = "borders.geojson"
+DISPLAY_FILE = "display.geojson"
 CHECKSUMS_FILE = "SHA256SUMS"
 REBUILD = "kharkiv-map data rebuild"
 #: Size limits, far above the real files (3.6 MB and 82 bytes): a larger file is not ours.
-MAX_BYTES = {BORDERS_FILE: 64 << 20, CHECKSUMS_FILE: 64 << 10}
+MAX_BYTES = {BORDERS_FILE: 64 << 20, DISPLAY_FILE: 16 << 20, CHECKSUMS_FILE: 64 << 10}
 _KEY = re.compile(r'"A3":"([^"]+)"')
 _SUM_LINE = re.compile(r"([0-9a-f]{64})  (\S.*)")
 _KINDS = {"UKR": "MultiPolygon", "RUS": "MultiPolygon", "BLR": "MultiPolygon", "MDA": "MultiPolygon",
@@ -106,8 +112,13 @@ def read_verified(data_dir: Path, name: str) -> bytes:
     return payload
 
 
-def load_region(data_dir: Path = DATA_DIR) -> Region:
-    """Read and verify the border file. Use ``region()`` for the cached copy."""
+def load_region(data_dir: Path = DATA_DIR, check_all: bool = True) -> Region:
+    """Read and verify the border file, after checking every other file the checksum list
+    names (``check_all=False``: the border file only, for rebuilding the others). Use
+    ``region()`` for the cached copy."""
+    for name in expected_checksums(data_dir) if check_all else ():
+        if name != BORDERS_FILE:
+            read_verified(data_dir, name)
     shapes = _shapes(data_dir / BORDERS_FILE, read_verified(data_dir, BORDERS_FILE))
     return Region(
         ukraine=shapes["UKR"],
@@ -161,3 +172,26 @@ def _shapes(path: Path, payload: bytes) -> dict[str, shapely.Geometry]:
 def region() -> Region:
     """The project's region, loaded once per process."""
     return load_region()
+
+
+@lru_cache(maxsize=1)
+def _display_file() -> dict[tuple[str, float], shapely.Geometry]:
+    path = DATA_DIR / DISPLAY_FILE
+    payload = read_verified(DATA_DIR, DISPLAY_FILE)
+    try:
+        features = json.loads(payload.decode("utf-8"))["features"]
+        return {(f["properties"]["A3"], float(f["properties"]["tolerance_m"])): shapely.geometry.shape(f["geometry"])
+                for f in features}
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, shapely.errors.GEOSException) as err:
+        raise DataError(f"{files.shown_path(path)} is not the display file ({files.shown(err)}); "
+                        f"run {REBUILD} --display-only.") from None
+
+
+def display_outlines(tolerance_m: float) -> dict[str, shapely.Geometry]:
+    """The country outlines (lon/lat) simplified by ``tolerance_m`` when the data was built,
+    by country code."""
+    found = {code: geom for (code, tol), geom in _display_file().items() if tol == tolerance_m}
+    if not found:
+        raise DataError(f"{files.shown_path(DATA_DIR / DISPLAY_FILE)} has no outlines at {tolerance_m:g} m; "
+                        f"run {REBUILD} --display-only.")
+    return found

@@ -2,8 +2,12 @@
 class and its values passed through ``tojson`` (Jinja's, which also escapes ``<``, ``>``,
 ``&`` and ``'``), so nothing in them is read as HTML or ends the script.
 
-* :class:`DrawnShape`: one layer's drawing geometry (GeoJSON text made once when the layer
-  was built, embedded as it is: never parsed and written again) with its style and tooltip.
+* :class:`LeanMap`: ``folium.Map`` without jQuery, which nothing on this map uses.
+* :class:`GeometryDecoder`: the page's decoder of the compact drawings (``geo.display``).
+* :class:`DrawnShape`: one layer's drawing (compact text made once when the layer was
+  built, embedded as it is: never parsed and written again) with its style and tooltip.
+* :class:`PlacePopup`: a popup whose HTML (escaped by its maker) is set through a
+  ``<div>``'s ``innerHTML``, where folium's Popup needs jQuery's ``$(...)``.
 * :class:`Legend`: a Leaflet control listing each layer, written with ``textContent``.
 * :class:`Background`: the plain background colour of the tile-free basemap.
 * :class:`OutlineMiniMap`: the MiniMap plugin drawing country outlines instead of tiles.
@@ -15,20 +19,69 @@ from __future__ import annotations
 
 import re
 
+import folium
 import folium.plugins
 from branca.element import MacroElement
 from folium.template import Template
 
+from geo.display import DECODER_JS
 from geo.escape import html_text
 
 
-class DrawnShape(MacroElement):
-    """A GeoJSON geometry drawn with one style and a sticky tooltip (plain text)."""
+class LeanMap(folium.Map):
+    """folium's map without the jQuery script: folium links it for its Popup template and
+    ``keep_in_front``, neither of which this map uses (:class:`PlacePopup` instead)."""
+
+    default_js = [(name, url) for name, url in folium.Map.default_js if "jquery" not in url.lower()]
+
+
+class GeometryDecoder(MacroElement):
+    """Defines ``kharkivGeometry`` (``geo.display.DECODER_JS``), which the shapes and
+    outlines below call; added to the map before them."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        L.geoJson({{ this.geojson }}, {
+        {{ this.code }}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "GeometryDecoder"
+        self.code = DECODER_JS
+
+
+class PlacePopup(folium.Popup):
+    """A popup without jQuery: the HTML, escaped by whoever made it (``geo.mapview.popup_html``),
+    travels as a JSON string and becomes the content of a ``<div>``."""
+
+    _template = Template(
+        """
+        var {{ this.get_name() }} = L.popup({{ this.options|tojavascript }});
+        (function () {
+            var div = document.createElement("div");
+            div.innerHTML = {{ this.content|tojson }};
+            {{ this.get_name() }}.setContent(div);
+        })();
+        {{ this._parent.get_name() }}.bindPopup({{ this.get_name() }});
+        """
+    )
+
+    def __init__(self, html: str, max_width: int = 340):
+        super().__init__(max_width=max_width)
+        self._name = "PlacePopup"
+        self.content = html
+
+
+class DrawnShape(MacroElement):
+    """A compact geometry (``geo.display``) drawn with one style and a sticky tooltip (plain text)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.geoJson(kharkivGeometry({{ this.geojson }}), {
             style: function () { return {{ this.style|tojson }}; }
         }).bindTooltip({{ this.tooltip|tojson }}, {sticky: true}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
@@ -39,7 +92,7 @@ class DrawnShape(MacroElement):
         super().__init__()
         self._name = "DrawnShape"
         if "<" in geojson:  # GeoJSON from shapely has no "<"; refuse anything that could end the script
-            raise ValueError("drawing geometry must be GeoJSON text without '<'")
+            raise ValueError("drawing geometry must be compact GeoJSON text without '<'")
         self.geojson = geojson
         self.style = dict(style)
         self.tooltip = html_text(tooltip)
@@ -117,7 +170,7 @@ class OutlineMiniMap(folium.plugins.MiniMap):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }}_layer = L.geoJson({{ this.outline }},
+            var {{ this.get_name() }}_layer = L.geoJson(kharkivGeometry({{ this.outline }}),
                 {style: function () { return {{ this.style|tojson }}; }});
             var {{ this.get_name() }} = new L.Control.MiniMap(
                 {{ this.get_name() }}_layer, {{ this.options|tojavascript }});
@@ -140,7 +193,7 @@ class Outlines(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        L.geoJson({{ this.outline }}, {
+        L.geoJson(kharkivGeometry({{ this.outline }}), {
             style: function () { return {{ this.style|tojson }}; }, interactive: false
         }).addTo({{ this._parent.get_name() }});
         {% endmacro %}

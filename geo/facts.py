@@ -71,17 +71,27 @@ def _area(geom_m) -> Area:
 def stage_figures(params: zones.Params, ground: zones.Ground | None = None) -> tuple[StageFigures, ...]:
     """Every stage measured for the depth in ``params``. The counterfire zone of each stage
     lies inside the reach (D ≤ 300 km, and the Kharkiv sector is part of the border), so the
-    sanctuary's area is the reach's less the permitted area."""
+    sanctuary's area is the reach's less the permitted area.
+
+    Only what differs is measured: the reach's area once per ground (it depends on no
+    parameter), nothing for a stage that permitted no counterfire (zero) or whose permission is
+    not measured, and each zone through the engine's cache on the project's ground (the zone
+    the map already built for this stage is not built again)."""
+    custom = ground is not None
     ground = ground or zones.ground()
     reach = ground._remember(("reach area",), lambda: _area(ground.reach()))
     rows = []
     for stage in stages.STAGES:
-        zone = zones.counterfire_zone(ground, zones.Params(params.radius, params.depth, stage)).metric
-        permitted = _area(zone)
         if stage.kursk_unmeasured:
             rows.append(StageFigures(stage, None, None, reach))
+            continue
+        if stage.origin is None:
+            permitted = Area(0.0)
+        elif custom:
+            permitted = _area(zones.counterfire_zone(ground, zones.Params(params.radius, params.depth, stage)).metric)
         else:
-            rows.append(StageFigures(stage, permitted, reach - permitted, reach))
+            permitted = registry.layer("counterfire_zone", zones.Params(params.radius, params.depth, stage)).measure
+        rows.append(StageFigures(stage, permitted, reach - permitted, reach))
     return tuple(rows)
 
 

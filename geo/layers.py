@@ -13,22 +13,28 @@ for the stage of the policy ``{STAGE}`` (its date), ``{WHEN}`` ("on 30 May 2024"
 measured from), ``{DEEP_RANGE}`` (how far the prohibited zone runs) and ``{KURSK}`` (the
 note on the unmeasured Kursk Oblast permission, or nothing).
 
-:func:`build` makes every layer for one :class:`~geo.zones.Params` in one pass: its
-lon/lat geometry, its metric geometry, its drawing geometry and its measured figure, each
-made once. :func:`layers` caches builds by ``Params``; it is the engine's one cache.
+:func:`build` makes every layer for one :class:`~geo.zones.Params`: its metric geometry
+and its drawing when it is built, its lon/lat geometry and its measured figure on first use
+(the map needs neither), each made once. An entry names the fields of ``Params`` its
+geometry depends on (``depends``): a layer is built once per process for each value of those
+fields and shared by every ``Params`` that agrees on them, so the border and the sector are
+built once, the ring and the band once per R, the zones once per D and stage. That store
+of built layers, keyed by value, and :func:`layers` (the same ``Layers`` object again for
+the same ``Params``) are the engine's one cache.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property
 from types import MappingProxyType
 
 import shapely
 from geopy.distance import Distance
 
 from geo import display, geodesy, stages, zones
+from geo.cache import Kept
 from geo.units import Area, describe, distance, setting_text
 from geo.zones import Ground, Params, Shape
 
@@ -69,9 +75,15 @@ class LayerSpec:
     feature: str = ""
     #: Legend swatch outline: "solid", "dashed" or "dotted" (the style's dash, in words).
     outline: str = "solid"
+    #: The fields of ``Params`` the geometry depends on; none: built once per process.
+    depends: frozenset[str] = frozenset()
 
     def __post_init__(self):
         object.__setattr__(self, "style", MappingProxyType(dict(self.style)))
+        object.__setattr__(self, "depends", frozenset(self.depends))
+        unknown = self.depends - set(Params.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"layer {self.key!r} depends on {sorted(unknown)}, which Params does not have")
         if not self.feature:
             object.__setattr__(self, "feature", self.key)
 
@@ -108,7 +120,7 @@ REGISTRY: tuple[LayerSpec, ...] = (
     LayerSpec(
         "kharkiv_ring", "Ring around Kharkiv (R)", "Circle of radius R = {R} around Kharkiv's centre",
         {"color": "#009E73", "weight": 3, "dashArray": "12 4 2 4", "fill": False}, zones.kharkiv_ring,
-        tooltip="{R} from Kharkiv's centre", outline="dashed",
+        tooltip="{R} from Kharkiv's centre", outline="dashed", depends={"radius"},
     ),
     LayerSpec(
         "border_band", "Border band (R)", "Ukraine within R = {R} of the Russian border",
@@ -116,7 +128,7 @@ REGISTRY: tuple[LayerSpec, ...] = (
         zones.border_band,
         figure=Figure("border_band_area_km2", "Ukraine within R of the border", "area"),
         here="Ukraine, within R = {R} of the Russian border.",
-        area_name="Ukraine within R of the border", outline="dotted",
+        area_name="Ukraine within R of the border", outline="dotted", depends={"radius"},
     ),
     LayerSpec(
         "counterfire_zone", "Counterfire zone", "Counterfire zone: Russia within D = {D} of {ORIGIN}",
@@ -124,7 +136,7 @@ REGISTRY: tuple[LayerSpec, ...] = (
         figure=Figure("counterfire_zone_area_km2", "Counterfire zone (Russia within D of the sector)", "area"),
         here="Russia, inside the counterfire zone: within D = {D} of {ORIGIN}, where the permission "
         "reported {WHEN} let Ukraine strike back with U.S. weapons.",
-        area_name="Counterfire zone (Russia)",
+        area_name="Counterfire zone (Russia)", depends={"depth", "stage"},
     ),
     LayerSpec(
         "deep_strike_zone", "Prohibited deep strikes",
@@ -134,7 +146,7 @@ REGISTRY: tuple[LayerSpec, ...] = (
         figure=Figure("deep_strike_zone_area_km2", "Still prohibited (D to 300 km)", "area"),
         here="Russia, in the prohibited deep-strike zone: {DEEP_RANGE} (ATACMS reach) of {ORIGIN}, "
         "where long-range U.S. weapons stayed off-limits{KURSK}.",
-        area_name="Prohibited deep-strike zone (Russia)", outline="dashed",
+        area_name="Prohibited deep-strike zone (Russia)", outline="dashed", depends={"depth", "stage"},
     ),
     LayerSpec(
         "sanctuary", "Sanctuary (in reach, off-limits)",
@@ -144,7 +156,7 @@ REGISTRY: tuple[LayerSpec, ...] = (
         figure=Figure("sanctuary_area_km2", "Sanctuary (Russia within 300 km of the border, off-limits)", "area"),
         here="Russia, in the sanctuary: within {REACH} (ATACMS reach) of the land border, but off-limits to "
         "U.S. weapons {WHEN}{KURSK}.",
-        area_name="Sanctuary (Russia, in reach but off-limits)", outline="dotted",
+        area_name="Sanctuary (Russia, in reach but off-limits)", outline="dotted", depends={"depth", "stage"},
     ),
 )
 
@@ -176,16 +188,24 @@ def template_values(params: Params, radius_unit: str = "mi", gap: Distance | Non
     }
 
 
-@dataclass(frozen=True, eq=False)
 class Layer:
-    """One built layer: its entry, its geometry in lon/lat and in metres, its drawing (GeoJSON
-    geometry, simplified) and its measured figure (``None`` for a layer without one)."""
+    """One built layer: its entry, its geometry in metres and its drawing (compact, simplified:
+    ``geo.display``), made when it is built; its geometry in lon/lat and its measured figure
+    (``None`` for a layer without one), made on first use and kept."""
 
-    spec: LayerSpec
-    geometry: shapely.Geometry
-    metric: shapely.Geometry
-    drawing: str
-    measure: Distance | Area | None
+    def __init__(self, spec: LayerSpec, metric: shapely.Geometry, drawing: str,
+                 degrees: shapely.Geometry | None = None):
+        self.spec, self.metric, self.drawing, self._degrees = spec, metric, drawing, degrees
+
+    @cached_property
+    def geometry(self) -> shapely.Geometry:
+        geometry = self._degrees if self._degrees is not None else geodesy.to_degrees(self.metric)
+        shapely.prepare(geometry)
+        return geometry
+
+    @cached_property
+    def measure(self) -> Distance | Area | None:
+        return _measure(self.spec, self.geometry)
 
 
 @dataclass(frozen=True, eq=False)
@@ -219,24 +239,49 @@ def _measure(spec: LayerSpec, geometry: shapely.Geometry) -> Distance | Area | N
 
 
 def build_layer(spec: LayerSpec, ground: Ground, params: Params) -> Layer:
-    """One layer: geometry, projection, drawing and figure, each made once."""
+    """One layer: its geometry and its drawing (lon/lat and figure follow on first use)."""
     shape = spec.geometry(ground, params)
-    geometry = shape.degrees if shape.degrees is not None else geodesy.to_degrees(shape.metric)
-    shapely.prepare(geometry)
-    return Layer(spec, geometry, shape.metric, display.drawing(shape.metric), _measure(spec, geometry))
+    return Layer(spec, shape.metric, display.drawing(shape.metric), shape.degrees)
+
+
+#: How many built layers and sets of layers the engine keeps (least recently used go first).
+KEPT = 64
+
+
+_KEPT = Kept(KEPT)
+
+
+def dependence(spec: LayerSpec, params: Params) -> tuple:
+    """What a layer built for ``params`` is keyed by: its key and the fields it depends on."""
+    return (spec.key, *((name, getattr(params, name)) for name in sorted(spec.depends)))
+
+
+def layer(key: str, params: Params = Params()) -> Layer:
+    """One layer for ``params`` on the project's ground, from the engine's cache."""
+    spec = BY_KEY[key]
+    return _KEPT.get(dependence(spec, params), lambda: build_layer(spec, zones.ground(), params))
 
 
 def build(params: Params = Params(), ground: Ground | None = None) -> Layers:
-    """Every layer for one set of parameters. Pure: the same inputs give the same layers."""
-    ground = ground or zones.ground()
-    built = {spec.key: build_layer(spec, ground, params) for spec in GEOMETRIC}
+    """Every layer for one set of parameters. Pure: the same inputs give the same layers. On
+    the project's ground (``ground=None``) a layer already built for the fields it depends on
+    is reused; a given ground builds every layer afresh."""
+    if ground is None:
+        built = {spec.key: layer(spec.key, params) for spec in GEOMETRIC}
+        ground = zones.ground()
+    else:
+        built = {spec.key: build_layer(spec, ground, params) for spec in GEOMETRIC}
     return Layers(params, ground, MappingProxyType(built))
 
 
-@lru_cache(maxsize=16)
+def forget() -> None:
+    """Empty the engine's cache (tests that count what a build does)."""
+    _KEPT.clear()
+
+
 def layers(params: Params = Params()) -> Layers:
-    """``build`` with a small per-process cache keyed by the parameters (CLI, benchmark)."""
-    return build(params)
+    """``build`` on the project's ground, the same object again for the same parameters."""
+    return _KEPT.get(("layers", params), lambda: build(params))
 
 
 def classify(built: Layers, lat: float, lon: float) -> str:

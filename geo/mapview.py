@@ -14,7 +14,8 @@ import folium.plugins
 
 from geo import describe, display
 from geo import layers as registry
-from geo.elements import Background, Description, DrawnShape, FocusAndPrint, Legend, OutlineMiniMap, Outlines
+from geo.elements import (Background, Description, DrawnShape, FocusAndPrint, GeometryDecoder, LeanMap, Legend,
+                          OutlineMiniMap, Outlines, PlacePopup)
 from geo.escape import html_text
 from geo.facts import PlaceFigures, place_figures
 from geo.layers import Layers
@@ -100,7 +101,8 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
         raise ValueError(f"basemap {basemap!r} is not one of {', '.join(BASEMAPS)}")
     visible = set(registry.KEYS) if show is None else set(show)
     values = layers.values(radius_unit)
-    m = folium.Map(tiles=None, control_scale=True, **OPENING_VIEW)
+    m = LeanMap(tiles=None, control_scale=True, **OPENING_VIEW)
+    GeometryDecoder().add_to(m)
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(m)
     else:
@@ -110,7 +112,7 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
     for spec in registry.GEOMETRIC:
         group = folium.FeatureGroup(name=spec.title, show=spec.key in visible)
         layer = layers[spec.key]
-        if not layer.geometry.is_empty:
+        if not layer.metric.is_empty:
             DrawnShape(layer.drawing, dict(spec.style), tooltip(spec, values)).add_to(group)
         group.add_to(m)
     _add_places(m, "places" in visible)
@@ -121,9 +123,6 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
     if layer_control:
         folium.LayerControl(collapsed=False).add_to(m)
     folium.plugins.Fullscreen(position="topleft").add_to(m)
-    m.add_child(folium.plugins.MeasureControl(position="topleft", primary_length_unit="kilometers",
-                                              secondary_length_unit="miles",
-                                              primary_area_unit="sqkilometers"))
     if basemap == "osm":
         folium.plugins.MiniMap(toggle_display=True, zoom_level_offset=-5).add_to(m)
     else:
@@ -136,7 +135,7 @@ def _add_places(m: folium.Map, show: bool) -> None:
     group = folium.FeatureGroup(name=registry.BY_KEY["places"].title, show=show)
     for row in place_figures():
         place = row.place
-        popup = folium.Popup(popup_html(row), max_width=340)
+        popup = PlacePopup(popup_html(row), max_width=340)
         tip = folium.Tooltip(html_text(place.name))
         if place.kind == "country":
             icon = folium.DivIcon(html=COUNTRY_LABEL.format(name=html_text(place.name)),

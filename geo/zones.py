@@ -20,8 +20,6 @@ Assumptions, all made here:
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -31,6 +29,7 @@ import shapely.ops
 from geopy.distance import Distance
 
 from geo import geodesy, places
+from geo.cache import Kept
 from geo.data import Region, region
 from geo.stages import DEFAULT as DEFAULT_STAGE
 from geo.stages import Stage
@@ -109,21 +108,11 @@ class Ground:
     kharkiv: places.Place
     kharkiv_gap: Distance
     kharkiv_nearest: tuple[float, float]  # (lat, lon) on the border
-    _kept: OrderedDict = field(default_factory=OrderedDict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _kept: Kept = field(default_factory=lambda: Kept(BUFFERS_KEPT), repr=False)
 
     def _remember(self, key: tuple, make):
-        """``make()``, remembered under ``key`` for the last ``BUFFERS_KEPT`` keys (the app
-        builds layers from several threads, hence the lock)."""
-        with self._lock:
-            found = self._kept.get(key)
-        if found is None:
-            found = make()
-            with self._lock:
-                self._kept[key] = found
-                while len(self._kept) > BUFFERS_KEPT:
-                    self._kept.popitem(last=False)
-        return found
+        """``make()``, remembered under ``key`` for the last ``BUFFERS_KEPT`` keys."""
+        return self._kept.get(key, make)
 
     def line(self, origin: str) -> shapely.LineString:
         """The line a zone is measured from: ``"border"`` (the whole land border) or

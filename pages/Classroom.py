@@ -2,10 +2,9 @@
 large type for a projector."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import facts, story, viewstate
-from pages.shared import ui
+from pages.shared import mapframe, ui
 
 ui.leave_folder_navigation()
 
@@ -58,9 +57,9 @@ with st.container(key="classroom"):
             st.markdown(f"> “{ui.markdown_text(current.quote)}”  \n> (the article, paragraph {current.quote_paragraph})")
     with map_column:
         story_view = view.with_(params=current.params, radius_unit="mi", layers=current.layers)
-        m, _ = ui.folium_map(story_view, legend=False)
-        st_folium(m, key="story_map", height=story.MAP_SIZE_PX[1], use_container_width=True, center=current.centre,
-                  zoom=current.zoom, returned_objects=[])
+        prepared, _ = ui.map_frame(story_view, legend=False)
+        mapframe.show(prepared, key="story_map", height=story.MAP_SIZE_PX[1], center=current.centre,
+                      zoom=current.zoom, returned_objects=[])
         ui.map_description(ui.built(current.params), current.layers)
 st.caption(f"The story uses R = {viewstate.label(story.PARAMS.radius, 'mi')} and "
            f"D = {viewstate.label(story.PARAMS.depth, 'km')}; the Map page explores other values. "

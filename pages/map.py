@@ -1,14 +1,13 @@
 """The map: the zones for R and D, and what is at any point clicked."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 import folium
 
 from geo import gazetteer, query
 from geo.escape import html_text
 from geo.units import length_text
-from pages.shared import ui
+from pages.shared import mapframe, ui
 
 ui.leave_folder_navigation()
 
@@ -19,7 +18,7 @@ OPENING_CENTRE, OPENING_ZOOM = (49.75, 36.0), 7
 
 view = ui.current()
 layers = ui.built(view.params)
-m, notices = ui.folium_map(view)
+prepared, notices = ui.map_frame(view)
 
 st.markdown("#### Kharkiv, May 2024: where U.S. weapons could strike back across the border")
 stage = view.params.stage
@@ -64,8 +63,8 @@ if FOUND in st.session_state:
     folium.Marker(centre, tooltip=html_text(name)).add_to(found_marker)
 with map_column:
     # Only clicks come back: panning and zooming do not rerun the page.
-    clicked = st_folium(
-        m, key="map", height=660, use_container_width=True, center=centre, zoom=zoom,
+    clicked = mapframe.show(
+        prepared, key="map", height=660, center=centre, zoom=zoom,
         returned_objects=["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"],
         feature_group_to_add=found_marker,
     ) or {}

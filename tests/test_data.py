@@ -201,3 +201,38 @@ def test_the_data_folder_is_the_checkouts_in_a_source_tree():
 
     assert data.find_data_dir() == Path(data.__file__).resolve().parent.parent / "data"
     assert (data.DATA_DIR / data.CHECKSUMS_FILE).is_file()
+
+
+def test_an_altered_display_file_is_refused_with_the_borders(data_copy):
+    path = data_copy / data.DISPLAY_FILE
+    payload = bytearray(path.read_bytes())
+    payload[500] ^= 1
+    path.write_bytes(bytes(payload))
+    with pytest.raises(data.DataError, match="display.geojson does not match its checksum"):
+        data.load_region(data_copy)
+
+
+def test_the_display_file_is_rebuilt_from_the_borders_byte_for_byte(data_copy):
+    """`kharkiv-map data rebuild --display-only` needs no npm and gives the committed bytes."""
+    from geo import build_data
+
+    committed = (data_copy / data.DISPLAY_FILE).read_bytes()
+    (data_copy / data.DISPLAY_FILE).write_bytes(b"{}")
+    build_data.rebuild(data_dir=data_copy, display_only=True)
+    assert (data_copy / data.DISPLAY_FILE).read_bytes() == committed
+    assert (data_copy / data.CHECKSUMS_FILE).read_bytes() == (data.DATA_DIR / data.CHECKSUMS_FILE).read_bytes()
+
+
+def test_display_outlines_share_their_edges_and_stay_near_the_countries(region):
+    """Simplified together: neighbours do not overlap, and each outline stays near the full
+    country, islands and lakes too small to draw aside. The simplification works by area, so a
+    narrow inlet may close: the outline may stray by up to 5 km there (the Dnipro–Bug estuary)."""
+    from geo import display, geodesy
+
+    shapes = data.display_outlines(display.COUNTRY_TOLERANCE_M)
+    metric = {code: geodesy.to_metres(geom) for code, geom in shapes.items()}
+    assert metric["UKR"].intersection(metric["RUS"]).area < 1e4  # m²: rounding slivers at most
+    full = display.drop_small(geodesy.to_metres(region.ukraine), (10 * display.COUNTRY_TOLERANCE_M) ** 2)
+    for a, b in ((full, metric["UKR"]), (metric["UKR"], full)):
+        points = shapely.points(shapely.get_coordinates(shapely.segmentize(a.boundary, 500)))
+        assert shapely.distance(b.boundary, points).max() < 5_000

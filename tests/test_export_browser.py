@@ -9,7 +9,7 @@ from functools import partial
 
 import pytest
 
-from geo import export, mapview, zones
+from geo import export, mapview, viewstate, zones
 from geo import layers as registry
 
 pytestmark = pytest.mark.browser
@@ -37,7 +37,7 @@ def _stroke_colours(page) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("basemap", mapview.BASEMAPS)
+@pytest.mark.parametrize("basemap", viewstate.BASEMAPS)
 def test_exported_page_draws_every_layer_offline(served, offline_page, artifacts, basemap):
     page = offline_page
     page.goto(f"{served}/{basemap}.html")
@@ -51,8 +51,11 @@ def test_exported_page_draws_every_layer_offline(served, offline_page, artifacts
     assert page.locator(".kharkiv-legend").count() == 1
     assert page.locator(".leaflet-control-layers").count() == 1
     assert page.locator(".leaflet-control-scale").count() == 1
-    for plugin in (".leaflet-control-zoom-fullscreen", ".leaflet-control-measure", ".leaflet-control-minimap"):
+    for plugin in (".leaflet-control-zoom-fullscreen", ".leaflet-control-minimap"):
         assert page.locator(plugin).count() == 1, plugin
+    # No measuring tool (the scale bar stands in for it), and no jQuery.
+    assert page.locator(".leaflet-control-measure").count() == 0
+    assert page.evaluate("() => typeof window.jQuery") == "undefined"
     assert page.errors == []
     blocked = [u for u in page.blocked if "tile.openstreetmap.org" not in u]
     assert blocked == []  # only map tiles may come from the internet

@@ -14,7 +14,6 @@ from functools import partial
 
 import numpy as np
 import pytest
-import shapely
 
 from geo import export, facts, layers, places, story, viewstate, zones
 from geo.units import DistanceError

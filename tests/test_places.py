@@ -46,3 +46,10 @@ def test_country_labels_sit_inside_their_country():
         if place.kind == "country":
             code = {"Russia": "RUS", "Ukraine": "UKR"}[place.name]
             assert region.country(code).contains(shapely.Point(place.lon, place.lat))
+
+
+def test_entries_read_alone_are_the_gazetteers_own():
+    from geo import places
+
+    ids = tuple(row[1] for row in places._TABLE if row[1] is not None)
+    assert places._entries(ids) == {i: places._gazetteer()[i] for i in ids}

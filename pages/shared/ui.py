@@ -23,6 +23,7 @@ from geo.layers import Layers
 from geo.units import distance, in_unit
 from geo.viewstate import LAYER_KEYS, RADIUS_UNITS, ViewState
 from geo.zones import Params
+from pages.shared import mapframe
 
 BASEMAP_LABELS = {"osm": "OpenStreetMap (tiles need internet)", "none": "None (works offline)"}
 CUSTOM_DEPTH = "Another depth"
@@ -129,6 +130,26 @@ def map_description(built_layers: Layers, shown: set[str], radius_unit: str = "m
     with st.expander("Text description of the map"):
         for paragraph in describe.paragraphs(built_layers, shown, radius_unit):
             st.markdown(markdown_text(paragraph))
+
+
+def map_frame(view: ViewState, shown: set[str] | None = None, *, legend: bool = True
+              ) -> tuple[mapframe.Prepared, list[str]]:
+    """The map of this view rendered for the page (``mapframe.show`` draws it), made once per
+    view and shared by every session; and notices about controls left out."""
+    shown = frozenset(view.shown() if shown is None else shown)
+    if not mapframe.ADAPTED:
+        m, notices = folium_map(view, set(shown), legend=legend)
+        return mapframe.prepare(m), notices
+    # The scripts' folder is part of the key: the map is checked against its files when made.
+    prepared, notices = _prepared_map(view, shown, legend, str(assets.vendor_dir()))
+    return prepared, list(notices)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Drawing the map…", hash_funcs={ViewState: repr})
+def _prepared_map(view: ViewState, shown: frozenset[str], legend: bool,
+                  vendor: str) -> tuple[mapframe.Prepared, tuple[str, ...]]:
+    m, notices = folium_map(view, set(shown), legend=legend)
+    return mapframe.prepare(m), tuple(notices)
 
 
 # --------------------------------------------------------------------------- the view
