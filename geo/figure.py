@@ -25,7 +25,6 @@ import math
 import re
 import textwrap
 from dataclasses import dataclass
-from functools import lru_cache
 
 import shapely
 from matplotlib import rc_context
@@ -188,7 +187,7 @@ def draw(layers: Layers, *, shown=None, size="16:9", scale: int = 1, radius_unit
                                                f"D = {values['D']}")
         ax = fig.add_axes(map_rect, facecolor=NONE_BACKGROUND, xticks=[], yticks=[])
         width_px, height_px = size.width * map_rect[2], size.height * map_rect[3]
-        extent = _within_data(_fit(_frame(layers, shown, frame), width_px / height_px))
+        extent = marks.within_data(_fit(_frame(layers, shown, frame), width_px / height_px))
         ax.set_xlim(extent[0], extent[2]), ax.set_ylim(extent[1], extent[3])
         mpp = (extent[2] - extent[0]) / width_px
         credits.set_text(credits.get_text().replace("{stretch}", _stretch(extent)))
@@ -281,25 +280,3 @@ def _fit(box, aspect: float) -> tuple[float, float, float, float]:
     cx, cy, w, h = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0
     w, h = max(w, h * aspect), max(h, w / aspect)
     return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
-
-
-@lru_cache(maxsize=1)
-def _data_box() -> tuple[float, float, float, float]:
-    """The largest upright box (metres) inside the data's extent (``geo.build_data.REGION``)."""
-    west, south, east, north = build_data.REGION
-    edge = {side: shapely.get_coordinates(geodesy.to_metres(shapely.LineString(ends).segmentize(0.1)))
-            for side, ends in (("w", [(west, south), (west, north)]), ("e", [(east, south), (east, north)]),
-                               ("s", [(west, south), (east, south)]), ("n", [(west, north), (east, north)]))}
-    return edge["w"][:, 0].max(), edge["s"][:, 1].max(), edge["e"][:, 0].min(), edge["n"][:, 1].min()
-
-
-def _within_data(extent) -> tuple[float, float, float, float]:
-    """The view moved (not resized) to lie within the data where it fits, so that no edge of the
-    data extract shows as a coast."""
-    out, inner = list(extent), _data_box()
-    for i in (0, 1):
-        lo, hi, a, b = inner[i], inner[i + 2], extent[i], extent[i + 2]
-        if b - a <= hi - lo:
-            shift = max(lo - a, 0.0) + min(hi - b, 0.0)
-            out[i], out[i + 2] = a + shift, b + shift
-    return tuple(out)

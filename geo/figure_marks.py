@@ -25,7 +25,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path
 
-from geo import display, geodesy, places
+from geo import build_data, display, geodesy, places
 from geo import layers as registry
 from geo.data import region
 from geo.layers import Layers
@@ -211,3 +211,25 @@ def draw_legend(ax, layers: Layers, visible: set[str], values: dict[str, str]) -
                            title_fontproperties={"size": size + 1.5, "weight": "bold"})
         if legend.get_window_extent(renderer).height <= room.height:
             break
+
+
+@lru_cache(maxsize=1)
+def data_box() -> tuple[float, float, float, float]:
+    """The largest upright box (metres) inside the data's extent (``geo.build_data.REGION``)."""
+    west, south, east, north = build_data.REGION
+    edge = {side: shapely.get_coordinates(geodesy.to_metres(shapely.LineString(ends).segmentize(0.1)))
+            for side, ends in (("w", [(west, south), (west, north)]), ("e", [(east, south), (east, north)]),
+                               ("s", [(west, south), (east, south)]), ("n", [(west, north), (east, north)]))}
+    return edge["w"][:, 0].max(), edge["s"][:, 1].max(), edge["e"][:, 0].min(), edge["n"][:, 1].min()
+
+
+def within_data(extent) -> tuple[float, float, float, float]:
+    """The view moved (not resized) to lie within the data where it fits, so that no edge of the
+    data extract shows as a coast."""
+    out, inner = list(extent), data_box()
+    for i in (0, 1):
+        lo, hi, a, b = inner[i], inner[i + 2], extent[i], extent[i + 2]
+        if b - a <= hi - lo:
+            shift = max(lo - a, 0.0) + min(hi - b, 0.0)
+            out[i], out[i + 2] = a + shift, b + shift
+    return tuple(out)
