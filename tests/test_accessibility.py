@@ -46,13 +46,12 @@ CONTROLS = (
     ".leaflet-control-zoom-in",
     ".leaflet-control-zoom-out",
     ".leaflet-control-zoom-fullscreen",
-    ".leaflet-control-measure-toggle",
     ".leaflet-control-layers-selector",
     ".leaflet-control-minimap-toggle-display",
 )
 #: Controls a printed page leaves out.
-NOT_PRINTED = (".leaflet-control-zoom", ".leaflet-control-zoom-fullscreen", ".leaflet-control-measure",
-               ".leaflet-control-layers", ".leaflet-control-minimap")
+NOT_PRINTED = (".leaflet-control-zoom", ".leaflet-control-zoom-fullscreen", ".leaflet-control-layers",
+               ".leaflet-control-minimap")
 #: The exported page's map (not the mini-map, another L.Map).
 MAIN_MAP = ("Object.values(window).find(v => v instanceof L.Map "
             "&& v.getContainer().classList.contains('folium-map'))")
@@ -163,12 +162,6 @@ def test_the_controls_work_from_the_keyboard(exported, offline_page):
     page.focus(".leaflet-control-zoom-in")
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => {MAIN_MAP}.getZoom() === {zoom + 1}", timeout=5_000)
-    # The measure control opens on focus or Enter, then its first link takes the focus.
-    page.focus(".leaflet-control-measure-toggle")
-    page.keyboard.press("Enter")
-    page.wait_for_selector(".leaflet-control-measure .js-start", state="visible", timeout=5_000)
-    page.keyboard.press("Tab")
-    assert "js-start" in page.evaluate(FOCUSED)["cls"]
     # A layer switched off with the space bar.
     box = page.locator(".leaflet-control-layers-overlays label", has_text="Counterfire zone").locator("input")
     box.focus()

@@ -10,15 +10,17 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from geo import data, facts, layers, zones
+from geo import data, display, facts, layers, zones
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("pages/map.py", "pages/Facts.py", "pages/Classroom.py", "pages/Export.py", "pages/About.py")
 
 
 def _forget_loaded_data():
-    for cached in (data.region, zones.ground, zones.border_samples, facts.place_figures, layers.layers):
+    for cached in (data.region, data._display_file, zones.ground, zones.border_samples, facts.place_figures,
+                   display.country_outlines):
         cached.cache_clear()
+    layers.forget()
     st.cache_resource.clear()
     st.cache_data.clear()
 
@@ -31,7 +33,6 @@ def broken_data(tmp_path, monkeypatch):
     sums = folder / data.CHECKSUMS_FILE
     sums.write_bytes(b"\xff" + sums.read_bytes())
     monkeypatch.setattr(data, "DATA_DIR", folder)
-    monkeypatch.setattr(data.load_region, "__defaults__", (folder,))
     _forget_loaded_data()
     yield folder
     _forget_loaded_data()
