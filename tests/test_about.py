@@ -21,8 +21,10 @@ def test_attribution_and_licences(text):
     for must in ("© [OpenStreetMap contributors]", "Open Database License (ODbL) 1.0",
                  f"{build_data.PACKAGE} {build_data.VERSION}", "GeoNames", "CC BY 4.0", "BSD-2-Clause"):
         assert must in text, must
+    from geo import about
+
     for bundle in assets.BUNDLES.values():
-        assert bundle.spec in text
+        assert (bundle.spec in text) == (bundle.name in about.MAP_BUNDLES), bundle.name
 
 
 def test_assumptions_come_from_the_constants(text):
