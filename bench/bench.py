@@ -51,7 +51,42 @@ GOALS = {
     "depth": ("new D drawn, idle server", 0.5, " s"),
     "radius": ("new R drawn, idle server", 0.5, " s"),
     "deep": ("D = 300 km drawn, idle server", 0.5, " s"),
+    "classify": ("classify 10,000 points, layers built", 1.0, " s"),
+    "stage": ("switch stage, warm (layers and map of each stage kept)", 1.0, " s"),
 }
+
+
+def engine_figures(repeat: int) -> dict[str, float]:
+    """Classifying 10,000 points once the layers are built, and switching between the stages
+    once each has been built (what the app's caches keep), each the median of ``repeat`` runs."""
+    import numpy as np
+    import shapely
+
+    from geo import classify, layers, mapview, stages, userdata, zones
+
+    built = layers.layers(zones.Params())
+    rng = np.random.default_rng(1)
+    points = shapely.points(rng.uniform(30.0, 42.0, 10_000), rng.uniform(45.0, 53.0, 10_000))
+    features = [userdata.Feature(p, {}, f"point {k}") for k, p in enumerate(points)]
+
+    def median(fn) -> float:
+        runs = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            fn()
+            runs.append(time.perf_counter() - start)
+        return statistics.median(runs)
+
+    every = [zones.Params(stage=stage) for stage in stages.STAGES]
+    for params in every:  # warm: each stage built once, as the app's cache keeps them
+        layers.layers(params)
+
+    def switch():
+        for params in every:
+            mapview.build_map(layers.layers(params), "none").get_root().render()
+
+    return {"classify": median(lambda: classify.classify(features, built)),
+            "stage": median(switch) / len(every)}
 
 
 def wall(command: list[str], cwd: Path) -> float:
@@ -211,6 +246,7 @@ def main(argv=None) -> int:
         folder = Path(tmp)
         results.update(cli_ratios(args.repeat, folder))
         results.update(page_figures(folder))
+        results.update(engine_figures(args.repeat))
         if not args.skip_browser:
             (folder / "empty.py").write_text(EMPTY_PAGE)
             results.update(asyncio.run(app_figures(args.repeat, args.chromium, folder, folder)))
