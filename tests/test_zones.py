@@ -315,3 +315,86 @@ def test_the_presets_are_the_published_reaches():
     assert zones.DEEP_STRIKE_REACH.km == pytest.approx(ATACMS_M / 1000)
     assert (zones.DEPTH_RANGE[0].km, zones.DEPTH_RANGE[1].km) == pytest.approx((5, 300))
     assert (zones.RADIUS_RANGE[0].miles, zones.RADIUS_RANGE[1].miles) == pytest.approx((1, 100))
+
+
+# --------------------------------------------------------------------------- the stages
+
+# FACTS.md: before 30 May 2024 nothing across the border; 30 May the Kharkiv region; 20 June
+# "anywhere that Russian forces are coming across the border".
+BEFORE, MAY_30, JUNE_20 = "2024-05-29", "2024-05-30", "2024-06-20"
+
+
+@pytest.fixture(scope=shared("module"))
+def staged():
+    from geo import stages
+
+    return {sid: registry.layers(zones.Params(stage=stages.BY_ID[sid])) for sid in (BEFORE, MAY_30, JUNE_20)}
+
+
+def test_before_30_may_nothing_was_permitted_and_all_in_reach_was_prohibited(staged, region, sector_points):
+    before, may = staged[BEFORE], staged[MAY_30]
+    assert before.geometry("counterfire_zone").is_empty
+    deep = before.geometry("deep_strike_zone")
+    assert not deep.is_empty
+    # Everything within 300 km of the sector, counterfire zone included, was off-limits.
+    union = shapely.union(may.geometry("counterfire_zone"), may.geometry("deep_strike_zone"))
+    assert shapely.symmetric_difference(deep, union).area < 1e-4 * deep.area
+    lon, lat = interior_samples(may.geometry("counterfire_zone"), 1)[0]
+    assert deep.covers(shapely.Point(lon, lat)) and distance_to_line_m(lat, lon, sector_points) < 80_000
+    assert before.geometry("sanctuary").covers(before.geometry("deep_strike_zone").buffer(-1e-3))
+
+
+def test_from_20_june_the_zone_runs_along_the_whole_border(staged, region, border_points):
+    may, june = staged[MAY_30].geometry("counterfire_zone"), staged[JUNE_20].geometry("counterfire_zone")
+    assert june.area > 2 * may.area and shapely.difference(may, june).area < 1e-4 * may.area
+    sudzha = (51.19, 35.27)  # Kursk Oblast, by the border, far from the Kharkiv sector
+    assert distance_to_line_m(*sudzha, border_points) < 30_000
+    assert june.covers(shapely.Point(sudzha[1], sudzha[0])) and not may.covers(shapely.Point(sudzha[1], sudzha[0]))
+    for lon, lat in boundary_samples(june, 60, seed=4):
+        if region.russia.boundary.distance(shapely.Point(lon, lat)) > 0.02:
+            assert distance_to_line_m(lat, lon, border_points) == pytest.approx(80_000, rel=TOLERANCE)
+    # The prohibited zone then runs from D to 300 km of the whole border, and holds Kursk.
+    kursk = shapely.Point(36.19, 51.73)
+    assert staged[JUNE_20].geometry("deep_strike_zone").covers(kursk)
+
+
+def test_the_sanctuary_is_the_reach_of_the_border_less_the_counterfire_zone(staged, border_points):
+    for sid in (MAY_30, JUNE_20):
+        built = staged[sid]
+        sanctuary, zone = built.geometry("sanctuary"), built.geometry("counterfire_zone")
+        assert shapely.intersection(sanctuary, zone).area < 1e-6 * sanctuary.area
+        for lon, lat in interior_samples(sanctuary, 15, seed=8):
+            assert distance_to_line_m(lat, lon, border_points) <= ATACMS_M * (1 + TOLERANCE)
+    reach = shapely.union(staged[BEFORE].geometry("sanctuary"), shapely.Polygon())
+    for sid in (MAY_30, JUNE_20):
+        total = shapely.union(staged[sid].geometry("sanctuary"), staged[sid].geometry("counterfire_zone"))
+        assert shapely.symmetric_difference(total, reach).area < 1e-4 * reach.area, sid
+
+
+def test_the_ground_remembers_its_recent_buffers():
+    g = zones.ground()
+    fresh = zones.Ground(g.region, g.sector_m, g.kharkiv, g.kharkiv_gap, g.kharkiv_nearest)
+    first = fresh.buffer("sector", 10_000)
+    assert fresh.buffer("sector", 10_000) is first  # remembered
+    assert fresh.buffer("sector", 10_000.0) is first
+    assert fresh.reach("sector") is fresh.reach("sector")
+    assert fresh.line("border") is g.region.border_m and fresh.line("sector") is g.sector_m
+    made = []
+    for k in range(zones.BUFFERS_KEPT):
+        fresh._remember(("test", k), lambda k=k: made.append(k) or k)
+    assert fresh._remember(("test", zones.BUFFERS_KEPT - 1), lambda: "again") == zones.BUFFERS_KEPT - 1  # kept
+    assert fresh._remember(("test", 1), lambda: "again") == 1  # the last BUFFERS_KEPT are kept
+    assert fresh.buffer("sector", 10_000) is not first  # the oldest was let go
+
+
+@pytest.mark.parametrize("stage", ["2024-06-20", None, 3])
+def test_params_want_a_stage_of_the_policy(stage):
+    with pytest.raises(TypeError) as err:
+        zones.Params(stage=stage)
+    assert str(err.value) == f"stage must be a geo.stages.Stage, not {type(stage).__name__}"
+
+
+def test_a_number_for_a_distance_is_named_in_the_error():
+    with pytest.raises(TypeError) as err:
+        zones.Params(radius=12)
+    assert str(err.value) == "radius must be a geopy Distance, not int"
