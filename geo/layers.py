@@ -133,7 +133,7 @@ REGISTRY: tuple[LayerSpec, ...] = (
     LayerSpec(
         "counterfire_zone", "Counterfire zone", "Counterfire zone: Russia within D = {D} of {ORIGIN}",
         {"color": "#0072B2", "weight": 2.5, "fillColor": "#0072B2", "fillOpacity": 0.3}, zones.counterfire_zone,
-        figure=Figure("counterfire_zone_area_km2", "Counterfire zone (Russia within D of the sector)", "area"),
+        figure=Figure("counterfire_zone_area_km2", "Counterfire zone (Russia within D)", "area"),
         here="Russia, inside the counterfire zone: within D = {D} of {ORIGIN}, where the permission "
         "reported {WHEN} let Ukraine strike back with U.S. weapons.",
         area_name="Counterfire zone (Russia)", depends={"depth", "stage"},
@@ -143,7 +143,7 @@ REGISTRY: tuple[LayerSpec, ...] = (
         "Still prohibited: Russia {DEEP_RANGE} (ATACMS reach) of {ORIGIN}{KURSK}",
         {"color": "#D55E00", "weight": 2, "dashArray": "10 6", "fillColor": "#D55E00", "fillOpacity": 0.15},
         zones.deep_strike_zone,
-        figure=Figure("deep_strike_zone_area_km2", "Still prohibited (D to 300 km)", "area"),
+        figure=Figure("deep_strike_zone_area_km2", "Still prohibited (Russia from D to 300 km)", "area"),
         here="Russia, in the prohibited deep-strike zone: {DEEP_RANGE} (ATACMS reach) of {ORIGIN}, "
         "where long-range U.S. weapons stayed off-limits{KURSK}.",
         area_name="Prohibited deep-strike zone (Russia)", outline="dashed", depends={"depth", "stage"},

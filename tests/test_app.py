@@ -408,7 +408,7 @@ def test_facts_put_the_claim_beside_the_measurement_and_follow_r_and_d(border_po
     assert_distance(said, "city centre to the nearest border point", distance_to_line_m(*KHARKIV, border_points))
     band = km2(figure_table(at)["Ukraine within R of the border"])
     assert band == pytest.approx(grid_area_m2(default.geometry("border_band"), 0.01) / 1e6, rel=0.01)
-    before = km2(figure_table(at)["Counterfire zone (Russia within D of the sector)"])
+    before = km2(figure_table(at)["Counterfire zone (Russia within D)"])
 
     number(at, "R,").set_value(30).run()
     number(at, "D in km").set_value(150).run()
@@ -416,7 +416,7 @@ def test_facts_put_the_claim_beside_the_measurement_and_follow_r_and_d(border_po
     table = figure_table(at)
     assert km2(table["Ukraine within R of the border"]) == pytest.approx(
         grid_area_m2(wider.geometry("border_band"), 0.01) / 1e6, rel=0.01)
-    assert km2(table["Counterfire zone (Russia within D of the sector)"]) > 2 * before
+    assert km2(table["Counterfire zone (Russia within D)"]) > 2 * before
     assert "R = 30 mi" in text(at) and "D = 150 km" in text(at)
     places = at.dataframe[2].value
     assert set(places["Place"]) >= {"Kharkiv", "Kyiv", "Belgorod"}
