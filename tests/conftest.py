@@ -53,17 +53,21 @@ def under_mutation() -> bool:
 
 
 def forget_engine_caches() -> None:
-    """Empty every ``functools`` cache of the engine that may hold what unmutated code
-    computed: mutmut forks each mutant's run from a process that has run the tests once."""
+    """Empty every cache of the engine (``functools`` caches and ``geo.cache.Kept`` stores) that
+    may hold what unmutated code computed: mutmut forks each mutant's run from a process that
+    has run the tests once."""
     import sys
 
     for name, module in list(sys.modules.items()):
         if not (name == "geo" or name.startswith("geo.")) or module is None:
             continue
         for attr, value in list(vars(module).items()):
-            if hasattr(value, "cache_clear") and getattr(value, "__module__", None) == name \
-                    and (name, attr) not in KEPT_CACHES:
+            if (name, attr) in KEPT_CACHES:
+                continue
+            if hasattr(value, "cache_clear") and getattr(value, "__module__", None) == name:
                 value.cache_clear()
+            elif type(value).__name__ == "Kept" and hasattr(value, "clear"):  # geo.cache.Kept stores
+                value.clear()
 
 
 def pytest_sessionstart(session):
