@@ -10,22 +10,18 @@ it the audit tests skip with a notice; with ``KHARKIV_MAP_REQUIRE_BROWSER`` set 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from geo import assets, export, layers, mapview
+from geo import export, layers, mapview
 from tests import axe
+from tests.test_app_browser import streamlit_server
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-START_TIMEOUT_S = 90
 DRAW_TIMEOUT_MS = 90_000
 
 #: Violations the audit accepts, by (rule, selector), each with the reason it cannot be fixed
@@ -188,46 +184,11 @@ def test_the_printed_page_keeps_the_map_and_legend_without_controls(exported, of
 # --------------------------------------------------------------------------- the app
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(artifacts):
     """`streamlit run app.py` on a free port, until the module's tests are done."""
-    if not assets.status()["leaflet"]:
-        pytest.fail(f"Leaflet is not installed in {assets.vendor_dir()}: {assets.INSTALL_HINT}")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != assets.ENV_VAR}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.serverAddress", "localhost", "--server.fileWatcherType", "none"]
-    log = open(artifacts / "streamlit-accessibility.log", "w")
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"`streamlit run app.py` did not start on port {port} (exit code {server.poll()})")
-            time.sleep(0.3)
+    with streamlit_server(artifacts, "streamlit-accessibility.log") as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def map_frame(page):
