@@ -41,7 +41,7 @@ test-fast: setup
 	$(PY) -m pytest -m "not browser"
 
 # Mutation testing of the engine's geometry, units and URL state (not part of `make test`;
-# about half an hour on two cores). Settings in pyproject.toml [tool.mutmut]; the score and
+# about a quarter of an hour on two cores). Settings in pyproject.toml [tool.mutmut]; the score and
 # the surviving mutants are in README.md, "Mutation testing".
 mutation: setup
 	rm -rf mutants

@@ -272,3 +272,23 @@ def test_the_stage_fills_in_its_date_origin_and_range(stage_id, origin, when, de
     assert values["STAGE"] == stages.BY_ID[stage_id].label
     assert values["KURSK"] == (f" (ATACMS use {stages.KURSK_NOTE})" if kursk else "")
     assert "Kursk" in values["KURSK"] if kursk else values["KURSK"] == ""
+
+
+def test_an_entry_names_only_fields_params_has_as_what_it_depends_on():
+    spec = registry.LayerSpec("ring_test", "T", "", {}, None, depends={"radius"})
+    assert spec.depends == frozenset({"radius"}) and isinstance(spec.depends, frozenset)
+    with pytest.raises(ValueError) as err:
+        registry.LayerSpec("bad_test", "T", "", {}, None, depends={"width", "radius"})
+    assert str(err.value) == "layer 'bad_test' depends on ['width'], which Params does not have"
+
+
+def test_a_build_on_a_given_ground_makes_the_same_layers(default):
+    again = registry.build(zones.Params(), ground=zones.ground())
+    assert set(again.by_key) == set(default.by_key)
+    for key in default.by_key:
+        assert again[key].spec is default[key].spec
+        assert shapely.equals_exact(again.geometry(key), default.geometry(key), tolerance=1e-9), key
+        assert again[key].measure == default[key].measure
+    deeper = registry.build(params(depth="150km"), ground=zones.ground())
+    assert deeper.params.depth.km == pytest.approx(150)
+    assert deeper["counterfire_zone"].measure.m2 > 1.5 * default["counterfire_zone"].measure.m2

@@ -398,3 +398,17 @@ def test_a_number_for_a_distance_is_named_in_the_error():
     with pytest.raises(TypeError) as err:
         zones.Params(radius=12)
     assert str(err.value) == "radius must be a geopy Distance, not int"
+
+
+def test_from_20_june_the_prohibited_zone_is_measured_from_the_whole_border(staged, border_points, sector_points):
+    bryansk = (53.25, 34.37)  # measured here: within 300 km of the border, beyond 300 km of the sector
+    assert distance_to_line_m(*bryansk, border_points) < ATACMS_M * 0.9
+    assert distance_to_line_m(*bryansk, sector_points) > ATACMS_M * 1.02
+    point = shapely.Point(bryansk[1], bryansk[0])
+    assert staged[JUNE_20].geometry("deep_strike_zone").covers(point)
+    assert not staged[MAY_30].geometry("deep_strike_zone").covers(point)
+
+
+def test_from_20_june_the_zones_still_do_not_overlap(staged):
+    zone, deep = staged[JUNE_20].geometry("counterfire_zone"), staged[JUNE_20].geometry("deep_strike_zone")
+    assert shapely.intersection(zone, deep).area < 1e-6 * zone.area
