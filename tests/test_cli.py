@@ -229,7 +229,12 @@ def test_ctrl_c_ends_quietly_with_exit_130(delay_s):
     time.sleep(delay_s)  # while loading modules, then while building the layers
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
-    assert process.returncode == 130, (out[-300:], err[-300:])
+    # 130 from the program; or, when the signal comes before the interpreter has set up its
+    # own handler (a slow start), the process ended by SIGINT itself, which a shell also
+    # reports as 130. Either way: quietly.
+    assert process.returncode in (130, -signal.SIGINT), (process.returncode, out[-300:], err[-300:])
+    if delay_s >= 1.2:
+        assert process.returncode == 130
     assert err == "" and "Traceback" not in out
 
 
