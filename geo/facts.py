@@ -79,7 +79,7 @@ def stage_figures(params: zones.Params, ground: zones.Ground | None = None) -> t
     the map already built for this stage is not built again)."""
     custom = ground is not None
     ground = ground or zones.ground()
-    reach = ground._remember(("reach area",), lambda: _area(ground.reach()))
+    reach = ground.reach_area()
     rows = []
     for stage in stages.STAGES:
         if stage.kursk_unmeasured:

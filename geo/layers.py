@@ -167,7 +167,6 @@ KEYS = tuple(spec.key for spec in REGISTRY)
 GEOMETRIC = tuple(spec for spec in reversed(REGISTRY) if spec.geometry is not None)
 #: The areas "what is here?" can name, in the order it tries them.
 AREAS = tuple(spec for spec in REGISTRY if spec.here)
-FIGURES = tuple(spec.figure for spec in REGISTRY if spec.figure)
 
 
 def template_values(params: Params, radius_unit: str = "mi", gap: Distance | None = None) -> dict[str, str]:

@@ -33,7 +33,7 @@ from geo.cache import Kept
 from geo.data import Region, region
 from geo.stages import DEFAULT as DEFAULT_STAGE
 from geo.stages import Stage
-from geo.units import distance, parse_distance
+from geo.units import Area, distance, parse_distance
 
 #: (lat, lon) of the Sumy–Kharkiv–Belgorod and Kharkiv–Luhansk–Belgorod oblast tripoints.
 SECTOR_ENDS = ((50.357, 35.618), (49.925, 38.063))
@@ -129,6 +129,10 @@ class Ground:
         border, it is the reach in which the sanctuary is measured."""
         return self._remember(("reach", origin), lambda: clip_to(self.region.russia_m,
                                                                  self.buffer(origin, DEEP_STRIKE_REACH.m)))
+
+    def reach_area(self) -> Area:
+        """The geodesic area of the reach of the whole land border, measured once."""
+        return self._remember(("reach area",), lambda: Area(geodesy.area_m2(geodesy.to_degrees(self.reach()))))
 
 
 @dataclass(frozen=True, eq=False)

@@ -25,7 +25,7 @@ LARGE_TYPE = """<style>
 
 view = ui.current()
 layers = ui.built(story.PARAMS)
-steps = story.steps(layers, facts.figures(layers), ui.stage_figures(story.PARAMS), ui.built(story.LATER))
+steps = story.steps(layers, facts.figures(layers), facts.stage_figures(story.PARAMS), ui.built(story.LATER))
 
 if STEP not in st.session_state:
     st.session_state[STEP], problem = story.step_from_query(st.query_params.get("step"), len(steps))

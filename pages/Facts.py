@@ -41,7 +41,7 @@ st.subheader("The policy over time, and the sanctuary")
 st.markdown(f"For D = {viewstate.label(view.depth, 'km')}: the Russian territory within 300 km (ATACMS reach) of "
             "the land border that each stage permitted U.S. weapons to strike, what it left off-limits, "
             "and the permitted share of the reach.")
-rows = ui.stage_figures(view.params)
+rows = facts.stage_figures(view.params)
 st.dataframe(tables.stage_rows(rows), hide_index=True, width="stretch")
 published, measured = st.columns(2)
 may = next(row for row in rows if row.stage.id == "2024-05-30")

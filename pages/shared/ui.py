@@ -17,7 +17,7 @@ import folium
 import streamlit as st
 from branca.element import Element
 
-from geo import assets, describe, facts, layers, mapview, stages, viewstate, zones
+from geo import assets, describe, layers, mapview, stages, viewstate, zones
 from geo.data import DataError
 from geo.layers import Layers
 from geo.units import distance, in_unit
@@ -103,13 +103,6 @@ def built(params: Params) -> Layers:
     """Every layer for one set of parameters, shared by every session: the app's one cache
     of engine results (``geo.layers.build`` is not cached itself)."""
     return layers.build(params)
-
-
-@st.cache_data(max_entries=16, show_spinner="Measuring the stages…",
-               hash_funcs={Params: _params_key})
-def stage_figures(params: Params):
-    """Every stage measured for this depth (``geo.facts.stage_figures``), shared by sessions."""
-    return facts.stage_figures(params)
 
 
 def folium_map(view: ViewState, shown: set[str] | None = None, *, legend: bool = True,
