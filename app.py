@@ -8,7 +8,12 @@ or altered data file or map script into one sentence.
 
 import streamlit as st
 
+from geo import i18n
 from pages.shared import ui
+
+# The language first: every string drawn in this run is written in it (``?lang=uk``, the
+# sidebar's selector).
+i18n.set_language(ui.language())
 
 TITLE = "Kharkiv border map"
 #: (script, title, URL path, uses the distances, uses the layer switches). Each screen's file is

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from geopy.distance import Distance
 
 from geo.files import shown
+from geo.i18n import decimal_sign, number, pgettext
 
 KM_PER_MI = 1.609344
 _UNITS = {"m": "meters", "km": "kilometers", "mi": "miles"}
@@ -53,17 +54,31 @@ def in_unit(d: Distance, unit: str) -> float:
     return {"m": d.m, "km": d.km, "mi": d.miles}[unit]
 
 
+def symbol(unit: str) -> str:
+    """A unit's symbol in the current language: ``km`` / ``км``."""
+    return {"m": pgettext("unit", "m"), "km": pgettext("unit", "km"), "mi": pgettext("unit", "mi"),
+            "km2": pgettext("unit", "km²")}[unit]
+
+
+def _significant(value: float) -> str:
+    """``value`` with up to four significant digits and no trailing zeros, with the current
+    language's decimal sign: ``19.31`` / ``19,31``."""
+    return f"{value:.4g}".replace(".", decimal_sign())
+
+
 def describe(d: Distance, unit: str) -> str:
     """A short human form with up to four significant digits: ``describe(d, "mi")`` -> ``"12 mi"``."""
-    return f"{in_unit(d, unit):.4g} {unit}"
+    return f"{_significant(in_unit(d, unit))} {symbol(unit)}"
 
 
 def length_text(d: Distance, first: str = "km", digits: int = 1) -> str:
-    """The one way the project writes a distance for people: ``34.6 km (21.5 mi)``.
+    """The one way the project writes a distance for people: ``34.6 km (21.5 mi)``
+    (``34,6 км (21,5 миль)`` in Ukrainian).
 
     ``first`` is the unit written first (``"km"`` or ``"mi"``); the other follows in brackets."""
     other = "mi" if first == "km" else "km"
-    return f"{in_unit(d, first):,.{digits}f} {first} ({in_unit(d, other):,.{digits}f} {other})"
+    return (f"{number(in_unit(d, first), digits)} {symbol(first)} "
+            f"({number(in_unit(d, other), digits)} {symbol(other)})")
 
 
 def setting_text(d: Distance, first: str = "km") -> str:
@@ -73,8 +88,8 @@ def setting_text(d: Distance, first: str = "km") -> str:
 
 
 def area_text(a: Area) -> str:
-    """``23,294 km²``."""
-    return f"{a.km2:,.0f} km²"
+    """``23,294 km²`` (``23 294 км²``)."""
+    return f"{number(a.km2, 0)} {symbol('km2')}"
 
 
 def echo(text: object) -> str:

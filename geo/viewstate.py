@@ -10,6 +10,7 @@ The app keeps the view in the page's query string so that a copied link reproduc
 * ``layers``: the layers shown, comma-separated keys of ``geo.layers.REGISTRY``, or ``all`` / ``none``.
 * ``basemap``: one of ``BASEMAPS``.
 * ``stage``: the stage of the policy, by its date (``geo.stages``); default 2024-05-30.
+* ``lang``: the language of the interface, ``en`` (the default) or ``uk`` (``geo.i18n``).
 
 Reading a query never fails: each missing value takes its default, and each bad one takes
 its default *and* adds one sentence to the warnings, naming the value and what is accepted.
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from geopy.distance import Distance
 
-from geo import stages, zones
+from geo import i18n, stages, zones
 from geo.layers import KEYS as LAYER_KEYS
 from geo.units import DistanceError, distance, echo, in_unit, setting_text, unit_of
 from geo.zones import Params
@@ -36,7 +37,7 @@ RADIUS_UNITS = ("mi", "km")
 DEPTH_UNIT = "km"
 
 #: The query parameters this module reads and writes.
-QUERY_KEYS = ("radius", "depth", "layers", "basemap", "stage")
+QUERY_KEYS = ("radius", "depth", "layers", "basemap", "stage", "lang")
 ALL, NONE = "all", "none"
 #: Significant digits kept when a distance is written into a link.
 LINK_DIGITS = 8
@@ -53,6 +54,8 @@ class ViewState:
     radius_unit: str = "mi"
     layers: frozenset[str] = field(default_factory=lambda: frozenset(LAYER_KEYS))
     basemap: str = BASEMAPS[0]
+    #: The interface's language (a key of ``geo.i18n.LANGUAGES``).
+    lang: str = i18n.DEFAULT
 
     def __post_init__(self):
         if self.radius_unit not in RADIUS_UNITS:
@@ -62,6 +65,8 @@ class ViewState:
             raise ValueError(f"unknown layers {sorted(unknown)}; known: {', '.join(LAYER_KEYS)}")
         if self.basemap not in BASEMAPS:
             raise ValueError(f"basemap {self.basemap!r} is not one of {', '.join(BASEMAPS)}")
+        if self.lang not in i18n.LANGUAGES:
+            raise ValueError(f"lang {self.lang!r} is not one of {', '.join(i18n.LANGUAGES)}")
         object.__setattr__(self, "layers", frozenset(self.layers))
 
     @property
@@ -96,20 +101,24 @@ def label(d: Distance, unit: str) -> str:
 
 
 def to_query(view: ViewState) -> dict[str, str]:
-    """The view as query parameters (every key in ``QUERY_KEYS``)."""
+    """The view as query parameters (every key in ``QUERY_KEYS``; ``lang`` only when it is
+    not English, so a default link stays short and an English link reads as before)."""
     if view.layers == frozenset(LAYER_KEYS):
         layers = ALL
     elif not view.layers:
         layers = NONE
     else:
         layers = ",".join(key for key in LAYER_KEYS if key in view.layers)
-    return {
+    query = {
         "radius": distance_text(view.radius, view.radius_unit),
         "depth": distance_text(view.depth, DEPTH_UNIT),
         "layers": layers,
         "basemap": view.basemap,
         "stage": view.params.stage.id,
     }
+    if view.lang != i18n.DEFAULT:
+        query["lang"] = view.lang
+    return query
 
 
 def _last(value) -> str:
@@ -194,9 +203,12 @@ def from_query(query: Mapping[str, object]) -> tuple[ViewState, list[str]]:
     def stage(text: str):
         values["stage"] = stages.parse_stage(text)
 
-    defaults = to_query(DEFAULT)
+    def lang(text: str):
+        values["lang"] = i18n.parse_language(text)
+
+    defaults = {**to_query(DEFAULT), "lang": i18n.DEFAULT}
     for key, read in (("radius", radius), ("depth", depth), ("layers", layers), ("basemap", basemap),
-                      ("stage", stage)):
+                      ("stage", stage), ("lang", lang)):
         attempt(key, read, defaults[key])
     params = Params(values.pop("radius", zones.RADIUS_DEFAULT), values.pop("depth", zones.DEPTH_DEFAULT),
                     values.pop("stage", stages.DEFAULT))

@@ -17,7 +17,7 @@ import folium
 import streamlit as st
 from branca.element import Element
 
-from geo import assets, describe, layers, mapview, stages, viewstate, zones
+from geo import assets, describe, i18n, layers, mapview, stages, viewstate, zones
 from geo.data import DataError
 from geo.layers import Layers
 from geo.units import distance, in_unit
@@ -50,6 +50,7 @@ NO_LEGEND = "<style>.kharkiv-legend { display: none !important; }</style>"
 VIEW, WARNINGS = "view", "view_warnings"
 W_UNIT, W_RADIUS, W_PRESET, W_DEPTH, W_BASEMAP = "w_unit", "w_radius", "w_preset", "w_depth", "w_basemap"
 W_STAGE = "w_stage"
+W_LANG = "w_lang"
 PREV_UNIT = "w_unit_before"
 W_LAYER = "w_layer_{}".format
 
@@ -167,9 +168,13 @@ def url_warnings() -> None:
 def publish(state: ViewState) -> None:
     """Store the view and write it into the URL (other parameters are kept)."""
     st.session_state[VIEW] = state
-    for key, value in viewstate.to_query(state).items():
+    query = viewstate.to_query(state)
+    for key, value in query.items():
         if st.query_params.get(key) != value:
             st.query_params[key] = value
+    for key in viewstate.QUERY_KEYS:
+        if key not in query and key in st.query_params:
+            del st.query_params[key]
 
 
 def _radius_limits(unit: str) -> tuple[float, float]:
@@ -199,6 +204,7 @@ def _init_widgets(state: ViewState) -> None:
         s.setdefault(W_LAYER(key), key in state.layers)
     s.setdefault(W_BASEMAP, state.basemap)
     s.setdefault(W_STAGE, state.params.stage.id)
+    s.setdefault(W_LANG, state.lang)
 
 
 def _unit_changed() -> None:
@@ -222,8 +228,20 @@ def _reset() -> None:
     s = st.session_state
     for key in (W_UNIT, W_RADIUS, W_PRESET, W_DEPTH, W_BASEMAP, W_STAGE, PREV_UNIT, *map(W_LAYER, LAYER_KEYS)):
         s.pop(key, None)
-    s[VIEW] = viewstate.DEFAULT
+    # The language is the reader's, not a setting of the map: a reset keeps it.
+    s[VIEW] = viewstate.DEFAULT.with_(lang=s.get(W_LANG, i18n.DEFAULT))
     s[WARNINGS] = (None, [])
+
+
+def language() -> str:
+    """The language of this run: the selector's, or the URL's on a session's first run. Set
+    (``i18n.set_language``) by ``app.py`` before anything is drawn."""
+    return st.session_state.get(W_LANG) or view().lang
+
+
+def language_control() -> None:
+    """The language selector, at the top of the sidebar, each language in its own name."""
+    st.sidebar.selectbox("Language · Мова", list(i18n.LANGUAGES), key=W_LANG, format_func=i18n.LANGUAGES.get)
 
 
 def stage_control(where) -> None:
@@ -243,6 +261,7 @@ def controls(*, distances: bool = True, shown: bool = True, stage_on_page: bool 
     _init_widgets(view())
     s = st.session_state
     bar = st.sidebar
+    language_control()
     stage_control(st.container() if stage_on_page else bar)
     bar.subheader("Distances")
     unit = bar.radio("Unit of R", RADIUS_UNITS, horizontal=True, key=W_UNIT, on_change=_unit_changed,
@@ -269,7 +288,8 @@ def controls(*, distances: bool = True, shown: bool = True, stage_on_page: bool 
 
     params = Params(distance(s[W_RADIUS], s[W_UNIT]), distance(s[W_DEPTH], "km"), stages.BY_ID[s[W_STAGE]])
     state = s[VIEW].with_(params=params, radius_unit=s[W_UNIT],
-                          layers=frozenset(k for k in LAYER_KEYS if s[W_LAYER(k)]), basemap=s[W_BASEMAP])
+                          layers=frozenset(k for k in LAYER_KEYS if s[W_LAYER(k)]), basemap=s[W_BASEMAP],
+                          lang=s[W_LANG])
     publish(state)
     return state
 

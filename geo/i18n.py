@@ -1,0 +1,318 @@
+"""The interface's language: gettext catalogues, the current language, and numbers and dates
+written for it.
+
+Every string the program shows people is written in English in the code and wrapped where it
+is shown: ``_("Land border")``, ``ngettext("{n} row", "{n} rows", n)``, ``pgettext("unit", "km")``.
+A string defined before any language is known (a registry entry, a table of labels) is marked
+``N_("…")`` where it is written and passed through ``_()`` where it is shown.
+
+The catalogues are the ``.po`` files in ``geo/locale/<language>/LC_MESSAGES/``, one per part of
+the program (``DOMAINS``: which source files each covers). ``python -m geo.i18n update``
+extracts the strings from the code with Babel and merges them into the catalogues, keeping the
+translations; ``python -m geo.i18n check`` reports strings without a translation (the tests run
+the same check). A catalogue is compiled with Babel when a language is first used in a process;
+English needs none.
+
+The language is a context variable: the app sets it at the start of each run from the view
+(``?lang=uk``, the sidebar's selector), the command line from ``--lang``. Numbers are written
+with the language's separators (Babel's CLDR data: ``23 294 км²``, ``34,6 км``), dates with its
+month names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import gettext as _gettext
+import io
+import re
+import sys
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+from geo.files import shown
+
+#: The languages of the interface: code -> its name in itself.
+LANGUAGES = {"en": "English", "uk": "Українська"}
+DEFAULT = "en"
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+ROOT = Path(__file__).resolve().parent.parent
+
+#: The catalogues, each with the source files whose strings it holds (globs relative to the
+#: repository; the first domain that matches a file takes it).
+DOMAINS = {
+    "cli": ("geo/cli.py", "geo/commands.py", "geo/figure.py", "geo/figure_marks.py"),
+    "texts": ("geo/story.py", "geo/about.py", "pages/Classroom.py", "pages/About.py"),
+    "app": ("app.py", "pages/*.py", "pages/shared/*.py"),
+    "messages": ("geo/units.py", "geo/files.py", "geo/userdata.py", "geo/usercsv.py", "geo/usergdal.py",
+                 "geo/classify.py", "geo/gazetteer.py", "geo/data.py", "geo/viewstate.py", "geo/zones.py",
+                 "geo/build_data.py", "geo/assets/*.py", "geo/userlayer.py", "geo/export.py", "geo/i18n.py"),
+    "map": ("geo/*.py",),
+}
+#: The calls the extractor reads (Babel's keyword specs).
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+
+_language: ContextVar[str] = ContextVar("kharkiv_map_language", default=DEFAULT)
+
+
+class LanguageError(ValueError):
+    """A language code the interface does not speak; the message names it and the codes accepted."""
+
+
+def accepted() -> str:
+    return ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
+
+
+def parse_language(text: object) -> str:
+    """``"uk"``, ``"UK"``, ``"uk-UA"`` or ``"uk_UA"`` -> ``"uk"``; anything else raises
+    LanguageError with one sentence."""
+    value = str(text).strip().replace("_", "-").lower()
+    code = value.split("-", 1)[0]
+    if code in LANGUAGES and re.fullmatch(r"[a-z]{2}(-[a-z0-9]{2,8})*", value, re.ASCII):
+        return code
+    raise LanguageError(_("lang {value} is not a language of this map: lang takes {accepted}, e.g. lang=uk.")
+                        .format(value=repr(shown(text)), accepted=accepted()))
+
+
+def current() -> str:
+    return _language.get()
+
+
+def set_language(code: str) -> None:
+    """Make ``code`` (a key of LANGUAGES) the language of what follows in this thread or task."""
+    if code not in LANGUAGES:
+        raise LanguageError(_("lang {value} is not a language of this map: lang takes {accepted}, e.g. lang=uk.")
+                            .format(value=repr(shown(code)), accepted=accepted()))
+    _language.set(code)
+
+
+@contextlib.contextmanager
+def language(code: str):
+    """``with language("uk"): …``: the language for a block, restored after it."""
+    if code not in LANGUAGES:
+        set_language(code)  # raises
+    token = _language.set(code)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def catalogue_paths(code: str) -> dict[str, Path]:
+    return {domain: LOCALE_DIR / code / "LC_MESSAGES" / f"{domain}.po" for domain in DOMAINS}
+
+
+@cache
+def translations(code: str) -> _gettext.NullTranslations:
+    """Every catalogue of a language, compiled in memory with Babel and merged (once per
+    process)."""
+    if code == DEFAULT:
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    merged: _gettext.GNUTranslations | None = None
+    for domain, path in catalogue_paths(code).items():
+        with path.open("rb") as f:
+            catalog = read_po(f, locale=code, domain=domain)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        buffer.seek(0)
+        compiled = _gettext.GNUTranslations(buffer)
+        if merged is None:
+            merged = compiled
+        else:
+            merged._catalog.update({k: v for k, v in compiled._catalog.items() if k != ""})
+    return merged or _gettext.NullTranslations()
+
+
+def _(message: str) -> str:
+    """``message`` in the current language (itself in English, or where it has no entry)."""
+    code = _language.get()
+    return message if code == DEFAULT else translations(code).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalogue where it is defined; ``_()`` translates it where shown."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    code = _language.get()
+    if code == DEFAULT:
+        return singular if n == 1 else plural
+    return translations(code).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    code = _language.get()
+    return message if code == DEFAULT else translations(code).pgettext(context, message)
+
+
+# --------------------------------------------------------------------------- numbers and dates
+
+
+def number(value: float, digits: int = 0) -> str:
+    """``23,294`` / ``23 294``; ``34.6`` / ``34,6``: grouped, with ``digits`` decimals, in the
+    current language's way (English without Babel: the same figures as its CLDR data give)."""
+    code = _language.get()
+    if code == DEFAULT:
+        return f"{value:,.{digits}f}"
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(round(value, digits), format=pattern, locale=code, decimal_quantization=True)
+
+
+def decimal_sign() -> str:
+    """``.`` / ``,``."""
+    code = _language.get()
+    if code == DEFAULT:
+        return "."
+    from babel.numbers import get_decimal_symbol
+
+    return get_decimal_symbol(code)
+
+
+def percent(share: float, digits: int = 1) -> str:
+    """A share in [0, 1] as a percentage, as CLDR writes it: ``5.0%`` / ``5,0%``."""
+    return f"{number(share * 100, digits)}%"
+
+
+def date_text(day: datetime.date) -> str:
+    """``30 May 2024`` / ``30 травня 2024``."""
+    code = _language.get()
+    if code == DEFAULT:
+        return f"{day.day} {day:%B %Y}"
+    from babel.dates import format_date
+
+    return format_date(day, "d MMMM y", locale=code)
+
+
+# --------------------------------------------------------------------------- the catalogues
+
+
+def domain_of(path: str) -> str | None:
+    """The catalogue a source file's strings go to (``path`` relative to the repository)."""
+    from fnmatch import fnmatch
+
+    return next((d for d, globs in DOMAINS.items() if any(fnmatch(path, g) for g in globs)), None)
+
+
+def extract() -> dict[str, dict[tuple[str, str | None], tuple[str | tuple[str, str], list[tuple[str, int]]]]]:
+    """The strings of the code, per catalogue: {domain: {(msgid, context): (id, locations)}}."""
+    from babel.messages.extract import extract_from_file
+
+    found: dict[str, dict] = {d: {} for d in DOMAINS}
+    files = [ROOT / "app.py", *sorted((ROOT / "pages").glob("**/*.py")), *sorted((ROOT / "geo").glob("**/*.py"))]
+    for path in files:
+        rel = path.relative_to(ROOT).as_posix()
+        domain = domain_of(rel)
+        if domain is None:
+            continue
+        for lineno, message, _comments, context in extract_from_file("python", str(path), keywords=KEYWORDS):
+            key = (message if isinstance(message, str) else message[0], context)
+            entry = found[domain].setdefault(key, (message, []))
+            entry[1].append((rel, lineno))
+    return found
+
+
+HEADER = """# Ukrainian translations of the Kharkiv border map's interface.
+# Maintained with `python -m geo.i18n update [DOMAIN]` (geo/i18n.py); the tests check it is complete."""
+#: Fixed header dates, so that a catalogue changes only when its strings do.
+_EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def update(code: str = "uk", domains: list[str] | None = None) -> list[str]:
+    """Merge the code's strings into the language's catalogues (all, or ``domains``): new
+    strings are added without a translation, strings no longer in the code are dropped,
+    translations are kept. Returns what it changed, in words."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
+    report = []
+    for domain, messages in extract().items():
+        if domains and domain not in domains:
+            continue
+        path = catalogue_paths(code)[domain]
+        old = Catalog(locale=code, domain=domain)
+        if path.exists():
+            with path.open("rb") as f:
+                old = read_po(f, locale=code, domain=domain)
+        new = Catalog(locale=code, domain=domain, project="kharkiv-border-map", version="", charset="utf-8",
+                      header_comment=HEADER, creation_date=_EPOCH, revision_date=_EPOCH, fuzzy=False,
+                      language_team="", last_translator="", msgid_bugs_address="")
+        for (msgid, context), (message, locations) in messages.items():
+            previous = old.get(msgid, context=context)
+            if previous is not None:
+                string = previous.string
+            else:
+                string = "" if isinstance(message, str) else ("",) * new.num_plurals
+            new.add(message, string, locations=sorted({(f, 0) for f, _line in locations}), context=context)
+        added = sum(1 for key in messages if old.get(key[0], context=key[1]) is None)
+        dropped = sum(1 for m in old if m.id and (m.id if isinstance(m.id, str) else m.id[0], m.context) not in messages)
+        buffer = io.BytesIO()
+        write_po(buffer, new, width=100, sort_output=True, include_lineno=False)
+        if not path.exists() or path.read_bytes() != buffer.getvalue():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(buffer.getvalue())
+        report.append(f"{path.relative_to(ROOT)}: {len(new)} strings, {added} new, {dropped} dropped")
+    return report
+
+
+def problems(code: str = "uk") -> list[str]:
+    """What is wrong with a language's catalogues against the code, one sentence each: strings
+    missing from a catalogue or without a translation, stale entries, and translations whose
+    ``{placeholders}`` differ from the English."""
+    from babel.messages.pofile import read_po
+
+    placeholder = re.compile(r"(?<!\{)\{([^{}]*)\}(?!\})")
+    out = []
+    for domain, messages in extract().items():
+        path = catalogue_paths(code)[domain]
+        if not path.exists():
+            out.append(f"{path.relative_to(ROOT)} is missing: run `python -m geo.i18n update`.")
+            continue
+        with path.open("rb") as f:
+            catalog = read_po(f, locale=code, domain=domain)
+        for (msgid, context), (message, locations) in messages.items():
+            where = "{}:{}".format(*locations[0])
+            entry = catalog.get(msgid, context=context)
+            if entry is None:
+                out.append(f"{where}: {msgid!r} is not in {path.name}.")
+                continue
+            ids = [message] if isinstance(message, str) else list(message)
+            strings = [entry.string] if isinstance(entry.string, str) else list(entry.string)
+            if not all(s.strip() for s in strings) or entry.fuzzy:
+                out.append(f"{where}: {msgid!r} has no {code} translation in {path.name}.")
+                continue
+            wanted = set(placeholder.findall(ids[-1])) | set(placeholder.findall(ids[0]))
+            for s in strings:
+                if set(placeholder.findall(s)) - wanted or (len(ids) == 1 and set(placeholder.findall(s)) != wanted):
+                    out.append(f"{where}: {msgid!r} and its {code} translation {s!r} have different placeholders.")
+                    break
+        for entry in catalog:
+            if entry.id and (entry.id if isinstance(entry.id, str) else entry.id[0], entry.context) not in messages:
+                out.append(f"{path.name}: {entry.id!r} is no longer in the code (run `python -m geo.i18n update`).")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["update"] and set(args[1:]) <= set(DOMAINS) or args == ["check"]:
+        if args[0] == "update":
+            for line in update(domains=args[1:] or None):
+                print(line)
+        found = problems()
+        for line in found:
+            print(line)
+        print(f"{len(found)} problems in the uk catalogues." if found else "The uk catalogues are complete.")
+        return 1 if found and args == ["check"] else 0
+    print(f"usage: python -m geo.i18n update [{'|'.join(DOMAINS)} ...] | check", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
