@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: setup run export test test-fast fuzz mutation audit bench load data clean
+.PHONY: setup run export test test-fast fuzz mutation audit bench load data i18n clean
 
 setup: $(VENV)/.installed static/vendor/.installed .cache/axe/axe.min.js
 
@@ -39,6 +39,11 @@ test: setup
 
 test-fast: setup
 	$(PY) -m pytest -m "not browser"
+
+# The Ukrainian catalogues against the code: every string has an entry (tests/test_i18n.py
+# checks the same). After changing strings: $(PY) -m geo.i18n update, then translate.
+i18n: setup
+	$(PY) -m geo.i18n check
 
 # Mutation testing of the engine's geometry, units and URL state (not part of `make test`;
 # about a quarter of an hour on two cores). Settings in pyproject.toml [tool.mutmut]; the score and
