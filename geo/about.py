@@ -58,8 +58,8 @@ def _both(d) -> str:
 
 
 def _quote(text: str) -> str:
-    """A quoted phrase, as written in the source (in English)."""
-    return f'"{text}"'
+    """A quoted phrase, as written in the source (in English), in the language's quotation marks."""
+    return _('"{text}"').format(text=text)
 
 
 def shows() -> str:

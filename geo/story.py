@@ -195,7 +195,7 @@ def _later(later: Layers, stage_rows: tuple[StageFigures, ...]) -> Step:
           "ATACMS ({reach}) but still off-limits, {sanctuary}. The permitted share of that reach grew from "
           "{before} to {after}. In November 2024 ATACMS strikes inside Russia were allowed, reportedly only in "
           "Kursk Oblast.").format(
-            anywhere='"anywhere"', depth=describe(later.params.depth, "km"), permitted=area_text(june.permitted),
+            anywhere=_('"{text}"').format(text="anywhere"), depth=describe(later.params.depth, "km"), permitted=area_text(june.permitted),
             reach=describe(zones.DEEP_STRIKE_REACH, "km"), sanctuary=area_text(june.sanctuary),
             before=percent(share["2024-05-30"], 0), after=percent(share["2024-06-20"], 0)),
         None, None,
