@@ -3,6 +3,8 @@
 Each step names the layers it shows and the view (centre and zoom) that frames them, and
 says one short paragraph whose figures are measured by the engine for ``PARAMS``, with a
 short quote from the article where it helps (the article's paragraph number beside it).
+The text is in the current language (``geo.i18n``), one catalogue entry per paragraph with
+the measured figures as named placeholders; the quotes stay in English, as in the article.
 
 The story is told for the defaults, R = 12 mi and D = 80 km (``PARAMS``), because step 3 is
 about the article's 12 miles; the map page explores other values.
@@ -20,6 +22,7 @@ import shapely
 
 from geo import places, stages, zones
 from geo.facts import Figures, StageFigures
+from geo.i18n import _, decimal_sign, number, percent
 from geo.layers import Layers
 from geo.units import area_text, describe, echo, length_text, setting_text
 
@@ -68,6 +71,11 @@ def fit_view(bounds: tuple[float, float, float, float], size_px: tuple[int, int]
     return (round(float(lat), 4), round(float(min_lon + max_lon) / 2, 4)), zoom
 
 
+def _plain(value: float) -> str:
+    """A figure as ``:g`` writes it, with the current language's decimal sign: ``12``, ``0.5`` / ``0,5``."""
+    return f"{value:g}".replace(".", decimal_sign())
+
+
 def _bounds(*geoms: shapely.Geometry) -> tuple[float, float, float, float]:
     return tuple(shapely.total_bounds([g for g in geoms if not g.is_empty]))
 
@@ -95,8 +103,8 @@ def step_from_query(asked: str | None, count: int) -> tuple[int, str | None]:
     text = str(asked).strip()
     if text.isascii() and text.isdigit() and len(text) <= 3 and 1 <= int(text) <= count:
         return int(text), None
-    return 1, (f"step {echo(text)} is not a step of the story: step takes a number from 1 to "
-               f"{count}, e.g. step=2; showing step 1 instead.")
+    return 1, _("step {value} is not a step of the story: step takes a number from 1 to {count}, e.g. "
+                "step=2; showing step 1 instead.").format(value=echo(text), count=count)
 
 
 def steps(layers: Layers, figures: Figures, stage_rows: tuple[StageFigures, ...] | None = None,
@@ -112,11 +120,12 @@ def steps(layers: Layers, figures: Figures, stage_rows: tuple[StageFigures, ...]
     base = {"places", "border"}
 
     if gap > p.radius:
-        ring = (f"The green circle is {describe(p.radius, 'mi')} around Kharkiv's centre: it does not "
-                "reach the border, so the city centre lies outside the band.")
+        ring = _("The green circle is {radius} around Kharkiv's centre: it does not reach the border, so the "
+                 "city centre lies outside the band.")
     else:
-        ring = (f"The green circle is {describe(p.radius, 'mi')} around Kharkiv's centre: it crosses "
-                "the border, so the city centre lies inside the band.")
+        ring = _("The green circle is {radius} around Kharkiv's centre: it crosses the border, so the city "
+                 "centre lies inside the band.")
+    ring = ring.format(radius=describe(p.radius, "mi"))
 
     centre1, zoom1 = fit_view(_bounds(_points("Kharkiv", "Kyiv", "Belgorod")))
     g = layers.geometry
@@ -127,45 +136,47 @@ def steps(layers: Layers, figures: Figures, stage_rows: tuple[StageFigures, ...]
 
     return (
         Step(
-            1, "Where Kharkiv is",
-            f"Kharkiv is Ukraine's second-largest city, in the north-east: "
-            f"{figures.place('Kyiv').to_kharkiv.km:,.0f} km from Kyiv, and "
-            f"{figures.place('Belgorod').to_kharkiv.km:,.0f} km from Belgorod, the Russian regional "
-            "centre across the border. Black dots are places the article names; hollow dots are context "
-            "it does not name. In May 2024 Russian forces were pressing attacks on the area.",
+            1, _("Where Kharkiv is"),
+            _("Kharkiv is Ukraine's second-largest city, in the north-east: {kyiv} km from Kyiv, and "
+              "{belgorod} km from Belgorod, the Russian regional centre across the border. Black dots are "
+              "places the article names; hollow dots are context it does not name. In May 2024 Russian "
+              "forces were pressing attacks on the area.").format(
+                kyiv=number(figures.place("Kyiv").to_kharkiv.km), belgorod=number(figures.place("Belgorod").to_kharkiv.km)),
             "defend its second-largest city of Kharkiv from Russian attacks", 1,
             frozenset(base), centre1, zoom1,
         ),
         Step(
-            2, "How far the border really is",
-            f"The dashed line runs from the city centre to the nearest point of the border: "
-            f"{length_text(gap)}, measured along the Earth's surface. The article says "
-            f"{figures.article_claim.miles:g} miles; that holds only for the city's northern outskirts.",
+            2, _("How far the border really is"),
+            _("The dashed line runs from the city centre to the nearest point of the border: {gap}, measured "
+              "along the Earth's surface. The article says {claim} miles; that holds only for the city's "
+              "northern outskirts.").format(gap=length_text(gap), claim=_plain(figures.article_claim.miles)),
             "Kharkiv, which is 12 miles from the Russian border", 3,
             frozenset(base | {"kharkiv_to_border"}), centre2, zoom2,
         ),
         Step(
-            3, "The 12-mile band",
-            f"Orange: every part of Ukraine within {radius} of the Russian border, "
-            f"{area_text(figures.measure('border_band'))} in all. {ring}",
+            3, _("The 12-mile band"),
+            _("Orange: every part of Ukraine within {radius} of the Russian border, {area} in all. {ring}").format(
+                radius=radius, area=area_text(figures.measure("border_band")), ring=ring),
             None, None,
             frozenset(base | {"border_band", "kharkiv_ring", "kharkiv_to_border"}), centre3, zoom3,
         ),
         Step(
-            4, "The counterfire zone",
-            f"Blue: Russia within {depth} of the Kharkiv sector, the "
-            f"{figures.measure('kharkiv_sector').km:,.0f} km of border along Kharkiv Oblast (pink): "
-            f"{area_text(figures.measure('counterfire_zone'))}. In late May 2024 the U.S. let Ukraine use "
-            f"its weapons here against forces attacking Kharkiv. {depth} is the reach widely quoted for "
-            "GMLRS rockets fired from HIMARS; the reported permission named no distance.",
+            4, _("The counterfire zone"),
+            _("Blue: Russia within {depth} of the Kharkiv sector, the {sector} km of border along Kharkiv "
+              "Oblast (pink): {area}. In late May 2024 the U.S. let Ukraine use its weapons here against forces "
+              "attacking Kharkiv. {depth} is the reach widely quoted for GMLRS rockets fired from HIMARS; the "
+              "reported permission named no distance.").format(
+                depth=depth, sector=number(figures.measure("kharkiv_sector").km),
+                area=area_text(figures.measure("counterfire_zone"))),
             "hit back at Russian forces hitting them or preparing to hit them", 2,
             frozenset(base | {"kharkiv_sector", "counterfire_zone"}), centre4, zoom4,
         ),
         Step(
-            5, "What stayed prohibited",
-            f"Orange-red, dashed: Russia from {depth} to {reach} beyond the Kharkiv sector, within reach of "
-            f"ATACMS missiles but still off-limits: {area_text(figures.measure('deep_strike_zone'))}. "
-            "(Context, not in the article: the U.S. allowed ATACMS strikes inside Russia in November 2024.)",
+            5, _("What stayed prohibited"),
+            _("Orange-red, dashed: Russia from {depth} to {reach} beyond the Kharkiv sector, within reach of "
+              "ATACMS missiles but still off-limits: {area}. (Context, not in the article: the U.S. allowed "
+              "ATACMS strikes inside Russia in November 2024.)").format(
+                depth=depth, reach=reach, area=area_text(figures.measure("deep_strike_zone"))),
             "use long-range weapons to attack deep inside Russia", 5,
             frozenset(base | {"kharkiv_sector", "counterfire_zone", "deep_strike_zone"}), centre5, zoom5,
         ),
@@ -178,13 +189,15 @@ def _later(later: Layers, stage_rows: tuple[StageFigures, ...]) -> Step:
     june = next(row for row in stage_rows if row.stage.id == "2024-06-20")
     centre, zoom = fit_view(_bounds(later.geometry("sanctuary"), later.geometry("counterfire_zone")))
     return Step(
-        6, "What changed later",
-        f"On 20 June 2024 U.S. officials said the permission covered Russian forces attacking \"anywhere\" "
-        f"along the border. Blue: within {describe(later.params.depth, 'km')} of the whole border, "
-        f"{area_text(june.permitted)}. Grey: the sanctuary, in reach of ATACMS (300 km) but still off-limits, "
-        f"{area_text(june.sanctuary)}. The permitted share of that reach grew from {share['2024-05-30']:.0%} "
-        f"to {share['2024-06-20']:.0%}. In November 2024 ATACMS strikes inside Russia were allowed, "
-        "reportedly only in Kursk Oblast.",
+        6, _("What changed later"),
+        _("On 20 June 2024 U.S. officials said the permission covered Russian forces attacking {anywhere} along "
+          "the border. Blue: within {depth} of the whole border, {permitted}. Grey: the sanctuary, in reach of "
+          "ATACMS ({reach}) but still off-limits, {sanctuary}. The permitted share of that reach grew from "
+          "{before} to {after}. In November 2024 ATACMS strikes inside Russia were allowed, reportedly only in "
+          "Kursk Oblast.").format(
+            anywhere=_('"{text}"').format(text="anywhere"), depth=describe(later.params.depth, "km"), permitted=area_text(june.permitted),
+            reach=describe(zones.DEEP_STRIKE_REACH, "km"), sanctuary=area_text(june.sanctuary),
+            before=percent(share["2024-05-30"], 0), after=percent(share["2024-06-20"], 0)),
         None, None,
         frozenset({"places", "border", "counterfire_zone", "sanctuary"}), centre, zoom, later.params,
     )

@@ -3,13 +3,14 @@
 import streamlit as st
 
 from geo import about, facts, viewstate
+from geo.i18n import _
 from pages.shared import ui
 
 ui.leave_folder_navigation()
 
 figures = facts.figures(ui.built(viewstate.DEFAULT.params))
 
-st.title("About this map")
+st.title(_("About this map"))
 for heading, text in about.sections(figures):
     st.subheader(heading)
     st.markdown(text)

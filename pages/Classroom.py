@@ -4,6 +4,7 @@ large type for a projector."""
 import streamlit as st
 
 from geo import facts, story, viewstate
+from geo.i18n import _
 from pages.shared import mapframe, ui
 
 ui.leave_folder_navigation()
@@ -46,21 +47,23 @@ with st.container(key="classroom"):
     with text_column:
         # The buttons first, so they stay in one place from step to step.
         back, forward = st.columns(2)
-        back.button("← Previous", on_click=go, args=(current.number - 1,), disabled=current.number == 1,
+        back.button(_("← Previous"), on_click=go, args=(current.number - 1,), disabled=current.number == 1,
                     width="stretch", key="previous")
-        forward.button("Next →", on_click=go, args=(current.number + 1,), disabled=current.number == len(steps),
+        forward.button(_("Next →"), on_click=go, args=(current.number + 1,), disabled=current.number == len(steps),
                        width="stretch", type="primary", key="next")
-        st.container(key="step_count").markdown(f"Step {current.number} of {len(steps)}")
+        st.container(key="step_count").markdown(_("Step {number} of {count}").format(number=current.number, count=len(steps)))
         st.title(current.title)
         st.markdown(current.text)
         if current.quote:
-            st.markdown(f"> “{ui.markdown_text(current.quote)}”  \n> (the article, paragraph {current.quote_paragraph})")
+            # The quote stays in English, as in the article; the line under it says so in other languages.
+            source = _("(the article, paragraph {paragraph})").format(paragraph=current.quote_paragraph)
+            st.markdown(f"> “{ui.markdown_text(current.quote)}”  \n> {source}")
     with map_column:
         story_view = view.with_(params=current.params, radius_unit="mi", layers=current.layers)
-        prepared, _ = ui.map_frame(story_view, legend=False)
+        prepared, _unused = ui.map_frame(story_view, legend=False)
         mapframe.show(prepared, key="story_map", height=story.MAP_SIZE_PX[1], center=current.centre,
                       zoom=current.zoom, returned_objects=[])
         ui.map_description(ui.built(current.params), current.layers)
-st.caption(f"The story uses R = {viewstate.label(story.PARAMS.radius, 'mi')} and "
-           f"D = {viewstate.label(story.PARAMS.depth, 'km')}; the Map page explores other values. "
-           "Press F11 for full screen.")
+st.caption(_("The story uses R = {radius} and D = {depth}; the Map page explores other values. Press F11 for "
+             "full screen.").format(radius=viewstate.label(story.PARAMS.radius, "mi"),
+                                    depth=viewstate.label(story.PARAMS.depth, "km")))
