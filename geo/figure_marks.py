@@ -205,14 +205,20 @@ def draw_legend(ax, layers: Layers, visible: set[str], values: dict[str, str]) -
         return
     renderer = ax.figure.canvas.get_renderer()
     room = ax.get_window_extent(renderer)
+    handles, texts = zip(*entries)
     for size in LEGEND_SIZES:
+        # Lines as long as the box allows, measured as drawn (Cyrillic runs wider than Latin).
         chars = int((room.width * 72 / ax.figure.dpi - 4 * size) / (0.56 * size))
-        handles, texts = zip(*entries)
-        legend = ax.legend(list(handles), [textwrap.fill(t, chars) for t in texts], loc="upper left",
-                           frameon=False, fontsize=size, handlelength=2.6, handleheight=1.4, labelspacing=0.7,
-                           borderaxespad=0, borderpad=0, title=_("Legend"), alignment="left",
-                           title_fontproperties={"size": size + 1.5, "weight": "bold"})
-        if legend.get_window_extent(renderer).height <= room.height:
+        while True:
+            legend = ax.legend(list(handles), [textwrap.fill(t, chars) for t in texts], loc="upper left",
+                               frameon=False, fontsize=size, handlelength=2.6, handleheight=1.4, labelspacing=0.7,
+                               borderaxespad=0, borderpad=0, title=_("Legend"), alignment="left",
+                               title_fontproperties={"size": size + 1.5, "weight": "bold"})
+            drawn = legend.get_window_extent(renderer)
+            if drawn.x1 <= room.x1 or chars <= 20:
+                break
+            chars = int(chars * 0.93)
+        if drawn.height <= room.height:
             break
 
 
