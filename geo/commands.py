@@ -12,7 +12,27 @@ import json
 import sys
 from pathlib import Path
 
-from geo import files
+from geo import files, i18n
+from geo.i18n import _, ngettext
+
+
+def _wrote(path, size: int, features: int | None = None) -> str:
+    """``wrote map.html (1,234 bytes)``, with the number of features when given."""
+    size_text = ngettext("{n} byte", "{n} bytes", size).format(n=i18n.number(size))
+    if features is None:
+        return _("wrote {path} ({size})").format(path=files.shown_path(path), size=size_text)
+    features_text = ngettext("{n} feature", "{n} features", features).format(n=i18n.number(features))
+    return _("wrote {path} ({features}, {size})").format(path=files.shown_path(path), features=features_text,
+                                                         size=size_text)
+
+
+def _note(message: str) -> None:
+    print(_("note: {message}").format(message=message), file=sys.stderr)
+
+
+def _table_number(value: float, width: int) -> str:
+    """A distance in a printed table: one decimal, right-aligned, the language's decimal sign."""
+    return f"{value:{width}.1f}".replace(".", i18n.decimal_sign())
 
 
 def params(args):
@@ -29,13 +49,13 @@ def run_export(args) -> int:
     built = layers.layers(params(args))
     page, notices = export.map_html(built, args.basemap, cdn=args.cdn)
     for notice in notices:
-        print(f"note: {notice}", file=sys.stderr)
+        _note(notice)
     contents = {args.out: page}
     if args.geojson is not None:
         contents[args.geojson] = export.geojson_text(built)
     files.write_all(contents)
     for path, text in contents.items():
-        print(f"wrote {files.shown_path(path)} ({len(text.encode()):,} bytes)")
+        print(_wrote(path, len(text.encode())))
     return 0
 
 
@@ -47,13 +67,13 @@ def run_figure(args) -> int:
 
     ending = Path(args.out).suffix.lower()
     if ending not in FIGURE_FORMATS:
-        raise files.OutputError(f"{files.shown_path(args.out)} does not end in .png, .svg or .pdf, which set the "
-                                "figure's format; e.g. --out map.png.")
+        raise files.OutputError(_("{path} does not end in .png, .svg or .pdf, which set the figure's format; e.g. "
+                                  "--out map.png.").format(path=files.shown_path(args.out)))
     size = figure.parse_size(args.size)
     files.check_outputs([args.out])
     picture = figure.render(layers.layers(params(args)), size=size, fmt=FIGURE_FORMATS[ending], scale=args.scale)
     files.write_all({args.out: picture})
-    print(f"wrote {files.shown_path(args.out)} ({len(picture):,} bytes)")
+    print(_wrote(args.out, len(picture)))
     return 0
 
 
@@ -65,26 +85,31 @@ def run_classify(args) -> int:
 
     for out in args.out:
         if Path(out).suffix.lower() not in CLASSIFY_FORMATS:
-            raise files.OutputError(f"{files.shown_path(out)} does not end in .csv, .geojson or .json, which set the "
-                                    "answers' format; e.g. --out points.geojson.")
+            raise files.OutputError(_("{path} does not end in .csv, .geojson or .json, which set the answers' "
+                                      "format; e.g. --out points.geojson.").format(path=files.shown_path(out)))
     files.check_outputs(args.out)
     data = userdata.read_path(args.input, encoding=args.encoding, lat_column=args.lat_column,
                               lon_column=args.lon_column)
     for message in data.messages:
-        print(f"note: {message}", file=sys.stderr)
+        _note(message)
     built = layers.layers(params(args))
     rows = classify.classify(data, built)
     writers = {"csv": classify.to_csv, "geojson": classify.to_geojson}
     contents = {out: writers[CLASSIFY_FORMATS[Path(out).suffix.lower()]](rows, built) for out in args.out}
     files.write_all(contents)
     for path, text in contents.items():
-        print(f"wrote {files.shown_path(path)} ({len(rows):,} features, {len(text.encode()):,} bytes)")
+        print(_wrote(path, len(text.encode()), features=len(rows)))
     if not args.out:
         for row in rows:
-            print(f"{row.feature.where:<14} {row.country:<8} {row.zone_name:<42} border {row.to_border.km:8.1f} km  "
-                  f"Kharkiv {row.to_kharkiv.km:8.1f} km")
-    skipped = f", {data.skipped:,} skipped" if data.skipped else ""
-    print(f"{len(rows):,} features classified{skipped}.", file=sys.stderr)
+            print(_("{where:<14} {country:<8} {zone:<42} border {to_border} km  Kharkiv {to_kharkiv} km").format(
+                where=row.feature.where, country=_(row.country), zone=_(row.zone_name),
+                to_border=_table_number(row.to_border.km, 8), to_kharkiv=_table_number(row.to_kharkiv.km, 8)))
+    classified = ngettext("{n} feature classified", "{n} features classified", len(rows)).format(
+        n=i18n.number(len(rows)))
+    if data.skipped:
+        classified = _("{classified}, {skipped} skipped").format(classified=classified,
+                                                                 skipped=i18n.number(data.skipped))
+    print(classified + ".", file=sys.stderr)
     return 0
 
 
@@ -97,13 +122,15 @@ def run_where(args) -> int:
         print(f"kharkiv-map: {found.message}", file=sys.stderr)
         return 1
     best, answer = found.matches[0], found.answer
-    print(f"{best.name} ({best.country or 'country not given'}), {answer.coordinates} — {best.source}")
+    print(f"{best.name} ({best.country or _('country not given')}), {answer.coordinates} — {best.source}")
     print(answer.sentence)
-    print(f"To the border: {length_text(answer.to_border)}; to Kharkiv's centre: {length_text(answer.to_kharkiv)}")
+    print(_("To the border: {to_border}; to Kharkiv's centre: {to_kharkiv}").format(
+        to_border=length_text(answer.to_border), to_kharkiv=length_text(answer.to_kharkiv)))
     for other in found.matches[1:]:
-        print(f"  also: {other.name} ({other.country}), {other.lat:.5f}, {other.lon:.5f}")
+        print(_("  also: {name} ({country}), {lat:.5f}, {lon:.5f}").format(name=other.name, country=other.country,
+                                                                             lat=other.lat, lon=other.lon))
     if found.message:
-        print(f"note: {found.message}", file=sys.stderr)
+        _note(found.message)
     return 0
 
 
@@ -127,12 +154,13 @@ def run_assets(args) -> int:
     if args.action == "install":
         for line in assets.install(folder, use_npm=not args.no_npm):
             print(line)
-        print(f"Map assets are in {files.shown_path(folder)}.")
+        print(_("Map assets are in {path}.").format(path=files.shown_path(folder)))
         return 0
     intact = assets.status(folder)
     for name, ok in intact.items():
         bundle = assets.BUNDLES[name]
-        print(f"{bundle.label} ({bundle.spec}): {'installed' if ok else 'missing or altered'}")
+        state = _("installed") if ok else _("missing or altered")
+        print(f"{_(bundle.label)} ({bundle.spec}): {state}")
     return 0 if all(intact.values()) else 1
 
 

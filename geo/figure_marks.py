@@ -28,9 +28,10 @@ from matplotlib.path import Path
 from geo import build_data, display, geodesy, places
 from geo import layers as registry
 from geo.data import region
+from geo.i18n import _, decimal_sign, pgettext
 from geo.layers import Layers
 from geo.mapview import COUNTRY_STYLE
-from geo.units import area_text, distance, length_text
+from geo.units import area_text, distance, length_text, symbol
 
 PT_PER_PX = 0.75
 HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
@@ -115,7 +116,7 @@ def draw_places(ax, extent) -> None:
         cities.append(point)
         ax.plot([point.x], [point.y], marker="o", markersize=14 * PT_PER_PX, markeredgewidth=2 * PT_PER_PX,
                 markeredgecolor="black", markerfacecolor="black" if place.named_in_article else "white", zorder=10)
-        label(ax, (point.x, point.y), place.name, (8, 0), va="center", size=14, weight="bold", color="#222222",
+        label(ax, (point.x, point.y), _(place.name), (8, 0), va="center", size=14, weight="bold", color="#222222",
               zorder=11)
     keep_off = shapely.MultiPoint(cities).buffer(0.15 * (extent[2] - extent[0])) if cities else shapely.Polygon()
     for place in (p for p in places.places() if p.kind == "country"):
@@ -127,7 +128,7 @@ def draw_places(ax, extent) -> None:
             if not parts:
                 continue
             point = shapely.ops.polylabel(max(parts, key=lambda p: p.area), tolerance=1000.0)
-        label(ax, (point.x, point.y), place.name.upper(), size=17, weight="bold", color="#555555", ha="center",
+        label(ax, (point.x, point.y), _(place.name).upper(), size=17, weight="bold", color="#555555", ha="center",
               va="center", zorder=9)
 
 
@@ -147,10 +148,11 @@ def round_length(value: float) -> float:
 def draw_scale_bars(ax, extent, pt: float):
     """Two solid bars at the bottom left, a round number of km over a round number of mi, each
     about a fifth of the map's width, on a white box. Returns ((Distance, label), ...)."""
-    x0, y0, x1, _ = extent
+    x0, y0, x1, _y1 = extent
     target = 0.22 * (x1 - x0)
     bars = (distance(round_length(target / 1000), "km"), distance(round_length(target / 1609.344), "mi"))
-    labels = (f"{bars[0].km:g} km", f"{bars[1].miles:g} mi")
+    labels = tuple(f"{value:g}".replace(".", decimal_sign()) + " " + symbol(unit)
+                   for value, unit in ((bars[0].km, "km"), (bars[1].miles, "mi")))
     left, base, gap = x0 + 16 * pt, y0 + 16 * pt, 13 * pt
     ax.add_patch(Rectangle((left - 7 * pt, base - 7 * pt), max(b.m for b in bars) + 55 * pt, gap + BAR_PT * pt + 14 * pt,
                            facecolor="white", edgecolor="#777777", linewidth=0.75, alpha=0.9, zorder=12))
@@ -172,7 +174,7 @@ def draw_north_arrow(ax, extent, pt: float) -> None:
     tip = (base.x + 30 * pt * math.sin(angle), base.y + 30 * pt * math.cos(angle))
     ax.annotate("", xy=tip, xytext=(base.x, base.y), zorder=12,
                 arrowprops={"arrowstyle": "-|>,head_length=0.8,head_width=0.45", "lw": 3, "color": "black"})
-    label(ax, tip, "N", size=18, weight="bold", ha="center", va="bottom", zorder=12)
+    label(ax, tip, pgettext("north arrow", "N"), size=18, weight="bold", ha="center", va="bottom", zorder=12)
 
 
 def _handle(spec: registry.LayerSpec):
@@ -194,7 +196,7 @@ def draw_legend(ax, layers: Layers, visible: set[str], values: dict[str, str]) -
     for spec in registry.REGISTRY:
         if spec.key not in visible or (spec.geometry and layers[spec.key].metric.is_empty):
             continue
-        text = spec.legend.format(**values)
+        text = spec.text(spec.legend, values)
         if spec.figure:
             value = layers[spec.key].measure
             text += " — " + (area_text(value) if spec.figure.kind == "area" else length_text(value))
@@ -203,13 +205,20 @@ def draw_legend(ax, layers: Layers, visible: set[str], values: dict[str, str]) -
         return
     renderer = ax.figure.canvas.get_renderer()
     room = ax.get_window_extent(renderer)
+    handles, texts = zip(*entries)
     for size in LEGEND_SIZES:
+        # Lines as long as the box allows, measured as drawn (Cyrillic runs wider than Latin).
         chars = int((room.width * 72 / ax.figure.dpi - 4 * size) / (0.56 * size))
-        legend = ax.legend([h for h, _ in entries], [textwrap.fill(t, chars) for _, t in entries], loc="upper left",
-                           frameon=False, fontsize=size, handlelength=2.6, handleheight=1.4, labelspacing=0.7,
-                           borderaxespad=0, borderpad=0, title="Legend", alignment="left",
-                           title_fontproperties={"size": size + 1.5, "weight": "bold"})
-        if legend.get_window_extent(renderer).height <= room.height:
+        while True:
+            legend = ax.legend(list(handles), [textwrap.fill(t, chars) for t in texts], loc="upper left",
+                               frameon=False, fontsize=size, handlelength=2.6, handleheight=1.4, labelspacing=0.7,
+                               borderaxespad=0, borderpad=0, title=_("Legend"), alignment="left",
+                               title_fontproperties={"size": size + 1.5, "weight": "bold"})
+            drawn = legend.get_window_extent(renderer)
+            if drawn.x1 <= room.x1 or chars <= 20:
+                break
+            chars = int(chars * 0.93)
+        if drawn.height <= room.height:
             break
 
 
