@@ -48,6 +48,7 @@ import shapely
 from geo import files, geodesy
 from geo import display
 from geo.data import BORDERS_FILE, CHECKSUMS_FILE, DATA_DIR, DISPLAY_FILE
+from geo.i18n import _, number
 
 PACKAGE = "@geo-maps/countries-land-100m"
 VERSION = "0.6.0"
@@ -89,7 +90,7 @@ def extract(features: list[dict]) -> dict[str, shapely.MultiPolygon]:
             shapes[code] = _polygonal(shapely.make_valid(clipped))
     missing = set(COUNTRIES) - set(shapes)
     if missing:
-        raise ValueError(f"the package has no feature for {sorted(missing)}")
+        raise ValueError(_("the package has no feature for {codes}").format(codes=sorted(missing)))
     shapes["RUS"] = _polygonal(shapely.make_valid(shapes["RUS"].difference(shapes["UKR"])))
     rounded = {}
     for code, geom in shapes.items():
@@ -116,7 +117,8 @@ def land_border(ukraine: shapely.Geometry, russia: shapely.Geometry, belarus: sh
         gaps = np.hypot(*(ends[order] - tip).transpose(2, 0, 1))
         k, end = np.unravel_index(np.argmin(gaps), gaps.shape)
         if gaps[k, end] > MAX_GAP_M:
-            raise ValueError(f"a gap of {gaps[k, end]:.0f} m in the shared border exceeds {MAX_GAP_M:.0f} m")
+            raise ValueError(_("a gap of {gap} m in the shared border exceeds {limit} m")
+                             .format(gap=f"{gaps[k, end]:.0f}", limit=f"{MAX_GAP_M:.0f}"))
         piece = pieces[order[k]]
         chain.append(piece if end == 0 else piece[::-1])
         remaining.discard(order[k])
@@ -170,10 +172,12 @@ def fetch_package(workdir: Path) -> Path:
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )
     except OSError as err:
-        raise BuildError(f"could not run npm to fetch {PACKAGE}@{VERSION} ({err.strerror}).") from None
+        raise BuildError(_("could not run npm to fetch {package} ({why}).")
+                         .format(package=f"{PACKAGE}@{VERSION}", why=files.os_reason(err))) from None
     except subprocess.CalledProcessError as err:
         reason = (err.stderr.strip().splitlines() or ["no reason given"])[-1]
-        raise BuildError(f"npm could not fetch {PACKAGE}@{VERSION} ({files.shown(reason)}).") from None
+        raise BuildError(_("npm could not fetch {package} ({why}).")
+                         .format(package=f"{PACKAGE}@{VERSION}", why=files.shown(reason))) from None
     return next(workdir.glob("*.tgz"))
 
 
@@ -183,10 +187,11 @@ def read_package(payload: bytes, name: str) -> list[dict]:
         with tarfile.open(fileobj=io.BytesIO(payload)) as tar:
             member = tar.extractfile("package/map.geo.json")
             if member is None:
-                raise BuildError(f"{files.shown_path(name)} has no file package/map.geo.json.")
+                raise BuildError(_("{file} has no file package/map.geo.json.").format(file=files.shown_path(name)))
             return json.load(member)["features"]
     except (tarfile.TarError, KeyError, ValueError, EOFError) as err:
-        raise BuildError(f"{files.shown_path(name)} is not the {PACKAGE} package ({files.shown(err)}).") from None
+        raise BuildError(_("{file} is not the {package} package ({why}).")
+                         .format(file=files.shown_path(name), package=PACKAGE, why=files.shown(err))) from None
 
 
 def checksums(data_dir: Path, new: dict[str, bytes]) -> str:
@@ -230,14 +235,19 @@ def rebuild(package: Path | None = None, data_dir: Path = DATA_DIR, display_only
     if display_only:
         target = build_display(data_dir)
         written = files.read_regular(target, MAX_PACKAGE_BYTES)
-        return f"wrote {target} ({len(written):,} bytes, SHA-256 {files.sha256(written)})"
+        return _wrote(target, written)
     with tempfile.TemporaryDirectory(prefix="kharkiv-data-") as tmp:
         tarball = package if package is not None else fetch_package(Path(tmp))
         payload = files.read_regular(tarball, MAX_PACKAGE_BYTES)
         digest = files.sha256(payload)
         if digest != PACKAGE_SHA256:
-            raise BuildError(f"{files.shown_path(tarball)} has SHA-256 {digest}; expected {PACKAGE_SHA256} "
-                             f"({PACKAGE}@{VERSION}).")
+            raise BuildError(_("{file} has SHA-256 {digest}; expected {expected} ({package}).")
+                             .format(file=files.shown_path(tarball), digest=digest, expected=PACKAGE_SHA256,
+                                     package=f"{PACKAGE}@{VERSION}"))
         target = build(payload, str(tarball), data_dir)
-    written = files.read_regular(target, MAX_PACKAGE_BYTES)
-    return f"wrote {target} ({len(written):,} bytes, SHA-256 {files.sha256(written)})"
+    return _wrote(target, files.read_regular(target, MAX_PACKAGE_BYTES))
+
+
+def _wrote(target: Path, written: bytes) -> str:
+    return _("wrote {file} ({size} bytes, SHA-256 {digest})").format(file=target, size=number(len(written)),
+                                                                     digest=files.sha256(written))

@@ -46,13 +46,14 @@ import shapely
 from geopy.distance import Distance
 
 from geo import geodesy, places, query
+from geo.i18n import N_, _
 from geo.layers import AREAS, Layers
 from geo.units import KM_PER_MI, Area
 from geo.userdata import Feature, UserData
 
 #: Every zone a feature can be in, in the order they are tried.
 ZONES = tuple(spec.key for spec in AREAS) + ("ukraine", "russia", "elsewhere")
-COUNTRIES = (("UKR", "Ukraine"), ("RUS", "Russia"), ("BLR", "Belarus"), ("MDA", "Moldova"))
+COUNTRIES = (("UKR", N_("Ukraine")), ("RUS", N_("Russia")), ("BLR", N_("Belarus")), ("MDA", N_("Moldova")))
 EARTH_RADIUS_M = 6_371_008.8
 #: The prefix of every answer added to a user's feature, so none replaces the user's own.
 PREFIX = "km_"
@@ -113,7 +114,7 @@ def _to_metres(geoms: np.ndarray) -> np.ndarray:
 def _geodesic_ends(lines_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Geodesic lengths (m) of two-point AEQD lines between their ends, and the ends' lon/lat (n, 2, 2)."""
     ends = _xy(geodesy.to_degrees, shapely.get_coordinates(lines_m)).reshape(-1, 2, 2)
-    _, _, dist = geodesy.WGS84.inv(ends[:, 0, 0], ends[:, 0, 1], ends[:, 1, 0], ends[:, 1, 1])
+    _az, _back, dist = geodesy.WGS84.inv(ends[:, 0, 0], ends[:, 0, 1], ends[:, 1, 0], ends[:, 1, 1])
     return np.asarray(dist, dtype=float), ends
 
 
@@ -139,7 +140,7 @@ def to_border_m(geoms_m: np.ndarray, border_m: shapely.Geometry) -> tuple[np.nda
 def to_point_m(geoms_m: np.ndarray, lat: float, lon: float) -> np.ndarray:
     """Geodesic distance (m) from the nearest point of each AEQD geometry to one place."""
     target = geodesy.to_metres(shapely.Point(lon, lat))
-    dist, _ = _geodesic_ends(shapely.shortest_line(geoms_m, target))
+    dist, _ends = _geodesic_ends(shapely.shortest_line(geoms_m, target))
     return dist
 
 
@@ -157,7 +158,7 @@ def point_zones(layers: Layers, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 
 def countries(layers: Layers, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    found = np.full(len(lon), "other", dtype=object)
+    found = np.full(len(lon), N_("other"), dtype=object)
     for code, name in COUNTRIES:
         found[shapely.intersects_xy(layers.ground.region.country(code), lon, lat)] = name
     return found
@@ -230,7 +231,7 @@ def answers(row: Row, layers: Layers) -> dict[str, object]:
         "lon": round(row.lon, 6),
         "zone": row.zone,
         "zone_name": row.zone_name,
-        "country": row.country,
+        "country": _(row.country),  # its name in the current language, as zone_name
         "to_border_km": round(row.border_m / 1000, 3),
         "to_border_mi": round(row.border_m / 1000 / KM_PER_MI, 3),
         "to_kharkiv_km": round(row.kharkiv_m / 1000, 3),

@@ -21,6 +21,7 @@ import shapely
 import shapely.geometry
 
 from geo import files, geodesy
+from geo.i18n import _
 
 BORDERS_FILE = "borders.geojson"
 DISPLAY_FILE = "display.geojson"
@@ -58,7 +59,7 @@ def _read(path: Path, name: str) -> bytes:
     try:
         return files.read_regular(path, MAX_BYTES.get(name, MAX_BYTES[BORDERS_FILE]))
     except files.ReadError as err:
-        raise DataError(f"{err}; restore it from git or run {REBUILD}.") from None
+        raise DataError(_("{problem}; restore it from git or run {command}.").format(problem=err, command=REBUILD)) from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,14 +86,16 @@ def expected_checksums(data_dir: Path) -> dict[str, str]:
     try:
         lines = raw.decode("utf-8").splitlines()
     except UnicodeDecodeError as err:
-        raise DataError(f"{files.shown_path(sums)} is not UTF-8 text (byte {raw[err.start]:#04x} at "
-                        f"offset {err.start}); restore it from git or run {REBUILD}.") from None
+        raise DataError(_("{file} is not UTF-8 text (byte {byte} at offset {offset}); restore it from git or run "
+                          "{command}.").format(file=files.shown_path(sums), byte=f"{raw[err.start]:#04x}",
+                                               offset=err.start, command=REBUILD)) from None
     table = {}
     for number, line in enumerate(lines, 1):
         match = _SUM_LINE.fullmatch(line.rstrip())
         if match is None:
-            raise DataError(f"{files.shown_path(sums)} line {number} is not \"<sha256>  <file name>\" "
-                            f"({files.shown(line)!r}); restore it from git or run {REBUILD}.")
+            raise DataError(_("{file} line {number} is not \"<sha256>  <file name>\" ({line}); restore it from git "
+                              "or run {command}.").format(file=files.shown_path(sums), number=number,
+                                                          line=repr(files.shown(line)), command=REBUILD))
         table[match[2]] = match[1]
     return table
 
@@ -102,13 +105,12 @@ def read_verified(data_dir: Path, name: str) -> bytes:
     path = data_dir / name
     expected = expected_checksums(data_dir).get(name)
     if expected is None:
-        raise DataError(f"{path} has no entry in {data_dir / CHECKSUMS_FILE}; run {REBUILD}.")
+        raise DataError(_("{file} has no entry in {sums}; run {command}.").format(file=path, sums=data_dir / CHECKSUMS_FILE,
+                                                                                  command=REBUILD))
     payload = _read(path, name)
     if files.sha256(payload) != expected:
-        raise DataError(
-            f"{path} does not match its checksum in {CHECKSUMS_FILE} (altered or truncated); "
-            f"restore it from git or run {REBUILD}."
-        )
+        raise DataError(_("{file} does not match its checksum in {sums} (altered or truncated); restore it from git "
+                          "or run {command}.").format(file=path, sums=CHECKSUMS_FILE, command=REBUILD))
     return payload
 
 
@@ -141,29 +143,33 @@ def _shapes(path: Path, payload: bytes) -> dict[str, shapely.Geometry]:
     geometry problem still ends as one DataError naming the file.
     """
     def bad(what: str) -> DataError:
-        return DataError(f"{files.shown_path(path)} {what}; run {REBUILD}.")
+        return DataError(_("{file} {problem}; run {command}.").format(file=files.shown_path(path), problem=what,
+                                                                      command=REBUILD))
 
     try:
         text = payload.decode("utf-8")
         parts = shapely.get_parts(shapely.from_geojson(text))
     except UnicodeDecodeError as err:
-        raise bad(f"is not UTF-8 text (byte {payload[err.start]:#04x} at offset {err.start})") from None
+        raise bad(_("is not UTF-8 text (byte {byte} at offset {offset})")
+                  .format(byte=f"{payload[err.start]:#04x}", offset=err.start)) from None
     except (shapely.errors.GEOSException, ValueError, TypeError) as err:
-        raise bad(f"is not readable GeoJSON ({files.shown(err)})") from None
+        raise bad(_("is not readable GeoJSON ({why})").format(why=files.shown(err))) from None
     codes = _KEY.findall(text)
     if len(codes) != len(parts) or len(set(codes)) != len(codes):
-        raise bad(f"has {len(parts)} shapes for {len(codes)} keys, not one shape per key")
+        raise bad(_("has {shapes} shapes for {keys} keys, not one shape per key").format(shapes=len(parts),
+                                                                                       keys=len(codes)))
     shapes = dict(zip(codes, parts))
     missing = set(_KINDS) - set(shapes)
     if missing:
-        raise bad(f"lacks the features {sorted(missing)}")
+        raise bad(_("lacks the features {keys}").format(keys=sorted(missing)))
     for code, kind in _KINDS.items():
         geom = shapes[code]
         if kind == "MultiPolygon" and geom.geom_type == "Polygon":
             geom = shapes[code] = shapely.MultiPolygon([geom])
         # Types and emptiness only: a full validity check would double the load time.
         if geom.geom_type != kind or geom.is_empty:
-            raise bad(f"holds {files.shown(code)} as an empty or {geom.geom_type} shape, not a {kind}")
+            raise bad(_("holds {key} as an empty or {found} shape, not a {kind}")
+                      .format(key=files.shown(code), found=geom.geom_type, kind=kind))
         shapely.prepare(geom)
     return shapes
 
@@ -183,8 +189,8 @@ def _display_file() -> dict[tuple[str, float], shapely.Geometry]:
         return {(f["properties"]["A3"], float(f["properties"]["tolerance_m"])): shapely.geometry.shape(f["geometry"])
                 for f in features}
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, shapely.errors.GEOSException) as err:
-        raise DataError(f"{files.shown_path(path)} is not the display file ({files.shown(err)}); "
-                        f"run {REBUILD} --display-only.") from None
+        raise DataError(_("{file} is not the display file ({why}); run {command} --display-only.")
+                        .format(file=files.shown_path(path), why=files.shown(err), command=REBUILD)) from None
 
 
 def display_outlines(tolerance_m: float) -> dict[str, shapely.Geometry]:
@@ -192,6 +198,7 @@ def display_outlines(tolerance_m: float) -> dict[str, shapely.Geometry]:
     by country code."""
     found = {code: geom for (code, tol), geom in _display_file().items() if tol == tolerance_m}
     if not found:
-        raise DataError(f"{files.shown_path(DATA_DIR / DISPLAY_FILE)} has no outlines at {tolerance_m:g} m; "
-                        f"run {REBUILD} --display-only.")
+        raise DataError(_("{file} has no outlines at {tolerance} m; run {command} --display-only.")
+                        .format(file=files.shown_path(DATA_DIR / DISPLAY_FILE), tolerance=f"{tolerance_m:g}",
+                                command=REBUILD))
     return found

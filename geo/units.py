@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from geopy.distance import Distance
 
 from geo.files import shown
-from geo.i18n import decimal_sign, number, pgettext
+from geo.i18n import _, decimal_sign, number, pgettext
 
 KM_PER_MI = 1.609344
 _UNITS = {"m": "meters", "km": "kilometers", "mi": "miles"}
@@ -131,24 +131,26 @@ def parse_distance(text: str, *, what: str, low: Distance, high: Distance, examp
     >>> parse_distance("١٢mi", what="radius", low=distance(1, "mi"), high=distance(100, "mi"), example="12mi").miles
     12.0
     """
-    accepted = (
-        f"{what} takes a distance with a unit (m, km or mi) from {describe(low, 'km')} to "
-        f"{describe(high, 'km')} ({describe(low, 'mi')} to {describe(high, 'mi')}), e.g. {example}"
-    )
-    shown = echo(text)
+    def refuse(message: str, **more) -> DistanceError:
+        accepted = _("{what} takes a distance with a unit (m, km or mi) from {low_km} to {high_km} "
+                     "({low_mi} to {high_mi}), e.g. {example}").format(
+            what=what, low_km=describe(low, "km"), high_km=describe(high, "km"), low_mi=describe(low, "mi"),
+            high_mi=describe(high, "mi"), example=example)
+        return DistanceError(message.format(what=what, value=echo(text), accepted=accepted, **more))
+
     match = _PATTERN.match(_ascii_digits(str(text)))
     if not match:
-        raise DistanceError(f"{what} {shown} is not a distance: {accepted}.")
-    number, unit = match.groups()
+        raise refuse(_("{what} {value} is not a distance: {accepted}."))
+    digits, unit = match.groups()
     if not unit:
-        raise DistanceError(f"{what} {shown} has no unit: {accepted}.")
+        raise refuse(_("{what} {value} has no unit: {accepted}."))
     if unit.lower() not in _UNITS:
-        raise DistanceError(f"{what} {shown} has an unknown unit {echo(unit)}: {accepted}.")
-    value = float(number)
+        raise refuse(_("{what} {value} has an unknown unit {unit}: {accepted}."), unit=echo(unit))
+    value = float(digits)
     if not math.isfinite(value):
-        raise DistanceError(f"{what} {shown} is not a finite number: {accepted}.")
+        raise refuse(_("{what} {value} is not a finite number: {accepted}."))
     result = distance(value, unit.lower())
     # A hair of tolerance so that "160.934km" is accepted as 100 mi.
     if not (low.m * (1 - 1e-9) <= result.m <= high.m * (1 + 1e-6)):
-        raise DistanceError(f"{what} {shown} is out of range: {accepted}.")
+        raise refuse(_("{what} {value} is out of range: {accepted}."))
     return result

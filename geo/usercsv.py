@@ -15,6 +15,8 @@ import re
 
 import shapely
 
+from geo import i18n
+from geo.i18n import _, ngettext
 from geo.units import echo
 from geo.userdata import MAX_FEATURES, UserDataError
 
@@ -22,8 +24,6 @@ LAT_NAMES = ("lat", "latitude", "y", "breite", "широта")
 LON_NAMES = ("lon", "lng", "long", "longitude", "x", "länge", "довгота", "долгота")
 DELIMITERS = ",;\t"
 _DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
-NAMES_HINT = ("name them lat and lon (or latitude/longitude, y/x, breite/länge, широта/довгота), "
-              "or pass lat_column= and lon_column=")
 
 
 def _delimiter(text: str) -> str:
@@ -35,17 +35,29 @@ def _delimiter(text: str) -> str:
         return max(DELIMITERS, key=header.count)
 
 
-def _column(header: list[str], wanted: str | None, names: tuple[str, ...], what: str, shown: str) -> int:
+def _column(header: list[str], wanted: str | None, names: tuple[str, ...], latitude: bool, shown: str) -> int:
+    """The index of the latitude (``latitude``) or longitude column: the one named ``wanted``, else the
+    first of ``names`` in the header."""
     folded = [h.strip().casefold() for h in header]
+    found = echo(", ".join(header))
     if wanted is not None:
         if wanted.strip().casefold() not in folded:
-            raise UserDataError(f"{shown} has no column {echo(wanted)} for the {what}: its header is "
-                         f"{echo(', '.join(header))}.")
+            message = (_("{file} has no column {column} for the latitude: its header is {header}.") if latitude
+                       else _("{file} has no column {column} for the longitude: its header is {header}."))
+            raise UserDataError(message.format(file=shown, column=echo(wanted), header=found))
         return folded.index(wanted.strip().casefold())
     for name in names:
         if name in folded:
             return folded.index(name)
-    raise UserDataError(f"{shown} has no {what} column: its header is {echo(', '.join(header))}; {NAMES_HINT}.")
+    message = (_("{file} has no latitude column: its header is {header}; {hint}.") if latitude
+               else _("{file} has no longitude column: its header is {header}; {hint}."))
+    raise UserDataError(message.format(file=shown, header=found, hint=names_hint()))
+
+
+def names_hint() -> str:
+    """How to name the coordinate columns, for messages."""
+    return _("name them lat and lon (or latitude/longitude, y/x, breite/länge, широта/довгота), "
+             "or pass lat_column= and lon_column=")
 
 
 def number(text: str, delimiter: str) -> float | None:
@@ -70,33 +82,42 @@ def read_rows(text: str, notes, *, lat_column: str | None = None, lon_column: st
             if any(cell.strip() for cell in row):
                 rows.append((reader.line_num, row))
             if len(rows) > MAX_FEATURES:
-                raise UserDataError(f"{shown} has more than {MAX_FEATURES:,} rows, over the limit: split it.")
+                raise UserDataError(_("{file} has more than {limit} rows, over the limit: split it.")
+                                    .format(file=shown, limit=i18n.number(MAX_FEATURES)))
     except csv.Error as err:
-        raise UserDataError(f"{shown} is not readable CSV (line {reader.line_num}: {err}); give a comma-, "
-                     "semicolon- or tab-separated file with a header row.") from None
+        raise UserDataError(_("{file} is not readable CSV (line {line}: {why}); give a comma-, semicolon- or "
+                              "tab-separated file with a header row.")
+                            .format(file=shown, line=reader.line_num, why=err)) from None
     header = [h.strip() for h in header]
     folded = [h.casefold() for h in header]
     twice = sorted({h for h, f in zip(header, folded) if folded.count(f) > 1})
     if twice:
-        raise UserDataError(f"{shown} has the column{'s' if len(twice) > 1 else ''} {', '.join(map(echo, twice))} more "
-                     "than once in its header; give each column its own name.")
-    ilat = _column(header, lat_column, LAT_NAMES, "latitude", shown)
-    ilon = _column(header, lon_column, LON_NAMES, "longitude", shown)
+        raise UserDataError(ngettext("{file} has the column {columns} more than once in its header; give each "
+                                     "column its own name.",
+                                     "{file} has the columns {columns} more than once in its header; give each "
+                                     "column its own name.", len(twice))
+                            .format(file=shown, columns=", ".join(map(echo, twice))))
+    ilat = _column(header, lat_column, LAT_NAMES, True, shown)
+    ilon = _column(header, lon_column, LON_NAMES, False, shown)
     if not rows:
-        raise UserDataError(f"{shown} has a header but no rows: give one row per place, with its latitude and longitude.")
+        raise UserDataError(_("{file} has a header but no rows: give one row per place, with its latitude and "
+                              "longitude.").format(file=shown))
     found = []
     for line, row in rows:
-        where = f"line {line}"
+        where = _("line {number}").format(number=line)
         if len(row) != len(header):
-            notes.add(where, f"has {len(row)} fields where the header has {len(header)}", skip=True)
+            notes.add(where, ngettext("has {count} field where the header has {expected}",
+                                      "has {count} fields where the header has {expected}", len(row))
+                      .format(count=len(row), expected=len(header)), skip=True)
             continue
         lat, lon = number(row[ilat], delimiter), number(row[ilon], delimiter)
         if lat is None or lon is None:
             bad = row[ilat] if lat is None else row[ilon]
-            notes.add(where, f"has {echo(bad)} where a number of degrees belongs (e.g. 50.0)", skip=True)
+            notes.add(where, _("has {value} where a number of degrees belongs (e.g. 50.0)").format(value=echo(bad)),
+                      skip=True)
             continue
         if not (math.isfinite(lat) and math.isfinite(lon)):
-            notes.add(where, "has a coordinate that is not a finite number (NaN or infinite)", skip=True)
+            notes.add(where, _("has a coordinate that is not a finite number (NaN or infinite)"), skip=True)
             continue
         props = {h: cell for i, (h, cell) in enumerate(zip(header, row)) if i not in (ilat, ilon)}
         found.append((shapely.Point(lon, lat), props, where))

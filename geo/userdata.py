@@ -1,27 +1,25 @@
 """Reading people's own files: GeoJSON, KML, and CSV with latitude and longitude columns.
 
-GeoJSON and KML are read by GDAL through pyogrio (``geo.usergdal``: the GeoJSON, LIBKML or
-KML driver only), straight from the bytes in memory (pyogrio hands GDAL an in-memory
-``/vsimem/`` file; nothing is written to disk); CSV by the standard ``csv`` module
-(``geo.usercsv``).
+GeoJSON and KML are read by GDAL through pyogrio (``geo.usergdal``: the GeoJSON, LIBKML or KML
+driver only), straight from the bytes in memory (pyogrio hands GDAL an in-memory ``/vsimem/`` file;
+nothing is written to disk); CSV by the standard ``csv`` module (``geo.usercsv``).
 
-What comes back (:class:`UserData`) holds the features that could be used, each a valid 2-D
-lon/lat (WGS84) geometry with its properties as given (strings and numbers, *not* escaped:
-whatever draws them passes them through ``geo.escape.html_text``), the count of skipped
-features and one sentence per problem. A file that cannot be used at all raises
-:class:`UserDataError`, one sentence naming the file and what is accepted.
+What comes back (:class:`UserData`) holds the features that could be used, each a valid 2-D lon/lat
+(WGS84) geometry with its properties as given (strings and numbers, *not* escaped: whatever draws
+them passes them through ``geo.escape.html_text``), the count of skipped features and one sentence
+per problem. A file that cannot be used at all raises :class:`UserDataError`, one sentence naming
+the file and what is accepted.
 
 Checks, in order: size (``MAX_BYTES``) before anything is read; text encoding (UTF-8, with or
-without a byte-order mark; a UTF-16 mark or an encoding declared in KML's XML header or
-passed as ``encoding=`` is honoured, nothing is guessed); the feature count
-(``MAX_FEATURES``, from ``pyogrio.read_info`` before the features are read); then per
-feature: a geometry present, finite coordinates within ±180/±90, collections flattened
-(a collection mixing points, lines and areas becomes one feature per kind), invalid
-geometry repaired with ``shapely.make_valid``. A declared CRS other than WGS84 is
-reprojected with pyproj; coordinates far outside degree ranges in a file that declares no
-other CRS are refused as an undeclared projection. A file whose every point lies outside
-the data region (``geo.build_data.REGION``) but inside it once latitude and longitude are
-exchanged is reported as swapped (see :func:`check_swapped`).
+without a byte-order mark; a UTF-16 mark or an encoding declared in KML's XML header or passed as
+``encoding=`` is honoured, nothing is guessed); the feature count (``MAX_FEATURES``, from
+``pyogrio.read_info`` before the features are read); then per feature: a geometry present, finite
+coordinates within ±180/±90, collections flattened (a collection mixing points, lines and areas
+becomes one feature per kind), invalid geometry repaired with ``shapely.make_valid``. A declared CRS
+other than WGS84 is reprojected with pyproj; coordinates far outside degree ranges in a file that
+declares no other CRS are refused as an undeclared projection. A file whose every point lies outside
+the data region (``geo.build_data.REGION``) but inside it once latitude and longitude are exchanged
+is reported as swapped (see :func:`check_swapped`).
 """
 
 from __future__ import annotations
@@ -29,13 +27,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import reduce
 from pathlib import Path
 
 import numpy as np
 import pyproj
 import shapely
 
+from geo import i18n
 from geo.build_data import REGION
+from geo.files import os_reason
+from geo.i18n import _, N_, ngettext
 from geo.units import echo
 
 MAX_BYTES = 20_000_000
@@ -44,11 +46,29 @@ MAX_FEATURES = 50_000
 MAX_MESSAGES = 40
 FORMATS = {"geojson": "GeoJSON", "kml": "KML", "csv": "CSV"}
 EXTENSIONS = {".geojson": "geojson", ".json": "geojson", ".kml": "kml", ".csv": "csv", ".tsv": "csv", ".txt": "csv"}
-ACCEPTED = ("GeoJSON (.geojson, .json), KML (.kml) or CSV with latitude and longitude columns (.csv), "
-            "UTF-8, up to 20 MB and 50,000 features")
 WGS84 = pyproj.CRS.from_epsg(4326)
 KINDS = {0: "point", 1: "line", 2: "area"}
+#: The kinds as people read them (``KINDS`` are the values written into the answers).
+KIND_NAMES = {0: N_("point"), 1: N_("line"), 2: N_("area")}
+KIND_PLURALS = {0: N_("points"), 1: N_("lines"), 2: N_("areas")}
 MULTI = {0: shapely.MultiPoint, 1: shapely.MultiLineString, 2: shapely.MultiPolygon}
+
+
+def _g(value: float) -> str:
+    """A coordinate with up to six significant digits, with the language's decimal sign."""
+    return f"{value:.6g}".replace(".", i18n.decimal_sign())
+
+
+def _mixed(dims: list[int]) -> str:  # "points and lines": the kinds a collection mixes
+    return reduce(lambda kinds, kind: _("{kinds} and {kind}").format(kinds=kinds, kind=kind),
+                  [_(KIND_PLURALS[d]) for d in dims])
+
+
+def accepted() -> str:
+    """What the reader takes, for messages (in the current language)."""
+    return _("GeoJSON (.geojson, .json), KML (.kml) or CSV with latitude and longitude columns (.csv), "
+             "UTF-8, up to {size} MB and {count} features").format(size=i18n.number(MAX_BYTES / 1e6),
+                                                                   count=i18n.number(MAX_FEATURES))
 
 
 class UserDataError(ValueError):
@@ -89,13 +109,15 @@ class Notes:
     def add(self, where: str, text: str, skip: bool = False) -> None:
         self.skipped += skip
         if len(self.messages) < MAX_MESSAGES:
-            self.messages.append(f"{self.name}, {where}: {text}{'; skipped' if skip else ''}.")
+            line = _("{file}, {where}: {text}; skipped.") if skip else _("{file}, {where}: {text}.")
+            self.messages.append(line.format(file=self.name, where=where, text=text))
         else:
             self.dropped += 1
 
     def done(self) -> tuple[str, ...]:
-        more = [f"{self.name}: {self.dropped:,} more messages like these are not shown."] if self.dropped else []
-        return tuple(self.messages + more)
+        more = ngettext("{file}: {count} more message like this is not shown.",
+                        "{file}: {count} more messages like these are not shown.", self.dropped)
+        return tuple(self.messages + [more.format(file=self.name, count=i18n.number(self.dropped))] * bool(self.dropped))
 
 
 def read_path(path: str | Path, **options) -> UserData:
@@ -104,7 +126,8 @@ def read_path(path: str | Path, **options) -> UserData:
     try:
         size = path.stat().st_size
     except OSError as err:
-        raise UserDataError(f"{echo(str(path))} cannot be read ({err.strerror}); give a readable file: {ACCEPTED}.") from None
+        raise UserDataError(_("{file} cannot be read ({why}); give a readable file: {accepted}.")
+                            .format(file=echo(str(path)), why=os_reason(err), accepted=accepted())) from None
     _check_size(path.name, size)
     return read(path.read_bytes(), path.name, **options)
 
@@ -120,18 +143,17 @@ def read(data: bytes, name: str, *, format: str | None = None, encoding: str | N
     suffix = Path(str(name)).suffix.lower()
     fmt = format or EXTENSIONS.get(suffix) or (None if suffix else _sniff(data))
     if fmt not in FORMATS:
-        raise UserDataError(f"{shown} is not in a format this map reads: {ACCEPTED}.")
+        raise UserDataError(_("{file} is not in a format this map reads: {accepted}.")
+                            .format(file=shown, accepted=accepted()))
     text = decode(data, shown, encoding, fmt)
     if not text.strip():
-        raise UserDataError(f"{shown} is empty: give {ACCEPTED}.")
+        raise UserDataError(_("{file} is empty: give {accepted}.").format(file=shown, accepted=accepted()))
     notes = Notes(shown)
-    if fmt == "csv":
-        from geo import usercsv
+    from geo import usercsv, usergdal  # each imports this module
 
+    if fmt == "csv":
         shapes, source_crs = usercsv.read_rows(text, notes, lat_column=lat_column, lon_column=lon_column), crs
     else:
-        from geo import usergdal
-
         shapes, source_crs = usergdal.read_features(text, fmt, notes)
     shapes = reproject(shapes, source_crs, shown, notes)
     check_degrees(shapes, shown)
@@ -142,8 +164,8 @@ def read(data: bytes, name: str, *, format: str | None = None, encoding: str | N
 
 def _check_size(shown: str, size: int) -> None:
     if size > MAX_BYTES:
-        raise UserDataError(f"{shown} is {size / 1e6:,.1f} MB, over the limit of {MAX_BYTES / 1e6:,.0f} MB: "
-                            "split it, or simplify its shapes.")
+        raise UserDataError(_("{file} is {size} MB, over the limit of {limit} MB: split it, or simplify its shapes.")
+                            .format(file=shown, size=i18n.number(size / 1e6, 1), limit=i18n.number(MAX_BYTES / 1e6)))
 
 
 def _sniff(data: bytes) -> str:
@@ -162,13 +184,13 @@ def decode(data: bytes, shown: str, encoding: str | None, fmt: str) -> str:
     try:
         text = data.decode(encoding or "utf-8-sig")
     except LookupError:
-        raise UserDataError(f"{shown} names an encoding {echo(encoding)} that Python does not know; "
-                            "save it as UTF-8.") from None
+        raise UserDataError(_("{file} names an encoding {encoding} that Python does not know; save it as UTF-8.")
+                            .format(file=shown, encoding=echo(encoding))) from None
     except UnicodeDecodeError as err:
-        raise UserDataError(
-            f"{shown} is not {encoding or 'UTF-8'} text (byte 0x{data[err.start]:02X} at position {err.start:,} "
-            "cannot be decoded); save it as UTF-8, or name its encoding (e.g. encoding='cp1251')."
-        ) from None
+        raise UserDataError(_("{file} is not {encoding} text (byte {byte} at position {position} cannot be decoded); "
+                              "save it as UTF-8, or name its encoding (e.g. encoding='cp1251').").format(
+            file=shown, encoding=encoding or "UTF-8", byte=f"0x{data[err.start]:02X}",
+            position=i18n.number(err.start))) from None
     return text.lstrip("\ufeff")
 
 
@@ -179,12 +201,13 @@ def reproject(shapes: list, crs: str | None, shown: str, notes: Notes) -> list:
     try:
         source = pyproj.CRS.from_user_input(crs)
     except pyproj.exceptions.CRSError:
-        raise UserDataError(f"{shown} declares a CRS {echo(crs)} that pyproj does not know; "
-                            "give WGS84 longitude/latitude (EPSG:4326) or an EPSG code.") from None
+        raise UserDataError(_("{file} declares a CRS {crs} that pyproj does not know; give WGS84 "
+                              "longitude/latitude (EPSG:4326) or an EPSG code.").format(file=shown, crs=echo(crs))) from None
     if source.to_2d().equals(WGS84, ignore_axis_order=True):  # EPSG:4979 (3-D) and OGC:CRS84 too
         return shapes
     move = pyproj.Transformer.from_crs(source, WGS84, always_xy=True)
-    notes.messages.append(f"{shown}: coordinates in {source.name} ({echo(crs)}) were reprojected to WGS84.")
+    notes.messages.append(_("{file}: coordinates in {crs_name} ({crs}) were reprojected to WGS84.")
+                          .format(file=shown, crs_name=source.name, crs=echo(crs)))
     out = []
     for geom, props, where in shapes:
         if geom is not None:
@@ -195,16 +218,15 @@ def reproject(shapes: list, crs: str | None, shown: str, notes: Notes) -> list:
 
 def check_degrees(shapes: list, shown: str) -> None:
     """Refuse a file none of whose coordinates are degrees: a projection it does not declare."""
-    coords = [shapely.get_coordinates(g) for g, _, _ in shapes if g is not None]
+    coords = [shapely.get_coordinates(g) for g, _props, _where in shapes if g is not None]
     xy = np.concatenate(coords) if coords else np.empty((0, 2))
     xy = xy[np.isfinite(xy).all(axis=1)]
     if len(xy) and ((np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)).all():
         x, y = xy[0]
-        raise UserDataError(
-            f"{shown} has coordinates such as ({x:,.0f}, {y:,.0f}), far outside longitude ±180 and latitude ±90: "
-            "they look projected, in a CRS the file does not declare; give WGS84 degrees, or declare the CRS "
-            "(GeoJSON's crs member, or crs='EPSG:32637' for a CSV)."
-        )
+        raise UserDataError(_("{file} has coordinates such as ({x}, {y}), far outside longitude ±180 and latitude ±90: "
+                              "they look projected, in a CRS the file does not declare; give WGS84 degrees, or declare "
+                              "the CRS (GeoJSON's crs member, or crs='EPSG:32637' for a CSV).")
+                            .format(file=shown, x=i18n.number(x), y=i18n.number(y)))
 
 
 def _parts(geom: shapely.Geometry) -> list[shapely.Geometry]:
@@ -218,37 +240,37 @@ def _parts(geom: shapely.Geometry) -> list[shapely.Geometry]:
 def _features(geom, props: dict, where: str, notes: Notes) -> list[Feature]:
     """The features one geometry gives: none (reported), one, or one per kind for a mixed collection."""
     if geom is None or geom.is_empty:
-        notes.add(where, "has no geometry (a point, line or polygon is needed)", skip=True)
+        notes.add(where, _("has no geometry (a point, line or polygon is needed)"), skip=True)
         return []
     geom = shapely.force_2d(geom)
     xy = shapely.get_coordinates(geom)
     if not np.isfinite(xy).all():
-        notes.add(where, "has a coordinate that is not a finite number (NaN or infinite)", skip=True)
+        notes.add(where, _("has a coordinate that is not a finite number (NaN or infinite)"), skip=True)
         return []
     bad = (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
     if bad.any():
         x, y = xy[np.argmax(bad)]
-        notes.add(where, f"has a point at longitude {x:.6g}, latitude {y:.6g}, out of range (longitude runs "
-                  "from -180 to 180 and latitude from -90 to 90 degrees)", skip=True)
+        notes.add(where, _("has a point at longitude {x}, latitude {y}, out of range (longitude runs from -180 to "
+                           "180 and latitude from -90 to 90 degrees)").format(x=_g(x), y=_g(y)), skip=True)
         return []
     parts = _parts(geom)
     by_kind: dict[int, list] = {}
     for part in parts:
         by_kind.setdefault(int(shapely.get_dimensions(part)), []).append(part)
     if len(by_kind) > 1:
-        notes.add(where, "mixes " + " and ".join(KINDS[k] + "s" for k in sorted(by_kind))
-                  + "; it is kept as one feature for each")
+        notes.add(where, _("mixes {kinds}; it is kept as one feature for each").format(kinds=_mixed(sorted(by_kind))))
     out = []
     for dim, group in sorted(by_kind.items()):
-        label = where if len(by_kind) == 1 else f"{where} ({KINDS[dim]}s)"
+        label = where if len(by_kind) == 1 else _("{where} ({kinds})").format(where=where, kinds=_(KIND_PLURALS[dim]))
         one = group[0] if len(group) == 1 else MULTI[dim](group)
         if not one.is_valid:
             reason = shapely.is_valid_reason(one)
             fixed = [p for p in _parts(shapely.make_valid(one)) if shapely.get_dimensions(p) == dim]
             if not fixed:
-                notes.add(label, f"is not a valid {KINDS[dim]} ({reason}) and cannot be repaired", skip=True)
+                notes.add(label, _("is not a valid {kind} ({reason}) and cannot be repaired")
+                          .format(kind=_(KIND_NAMES[dim]), reason=reason), skip=True)
                 continue
-            notes.add(label, f"was not valid ({reason}) and was repaired with shapely.make_valid")
+            notes.add(label, _("was not valid ({reason}) and was repaired with shapely.make_valid").format(reason=reason))
             one = fixed[0] if len(fixed) == 1 else shapely.union_all(fixed) if dim == 2 else MULTI[dim](fixed)
         out.append(Feature(one, dict(props), label))
     return out
@@ -263,17 +285,15 @@ def check_swapped(geoms: list, shown: str, fmt: str, notes: Notes, named: bool) 
     xy = np.concatenate([shapely.get_coordinates(g) for g in geoms])
     west, south, east, north = REGION
 
-    def inside(x, y):
-        return (x >= west) & (x <= east) & (y >= south) & (y <= north)
-
+    inside = lambda x, y: (x >= west) & (x <= east) & (y >= south) & (y <= north)  # noqa: E731
     if inside(xy[:, 0], xy[:, 1]).any() or not inside(xy[:, 1], xy[:, 0]).all():
         return
-    region = f"lon {west:g}–{east:g} E, lat {south:g}–{north:g} N"
-    said = (f"every point lies outside the map's region ({region}) but inside it with latitude and longitude "
-            "exchanged")
+    said = _("every point lies outside the map's region (lon {west}–{east} E, lat {south}–{north} N) but inside it "
+             "with latitude and longitude exchanged").format(west=_g(west), east=_g(east), south=_g(south), north=_g(north))
     if fmt == "csv" and not named:
-        raise UserDataError(f"{shown} looks like latitude and longitude are swapped: {said}; name the columns "
-                            "with lat_column= and lon_column= (or fix the header).")
-    order = "GeoJSON and KML write longitude first" if fmt != "csv" else "the columns were named"
-    notes.messages.insert(0, f"{shown}: latitude and longitude may be swapped: {said}; {order}, "
-                             "so the file was loaded as written.")
+        raise UserDataError(_("{file} looks like latitude and longitude are swapped: {said}; name the columns with "
+                              "lat_column= and lon_column= (or fix the header).").format(file=shown, said=said))
+    order = _("GeoJSON and KML write longitude first") if fmt != "csv" else _("the columns were named")
+    notes.messages.insert(0, _("{file}: latitude and longitude may be swapped: {said}; {order}, so the file was "
+                               "loaded as written.").format(file=shown, said=said, order=order))
+

@@ -17,8 +17,10 @@ import warnings
 import numpy as np
 import shapely
 
+from geo import i18n
+from geo.i18n import _
 from geo.units import echo
-from geo.userdata import ACCEPTED, FORMATS, MAX_FEATURES, Notes, UserDataError
+from geo.userdata import FORMATS, MAX_FEATURES, Notes, UserDataError, accepted
 
 DRIVERS = {"geojson": {"GeoJSON"}, "kml": {"LIBKML", "KML"}}
 #: LIBKML's styling fields, dropped from a placemark's properties.
@@ -48,16 +50,19 @@ def read_features(text: str, fmt: str, notes: Notes) -> tuple[list, str | None]:
             infos = [pyogrio.read_info(data, layer=i, force_feature_count=True) for i in range(len(layers))]
             drivers = {info["driver"] for info in infos}
             if not infos or not drivers <= DRIVERS[fmt]:
-                raise UserDataError(f"{shown} is not {what}: {ACCEPTED}.")
+                raise UserDataError(_("{file} is not {format}: {accepted}.").format(file=shown, format=what,
+                                                                                      accepted=accepted()))
             count = sum(max(int(info["features"]), 0) for info in infos)
             if count > MAX_FEATURES:
-                raise UserDataError(f"{shown} has {count:,} features, over the limit of {MAX_FEATURES:,}: split it.")
+                raise UserDataError(_("{file} has {count} features, over the limit of {limit}: split it.")
+                                    .format(file=shown, count=i18n.number(count), limit=i18n.number(MAX_FEATURES)))
             crs = next((info["crs"] for info in infos if info["crs"]), None)
             for index, (layer, info) in enumerate(zip(layers, infos)):
-                meta, _, wkb, columns = pyogrio.raw.read(data, layer=index, datetime_as_string=True)
+                meta, _fids, wkb, columns = pyogrio.raw.read(data, layer=index, datetime_as_string=True)
                 names, integer = list(meta["fields"]), [t.startswith("OFTInteger") for t in meta["ogr_types"]]
                 for i, blob in enumerate(wkb):
-                    where = f"feature {len(found) + 1}" + (f" (layer {echo(layer)})" if len(layers) > 1 else "")
+                    where = (_("feature {number} (layer {layer})") if len(layers) > 1 else _("feature {number}")).format(
+                        number=len(found) + 1, layer=echo(layer))
                     props = {n: _value(col[i], whole) for n, col, whole in zip(names, columns, integer)
                              if not (info["driver"] != "GeoJSON" and n in KML_STYLE_FIELDS)}
                     props = {k: v for k, v in props.items() if v is not None}
@@ -65,7 +70,8 @@ def read_features(text: str, fmt: str, notes: Notes) -> tuple[list, str | None]:
     except UserDataError:
         raise
     except Exception as err:  # GDAL reports malformed input through several exception types
-        raise UserDataError(f"{shown} is not readable {what} ({_gdal_detail(err)}): {ACCEPTED}.") from None
+        raise UserDataError(_("{file} is not readable {format} ({why}): {accepted}.")
+                            .format(file=shown, format=what, why=_gdal_detail(err), accepted=accepted())) from None
     return found, crs
 
 

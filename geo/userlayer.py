@@ -18,7 +18,9 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from geo.classify import Row
+from geo import i18n
 from geo.escape import html_text
+from geo.i18n import _, ngettext
 from geo.units import length_text
 
 STYLE = {"color": "#000000", "weight": 1.5, "fillColor": "#F0E442", "fillOpacity": 0.8}
@@ -67,10 +69,14 @@ def popup_html(row: Row) -> str:
     for key, value in props[:MAX_PROPERTIES]:
         parts.append(f"<div><i>{_text(key)}</i>: {_text(value)}</div>")
     if len(props) > MAX_PROPERTIES:
-        parts.append(f"<div><small>{len(props) - MAX_PROPERTIES} more properties in the download</small></div>")
-    parts.append(f"<hr style='margin:4px 0'><div><b>{_text(row.zone_name)}</b> ({_text(row.country)})</div>")
-    parts.append(f"<div>To the border: {_text(length_text(row.to_border))}</div>")
-    parts.append(f"<div>To Kharkiv's centre: {_text(length_text(row.to_kharkiv))}</div></div>")
+        more = len(props) - MAX_PROPERTIES  # the sentences are the catalogue's; only values are escaped
+        parts.append("<div><small>{}</small></div>".format(
+            ngettext("{count} more property in the download", "{count} more properties in the download", more)
+            .format(count=more)))
+    parts.append(f"<hr style='margin:4px 0'><div><b>{_text(row.zone_name)}</b> ({_text(_(row.country))})</div>")
+    parts.append("<div>{}</div>".format(_("To the border: {distance}").format(distance=_text(length_text(row.to_border)))))
+    parts.append("<div>{}</div></div>".format(
+        _("To Kharkiv's centre: {distance}").format(distance=_text(length_text(row.to_kharkiv)))))
     return "".join(parts)
 
 
@@ -93,8 +99,9 @@ def feature_collection(rows: Sequence[Row]) -> dict:
 
 def legend_entry(title: str, count: int) -> dict:
     """The layer's line in the map's legend (the same shape as ``mapview.legend_entries``)."""
-    return {"label": f"{title} ({count:,} features)", "color": STYLE["color"], "border": "solid", "weight": 1,
-            "fill": STYLE["fillColor"]}
+    label = ngettext("{title} ({count} feature)", "{title} ({count} features)", count)
+    return {"label": label.format(title=title, count=i18n.number(count)), "color": STYLE["color"], "border": "solid",
+            "weight": 1, "fill": STYLE["fillColor"]}
 
 
 def feature_group(rows: Sequence[Row], title: str) -> folium.FeatureGroup:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from geopy.distance import Distance
 
 from geo import i18n, stages, zones
+from geo.i18n import _
 from geo.layers import KEYS as LAYER_KEYS
 from geo.units import DistanceError, distance, echo, in_unit, setting_text, unit_of
 from geo.zones import Params
@@ -146,9 +147,10 @@ def _layers(text: str) -> frozenset[str]:
     unknown = [w for w in words if w not in LAYER_KEYS]
     if unknown:
         raise ValueError(
-            f"layers {echo(text)} names {', '.join(map(echo, unknown[:5]))}, which the map does not have: "
-            f"layers takes '{ALL}', '{NONE}' or a comma-separated list of {', '.join(LAYER_KEYS)}, "
-            f"e.g. places,border,counterfire_zone."
+            _("layers {value} names {unknown}, which the map does not have: layers takes '{all}', '{none}' or a "
+              "comma-separated list of {keys}, e.g. places,border,counterfire_zone.")
+            .format(value=echo(text), unknown=", ".join(map(echo, unknown[:5])), all=ALL, none=NONE,
+                    keys=", ".join(LAYER_KEYS))
         )
     return frozenset(words)
 
@@ -157,8 +159,8 @@ def _basemap(text: str) -> str:
     value = text.strip().lower()
     if value not in BASEMAPS:
         raise ValueError(
-            f"basemap {echo(text)} is not one of {', '.join(BASEMAPS)}: basemap takes "
-            f"{' or '.join(BASEMAPS)}, e.g. basemap={BASEMAPS[0]}."
+            _("basemap {value} is not one of {choices}: basemap takes {first} or {second}, e.g. basemap={first}.")
+            .format(value=echo(text), choices=", ".join(BASEMAPS), first=BASEMAPS[0], second=BASEMAPS[1])
         )
     return value
 
@@ -178,12 +180,13 @@ def from_query(query: Mapping[str, object]) -> tuple[ViewState, list[str]]:
         text = _last(query[key])
         try:
             if len(text) > MAX_VALUE_CHARS:
-                raise ValueError(f"{key} is {len(text)} characters long, which is no {key} this map takes "
-                                 f"(e.g. {key}={default_text})")
+                raise ValueError(_("{key} is {length} characters long, which is no {key} this map takes "
+                                   "(e.g. {key}={default})").format(key=key, length=len(text), default=default_text))
             read(text)
         except (DistanceError, ValueError) as err:
             message = str(err).rstrip(".")
-            warnings.append(f"{message}; using {key}={default_text} instead.")
+            warnings.append(_("{message}; using {key}={default} instead.").format(message=message, key=key,
+                                                                                  default=default_text))
 
     # Each distance is kept as the link writes it back (LINK_DIGITS in the unit it is shown
     # in), so reading a view's own link gives the same view: "3.2mi" as a depth is 5.1499008 km.

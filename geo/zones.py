@@ -31,6 +31,7 @@ from geopy.distance import Distance
 from geo import geodesy, places
 from geo.cache import Kept
 from geo.data import Region, region
+from geo.i18n import N_
 from geo.stages import DEFAULT as DEFAULT_STAGE
 from geo.stages import Stage
 from geo.units import Area, distance, parse_distance
@@ -51,11 +52,12 @@ RADIUS_DEFAULT = distance(12, "mi")
 RADIUS_RANGE = (distance(1, "mi"), distance(100, "mi"))
 DEPTH_DEFAULT = distance(80, "km")
 DEPTH_RANGE = (distance(5, "km"), DEEP_STRIKE_REACH)
-#: Reach presets for the counterfire depth, with where each figure comes from.
+#: Reach presets for the counterfire depth, with where each figure comes from (the names are
+#: shown through ``geo.i18n._``).
 DEPTH_PRESETS = {
-    "GMLRS, standard (70 km)": distance(70, "km"),
-    "GMLRS, as widely quoted (80 km)": distance(80, "km"),
-    "GMLRS, extended range (150 km)": distance(150, "km"),
+    N_("GMLRS, standard (70 km)"): distance(70, "km"),
+    N_("GMLRS, as widely quoted (80 km)"): distance(80, "km"),
+    N_("GMLRS, extended range (150 km)"): distance(150, "km"),
 }
 
 

@@ -22,6 +22,7 @@ from geo import files
 from geo.assets import pins, store
 from geo.assets.pins import AssetFile, Bundle
 from geo.assets.store import AssetsMissing, UnknownAssetLink
+from geo.i18n import _
 
 _IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif"}
 _CSS_URL = re.compile(r"""url\(\s*(?P<q>["']?)(?P<ref>[^"')]+)(?P=q)\s*\)""")
@@ -80,8 +81,10 @@ def _text(bundle: Bundle, asset: AssetFile, folder: Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         path = store.location(bundle, asset, folder, fallback=True)
-        raise AssetsMissing(f"The map asset {files.shown_path(path)} is not UTF-8 text "
-                            f"(offset {err.start}); {store.INSTALL_HINT} to reinstall it.", path) from None
+        raise AssetsMissing(_("The map asset {file} is not UTF-8 text (offset {offset}); run {setup} (or {install}) "
+                              "to reinstall it.").format(file=files.shown_path(path), offset=err.start,
+                                                         setup=store.SETUP_COMMAND, install=store.INSTALL_COMMAND),
+                            path) from None
 
 
 def _data_uri(bundle: Bundle, asset: AssetFile, folder: Path) -> str:
@@ -99,14 +102,14 @@ def css_with_data_uris(css: str, bundle: Bundle, css_path: str, folder: Path) ->
         if ref.startswith(("data:", "#")):
             return match[0]
         if pins.is_external(ref):
-            raise UnknownAssetLink(
-                f"{bundle.name}/{css_path} refers to {files.shown(ref)} on the internet; it cannot be inlined."
-            )
+            raise UnknownAssetLink(_("{file} refers to {url} on the internet; it cannot be inlined.")
+                                   .format(file=f"{bundle.name}/{css_path}", url=files.shown(ref)))
         path = posixpath.normpath(posixpath.join(base, re.split(r"[?#]", ref)[0]))
         try:
             asset = bundle.file(path)
         except KeyError:
-            raise AssetsMissing(f"{bundle.name}/{css_path} names {path}, which geo/assets/pins.py does not pin.") from None
+            raise AssetsMissing(_("{file} names {path}, which geo/assets/pins.py does not pin.")
+                                .format(file=f"{bundle.name}/{css_path}", path=path)) from None
         return f'url("{_data_uri(bundle, asset, folder)}")'
 
     return _CSS_URL.sub(swap, css)

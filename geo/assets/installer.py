@@ -20,6 +20,7 @@ from geo import files
 from geo.assets import pins, store
 from geo.assets.pins import Bundle
 from geo.assets.store import AssetsMissing
+from geo.i18n import _, ngettext
 
 #: How long one ``npm pack`` may take, seconds.
 NPM_TIMEOUT_S = 300
@@ -38,7 +39,8 @@ def _pypi_contents(bundle: Bundle) -> dict[str, bytes]:
             contents[asset.path] = files.read_regular(base / asset.source, store.MAX_BYTES)
         except files.ReadError as err:
             raise AssetsMissing(
-                f"{bundle.spec}: {err}; reinstall it with `pip install --force-reinstall {bundle.spec}`.",
+                _("{spec}: {problem}; reinstall it with `pip install --force-reinstall {spec}`.")
+                .format(spec=bundle.spec, problem=err),
                 base / asset.source,
             ) from None
     return contents
@@ -53,18 +55,21 @@ def _npm_contents(bundle: Bundle, npm: str) -> dict[str, bytes]:
                 cwd=tmp, capture_output=True, text=True, timeout=NPM_TIMEOUT_S, check=False,
             )
         except subprocess.TimeoutExpired:
-            raise NpmFailed(f"`npm pack {bundle.spec}` took over {NPM_TIMEOUT_S} s") from None
+            raise NpmFailed(_("`npm pack {spec}` took over {seconds} s").format(spec=bundle.spec,
+                                                                                seconds=NPM_TIMEOUT_S)) from None
         except OSError as err:
-            raise NpmFailed(f"`npm pack {bundle.spec}` could not start ({err.strerror})") from None
+            raise NpmFailed(_("`npm pack {spec}` could not start ({why})")
+                            .format(spec=bundle.spec, why=files.os_reason(err))) from None
         tarballs = sorted(Path(tmp).glob("*.tgz"))
         if done.returncode != 0 or not tarballs:
             reason = (done.stderr.strip().splitlines() or ["no tarball written"])[-1]
-            raise NpmFailed(f"`npm pack {bundle.spec}` failed ({files.shown(reason)})")
+            raise NpmFailed(_("`npm pack {spec}` failed ({why})").format(spec=bundle.spec, why=files.shown(reason)))
         try:
             with tarfile.open(tarballs[0], "r:gz") as tar:
                 return {asset.path: _tar_member(tar, asset.source, bundle) for asset in bundle.files}
         except (tarfile.TarError, OSError, EOFError) as err:
-            raise AssetsMissing(f"The npm tarball of {bundle.spec} cannot be read ({files.shown(err)}).") from None
+            raise AssetsMissing(_("The npm tarball of {spec} cannot be read ({why}).")
+                                .format(spec=bundle.spec, why=files.shown(err))) from None
 
 
 def _tar_member(tar: tarfile.TarFile, name: str, bundle: Bundle) -> bytes:
@@ -73,11 +78,13 @@ def _tar_member(tar: tarfile.TarFile, name: str, bundle: Bundle) -> bytes:
         member = tar.getmember(name)
     except KeyError:
         raise AssetsMissing(
-            f"The npm package {bundle.spec} has no file {name}; geo/assets/pins.py needs updating."
+            _("The npm package {spec} has no file {name}; geo/assets/pins.py needs updating.")
+            .format(spec=bundle.spec, name=name)
         ) from None
     handle = tar.extractfile(member) if member.isfile() and member.size <= store.MAX_BYTES else None
     if handle is None:
-        raise AssetsMissing(f"{name} in the npm package {bundle.spec} is not a regular file of sensible size.")
+        raise AssetsMissing(_("{name} in the npm package {spec} is not a regular file of sensible size.")
+                            .format(name=name, spec=bundle.spec))
     return handle.read()
 
 
@@ -87,8 +94,10 @@ def _check_contents(bundle: Bundle, contents: Mapping[str, bytes]) -> None:
         actual = files.sha256(contents[asset.path])
         if actual != asset.sha256:
             raise AssetsMissing(
-                f"{asset.source} from {bundle.registry} package {bundle.spec} has sha256 "
-                f"{actual}, not the {asset.sha256} pinned in geo/assets/pins.py, so it was not installed."
+                _("{file} from {registry} package {spec} has sha256 {actual}, not the {pinned} pinned in "
+                  "geo/assets/pins.py, so it was not installed.")
+                .format(file=asset.source, registry=bundle.registry, spec=bundle.spec, actual=actual,
+                        pinned=asset.sha256)
             )
 
 
@@ -117,20 +126,23 @@ def install(dest: Path | str | None = None, use_npm: bool = True) -> list[str]:
     notices, verified = [], []
     for bundle in pins.BUNDLES.values():
         if store.bundle_problem(bundle, folder) is None:
-            notices.append(f"{bundle.label}: {bundle.spec} already installed, checksums match.")
+            notices.append(_("{label}: {spec} already installed, checksums match.")
+                           .format(label=_(bundle.label), spec=bundle.spec))
             continue
         if bundle.registry == "npm" and npm is None:
-            why = "npm is not on PATH" if use_npm else "npm was not used"
-            notices.append(f"{bundle.label} not installed: {why} (needs `npm pack {bundle.spec}`).")
+            why = _("npm is not on PATH") if use_npm else _("npm was not used")
+            notices.append(_("{label} not installed: {why} (needs `npm pack {spec}`).")
+                           .format(label=_(bundle.label), why=why, spec=bundle.spec))
             continue
         try:
             contents = _pypi_contents(bundle) if bundle.registry == "pypi" else _npm_contents(bundle, npm)
         except NpmFailed as failure:
-            notices.append(f"{bundle.label} not installed: {failure}.")
+            notices.append(_("{label} not installed: {why}.").format(label=_(bundle.label), why=failure))
             continue
         _check_contents(bundle, contents)
         verified.append((bundle, contents))
-        count = "1 file" if len(contents) == 1 else f"{len(contents)} files"
-        notices.append(f"{bundle.label}: installed {bundle.spec} from {bundle.registry} ({count}).")
+        notices.append(ngettext("{label}: installed {spec} from {registry} ({count} file).",
+                                "{label}: installed {spec} from {registry} ({count} files).", len(contents))
+                       .format(label=_(bundle.label), spec=bundle.spec, registry=bundle.registry, count=len(contents)))
     _write(folder, verified)
     return notices

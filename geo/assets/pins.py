@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from geo.i18n import N_
+
 #: The ways a map can be pointed at its scripts (see :mod:`geo.assets.rewrite`).
 MODES = ("static", "inline", "cdn")
 
@@ -118,7 +120,7 @@ BUNDLES: Mapping[str, Bundle] = MappingProxyType(
         # for the `.min.js` URL folium links.
         "fullscreen": Bundle(
             name="fullscreen",
-            label="Fullscreen control",
+            label=N_("Fullscreen control"),
             registry="npm",
             package="leaflet.fullscreen",
             version="3.0.0",
@@ -142,7 +144,7 @@ BUNDLES: Mapping[str, Bundle] = MappingProxyType(
         # fly), so the unminified stylesheet stands in for it.
         "measure": Bundle(
             name="measure",
-            label="Measure control",
+            label=N_("Measure control"),
             registry="npm",
             package="leaflet-measure",
             version="2.1.7",
@@ -179,7 +181,7 @@ BUNDLES: Mapping[str, Bundle] = MappingProxyType(
         # cdnjs serves the package's src/ files under the names folium links.
         "minimap": Bundle(
             name="minimap",
-            label="Mini-map",
+            label=N_("Mini-map"),
             registry="npm",
             package="leaflet-minimap",
             version="3.6.1",

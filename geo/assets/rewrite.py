@@ -28,6 +28,7 @@ from geo import files
 from geo.assets import inline, pins, store
 from geo.assets.pins import AssetFile, Bundle
 from geo.assets.store import AssetsMissing, UnknownAssetLink
+from geo.i18n import _
 
 _EXTERNAL_TAG = re.compile(
     r"""<script\b[^>]*\bsrc=["']?(?P<s>[^"'\s>]+)"""
@@ -58,9 +59,9 @@ def _cdn_links(element: JSCSSMixin, attr: str) -> list[tuple[str, str]]:
 
 def _unknown(element: Element, url: str) -> UnknownAssetLink:
     return UnknownAssetLink(
-        f"{type(element).__name__} links {files.shown(url)}, which geo/assets/pins.py does not vendor; "
-        "pin it in BUNDLES (with its sha256) or leave that element off the map, so the map never "
-        "loads code from the internet."
+        _("{element} links {url}, which geo/assets/pins.py does not vendor; pin it in BUNDLES (with its sha256) or "
+          "leave that element off the map, so the map never loads code from the internet.")
+        .format(element=type(element).__name__, url=files.shown(url))
     )
 
 
@@ -100,7 +101,7 @@ def _absent_bundles(links: list[tuple[str, str]], folder: Path, mode: str,
     those are not states to paper over by leaving a control out.
     """
     index = pins.cdn_index()
-    names = dict.fromkeys(index[url][0].name for _, url in links if url in index)
+    names = dict.fromkeys(index[url][0].name for _name, url in links if url in index)
     absent = []
     for name in names:
         bundle = pins.BUNDLES[name]
@@ -135,8 +136,8 @@ def _forget_rendered_links(m: folium.Map, names: set[str]) -> None:
 def check_mode(mode: str) -> None:
     if mode not in pins.MODES:
         choices = ", ".join(map(repr, pins.MODES))
-        raise ValueError(f"mode must be one of {choices}, got {files.shown(mode)!r} "
-                         "(example: localise(m, 'static')).")
+        raise ValueError(_("mode must be one of {choices}, got {value} (example: localise(m, 'static')).")
+                         .format(choices=choices, value=repr(files.shown(mode))))
 
 
 def localise(m: folium.Map, mode: str, base_url: str = store.DEFAULT_BASE_URL) -> list[str]:
@@ -165,11 +166,11 @@ def localise(m: folium.Map, mode: str, base_url: str = store.DEFAULT_BASE_URL) -
             left_out.add(id(element))
             continue
         if isinstance(element, branca.colormap.ColorMap):
-            raise _unknown(element, "d3.js from d3js.org and cdnjs (added by branca and streamlit-folium)")
+            raise _unknown(element, _("d3.js from d3js.org and cdnjs (added by branca and streamlit-folium)"))
         if not isinstance(element, JSCSSMixin):
             continue
         js, css = _cdn_links(element, "default_js"), _cdn_links(element, "default_css")
-        names.update(name for name, _ in js + css)
+        names.update(name for name, _url in js + css)
         absent = _absent_bundles(js + css, folder, mode, problems) if mode != "cdn" else []
         if absent and parent is None:
             raise problems[absent[0].name]
@@ -177,7 +178,7 @@ def localise(m: folium.Map, mode: str, base_url: str = store.DEFAULT_BASE_URL) -
             del parent._children[key]
             left_out.add(id(element))
             notices.extend(
-                f"{b.label} left out: its script is not installed (needs npm; run `make setup`)."
+                _("{label} left out: its script is not installed (needs npm; run `make setup`).").format(label=_(b.label))
                 for b in absent
             )
             continue
@@ -197,7 +198,7 @@ def refuse_outside_links(html: str, mode: str, base_url: str = store.DEFAULT_BAS
         local = url.startswith(base_url.rstrip("/") + "/") if mode == "static" else not pins.is_external(url)
         if not local:
             raise UnknownAssetLink(
-                f"The rendered map still links {files.shown(url)}; map code is not loaded from there."
+                _("The rendered map still links {url}; map code is not loaded from there.").format(url=files.shown(url))
             )
 
 

@@ -17,12 +17,15 @@ from pathlib import Path
 from geo import files
 from geo.assets import pins
 from geo.assets.pins import AssetFile, Bundle
+from geo.i18n import _
 
 #: Environment variable that moves the install location away from ``<repo>/static/vendor``.
 ENV_VAR = "KHARKIV_MAP_ASSETS"
 
-#: The command people are told to run when a file is missing or altered.
-INSTALL_HINT = "run `make setup` (or `kharkiv-map assets install`)"
+#: The commands people are told to run when a file is missing or altered (in messages,
+#: ``run {setup} (or {install}) to install it``).
+SETUP_COMMAND, INSTALL_COMMAND = "`make setup`", "`kharkiv-map assets install`"
+INSTALL_HINT = f"run {SETUP_COMMAND} (or {INSTALL_COMMAND})"
 
 #: Where Streamlit serves ``<repo>/static/vendor`` (``server.enableStaticServing = true``).
 DEFAULT_BASE_URL = "/app/static/vendor"
@@ -65,13 +68,15 @@ def root(dest: Path | str | None) -> Path:
 
 
 def _missing(path: Path) -> AssetsMissing:
-    return AssetsMissing(f"The map asset {files.shown_path(path)} is missing; {INSTALL_HINT} to install it.", path)
+    return AssetsMissing(_("The map asset {file} is missing; run {setup} (or {install}) to install it.")
+                         .format(file=files.shown_path(path), setup=SETUP_COMMAND, install=INSTALL_COMMAND), path)
 
 
 def _altered(path: Path) -> AssetsMissing:
     return AssetsMissing(
-        f"The map asset {files.shown_path(path)} does not match the sha256 pinned in geo/assets/pins.py "
-        f"(altered or another version); {INSTALL_HINT} to reinstall it.",
+        _("The map asset {file} does not match the sha256 pinned in geo/assets/pins.py (altered or another version); "
+          "run {setup} (or {install}) to reinstall it.")
+        .format(file=files.shown_path(path), setup=SETUP_COMMAND, install=INSTALL_COMMAND),
         path,
     )
 
@@ -83,7 +88,8 @@ def read_file(path: Path, asset: AssetFile) -> bytes:
     except files.ReadError as err:
         if err.missing:
             raise _missing(path) from None
-        raise AssetsMissing(f"The map asset {err}; {INSTALL_HINT} to reinstall it.", path) from None
+        raise AssetsMissing(_("The map asset {problem}; run {setup} (or {install}) to reinstall it.")
+                            .format(problem=err, setup=SETUP_COMMAND, install=INSTALL_COMMAND), path) from None
     if files.sha256(data) != asset.sha256:
         raise _altered(path)
     return data
@@ -96,13 +102,15 @@ def xstatic_base(bundle: Bundle) -> Path:
         base = Path(importlib.import_module(bundle.module).BASE_DIR)
     except (ImportError, AttributeError, importlib.metadata.PackageNotFoundError):
         raise AssetsMissing(
-            f"{bundle.label} cannot be read because the Python package {bundle.spec} "
-            f"is not installed; run `make setup` (or `pip install {bundle.spec}`)."
+            _("{label} cannot be read because the Python package {spec} is not installed; run {setup} "
+              "(or `pip install {spec}`).").format(label=_(bundle.label), spec=bundle.spec, setup=SETUP_COMMAND)
         ) from None
     if installed != bundle.version:
         raise AssetsMissing(
-            f"{bundle.label} cannot be read because {bundle.package} {installed} is "
-            f"installed but geo/assets/pins.py pins {bundle.version}; run `pip install {bundle.spec}`."
+            _("{label} cannot be read because {package} {installed} is installed but geo/assets/pins.py pins "
+              "{version}; run `pip install {spec}`.").format(label=_(bundle.label), package=bundle.package,
+                                                              installed=installed, version=bundle.version,
+                                                              spec=bundle.spec)
         )
     return base
 
