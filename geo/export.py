@@ -10,14 +10,12 @@ import json
 import numpy as np
 import shapely
 
-from geo import assets, places
+from geo import assets, i18n, places
 from geo import layers as registry
 from geo.escape import html_text
 from geo.facts import figures, to_json
 from geo.layers import Layers
 
-#: The language of the page's text, for screen readers' pronunciation (branca writes a bare <html>).
-PAGE_LANGUAGE = "en"
 #: Coordinates in the GeoJSON export are rounded to 1e-6 degrees (about 0.1 m).
 GEOJSON_DECIMALS = 6
 
@@ -88,6 +86,7 @@ def map_html(layers: Layers, basemap: str = "osm", cdn: bool = False,
     from geo.mapview import MAP_TITLE, build_map
 
     m = build_map(layers, basemap, show, radius_unit=radius_unit)
-    m.get_root().title = html_text(MAP_TITLE)  # the tab's name, and what a screen reader opens with
+    m.get_root().title = html_text(i18n._(MAP_TITLE))  # the tab's name, and what a screen reader opens with
     page, notices = assets.render_html(m, "cdn" if cdn else "inline")
-    return page.replace("<html>", f'<html lang="{PAGE_LANGUAGE}">', 1), notices
+    # The language of the page's text, for screen readers' pronunciation (branca writes a bare <html>).
+    return page.replace("<html>", f'<html lang="{i18n.current()}">', 1), notices
