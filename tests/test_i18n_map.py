@@ -234,3 +234,29 @@ def test_country_labels_in_ukrainian():
     with i18n.language("uk"):
         labels = {p.name: p.label for p in places.places() if p.kind == "country"}
     assert labels == {"Russia": "Росія", "Ukraine": "Україна"}
+
+
+#: Every text of the drawn page a reader meets: what it shows, and the names and titles of
+#: its controls (Leaflet and its plugins write some of them only when the page runs).
+PAGE_TEXT = """() => [document.title, document.body.innerText,
+    ...Array.from(document.querySelectorAll("[title], [aria-label]"),
+                  e => (e.getAttribute("title") || "") + " " + (e.getAttribute("aria-label") || ""))].join("\\n")"""
+
+
+@pytest.mark.browser
+def test_the_exported_page_drawn_in_a_browser_is_in_ukrainian(built, offline_page, tmp_path):
+    with i18n.language("uk"):
+        html_page = export.map_html(built, "none")[0]
+    path = tmp_path / "uk.html"
+    path.write_text(html_page, encoding="utf-8")
+    offline_page.goto(path.as_uri())
+    offline_page.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length > 8",
+                                   timeout=90_000)
+    text = offline_page.evaluate(PAGE_TEXT)
+    assert english_left(text) == [] and offline_page.errors == []
+    assert offline_page.get_attribute("html", "lang") == "uk"
+    for control in (".leaflet-control-zoom-in", ".leaflet-control-zoom-out", ".leaflet-control-zoom-fullscreen",
+                    ".leaflet-control-minimap-toggle-display"):
+        title = offline_page.get_attribute(control, "title")
+        assert title and CYRILLIC.search(title), (control, title)
+    assert CYRILLIC.search(offline_page.inner_text(".leaflet-control-layers-overlays"))
