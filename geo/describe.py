@@ -13,7 +13,7 @@ reaches (``geo.elements.Description``), and a static figure can use it as its al
 Distances are written with ``radius_unit`` first (the unit the view shows R in); areas in
 square kilometres and square miles, in words, because "km²" is read aloud unevenly. Every
 figure is one the layers measured when they were built (geodesic, WGS84): nothing is
-measured here.
+measured here. The sentences are written in the current language.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from geopy.distance import Distance
 
 from geo import layers as registry
 from geo.facts import place_figures
+from geo.i18n import _, ngettext, number, pgettext
 from geo.layers import Layers, LayerSpec
 from geo.units import Area, length_text
 
@@ -39,6 +40,25 @@ COLOUR_NAMES = {
 }
 KM2_PER_SQ_MI = 2.589988110336
 RADIUS_UNITS = ("mi", "km")
+
+
+def colour_words(colour: str) -> str:
+    """A colour of the registry in the current language (as ``{colour}`` in the drawing
+    words below takes it)."""
+    return {"black": pgettext("colour", "black"), "pink": pgettext("colour", "pink"),
+            "green": pgettext("colour", "green"), "orange": pgettext("colour", "orange"),
+            "blue": pgettext("colour", "blue"), "orange-red": pgettext("colour", "orange-red"),
+            "grey": pgettext("colour", "grey")}.get(COLOUR_NAMES.get(colour.upper(), ""), "")
+
+
+def pattern_words(pattern: str, of: str) -> str:
+    """A line pattern (``solid``, ``dashed``, ``dotted``) in the current language, said of an
+    ``"outline"`` or a ``"line"`` (a translation may inflect it differently)."""
+    if of == "outline":
+        return {"solid": pgettext("outline", "solid"), "dashed": pgettext("outline", "dashed"),
+                "dotted": pgettext("outline", "dotted")}[pattern]
+    return {"solid": pgettext("line", "solid"), "dashed": pgettext("line", "dashed"),
+            "dotted": pgettext("line", "dotted")}[pattern]
 
 
 def _check(layers: Layers, shown, radius_unit: str) -> set[str]:
@@ -61,39 +81,44 @@ def drawing_words(spec: LayerSpec) -> str:
     Colour and line pattern together, as the legend shows them, so the words work for a
     reader who cannot tell the colours apart."""
     style = spec.style
-    colour = COLOUR_NAMES.get(str(style["color"]).upper(), "")
-    pattern = spec.outline  # "solid", "dashed" or "dotted", as the legend draws it
+    colour = colour_words(str(style["color"]))
     if spec.geometry is None:
-        return f"{colour} circles, each with its name".strip()
+        return _("{colour} circles, each with its name").format(colour=colour).strip()
     if style.get("fill", True) and "fillColor" in style:
-        return _a(f"{colour} shaded area with a {pattern} outline")
-    return _a(f"{pattern} {colour} line")
+        return _a(_("{colour} shaded area with a {pattern} outline")
+                  .format(colour=colour, pattern=pattern_words(spec.outline, "outline")))
+    return _a(_("{pattern} {colour} line").format(colour=colour, pattern=pattern_words(spec.outline, "line")))
 
 
 def _a(words: str) -> str:
+    """``words`` after the indefinite article, where the language has one (``a``/``an``)."""
     words = " ".join(words.split())
-    return ("an " if words[0] in "aeiou" else "a ") + words
+    return (_("an {words}") if words[0] in "aeiou" else _("a {words}")).format(words=words)
 
 
 def area_words(area: Area) -> str:
     """``23,294 square kilometres (8,994 square miles)``."""
-    return f"{area.km2:,.0f} square kilometres ({area.km2 / KM2_PER_SQ_MI:,.0f} square miles)"
+    km2, mi2 = round(area.km2), round(area.km2 / KM2_PER_SQ_MI)
+    return (ngettext("{count} square kilometre", "{count} square kilometres", km2).format(count=number(km2))
+            + " (" + ngettext("{count} square mile", "{count} square miles", mi2).format(count=number(mi2)) + ")")
 
 
 def overview(layers: Layers, radius_unit: str = "mi") -> str:
     """The view: the place, the stage of the policy, R and D."""
     stage, values = layers.params.stage, layers.values(radius_unit)
-    return (f"A map of the Russia–Ukraine border around Kharkiv, in north-east Ukraine, as the U.S. "
-            f"policy stood at this stage: {stage.label}, {stage.title[0].lower()}{stage.title[1:]}. "
-            f"{stage.description} Source: {stage.source}. The distances set: R = {values['R']}, D = {values['D']}.")
+    title = _(stage.title)
+    return _("A map of the Russia–Ukraine border around Kharkiv, in north-east Ukraine, as the U.S. policy stood "
+             "at this stage: {stage}, {title}. {description} Source: {source}. The distances set: R = {R}, D = {D}.") \
+        .format(stage=stage.label, title=title[0].lower() + title[1:], description=_(stage.description),
+                source=stage.source, R=values["R"], D=values["D"])
 
 
 def layer_sentence(layers: Layers, spec: LayerSpec, values: dict[str, str]) -> str:
     """One shown layer: its legend sentence, then how it is drawn (or that it is empty)."""
     sentence = spec.text(spec.legend, values)
     if spec.geometry is not None and layers[spec.key].geometry.is_empty:
-        return f"{sentence}: empty for these distances, so nothing is drawn."
-    return f"{sentence}; drawn as {drawing_words(spec)}."
+        return _("{sentence}: empty for these distances, so nothing is drawn.").format(sentence=sentence)
+    return _("{sentence}; drawn as {drawing}.").format(sentence=sentence, drawing=drawing_words(spec))
 
 
 def drawn(layers: Layers, visible: set[str], radius_unit: str = "mi") -> str:
@@ -101,17 +126,19 @@ def drawn(layers: Layers, visible: set[str], radius_unit: str = "mi") -> str:
     values = layers.values(radius_unit)
     specs = [spec for spec in registry.REGISTRY if spec.key in visible]
     if not specs:
-        return "No layer is shown: the map has only the countries' outlines."
+        return _("No layer is shown: the map has only the countries' outlines.")
     total = len(registry.REGISTRY)
-    count = "every one of the" if len(specs) == total else f"{len(specs)} of the"
-    head = f"It shows {count} {total} layers. " if len(specs) > 1 else f"It shows 1 of the {total} layers. "
-    return head + " ".join(layer_sentence(layers, spec, values) for spec in specs)
+    if len(specs) == total:
+        head = _("It shows every one of the {total} layers.").format(total=total)
+    else:
+        head = _("It shows {count} of the {total} layers.").format(count=len(specs), total=total)
+    return head + " " + " ".join(layer_sentence(layers, spec, values) for spec in specs)
 
 
 def _measure_sentence(spec: LayerSpec, value: Distance | Area, radius_unit: str) -> str:
     if isinstance(value, Distance):
-        return f"{spec.figure.label}: {length_text(value, radius_unit)} long."
-    return f"{spec.figure.label}: {area_words(value)}."
+        return _("{label}: {length} long.").format(label=_(spec.figure.label), length=length_text(value, radius_unit))
+    return _("{label}: {area}.").format(label=_(spec.figure.label), area=area_words(value))
 
 
 def key_figures(layers: Layers, visible: set[str], radius_unit: str = "mi") -> str:
@@ -119,12 +146,14 @@ def key_figures(layers: Layers, visible: set[str], radius_unit: str = "mi") -> s
     article's claim), then each shown layer's measured length or area."""
     gap, claim = layers.kharkiv_to_border, registry.ARTICLE_CLAIM
     difference = Distance(kilometers=abs(gap.km - claim.km))
-    relation = "less" if claim < gap else "more"
-    parts = [
-        f"Measured from Kharkiv's centre, the nearest point of the Russian border is "
-        f"{length_text(gap, radius_unit)} away; the article says {claim.miles:g} miles, "
-        f"{length_text(difference, radius_unit)} {relation} than measured."
-    ]
+    if claim < gap:
+        sentence = _("Measured from Kharkiv's centre, the nearest point of the Russian border is {gap} away; "
+                     "the article says {claim}, {difference} less than measured.")
+    else:
+        sentence = _("Measured from Kharkiv's centre, the nearest point of the Russian border is {gap} away; "
+                     "the article says {claim}, {difference} more than measured.")
+    parts = [sentence.format(gap=length_text(gap, radius_unit), claim=layers.values(radius_unit)["CLAIM"],
+                             difference=length_text(difference, radius_unit))]
     measured = [
         _measure_sentence(spec, layers[spec.key].measure, radius_unit)
         for spec in registry.REGISTRY
@@ -132,7 +161,7 @@ def key_figures(layers: Layers, visible: set[str], radius_unit: str = "mi") -> s
         and not layers[spec.key].geometry.is_empty
     ]
     if measured:
-        parts.append("Measured on the WGS84 ellipsoid: " + " ".join(measured))
+        parts.append(_("Measured on the WGS84 ellipsoid: {figures}").format(figures=" ".join(measured)))
     return " ".join(parts)
 
 
@@ -142,13 +171,18 @@ def places_marked(radius_unit: str = "mi") -> str:
     for row in place_figures():
         place = row.place
         if row.to_border is None:
-            countries.append(place.name)
+            countries.append(place.label)
             continue
-        context = "" if place.named_in_article else ", context, not named in the article"
-        cities.append(f"{place.name}: {length_text(row.to_border, radius_unit)} from the border{context}")
-    text = f"Places marked: {'; '.join(cities)}."
-    if countries:
-        text += f" The names {' and '.join(countries)} label the two countries."
+        distance = length_text(row.to_border, radius_unit)
+        if place.named_in_article:
+            cities.append(_("{place}: {distance} from the border").format(place=place.label, distance=distance))
+        else:
+            cities.append(_("{place}: {distance} from the border, context, not named in the article")
+                          .format(place=place.label, distance=distance))
+    text = _("Places marked: {places}.").format(places="; ".join(cities))
+    if len(countries) == 2:
+        text += " " + _("The names {first} and {second} label the two countries.").format(
+            first=countries[0], second=countries[1])
     return text
 
 

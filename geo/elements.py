@@ -3,6 +3,7 @@ class and its values passed through ``tojson`` (Jinja's, which also escapes ``<`
 ``&`` and ``'``), so nothing in them is read as HTML or ends the script.
 
 * :class:`LeanMap`: ``folium.Map`` without jQuery, which nothing on this map uses.
+* :class:`ZoomControl`: Leaflet's zoom buttons, with their titles in the page's language.
 * :class:`GeometryDecoder`: the page's decoder of the compact drawings (``geo.display``).
 * :class:`DrawnShape`: one layer's drawing (compact text made once when the layer was
   built, embedded as it is: never parsed and written again) with its style and tooltip.
@@ -26,6 +27,7 @@ from folium.template import Template
 
 from geo.display import DECODER_JS
 from geo.escape import html_text
+from geo.i18n import _
 
 
 class LeanMap(folium.Map):
@@ -33,6 +35,19 @@ class LeanMap(folium.Map):
     ``keep_in_front``, neither of which this map uses (:class:`PlacePopup` instead)."""
 
     default_js = [(name, url) for name, url in folium.Map.default_js if "jquery" not in url.lower()]
+
+
+class ZoomControl(MacroElement):
+    """Leaflet's zoom buttons (on a map made with ``zoom_control=False``) with their titles,
+    which Leaflet also gives the buttons as their accessible names."""
+
+    _template = Template("{% macro script(this, kwargs) %}L.control.zoom({{ this.options|tojson }})"
+                         ".addTo({{ this._parent.get_name() }});{% endmacro %}")
+
+    def __init__(self, zoom_in: str, zoom_out: str):
+        super().__init__()
+        self._name = "ZoomControl"
+        self.options = {"position": "topleft", "zoomInTitle": zoom_in, "zoomOutTitle": zoom_out}
 
 
 class GeometryDecoder(MacroElement):
@@ -226,7 +241,7 @@ class Description(MacroElement):
         {% endmacro %}
         {% macro html(this, kwargs) %}
         <div id="{{ this.get_name() }}" class="kharkiv-description" role="note"
-             aria-label="Text description of the map">{{ this.body }}</div>
+             aria-label="{{ this.label }}">{{ this.body }}</div>
         {% endmacro %}
         {% macro script(this, kwargs) %}
         (function () {
@@ -244,6 +259,7 @@ class Description(MacroElement):
         super().__init__()
         self._name = "Description"
         self.title = title
+        self.label = html_text(_("Text description of the map"))
         self.body = "".join(f"<p>{html_text(text)}</p>" for text in paragraphs)
 
 

@@ -86,7 +86,7 @@ def map_html(layers: Layers, basemap: str = "osm", cdn: bool = False,
     from geo.mapview import MAP_TITLE, build_map
 
     m = build_map(layers, basemap, show, radius_unit=radius_unit)
-    m.get_root().title = html_text(MAP_TITLE)  # the tab's name, and what a screen reader opens with
+    m.get_root().title = html_text(i18n._(MAP_TITLE))  # the tab's name, and what a screen reader opens with
     page, notices = assets.render_html(m, "cdn" if cdn else "inline")
     # The language of the page's text, for screen readers' pronunciation (branca writes a bare <html>).
     return page.replace("<html>", f'<html lang="{i18n.current()}">', 1), notices

@@ -7,6 +7,9 @@ Lengths and areas are those each layer measured when it was built (geodesic on t
 ellipsoid, ``geo.geodesy``); distances from a place to the border are geodesic to the border
 line (``zones.to_border``), and to Kharkiv geopy's ``geodesic``. Country label points are
 where a name is written, not places, so they get no distances.
+
+Text for people (:func:`rows`, :func:`as_table`, :func:`stages_table`) is in the current
+language; JSON (:func:`to_json`, :func:`stages_json`) is the same in every language.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from functools import lru_cache
 
 from geopy.distance import Distance, geodesic
 
-from geo import geodesy, places, stages, zones
+from geo import geodesy, i18n, places, stages, zones
 from geo import layers as registry
+from geo.i18n import _, number, percent
 from geo.layers import ARTICLE_CLAIM, Layers
-from geo.units import Area, area_text, length_text, setting_text
+from geo.units import Area, area_text, length_text, setting_text, symbol
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ def place_figures() -> tuple[PlaceFigures, ...]:
         if place.kind != "city":
             rows.append(PlaceFigures(place, None, None))
             continue
-        to_border, _ = zones.to_border(place.lat, place.lon)
+        to_border, _point = zones.to_border(place.lat, place.lon)
         to_kharkiv = Distance(kilometers=geodesic((home.lat, home.lon), (place.lat, place.lon)).km)
         rows.append(PlaceFigures(place, to_kharkiv, to_border))
     return tuple(rows)
@@ -149,65 +153,74 @@ def to_json(f: Figures) -> dict:
 
 
 def stages_json(rows: tuple[StageFigures, ...]) -> list[dict]:
-    """The stages as ``facts --json`` lists them."""
+    """The stages as ``facts --json`` lists them, in English whatever the language."""
     def km2(a: Area | None):
         return None if a is None else round(a.km2, 1)
 
-    return [
-        {
-            "id": row.stage.id,
-            "date": row.stage.date,
-            "label": row.stage.label,
-            "title": row.stage.title,
-            "source": row.stage.source,
-            "permitted_area_km2": km2(row.permitted),
-            "sanctuary_area_km2": km2(row.sanctuary),
-            "reach_area_km2": km2(row.reach),
-            "permitted_share": None if row.permitted_share is None else round(row.permitted_share, 4),
-            "measured": row.permitted is not None,
-        }
-        for row in rows
-    ]
+    with i18n.language(i18n.DEFAULT):
+        return [
+            {
+                "id": row.stage.id,
+                "date": row.stage.date,
+                "label": row.stage.label,
+                "title": row.stage.title,
+                "source": row.stage.source,
+                "permitted_area_km2": km2(row.permitted),
+                "sanctuary_area_km2": km2(row.sanctuary),
+                "reach_area_km2": km2(row.reach),
+                "permitted_share": None if row.permitted_share is None else round(row.permitted_share, 4),
+                "measured": row.permitted is not None,
+            }
+            for row in rows
+        ]
 
 
 def rows(f: Figures, radius_unit: str = "mi") -> list[tuple[str, str]]:
-    """(label, value as text) for every figure, parameters first."""
-    out = [("Stage of the policy", f"{f.params.stage.label}: {f.params.stage.title}"),
-           ("Radius R (band and ring)", setting_text(f.params.radius, radius_unit)),
-           ("Counterfire depth D", setting_text(f.params.depth, "km"))]
+    """(label, value as text) for every figure, parameters first, in the current language."""
+    out = [(_("Stage of the policy"), f"{f.params.stage.label}: {_(f.params.stage.title)}"),
+           (_("Radius R (band and ring)"), setting_text(f.params.radius, radius_unit)),
+           (_("Counterfire depth D"), setting_text(f.params.depth, "km"))]
     for spec in registry.REGISTRY:
         if spec.figure:
             value = f.measure(spec.key)
-            out.append((spec.figure.label, length_text(value) if isinstance(value, Distance) else area_text(value)))
-    out.append(("The article's figure", setting_text(f.article_claim, "mi")))
+            out.append((_(spec.figure.label), length_text(value) if isinstance(value, Distance) else area_text(value)))
+    out.append((_("The article's figure"), setting_text(f.article_claim, "mi")))
     return out
 
 
 def as_table(f: Figures) -> str:
     """The figures as aligned plain text for a terminal."""
     table = rows(f)
-    width = max(len(label) for label, _ in table)
+    width = max(len(label) for label, _value in table)
     lines = [f"{label:<{width}}  {value}" for label, value in table]
-    lines += ["", f"{'Place':<34} {'to Kharkiv':>12} {'to border':>12}  in article"]
+    head = (_("Place"), _("to Kharkiv"), _("to border"), _("in article"))
+    lines += ["", f"{head[0]:<34} {head[1]:>12} {head[2]:>12}  {head[3]}"]
+    km = symbol("km")
     for row in f.places:
-        named = "yes" if row.place.named_in_article else "context"
+        named = _("yes") if row.place.named_in_article else _("context")
         if row.to_kharkiv is None:
-            lines.append(f"{row.place.name:<34} {'—':>12} {'—':>12}  {named} (label point, not measured)")
+            lines.append(f"{row.place.label:<34} {'—':>12} {'—':>12}  "
+                         + _("{named} (label point, not measured)").format(named=named))
         else:
-            lines.append(f"{row.place.name:<34} {row.to_kharkiv.km:>9,.1f} km {row.to_border.km:>9,.1f} km  {named}")
+            lines.append(f"{row.place.label:<34} {number(row.to_kharkiv.km, 1):>9} {km} "
+                         f"{number(row.to_border.km, 1):>9} {km}  {named}")
     return "\n".join(lines)
 
 
 def stages_table(rows: tuple[StageFigures, ...]) -> str:
     """The stages as aligned plain text: permitted area, sanctuary and permitted share."""
-    lines = [f"{'Stage':<20} {'permitted':>14} {'sanctuary':>14} {'share':>8}"]
+    head = (_("Stage"), _("permitted"), _("sanctuary"), _("share"))
+    lines = [f"{head[0]:<20} {head[1]:>14} {head[2]:>14} {head[3]:>8}"]
     for row in rows:
         if row.permitted is None:
-            lines.append(f"{row.stage.label:<20} {'not measured':>14} {'not measured':>14} {'—':>8}  "
-                         f"({stages.KURSK_NOTE})")
+            unmeasured = _("not measured")
+            lines.append(f"{row.stage.label:<20} {unmeasured:>14} {unmeasured:>14} {'—':>8}  "
+                         f"({_(stages.KURSK_NOTE)})")
         else:
             lines.append(f"{row.stage.label:<20} {area_text(row.permitted):>14} {area_text(row.sanctuary):>14} "
-                         f"{row.permitted_share:>8.1%}")
-    lines.append(f"Sanctuary: Russia within 300 km of the land border ({area_text(rows[0].reach)}) left off-limits. "
-                 f"Published: {stages.PUBLISHED_SOURCE}, \"{stages.PUBLISHED_QUOTE}\" (measured differently).")
+                         f"{percent(row.permitted_share, 1):>8}")
+    # The published words stay in English (a translation says so beside them).
+    lines.append(_("Sanctuary: Russia within 300 km of the land border ({area}) left off-limits. "
+                   "Published: {source}, \"{quote}\" (measured differently).")
+                 .format(area=area_text(rows[0].reach), source=stages.PUBLISHED_SOURCE, quote=stages.PUBLISHED_QUOTE))
     return "\n".join(lines)

@@ -5,22 +5,22 @@ and the name in the URL's ``layers=``), its title, its legend sentence as a temp
 and D, its style, the figure it carries, and the sentence "what is here?" says of a point
 inside it. The geometry, the map, the export, the figures, the click answer, the URL state
 and the About page all iterate :data:`REGISTRY`. Adding a layer is one entry here plus its
-geometry function in ``geo.zones``.
+geometry function in ``geo.zones``. Its texts are English, marked ``N_``, and translated where
+shown (``_(spec.title)``, ``spec.text(spec.legend, values)``): the built layers hold no text.
 
-Templates may use ``{R}`` (the radius), ``{D}`` (the depth), ``{REACH}`` (the deep-strike
-reach), ``{GAP}`` (Kharkiv's centre to the border), ``{CLAIM}`` (the article's figure), and
-for the stage of the policy ``{STAGE}`` (its date), ``{WHEN}`` ("on 30 May 2024"), ``{ORIGIN}`` (the line the zones are
-measured from), ``{DEEP_RANGE}`` (how far the prohibited zone runs) and ``{KURSK}`` (the
-note on the unmeasured Kursk Oblast permission, or nothing).
+Templates may use ``{R}``, ``{D}``, ``{REACH}`` (the deep-strike reach), ``{GAP}`` (Kharkiv's
+centre to the border), ``{CLAIM}`` (the article's figure), and for the stage of the policy
+``{STAGE}`` (its date), ``{WHEN}`` ("on 30 May 2024"), ``{ORIGIN}`` (the line the zones are
+measured from), ``{DEEP_RANGE}`` (how far the prohibited zone runs) and ``{KURSK}`` (the note
+on the unmeasured Kursk Oblast permission, or nothing).
 
-:func:`build` makes every layer for one :class:`~geo.zones.Params`: its metric geometry
-and its drawing when it is built, its lon/lat geometry and its measured figure on first use
-(the map needs neither), each made once. An entry names the fields of ``Params`` its
-geometry depends on (``depends``): a layer is built once per process for each value of those
-fields and shared by every ``Params`` that agrees on them, so the border and the sector are
-built once, the ring and the band once per R, the zones once per D and stage. That store
-of built layers, keyed by value, and :func:`layers` (the same ``Layers`` object again for
-the same ``Params``) are the engine's one cache.
+:func:`build` makes every layer for one :class:`~geo.zones.Params`: its metric geometry, its
+drawing, its lon/lat geometry and its measured figure, each made once. An entry names the
+fields of ``Params`` its geometry depends on (``depends``): a layer is built once per process
+for each value of those fields and shared by every ``Params`` that agrees on them (the border
+once, the ring and the band once per R, the zones once per D and stage). That store of built
+layers, keyed by value, and :func:`layers` (the same ``Layers`` again for the same ``Params``)
+are the engine's one cache.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ from geopy.distance import Distance
 
 from geo import display, geodesy, stages, zones
 from geo.cache import Kept
-from geo.units import Area, describe, distance, setting_text
+from geo.i18n import N_, _, ngettext, number
+from geo.units import Area, describe, distance, length_text, setting_text
 from geo.zones import Ground, Params, Shape
 
 #: "Kharkiv, which is 12 miles from the Russian border" (the article, paragraph 3).
@@ -44,8 +45,7 @@ ARTICLE_CLAIM = distance(12, "mi")
 
 @dataclass(frozen=True)
 class Figure:
-    """The figure a layer carries: its ``facts --json`` key, its label in tables, and
-    whether it is the layer's geodesic length or area."""
+    """A layer's figure: its ``facts --json`` key, its label in tables, length or area."""
 
     key: str
     label: str
@@ -88,7 +88,8 @@ class LayerSpec:
             object.__setattr__(self, "feature", self.key)
 
     def text(self, template: str, values: Mapping[str, str]) -> str:
-        return template.format(**values)
+        """A template of the entry (``legend``, ``here``, ``tooltip``) in the current language, filled."""
+        return _(template).format(**values)
 
 
 # Okabe–Ito colours (distinguishable with the common colour-vision deficiencies); each zone
@@ -97,66 +98,66 @@ class LayerSpec:
 #: on areas and the places on top.
 REGISTRY: tuple[LayerSpec, ...] = (
     LayerSpec(
-        "places", "Places", "Place named in the article (hollow: context)",
+        "places", N_("Places"), N_("Place named in the article (hollow: context)"),
         {"color": "#000000", "weight": 2, "fillColor": "#000000", "fillOpacity": 1.0},
         None, feature="place",
     ),
     LayerSpec(
-        "border", "Land border", "Russia–Ukraine land border",
+        "border", N_("Land border"), N_("Russia–Ukraine land border"),
         {"color": "#000000", "weight": 2.5}, zones.border,
-        figure=Figure("border_length_km", "Russia–Ukraine land border", "length"),
+        figure=Figure("border_length_km", N_("Russia–Ukraine land border"), "length"),
     ),
     LayerSpec(
-        "kharkiv_sector", "Kharkiv sector", "Kharkiv sector: the border of Kharkiv Oblast with Russia",
+        "kharkiv_sector", N_("Kharkiv sector"), N_("Kharkiv sector: the border of Kharkiv Oblast with Russia"),
         {"color": "#CC79A7", "weight": 7, "opacity": 0.9}, zones.kharkiv_sector,
-        figure=Figure("kharkiv_sector_length_km", "Kharkiv sector of the border", "length"),
+        figure=Figure("kharkiv_sector_length_km", N_("Kharkiv sector of the border"), "length"),
     ),
     LayerSpec(
-        "kharkiv_to_border", "Kharkiv to border", "Shortest distance from Kharkiv's centre to the border",
+        "kharkiv_to_border", N_("Kharkiv to border"), N_("Shortest distance from Kharkiv's centre to the border"),
         {"color": "#000000", "weight": 2, "dashArray": "4 4"}, zones.kharkiv_to_border,
-        figure=Figure("kharkiv_to_border_km", "Kharkiv centre to the border", "length"),
-        tooltip="Kharkiv centre to the border: {GAP}; the article says {CLAIM}", outline="dashed",
+        figure=Figure("kharkiv_to_border_km", N_("Kharkiv centre to the border"), "length"),
+        tooltip=N_("Kharkiv centre to the border: {GAP}; the article says {CLAIM}"), outline="dashed",
     ),
     LayerSpec(
-        "kharkiv_ring", "Ring around Kharkiv (R)", "Circle of radius R = {R} around Kharkiv's centre",
+        "kharkiv_ring", N_("Ring around Kharkiv (R)"), N_("Circle of radius R = {R} around Kharkiv's centre"),
         {"color": "#009E73", "weight": 3, "dashArray": "12 4 2 4", "fill": False}, zones.kharkiv_ring,
-        tooltip="{R} from Kharkiv's centre", outline="dashed", depends={"radius"},
+        tooltip=N_("{R} from Kharkiv's centre"), outline="dashed", depends={"radius"},
     ),
     LayerSpec(
-        "border_band", "Border band (R)", "Ukraine within R = {R} of the Russian border",
+        "border_band", N_("Border band (R)"), N_("Ukraine within R = {R} of the Russian border"),
         {"color": "#E69F00", "weight": 2, "dashArray": "2 5", "fillColor": "#E69F00", "fillOpacity": 0.35},
         zones.border_band,
-        figure=Figure("border_band_area_km2", "Ukraine within R of the border", "area"),
-        here="Ukraine, within R = {R} of the Russian border.",
-        area_name="Ukraine within R of the border", outline="dotted", depends={"radius"},
+        figure=Figure("border_band_area_km2", N_("Ukraine within R of the border"), "area"),
+        here=N_("Ukraine, within R = {R} of the Russian border."),
+        area_name=N_("Ukraine within R of the border"), outline="dotted", depends={"radius"},
     ),
     LayerSpec(
-        "counterfire_zone", "Counterfire zone", "Counterfire zone: Russia within D = {D} of {ORIGIN}",
+        "counterfire_zone", N_("Counterfire zone"), N_("Counterfire zone: Russia within D = {D} of {ORIGIN}"),
         {"color": "#0072B2", "weight": 2.5, "fillColor": "#0072B2", "fillOpacity": 0.3}, zones.counterfire_zone,
-        figure=Figure("counterfire_zone_area_km2", "Counterfire zone (Russia within D)", "area"),
-        here="Russia, inside the counterfire zone: within D = {D} of {ORIGIN}, where the permission "
-        "reported {WHEN} let Ukraine strike back with U.S. weapons.",
-        area_name="Counterfire zone (Russia)", depends={"depth", "stage"},
+        figure=Figure("counterfire_zone_area_km2", N_("Counterfire zone (Russia within D)"), "area"),
+        here=N_("Russia, inside the counterfire zone: within D = {D} of {ORIGIN}, where the permission "
+                "reported {WHEN} let Ukraine strike back with U.S. weapons."),
+        area_name=N_("Counterfire zone (Russia)"), depends={"depth", "stage"},
     ),
     LayerSpec(
-        "deep_strike_zone", "Prohibited deep strikes",
-        "Still prohibited: Russia {DEEP_RANGE} (ATACMS reach) of {ORIGIN}{KURSK}",
+        "deep_strike_zone", N_("Prohibited deep strikes"),
+        N_("Still prohibited: Russia {DEEP_RANGE} (ATACMS reach) of {ORIGIN}{KURSK}"),
         {"color": "#D55E00", "weight": 2, "dashArray": "10 6", "fillColor": "#D55E00", "fillOpacity": 0.15},
         zones.deep_strike_zone,
-        figure=Figure("deep_strike_zone_area_km2", "Still prohibited (Russia from D to 300 km)", "area"),
-        here="Russia, in the prohibited deep-strike zone: {DEEP_RANGE} (ATACMS reach) of {ORIGIN}, "
-        "where long-range U.S. weapons stayed off-limits{KURSK}.",
-        area_name="Prohibited deep-strike zone (Russia)", outline="dashed", depends={"depth", "stage"},
+        figure=Figure("deep_strike_zone_area_km2", N_("Still prohibited (Russia from D to 300 km)"), "area"),
+        here=N_("Russia, in the prohibited deep-strike zone: {DEEP_RANGE} (ATACMS reach) of {ORIGIN}, "
+                "where long-range U.S. weapons stayed off-limits{KURSK}."),
+        area_name=N_("Prohibited deep-strike zone (Russia)"), outline="dashed", depends={"depth", "stage"},
     ),
     LayerSpec(
-        "sanctuary", "Sanctuary (in reach, off-limits)",
-        "Sanctuary: Russia within {REACH} of the land border still off-limits {WHEN}{KURSK}",
+        "sanctuary", N_("Sanctuary (in reach, off-limits)"),
+        N_("Sanctuary: Russia within {REACH} of the land border still off-limits {WHEN}{KURSK}"),
         {"color": "#555555", "weight": 1.5, "dashArray": "1 4", "fillColor": "#999999", "fillOpacity": 0.12},
         zones.sanctuary,
-        figure=Figure("sanctuary_area_km2", "Sanctuary (Russia within 300 km of the border, off-limits)", "area"),
-        here="Russia, in the sanctuary: within {REACH} (ATACMS reach) of the land border, but off-limits to "
-        "U.S. weapons {WHEN}{KURSK}.",
-        area_name="Sanctuary (Russia, in reach but off-limits)", outline="dotted", depends={"depth", "stage"},
+        figure=Figure("sanctuary_area_km2", N_("Sanctuary (Russia within 300 km of the border, off-limits)"), "area"),
+        here=N_("Russia, in the sanctuary: within {REACH} (ATACMS reach) of the land border, but off-limits to "
+                "U.S. weapons {WHEN}{KURSK}."),
+        area_name=N_("Sanctuary (Russia, in reach but off-limits)"), outline="dotted", depends={"depth", "stage"},
     ),
 )
 
@@ -170,20 +171,21 @@ AREAS = tuple(spec for spec in REGISTRY if spec.here)
 
 
 def template_values(params: Params, radius_unit: str = "mi", gap: Distance | None = None) -> dict[str, str]:
-    """What the templates' names stand for, for one set of parameters."""
-    stage = params.stage
-    reach = describe(zones.DEEP_STRIKE_REACH, "km")
+    """What the templates' names stand for, for one set of parameters, in the current language
+    (made for each drawing, never kept with the layers)."""
+    stage, claim = params.stage, round(ARTICLE_CLAIM.miles)
+    reach, depth = describe(zones.DEEP_STRIKE_REACH, "km"), describe(params.depth, "km")
     return {
-        "R": setting_text(params.radius, radius_unit),
-        "D": describe(params.depth, "km"),
-        "REACH": reach,
-        "GAP": "" if gap is None else f"{gap.km:.1f} km ({gap.miles:.1f} mi)",
-        "CLAIM": f"{ARTICLE_CLAIM.miles:g} miles",
+        "R": setting_text(params.radius, radius_unit), "D": depth, "REACH": reach,
+        "GAP": "" if gap is None else length_text(gap),
+        "CLAIM": ngettext("{count} mile", "{count} miles", claim).format(count=number(claim)),
         "STAGE": stage.label,
-        "WHEN": f"on {stage.label}" if stage.origin else stage.label[0].lower() + stage.label[1:],
-        "ORIGIN": "the whole land border" if stage.origin == "border" else "the Kharkiv sector",
-        "DEEP_RANGE": f"from D = {describe(params.depth, 'km')} to {reach}" if stage.origin else f"within {reach}",
-        "KURSK": f" (ATACMS use {stages.KURSK_NOTE})" if stage.kursk_unmeasured else "",
+        "WHEN": stage.when,
+        # After "of" ("within D of {ORIGIN}"): a translation writes the case its sentences need.
+        "ORIGIN": _("the whole land border") if stage.origin == "border" else _("the Kharkiv sector"),
+        "DEEP_RANGE": (_("from D = {depth} to {reach}").format(depth=depth, reach=reach) if stage.origin
+                       else _("within {reach}").format(reach=reach)),
+        "KURSK": " " + _("(ATACMS use {note})").format(note=_(stages.KURSK_NOTE)) if stage.kursk_unmeasured else "",
     }
 
 

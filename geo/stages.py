@@ -11,60 +11,84 @@ applies to every stage that permits counterfire.
 Kursk Oblast. No package on the registries this project installs from ships Russian oblast
 boundaries under an open licence, so the Kursk part is not drawn and its area is not
 measured (``kursk_unmeasured``): the map says so instead of guessing.
+
+A stage's title, description and the definitions below are English, marked for the
+catalogue (``N_``) and shown through ``_()``; its label is its date written in the current
+language (``i18n.date_text``). Its source and quote stay as published, in English.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
+from geo.i18n import N_, _, date_text
 from geo.units import echo
 
 
 @dataclass(frozen=True)
 class Stage:
     id: str  # the ISO date, as written in links: ?stage=2024-06-20
-    label: str  # the date for people
     title: str
     description: str  # one sentence
     source: str  # publication and date
     quote: str  # a short quoted phrase
     origin: str | None  # "sector", "border", or None when no counterfire was permitted
     kursk_unmeasured: bool = False
+    #: The day a stage that ended before it is named by ("Before 30 May 2024"); None: the
+    #: stage is named by its own date.
+    before: datetime.date | None = None
 
     @property
     def date(self) -> str:
         return self.id
 
+    @property
+    def label(self) -> str:
+        """The date for people, in the current language: ``30 May 2024`` / ``30 травня 2024``,
+        ``Before 30 May 2024`` / ``До 30 травня 2024``."""
+        if self.before is not None:
+            return _("Before {date}").format(date=date_text(self.before))
+        return date_text(datetime.date.fromisoformat(self.id))
+
+    @property
+    def when(self) -> str:
+        """The stage in a sentence: ``on 30 May 2024``, ``before 30 May 2024``."""
+        if self.before is not None:
+            return _("before {date}").format(date=date_text(self.before))
+        return _("on {date}").format(date=date_text(datetime.date.fromisoformat(self.id)))
+
 
 STAGES: tuple[Stage, ...] = (
     Stage(
-        "2024-05-29", "Before 30 May 2024", "No U.S. weapons across the border",
-        "U.S.-supplied weapons were not to be used on Russian territory: everything in their reach "
-        "across the border was off-limits.",
+        "2024-05-29", N_("No U.S. weapons across the border"),
+        N_("U.S.-supplied weapons were not to be used on Russian territory: everything in their reach "
+           "across the border was off-limits."),
         "ISW, which calls it the \"sanctuary\" (9–10 June 2024)",
         "territory in range of US-provided weapons but that Ukrainian forces are not allowed to strike",
         None,
+        before=datetime.date(2024, 5, 30),
     ),
     Stage(
-        "2024-05-30", "30 May 2024", "Counterfire from the Kharkiv sector",
-        "The U.S. let Ukraine use its weapons for counterfire against Russian forces across the border "
-        "from the Kharkiv region; long-range ATACMS strikes deep inside Russia stayed barred.",
+        "2024-05-30", N_("Counterfire from the Kharkiv sector"),
+        N_("The U.S. let Ukraine use its weapons for counterfire against Russian forces across the border "
+           "from the Kharkiv region; long-range ATACMS strikes deep inside Russia stayed barred."),
         "AP, Politico and Reuters, 30–31 May 2024",
         "for counter-fire purposes in the Kharkiv region",
         "sector",
     ),
     Stage(
-        "2024-06-20", "20 June 2024", "Counterfire along the whole border",
-        "U.S. officials said the permission covered Russian forces attacking across the border anywhere "
-        "along it.",
+        "2024-06-20", N_("Counterfire along the whole border"),
+        N_("U.S. officials said the permission covered Russian forces attacking across the border anywhere "
+           "along it."),
         "Jake Sullivan on PBS, reported by Politico, 20 June 2024",
         "anywhere that Russian forces are coming across the border",
         "border",
     ),
     Stage(
-        "2024-11-17", "17 November 2024", "ATACMS allowed inside Russia",
-        "The U.S. allowed Ukraine to use ATACMS missiles inside Russia, reportedly limited at first to "
-        "Kursk Oblast, where Ukrainian forces held ground; counterfire along the border continued.",
+        "2024-11-17", N_("ATACMS allowed inside Russia"),
+        N_("The U.S. allowed Ukraine to use ATACMS missiles inside Russia, reportedly limited at first to "
+           "Kursk Oblast, where Ukrainian forces held ground; counterfire along the border continued."),
         "NYT, AP, CNN and Washington Post, 17 November 2024; the Kursk limit as reported by Axios",
         "reportedly limited to Kursk Oblast",
         "border",
@@ -76,17 +100,17 @@ STAGES: tuple[Stage, ...] = (
 PUBLISHED_SOURCE = "ISW, Russian Offensive Campaign Assessment, 9–10 June 2024"
 PUBLISHED_QUOTE = "reduced the size of Russia's ground sanctuary by at most 16%"
 PUBLISHED_SHARE = 0.16
-PUBLISHED_DEFINITION = (
+PUBLISHED_DEFINITION = N_(
     "ISW's sanctuary: Russian territory in range of U.S.-provided weapons (ATACMS) that Ukrainian forces are "
     "not allowed to strike with them, measured from Ukrainian-held territory with ISW's own method and "
     "target set; it published no geometry."
 )
-MEASURED_DEFINITION = (
+MEASURED_DEFINITION = N_(
     "This map's sanctuary: Russian territory (without Crimea) within 300 km (ATACMS reach) of the "
     "international Russia–Ukraine land border that a stage leaves off-limits; the permitted share is the "
     "counterfire zone's area over the whole reach's, both geodesic."
 )
-WHY_DIFFERENT = (
+WHY_DIFFERENT = N_(
     "The figures differ because they measure different things: ISW measured from the ground Ukraine held "
     "(not the international border) and counted its own set of targets, while the map measures areas from "
     "the international land border. The measured share is an area ratio, not a count of targets."
@@ -94,7 +118,7 @@ WHY_DIFFERENT = (
 
 BY_ID = {stage.id: stage for stage in STAGES}
 DEFAULT = BY_ID["2024-05-30"]
-KURSK_NOTE = "reportedly limited to Kursk Oblast; bounds not drawn"
+KURSK_NOTE = N_("reportedly limited to Kursk Oblast; bounds not drawn")
 
 
 class StageError(ValueError):
@@ -112,6 +136,6 @@ def parse_stage(text: object) -> Stage:
     """
     found = BY_ID.get(str(text).strip())
     if found is None:
-        raise StageError(f"stage {echo(text)} is not a stage of the policy: stage takes one of "
-                         f"{', '.join(BY_ID)}, e.g. 2024-06-20.")
+        raise StageError(_("stage {value} is not a stage of the policy: stage takes one of {choices}, "
+                           "e.g. 2024-06-20.").format(value=echo(text), choices=", ".join(BY_ID)))
     return found

@@ -3,6 +3,10 @@
 Everything here is arithmetic on ``facts.Figures`` plus geodesic distances between the
 places (geopy's ``geodesic`` on WGS84); no geometry is built. Numbers are rounded here, where
 they are written.
+
+The rows for a screen are in the current language, column names included (a reader takes a
+row's values in order); the CSV file is the same in every language: its columns, items and
+units are data.
 """
 
 from __future__ import annotations
@@ -16,25 +20,28 @@ from geopy.distance import Distance, geodesic
 from geo import layers as registry
 from geo import places
 from geo.facts import Figures, StageFigures, rows
+from geo.i18n import _, number, percent
 from geo.stages import KURSK_NOTE
-from geo.units import area_text, length_text
+from geo.units import area_text, length_text, symbol
 
 
 def claims(f: Figures) -> list[dict]:
     """The article's figure beside the measurement."""
+    said = registry.template_values(f.params)["CLAIM"]
     return [
         {
-            "What": "Kharkiv to the Russian border",
-            "The article says": f"{f.article_claim.miles:g} miles ({f.article_claim.km:.1f} km)",
-            "Measured": f"{length_text(f.kharkiv_to_border)}, city centre to the nearest border point",
-            "Measured ÷ claimed": round(f.kharkiv_to_border.m / f.article_claim.m, 2),
+            _("What"): _("Kharkiv to the Russian border"),
+            _("The article says"): f"{said} ({number(f.article_claim.km, 1)} {symbol('km')})",
+            _("Measured"): _("{distance}, city centre to the nearest border point")
+            .format(distance=length_text(f.kharkiv_to_border)),
+            _("Measured ÷ claimed"): round(f.kharkiv_to_border.m / f.article_claim.m, 2),
         }
     ]
 
 
 def figure_rows(f: Figures) -> list[dict]:
     """Each figure as text, parameters first."""
-    return [{"Figure": label, "Value": value} for label, value in rows(f)]
+    return [{_("Figure"): label, _("Value"): value} for label, value in rows(f)]
 
 
 def place_rows(f: Figures) -> list[dict]:
@@ -42,30 +49,31 @@ def place_rows(f: Figures) -> list[dict]:
     country's label point)."""
     return [
         {
-            "Place": row.place.name,
-            "In the article": "yes" if row.place.named_in_article else "context",
-            "To Kharkiv (km)": None if row.to_kharkiv is None else round(row.to_kharkiv.km, 1),
-            "To the border (km)": None if row.to_border is None else round(row.to_border.km, 1),
-            "Latitude": row.place.lat,
-            "Longitude": row.place.lon,
+            _("Place"): row.place.label,
+            _("In the article"): _("yes") if row.place.named_in_article else _("context"),
+            _("To Kharkiv (km)"): None if row.to_kharkiv is None else round(row.to_kharkiv.km, 1),
+            _("To the border (km)"): None if row.to_border is None else round(row.to_border.km, 1),
+            _("Latitude"): row.place.lat,
+            _("Longitude"): row.place.lon,
         }
         for row in f.places
     ]
 
 
 def stage_rows(stage_rows: tuple[StageFigures, ...]) -> list[dict]:
-    """One row per stage: its date, what it permitted, the sanctuary it left, the share."""
+    """One row per stage: its date, what it permitted, the sanctuary it left, the share (the
+    source as published, in English)."""
     def area(a):
-        return area_text(a) if a is not None else f"not measured ({KURSK_NOTE})"
+        return area_text(a) if a is not None else _("not measured ({note})").format(note=_(KURSK_NOTE))
 
     return [
         {
-            "Stage": row.stage.label,
-            "What was reported": row.stage.title,
-            "Permitted (within 300 km)": area(row.permitted),
-            "Sanctuary (off-limits)": area(row.sanctuary),
-            "Permitted share": "—" if row.permitted_share is None else f"{row.permitted_share:.1%}",
-            "Source": row.stage.source,
+            _("Stage"): row.stage.label,
+            _("What was reported"): _(row.stage.title),
+            _("Permitted (within 300 km)"): area(row.permitted),
+            _("Sanctuary (off-limits)"): area(row.sanctuary),
+            _("Permitted share"): "—" if row.permitted_share is None else percent(row.permitted_share, 1),
+            _("Source"): row.stage.source,
         }
         for row in stage_rows
     ]
@@ -80,7 +88,7 @@ def city_pairs() -> list[tuple[places.Place, places.Place, Distance]]:
 
 
 def city_distances() -> list[dict]:
-    return [{"From": a.name, "To": b.name, "Distance (km)": round(d.km, 1)} for a, b, d in city_pairs()]
+    return [{_("From"): a.label, _("To"): b.label, _("Distance (km)"): round(d.km, 1)} for a, b, d in city_pairs()]
 
 
 def csv_text(f: Figures) -> str:
