@@ -107,9 +107,12 @@ def overview(layers: Layers, radius_unit: str = "mi") -> str:
     """The view: the place, the stage of the policy, R and D."""
     stage, values = layers.params.stage, layers.values(radius_unit)
     title = _(stage.title)
+    # Lower-case only a first word that is not an acronym ("ATACMS allowed …" stays).
+    first = title.split(" ", 1)[0]
+    title = title if first.isupper() else title[:1].lower() + title[1:]
     return _("A map of the Russia–Ukraine border around Kharkiv, in north-east Ukraine, as the U.S. policy stood "
              "at this stage: {stage}, {title}. {description} Source: {source}. The distances set: R = {R}, D = {D}.") \
-        .format(stage=stage.label, title=title[0].lower() + title[1:], description=_(stage.description),
+        .format(stage=stage.label, title=title, description=_(stage.description),
                 source=stage.source, R=values["R"], D=values["D"])
 
 

@@ -52,7 +52,7 @@ DOMAINS = {
     "map": ("geo/*.py",),
 }
 #: The calls the extractor reads (Babel's keyword specs).
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
 
 _language: ContextVar[str] = ContextVar("kharkiv_map_language", default=DEFAULT)
 
@@ -151,6 +151,13 @@ def pgettext(context: str, message: str) -> str:
     return message if code == DEFAULT else translations(code).pgettext(context, message)
 
 
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    code = _language.get()
+    if code == DEFAULT:
+        return singular if n == 1 else plural
+    return translations(code).npgettext(context, singular, plural, n)
+
+
 # --------------------------------------------------------------------------- numbers and dates
 
 
@@ -246,10 +253,11 @@ def update(code: str = "uk", domains: list[str] | None = None) -> list[str]:
                       language_team="", last_translator="", msgid_bugs_address="")
         for (msgid, context), (message, locations) in messages.items():
             previous = old.get(msgid, context=context)
-            if previous is not None:
+            plural = not isinstance(message, str)
+            if previous is not None and previous.pluralizable == plural:
                 string = previous.string
-            else:
-                string = "" if isinstance(message, str) else ("",) * new.num_plurals
+            else:  # new, or turned from a plain string into a plural one (or back)
+                string = ("",) * new.num_plurals if plural else ""
             new.add(message, string, locations=sorted({(f, 0) for f, _line in locations}), context=context)
         added = sum(1 for key in messages if old.get(key[0], context=key[1]) is None)
         dropped = sum(1 for m in old if m.id and (m.id if isinstance(m.id, str) else m.id[0], m.context) not in messages)

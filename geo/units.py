@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from geopy.distance import Distance
 
 from geo.files import shown
-from geo.i18n import _, decimal_sign, number, pgettext
+from geo.i18n import _, decimal_sign, npgettext, number, pgettext
 
 KM_PER_MI = 1.609344
 _UNITS = {"m": "meters", "km": "kilometers", "mi": "miles"}
@@ -54,10 +54,16 @@ def in_unit(d: Distance, unit: str) -> float:
     return {"m": d.m, "km": d.km, "mi": d.miles}[unit]
 
 
-def symbol(unit: str) -> str:
-    """A unit's symbol in the current language: ``km`` / ``км``."""
-    return {"m": pgettext("unit", "m"), "km": pgettext("unit", "km"), "mi": pgettext("unit", "mi"),
-            "km2": pgettext("unit", "km²")}[unit]
+def symbol(unit: str, written: str = "") -> str:
+    """A unit's symbol in the current language: ``km`` / ``км``. Ukrainian writes the mile
+    as a word that agrees with the number before it (``written``, as shown): 1 миля, 2 милі,
+    12 миль, and a fraction takes the genitive singular, 21,5 милі."""
+    if unit == "mi":
+        whole = re.sub(r"\D", "", written)
+        # A fraction agrees as 2 does in Ukrainian ("few": милі); so does a number not given.
+        n = 2 if decimal_sign() in written or not whole else int(whole)
+        return npgettext("unit", "mi", "mi", n)
+    return {"m": pgettext("unit", "m"), "km": pgettext("unit", "km"), "km2": pgettext("unit", "km²")}[unit]
 
 
 def _significant(value: float) -> str:
@@ -68,17 +74,18 @@ def _significant(value: float) -> str:
 
 def describe(d: Distance, unit: str) -> str:
     """A short human form with up to four significant digits: ``describe(d, "mi")`` -> ``"12 mi"``."""
-    return f"{_significant(in_unit(d, unit))} {symbol(unit)}"
+    text = _significant(in_unit(d, unit))
+    return f"{text} {symbol(unit, text)}"
 
 
 def length_text(d: Distance, first: str = "km", digits: int = 1) -> str:
     """The one way the project writes a distance for people: ``34.6 km (21.5 mi)``
-    (``34,6 км (21,5 миль)`` in Ukrainian).
+    (``34,6 км (21,5 милі)`` in Ukrainian).
 
     ``first`` is the unit written first (``"km"`` or ``"mi"``); the other follows in brackets."""
     other = "mi" if first == "km" else "km"
-    return (f"{number(in_unit(d, first), digits)} {symbol(first)} "
-            f"({number(in_unit(d, other), digits)} {symbol(other)})")
+    a, b = number(in_unit(d, first), digits), number(in_unit(d, other), digits)
+    return f"{a} {symbol(first, a)} ({b} {symbol(other, b)})"
 
 
 def setting_text(d: Distance, first: str = "km") -> str:

@@ -72,9 +72,12 @@ def test_areas_and_lengths_in_ukrainian():
     """Typed out: a space (no-break) groups thousands, a comma marks decimals, Cyrillic units."""
     with i18n.language("uk"):
         assert units.area_text(Area(23_294.4e6)) == "23\u00a0294 км²"
-        assert units.length_text(distance(34.563, "km")) == "34,6 км (21,5 миль)"
+        assert units.length_text(distance(34.563, "km")) == "34,6 км (21,5 милі)"
         assert units.setting_text(distance(12, "mi"), "mi") == "12 миль (19,31 км)"
         assert i18n.date_text(datetime.date(2024, 5, 30)) == "30 травня 2024"
+        # The mile agrees with its number: 1 миля, 2–4 милі, 5+ миль, a fraction милі.
+        written = [units.describe(distance(n, "mi"), "mi") for n in (1, 3, 5, 11, 21, 24, 0.5)]
+        assert written == ["1 миля", "3 милі", "5 миль", "11 миль", "21 миля", "24 милі", "0,5 милі"]
     assert units.area_text(Area(23_294.4e6)) == "23,294 km²"
     assert units.length_text(distance(34.563, "km")) == "34.6 km (21.5 mi)"
     assert i18n.date_text(datetime.date(2024, 5, 30)) == "30 May 2024"

@@ -102,7 +102,7 @@ def test_the_exported_page_in_ukrainian_has_no_english_ui_text(built, basemap):
     text = visible(uk)
     # The counterfire zone's area (FACTS.md: 23,294 km²) with a no-break space between the thousands.
     assert f"23{NBSP}294 квадратні кілометри" in text
-    assert "34,6 км (21,5 миль)" in text  # Kharkiv to the border, decimal comma
+    assert "34,6 км (21,5 милі)" in text  # Kharkiv to the border, decimal comma
     assert "Харків" in text and "Бєлгород" in text and "Україна" in text and "Росія" in text
     assert "цитата англійською" in text  # the note beside the article's quotes
 
@@ -141,7 +141,7 @@ def test_the_facts_tables_in_ukrainian(built):
     with i18n.language("uk"):
         text = facts.as_table(figures) + "\n" + facts.stages_table(rows)
     assert english_left(text) == []
-    assert f"23{NBSP}294 км²" in text and "34,6 км (21,5 миль)" in text
+    assert f"23{NBSP}294 км²" in text and "34,6 км (21,5 милі)" in text
     assert "Харків" in text and "Вашингтон" in text
     assert format_date(datetime.date(2024, 6, 20), "d MMMM y", locale="uk") in text
     assert re.search(r"\b5,0%", text)  # the share permitted on 30 May, decimal comma

@@ -101,7 +101,7 @@ def test_a_bad_distance_in_english_reads_as_before():
     with i18n.language("uk"), pytest.raises(DistanceError) as err:
         zones.parse_depth("80")
     assert str(err.value) == ("depth '80' не має одиниці: depth приймає відстань з одиницею (m, km або mi) від 5 км "
-                              "до 300 км (від 3,107 миль до 186,4 миль), напр. 80km.")
+                              "до 300 км (від 3,107 милі до 186,4 милі), напр. 80km.")
 
 
 def test_a_message_follows_the_language_current_when_it_is_raised():

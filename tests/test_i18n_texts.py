@@ -112,7 +112,7 @@ def test_a_bad_step_is_refused_in_ukrainian(english):
 
 def figures_of(text: str) -> list[str]:
     """The figures with units: ``34.6 km``, ``26,499 km²`` / ``34,6 км``, ``26 499 км²``."""
-    return re.findall(r"\d(?:[\d,.\u00a0 ]*\d)? (?:km²|km|miles|mi|км²|км|миль)(?![A-Za-zА-Яа-я])", text)
+    return re.findall(r"\d(?:[\d,.\u00a0 ]*\d)? (?:km²|km|miles|mi|км²|км|миль|милі|миля)(?![A-Za-zА-Яа-я])", text)
 
 
 def as_number(figure: str, language: str) -> float:
@@ -133,7 +133,7 @@ def test_figures_are_written_the_ukrainian_way_and_agree_with_the_english(built)
         assert not re.search(r"\d,\d{3}\b|\d\.\d|\b(km|mi)\b", uk), uk
     said = as_text(uk_steps, uk_sections)
     assert re.search(r"\d{1,3}\u00a0\d{3} км²", said)  # 26 499 км²
-    assert re.search(r"\d+,\d км \(\d+,\d миль\)", said)  # 34,6 км (21,5 миль)
+    assert re.search(r"\d+,\d км \(\d+,\d милі\)", said)  # 34,6 км (21,5 милі)
     assert re.search(r"\d+,\d+° пн\. ш\., \d+,\d+° сх\. д\.", said)  # 49,925° пн. ш., 38,063° сх. д.
 
 
@@ -188,4 +188,4 @@ def test_the_about_page_in_ukrainian(english, built):
     assert [h.value for h in at.main.subheader] == [heading for heading, _body in sections]
     assert CYRILLIC.search(at.title[0].value)
     assert "«rockets and rocket launchers»" in said
-    assert re.search(r"найближчої точки кордону — \d+,\d км \(\d+,\d миль\)", said)
+    assert re.search(r"найближчої точки кордону — \d+,\d км \(\d+,\d милі\)", said)
