@@ -20,8 +20,11 @@ from google.protobuf.message import Message
 
 from geo import i18n, stages, viewstate, zones
 from geo import layers as registry
-from tests.test_app import (EXPORT, FACTS, MAP, assert_clean, navigation_pages, open_page,  # noqa: F401
-                            query_value, text)
+from tests import test_app
+from tests.test_app import EXPORT, FACTS, MAP, assert_clean, open_page, query_value, text
+
+#: The entry file's navigation as a served app has it (the fixture of tests/test_app.py).
+navigation_pages = test_app.navigation_pages
 
 YOUR_DATA = "pages/Your_data.py"
 PAGES = (MAP, FACTS, YOUR_DATA, EXPORT)

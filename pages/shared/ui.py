@@ -35,10 +35,12 @@ UNIT_NAMES = {"mi": N_("miles"), "km": N_("kilometres")}
 
 #: Less empty space above the content, so the map fits a laptop screen. The label of a control
 #: a page does not use (drawn disabled) stays readable: 6:1 on the sidebar, not Streamlit's 2.3:1.
+#: The element that only holds ``document_language``'s script takes no space.
 PAGE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3rem; padding-bottom: 1.5rem; }
 .stElementContainer:has(:disabled, [aria-disabled="true"]) [data-testid="stWidgetLabel"],
 .stElementContainer:has(:disabled, [aria-disabled="true"]) [data-testid="stWidgetLabel"] p { color: #595959; }
+.stElementContainer:has(> [data-testid="stHtml"] > script:only-child) { display: none; }
 </style>"""
 
 #: The map's legend in smaller type on the page, where the map shares the screen with the
