@@ -156,8 +156,10 @@ def folium_map(view: ViewState, shown: set[str] | None = None, *, legend: bool =
     control, the legend compact (or hidden), with its scripts served by this app
     (``/app/static/vendor``) instead of a CDN; and notices about controls left out."""
     # The sidebar switches layers (and keeps them in the link); a second set of switches
-    # in the map would disagree with it.
-    m = mapview.build_map(built(view.params), view.basemap, view.shown() if shown is None else shown,
+    # in the map would disagree with it. The layers come without a spinner: this may run inside
+    # the cached ``_prepared_map``, which would keep the spinner's element to replay; the
+    # callers have built them already.
+    m = mapview.build_map(_built(view.params), view.basemap, view.shown() if shown is None else shown,
                           layer_control=False, radius_unit=view.radius_unit, extra_legend=extra_legend)
     m.get_root().header.add_child(Element(COMPACT_LEGEND if legend else NO_LEGEND), name="legend_style")
     return m, assets.localise(m, "static")
@@ -175,6 +177,7 @@ def map_frame(view: ViewState, shown: set[str] | None = None, *, legend: bool = 
     """The map of this view rendered for the page (``mapframe.show`` draws it), made once per
     view and shared by every session; and notices about controls left out."""
     shown = frozenset(view.shown() if shown is None else shown)
+    built(view.params)
     if not mapframe.ADAPTED:
         m, notices = folium_map(view, set(shown), legend=legend)
         return mapframe.prepare(m), notices
