@@ -19,20 +19,20 @@ st.markdown(_("For R = {radius} and D = {depth}. Distances, lengths and areas ar
 
 st.subheader(_("The article's figure beside the measurement"))
 claim = tables.claims(figures)
-_what, article_says, *_rest = claim[0].values()  # by position: the columns are named in the reader's language
+_what, article_says, *_rest = claim[0].values()  # by position: the engine names the columns in the reader's language
 left, right = st.columns(2)
 left.metric(_("The article: Kharkiv to the Russian border"), article_says)
 right.metric(_("Measured: city centre to the nearest border point"), length_text(figures.kharkiv_to_border))
-st.dataframe(ui.table(claim), hide_index=True, width="stretch")
+st.dataframe(claim, hide_index=True, width="stretch")
 
 st.subheader(_("Lengths, distances and areas"))
-st.dataframe(ui.table(tables.figure_rows(figures)), hide_index=True, width="stretch")
+st.dataframe(tables.figure_rows(figures), hide_index=True, width="stretch")
 
 st.subheader(_("The places"))
 st.caption(_("Russia and Ukraine are label points where the names are written, so they have no distances."))
-st.dataframe(ui.table(tables.place_rows(figures)), hide_index=True, width="stretch")
+st.dataframe(tables.place_rows(figures), hide_index=True, width="stretch")
 st.subheader(_("Distances between the cities"))
-st.dataframe(ui.table(tables.city_distances()), hide_index=True, width="stretch")
+st.dataframe(tables.city_distances(), hide_index=True, width="stretch")
 
 st.download_button(
     _("Download every figure (CSV)"), tables.csv_text(figures),
@@ -44,7 +44,7 @@ st.markdown(_("For D = {depth}: the Russian territory within 300 km (ATACMS reac
               "stage permitted U.S. weapons to strike, what it left off-limits, and the permitted share of the "
               "reach.").format(depth=depth))
 rows = facts.stage_figures(view.params)
-st.dataframe(ui.table(tables.stage_rows(rows)), hide_index=True, width="stretch")
+st.dataframe(tables.stage_rows(rows), hide_index=True, width="stretch")
 published, measured = st.columns(2)
 may = next(row for row in rows if row.stage.id == "2024-05-30")
 published.metric(_("Published: the May change reduced the sanctuary by"),

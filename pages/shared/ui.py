@@ -96,12 +96,6 @@ def leave_folder_navigation() -> None:
         st.rerun()
 
 
-def table(rows: list[dict]) -> list[dict]:
-    """Rows for ``st.dataframe`` with each column's name shown through ``_()`` (the names are
-    the engine's, in English unless it wrote them in the reader's language)."""
-    return [{_(name): value for name, value in row.items()} for row in rows]
-
-
 def labels(names=None):
     """A control's ``format_func``: an option shown through ``_()`` (as itself, or its entry in
     ``names``), in this run's language even when called outside the run (Streamlit's AppTest
