@@ -122,7 +122,8 @@ def test_each_page_in_ukrainian_has_none_of_the_apps_english(page):
     assert english_left(words) == []
     # and it does say things: the sidebar and the page's heading in Ukrainian
     assert "Скинути до типових" in words and "Етап політики" in words
-    assert re.search(r"[А-ЯІЇЄҐа-яіїєґ]{4,}", at.main.markdown[0].value if page == MAP else at.title[0].value)
+    heading = at.main.markdown[0].value if page == MAP else at.title[0].value
+    assert re.search(r"[А-ЯІЇЄҐа-яіїєґ]{4,}", heading)
     assert query_value(at, "lang") == "uk"
 
 
@@ -140,7 +141,8 @@ def test_facts_write_numbers_the_ukrainian_way():
     assert re.search(UK_THOUSANDS.pattern + r" км²", words), words
     # A decimal comma in the measured distance and the permitted share.
     metrics = {m.label: m.value for m in at.metric}
-    assert re.fullmatch(r"\d+,\d км \(\d+,\d миль\)", metrics["Виміряно: від центру міста до найближчої точки кордону"])
+    measured = metrics["Виміряно: від центру міста до найближчої точки кордону"]
+    assert re.fullmatch(r"\d+,\d км \(\d+,\d миль\)", measured)
     assert re.fullmatch(r"\d+,\d%", metrics["Виміряно тут: частка зони досяжності, дозволена 30 травня 2024"])
     assert "R = 12 миль (19,31 км)" in text(at)
     assert "щонайбільше на 16%" in metrics.values()

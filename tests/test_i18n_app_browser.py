@@ -1,7 +1,7 @@
 """The app in Ukrainian in a real browser (``streamlit run app.py``, headless Chromium, nothing
 off this machine): ``?lang=uk`` gives the page's ``<html lang>``, its title and Streamlit's
-navigation in Ukrainian and passes the accessibility audit; the sidebar's selector switches
-back to English and takes ``lang`` out of the address."""
+navigation in Ukrainian, and each page passes the accessibility audit in Ukrainian; the
+sidebar's selector switches back to English and takes ``lang`` out of the address."""
 
 from __future__ import annotations
 
@@ -51,3 +51,15 @@ def test_ukrainian_in_the_browser_and_back_to_english(app_url, offline_page, axe
     assert page.title() == "Facts · Kharkiv border map"
     assert not page.errors, page.errors
     assert page.blocked == [], page.blocked
+
+
+@pytest.mark.parametrize("path,ready", [("", "Що тут?"), ("Your_data", "Ваші власні місця й території"),
+                                        ("Export", "Експорт мапи")], ids=["Map", "Your data", "Export"])
+def test_the_other_pages_in_ukrainian_declare_it_and_pass_the_audit(app_url, offline_page, axe_source,
+                                                                    path, ready):
+    page = offline_page
+    page.goto(f"{app_url}/{path}?lang=uk&basemap=none")
+    page.get_by_text(ready).first.wait_for(timeout=DRAW_TIMEOUT_MS)
+    settle(page)
+    assert page.evaluate("() => document.documentElement.lang") == "uk"
+    assert_clean(page, axe_source, f"the {path or 'Map'} page in Ukrainian")
