@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from geo import facts, stages, tables, viewstate
+from geo import facts, i18n, stages, tables, viewstate
+from geo.i18n import _
 from geo.units import length_text
 from pages.shared import ui
 
@@ -10,44 +11,48 @@ ui.leave_folder_navigation()
 
 view = ui.current()
 figures = facts.figures(ui.built(view.params))
+radius, depth = viewstate.label(view.radius, view.radius_unit), viewstate.label(view.depth, "km")
 
-st.title("Facts: what the map measures")
-st.markdown(f"For R = {viewstate.label(view.radius, view.radius_unit)} and "
-            f"D = {viewstate.label(view.depth, 'km')}. Distances, lengths and areas are geodesic, "
-            "on the WGS84 ellipsoid.")
+st.title(_("Facts: what the map measures"))
+st.markdown(_("For R = {radius} and D = {depth}. Distances, lengths and areas are geodesic, on the WGS84 "
+              "ellipsoid.").format(radius=radius, depth=depth))
 
-st.subheader("The article's figure beside the measurement")
-claim = tables.claims(figures)[0]
+st.subheader(_("The article's figure beside the measurement"))
+claim = tables.claims(figures)
+_what, article_says, *_rest = claim[0].values()  # by position: the engine names the columns in the reader's language
 left, right = st.columns(2)
-left.metric("The article: Kharkiv to the Russian border", claim["The article says"])
-right.metric("Measured: city centre to the nearest border point", length_text(figures.kharkiv_to_border))
-st.dataframe(tables.claims(figures), hide_index=True, width="stretch")
+left.metric(_("The article: Kharkiv to the Russian border"), article_says)
+right.metric(_("Measured: city centre to the nearest border point"), length_text(figures.kharkiv_to_border))
+st.dataframe(claim, hide_index=True, width="stretch")
 
-st.subheader("Lengths, distances and areas")
+st.subheader(_("Lengths, distances and areas"))
 st.dataframe(tables.figure_rows(figures), hide_index=True, width="stretch")
 
-st.subheader("The places")
-st.caption("Russia and Ukraine are label points where the names are written, so they have no distances.")
+st.subheader(_("The places"))
+st.caption(_("Russia and Ukraine are label points where the names are written, so they have no distances."))
 st.dataframe(tables.place_rows(figures), hide_index=True, width="stretch")
-st.subheader("Distances between the cities")
+st.subheader(_("Distances between the cities"))
 st.dataframe(tables.city_distances(), hide_index=True, width="stretch")
 
 st.download_button(
-    "Download every figure (CSV)", tables.csv_text(figures),
+    _("Download every figure (CSV)"), tables.csv_text(figures),
     file_name=viewstate.file_name(view, "facts", "csv"), mime="text/csv", icon="⬇️", on_click="ignore",
 )
 
-st.subheader("The policy over time, and the sanctuary")
-st.markdown(f"For D = {viewstate.label(view.depth, 'km')}: the Russian territory within 300 km (ATACMS reach) of "
-            "the land border that each stage permitted U.S. weapons to strike, what it left off-limits, "
-            "and the permitted share of the reach.")
+st.subheader(_("The policy over time, and the sanctuary"))
+st.markdown(_("For D = {depth}: the Russian territory within 300 km (ATACMS reach) of the land border that each "
+              "stage permitted U.S. weapons to strike, what it left off-limits, and the permitted share of the "
+              "reach.").format(depth=depth))
 rows = facts.stage_figures(view.params)
 st.dataframe(tables.stage_rows(rows), hide_index=True, width="stretch")
 published, measured = st.columns(2)
 may = next(row for row in rows if row.stage.id == "2024-05-30")
-published.metric("Published: the May change reduced the sanctuary by", f"at most {stages.PUBLISHED_SHARE:.0%}")
-published.caption(f"“{ui.markdown_text(stages.PUBLISHED_QUOTE)}” ({ui.markdown_text(stages.PUBLISHED_SOURCE)}). "
-                  + ui.markdown_text(stages.PUBLISHED_DEFINITION))
-measured.metric("Measured here: share of the reach permitted on 30 May 2024", f"{may.permitted_share:.1%}")
-measured.caption(ui.markdown_text(stages.MEASURED_DEFINITION))
-st.markdown(ui.markdown_text(stages.WHY_DIFFERENT))
+published.metric(_("Published: the May change reduced the sanctuary by"),
+                 _("at most {share}").format(share=i18n.percent(stages.PUBLISHED_SHARE, 0)))
+# The published words stay in English; in another language the note after them says so.
+quoted = _("“{quote}” ({source}).").format(quote=ui.markdown_text(stages.PUBLISHED_QUOTE),
+                                          source=ui.markdown_text(_(stages.PUBLISHED_SOURCE)))
+published.caption(quoted + " " + ui.markdown_text(_(stages.PUBLISHED_DEFINITION)))
+measured.metric(_("Measured here: share of the reach permitted on 30 May 2024"), i18n.percent(may.permitted_share, 1))
+measured.caption(ui.markdown_text(_(stages.MEASURED_DEFINITION)))
+st.markdown(ui.markdown_text(_(stages.WHY_DIFFERENT)))

@@ -6,6 +6,7 @@ import folium
 
 from geo import gazetteer, query
 from geo.escape import html_text
+from geo.i18n import _
 from geo.units import length_text
 from pages.shared import mapframe, ui
 
@@ -20,10 +21,11 @@ view = ui.current()
 layers = ui.built(view.params)
 prepared, notices = ui.map_frame(view)
 
-st.markdown("#### Kharkiv, May 2024: where U.S. weapons could strike back across the border")
+st.markdown("#### " + _("Kharkiv, May 2024: where U.S. weapons could strike back across the border"))
 stage = view.params.stage
-st.caption(f"**{ui.markdown_text(stage.label)}: {ui.markdown_text(stage.title)}.** {ui.markdown_text(stage.description)} "
-           f"({ui.markdown_text(stage.source)})")
+label, title, description, source = (ui.markdown_text(_(text)) for text in
+                                     (stage.label, stage.title, stage.description, stage.source))
+st.caption(f"**{label}: {title}.** {description} ({source})")
 for notice in notices:
     st.info(ui.markdown_text(notice), icon="🧩")
 
@@ -50,16 +52,17 @@ def search() -> None:
 
 
 with answer_column:
-    st.text_input("Find a place", key="place_name", on_change=search, placeholder="Kharkiv, Харків, Belgorod …")
-    st.toggle("Also search online (OpenStreetMap)", key="place_online", on_change=search,
-              help="Only when nothing matches offline; needs internet. Offline, the cities of Ukraine, Russia and "
-              "their neighbours are found by any of their GeoNames spellings.")
+    st.text_input(_("Find a place"), key="place_name", on_change=search,
+                  placeholder=_("Kharkiv, Харків, Belgorod …"))
+    st.toggle(_("Also search online (OpenStreetMap)"), key="place_online", on_change=search,
+              help=_("Only when nothing matches offline; needs internet. Offline, the cities of Ukraine, Russia "
+                     "and their neighbours are found by any of their GeoNames spellings."))
 
 centre, zoom, found_marker = OPENING_CENTRE, OPENING_ZOOM, None
 if FOUND in st.session_state:
     name, lat, lon = st.session_state[FOUND]
     centre, zoom = (lat, lon), FOUND_ZOOM
-    found_marker = folium.FeatureGroup(name="Found place")
+    found_marker = folium.FeatureGroup(name=_("Found place"))
     folium.Marker(centre, tooltip=html_text(name)).add_to(found_marker)
 with map_column:
     # Only clicks come back: panning and zooming do not rerun the page.
@@ -83,35 +86,38 @@ st.session_state[SEEN] = clicked
 
 def show_answer(answer: query.Answer) -> None:
     st.markdown(f"**{query.area_name(answer.area)}**  \n{ui.markdown_text(answer.sentence)}")
-    st.markdown(f"- To the border: **{length_text(answer.to_border)}**\n"
-                f"- To Kharkiv's centre: **{length_text(answer.to_kharkiv)}**")
-    st.caption(f"{answer.coordinates} · geodesic distances on the WGS84 ellipsoid")
+    to_border, to_kharkiv = _("To the border"), _("To Kharkiv's centre")
+    st.markdown(f"- {to_border}: **{length_text(answer.to_border)}**\n"
+                f"- {to_kharkiv}: **{length_text(answer.to_kharkiv)}**")
+    st.caption(answer.coordinates + " · " + _("geodesic distances on the WGS84 ellipsoid"))
 
 
 def show_place(found: query.PlaceAnswer) -> None:
     place = found.place
-    context = "" if place.named_in_article else " *(context, not named in the article)*"
-    st.markdown(f"**{ui.markdown_text(place.name)}**{context}")
+    context = "" if place.named_in_article else " *(" + _("context, not named in the article") + ")*"
+    st.markdown(f"**{ui.markdown_text(_(place.name))}**{context}")
     if place.quote:
-        st.markdown(f"> “{ui.markdown_text(place.quote)}”\n>\n> (the article, paragraph {place.paragraph})")
-    st.caption(ui.markdown_text(place.note))
+        # The article's words stay in English; the reference under them says so in another language.
+        where = _("(the article, paragraph {paragraph})").format(paragraph=place.paragraph)
+        st.markdown(f"> “{ui.markdown_text(place.quote)}”\n>\n> {where}")
+    st.caption(ui.markdown_text(_(place.note)))
     if found.answer is None:
-        st.markdown("A label point for the country's name, not a place measured from.")
+        st.markdown(_("A label point for the country's name, not a place measured from."))
     else:
         show_answer(found.answer)
 
 
 with answer_column:
-    st.subheader("What is here?")
+    st.subheader(_("What is here?"))
     selection = st.session_state.get(SELECTION)
     if selection is None:
-        st.markdown("Click anywhere on the map: you get the coordinates, the distances to the border "
-                    "and to Kharkiv, and which area the point is in. Click a marker for its quote "
-                    "from the article.")
+        st.markdown(_("Click anywhere on the map: you get the coordinates, the distances to the border "
+                      "and to Kharkiv, and which area the point is in. Click a marker for its quote "
+                      "from the article."))
     elif selection[0] == "place":
         show_place(query.about_place(layers, query.place_named(selection[1])))
     elif selection[0] == "search":
-        _, name, lat, lon, source, note = selection
+        _kind, name, lat, lon, source, note = selection
         st.markdown(f"**{ui.markdown_text(name)}**")
         st.caption(ui.markdown_text(source))
         show_answer(query.what_is_here(layers, lat, lon))

@@ -11,29 +11,36 @@ page does not use are disabled), so Streamlit keeps their values across pages by
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 
 import folium
 import streamlit as st
 from branca.element import Element
 
-from geo import assets, describe, i18n, layers, mapview, stages, viewstate, zones
+from geo import assets, describe, i18n, layers, mapview, stages, units, viewstate, zones
 from geo.data import DataError
+from geo.i18n import N_, _
 from geo.layers import Layers
 from geo.units import distance, in_unit
 from geo.viewstate import LAYER_KEYS, RADIUS_UNITS, ViewState
 from geo.zones import Params
 from pages.shared import mapframe
 
-BASEMAP_LABELS = {"osm": "OpenStreetMap (tiles need internet)", "none": "None (works offline)"}
-CUSTOM_DEPTH = "Another depth"
+#: The basemaps and the choice of a depth of one's own, in English (the values the controls
+#: keep); each is shown through ``_()``.
+BASEMAP_LABELS = {"osm": N_("OpenStreetMap (tiles need internet)"), "none": N_("None (works offline)")}
+CUSTOM_DEPTH = N_("Another depth")
+UNIT_NAMES = {"mi": N_("miles"), "km": N_("kilometres")}
 
 #: Less empty space above the content, so the map fits a laptop screen. The label of a control
 #: a page does not use (drawn disabled) stays readable: 6:1 on the sidebar, not Streamlit's 2.3:1.
+#: The element that only holds ``document_language``'s script takes no space.
 PAGE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3rem; padding-bottom: 1.5rem; }
 .stElementContainer:has(:disabled, [aria-disabled="true"]) [data-testid="stWidgetLabel"],
 .stElementContainer:has(:disabled, [aria-disabled="true"]) [data-testid="stWidgetLabel"] p { color: #595959; }
+.stElementContainer:has(> [data-testid="stHtml"] > script:only-child) { display: none; }
 </style>"""
 
 #: The map's legend in smaller type on the page, where the map shares the screen with the
@@ -89,6 +96,31 @@ def leave_folder_navigation() -> None:
         st.rerun()
 
 
+def labels(names=None):
+    """A control's ``format_func``: an option shown through ``_()`` (as itself, or its entry in
+    ``names``), in this run's language even when called outside the run (Streamlit's AppTest
+    formats options in its own thread)."""
+    code = i18n.current()
+
+    def label(option) -> str:
+        with i18n.language(code):
+            return _(option if names is None else names[option])
+
+    return label
+
+
+def deferred(function, /, *args, **kwargs):
+    """``function(*args, **kwargs)`` for a download made when its button is clicked, in this
+    run's language: Streamlit calls it outside the page's run, where no language is set."""
+    code = i18n.current()
+
+    def make():
+        with i18n.language(code):
+            return function(*args, **kwargs)
+
+    return make
+
+
 # --------------------------------------------------------------------------- the cache
 
 
@@ -98,11 +130,17 @@ def _params_key(p: Params) -> str:
     return repr(p)
 
 
-@st.cache_resource(max_entries=16, show_spinner="Building the zones for these distances…",
-                   hash_funcs={Params: _params_key})
 def built(params: Params) -> Layers:
     """Every layer for one set of parameters, shared by every session: the app's one cache
-    of engine results (``geo.layers.build`` is not cached itself)."""
+    of engine results (``geo.layers.build`` is not cached itself). The spinner is drawn here,
+    in the reader's language (a cache's own spinner text is fixed when the module is read),
+    and only when the work takes a moment."""
+    with st.spinner(_("Building the zones for these distances…")):
+        return _built(params)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs={Params: _params_key})
+def _built(params: Params) -> Layers:
     return layers.build(params)
 
 
@@ -112,8 +150,10 @@ def folium_map(view: ViewState, shown: set[str] | None = None, *, legend: bool =
     control, the legend compact (or hidden), with its scripts served by this app
     (``/app/static/vendor``) instead of a CDN; and notices about controls left out."""
     # The sidebar switches layers (and keeps them in the link); a second set of switches
-    # in the map would disagree with it.
-    m = mapview.build_map(built(view.params), view.basemap, view.shown() if shown is None else shown,
+    # in the map would disagree with it. The layers come without a spinner: this may run inside
+    # the cached ``_prepared_map``, which would keep the spinner's element to replay; the
+    # callers have built them already.
+    m = mapview.build_map(_built(view.params), view.basemap, view.shown() if shown is None else shown,
                           layer_control=False, radius_unit=view.radius_unit, extra_legend=extra_legend)
     m.get_root().header.add_child(Element(COMPACT_LEGEND if legend else NO_LEGEND), name="legend_style")
     return m, assets.localise(m, "static")
@@ -121,7 +161,7 @@ def folium_map(view: ViewState, shown: set[str] | None = None, *, legend: bool =
 
 def map_description(built_layers: Layers, shown: set[str], radius_unit: str = "mi") -> None:
     """The map in words (``geo.describe``) under a map, as text a screen reader reaches."""
-    with st.expander("Text description of the map"):
+    with st.expander(_("Text description of the map")):
         for paragraph in describe.paragraphs(built_layers, shown, radius_unit):
             st.markdown(markdown_text(paragraph))
 
@@ -131,15 +171,17 @@ def map_frame(view: ViewState, shown: set[str] | None = None, *, legend: bool = 
     """The map of this view rendered for the page (``mapframe.show`` draws it), made once per
     view and shared by every session; and notices about controls left out."""
     shown = frozenset(view.shown() if shown is None else shown)
+    built(view.params)
     if not mapframe.ADAPTED:
         m, notices = folium_map(view, set(shown), legend=legend)
         return mapframe.prepare(m), notices
     # The scripts' folder is part of the key: the map is checked against its files when made.
-    prepared, notices = _prepared_map(view, shown, legend, str(assets.vendor_dir()))
+    with st.spinner(_("Drawing the map…")):
+        prepared, notices = _prepared_map(view, shown, legend, str(assets.vendor_dir()))
     return prepared, list(notices)
 
 
-@st.cache_resource(max_entries=32, show_spinner="Drawing the map…", hash_funcs={ViewState: repr})
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs={ViewState: repr})
 def _prepared_map(view: ViewState, shown: frozenset[str], legend: bool,
                   vendor: str) -> tuple[mapframe.Prepared, tuple[str, ...]]:
     m, notices = folium_map(view, set(shown), legend=legend)
@@ -150,18 +192,22 @@ def _prepared_map(view: ViewState, shown: frozenset[str], legend: bool,
 
 
 def view() -> ViewState:
-    """The session's view, read from the URL on the session's first run."""
+    """The session's view, read from the URL on the session's first run (before the
+    language is known: the URL sets it)."""
     if VIEW not in st.session_state:
-        state, warnings = viewstate.from_query(st.query_params.to_dict())
+        query = st.query_params.to_dict()
+        state, warnings = viewstate.from_query(query)
         st.session_state[VIEW] = state
-        st.session_state[WARNINGS] = (state, warnings)
+        st.session_state[WARNINGS] = (state, query if warnings else {})
     return st.session_state[VIEW]
 
 
 def url_warnings() -> None:
-    """The URL's bad values, one sentence each, until the view is changed."""
-    parsed, warnings = st.session_state.get(WARNINGS, (None, []))
-    if warnings and parsed == st.session_state.get(VIEW):
+    """The URL's bad values, one sentence each, until the view is changed; written in the
+    language of this run (the link is read again for them)."""
+    parsed, query = st.session_state.get(WARNINGS, (None, {}))
+    if query and parsed == st.session_state.get(VIEW):
+        warnings = viewstate.from_query(query)[1]
         st.warning("\n".join(f"- {markdown_text(w)}" for w in warnings), icon="🔗")
 
 
@@ -182,11 +228,18 @@ def _radius_limits(unit: str) -> tuple[float, float]:
     return in_unit(low, unit), in_unit(high, unit)
 
 
+def _figure(value: float) -> str:
+    """A limit as a control's label or help writes it: up to four significant digits, in the
+    language's way (``1.609``, ``1,609``)."""
+    return f"{value:.4g}".replace(".", i18n.decimal_sign())
+
+
 def _clamp(value: float, limits: tuple[float, float]) -> float:
     return min(max(value, limits[0]), limits[1])
 
 
 def _preset_for(depth_km: float) -> str:
+    """The preset of a depth (its English name, the value the selector keeps), or CUSTOM_DEPTH."""
     return next((name for name, d in zones.DEPTH_PRESETS.items() if abs(d.km - depth_km) < 1e-9), CUSTOM_DEPTH)
 
 
@@ -230,7 +283,7 @@ def _reset() -> None:
         s.pop(key, None)
     # The language is the reader's, not a setting of the map: a reset keeps it.
     s[VIEW] = viewstate.DEFAULT.with_(lang=s.get(W_LANG, i18n.DEFAULT))
-    s[WARNINGS] = (None, [])
+    s[WARNINGS] = (None, {})
 
 
 def language() -> str:
@@ -240,16 +293,27 @@ def language() -> str:
 
 
 def language_control() -> None:
-    """The language selector, at the top of the sidebar, each language in its own name."""
+    """The language selector, at the top of the sidebar, each language in its own name (its
+    label in both, so that either reader finds it)."""
     st.sidebar.selectbox("Language · Мова", list(i18n.LANGUAGES), key=W_LANG, format_func=i18n.LANGUAGES.get)
+
+
+def document_language() -> None:
+    """The page's ``<html lang>`` set to the language of this run, so a screen reader speaks the
+    page in it and the browser hyphenates and spell-checks it as such. Streamlit serves one
+    HTML page for every language, with ``lang="en"``; this one-line script (this app's own,
+    not a third party's) sets the attribute when the language changes."""
+    st.html(f"<script>document.documentElement.lang = {json.dumps(i18n.current())};</script>",
+            unsafe_allow_javascript=True)
 
 
 def stage_control(where) -> None:
     """The stage of the policy, as a timeline of dates (``where``: the sidebar or a page)."""
     where.select_slider(
-        "Stage of the policy", options=list(stages.BY_ID), key=W_STAGE,
-        format_func=lambda sid: stages.BY_ID[sid].label,
-        help="What the U.S. permitted, as reported: before 30 May 2024, 30 May (the article), 20 June, 17 November.",
+        _("Stage of the policy"), options=list(stages.BY_ID), key=W_STAGE,
+        format_func=labels({sid: stage.label for sid, stage in stages.BY_ID.items()}),
+        help=_("What the U.S. permitted, as reported: before 30 May 2024, 30 May (the article), 20 June, "
+               "17 November."),
     )
 
 
@@ -263,28 +327,33 @@ def controls(*, distances: bool = True, shown: bool = True, stage_on_page: bool 
     bar = st.sidebar
     language_control()
     stage_control(st.container() if stage_on_page else bar)
-    bar.subheader("Distances")
-    unit = bar.radio("Unit of R", RADIUS_UNITS, horizontal=True, key=W_UNIT, on_change=_unit_changed,
-                     format_func={"mi": "miles", "km": "kilometres"}.get, disabled=not distances)
+    bar.subheader(_("Distances"))
+    unit = bar.radio(_("Unit of R"), RADIUS_UNITS, horizontal=True, key=W_UNIT, on_change=_unit_changed,
+                     format_func=labels(UNIT_NAMES), disabled=not distances)
     low, high = _radius_limits(unit)
+    unit_symbol = units.symbol(unit)
     bar.number_input(
-        f"R, the band in Ukraine and the ring round Kharkiv ({unit})", min_value=low, max_value=high,
-        step=1.0, format="%.2f", key=W_RADIUS, disabled=not distances,
-        help=f"The article's figure is 12 miles. From {low:.4g} to {high:.4g} {unit}.",
+        _("R, the band in Ukraine and the ring round Kharkiv ({unit})").format(unit=unit_symbol),
+        min_value=low, max_value=high, step=1.0, format="%.2f", key=W_RADIUS, disabled=not distances,
+        help=_("The article's figure is 12 miles. From {low} to {high} {unit}.").format(
+            low=_figure(low), high=_figure(high), unit=unit_symbol),
     )
-    bar.selectbox("D, the counterfire depth into Russia", [*zones.DEPTH_PRESETS, CUSTOM_DEPTH],
-                  key=W_PRESET, on_change=_preset_changed, disabled=not distances,
-                  help="Reach presets for the GMLRS rockets fired from HIMARS; the default is 80 km.")
+    bar.selectbox(_("D, the counterfire depth into Russia"), [*zones.DEPTH_PRESETS, CUSTOM_DEPTH],
+                  key=W_PRESET, on_change=_preset_changed, disabled=not distances, format_func=labels(),
+                  help=_("Reach presets for the GMLRS rockets fired from HIMARS; the default is 80 km."))
     low_km, high_km = zones.DEPTH_RANGE[0].km, zones.DEPTH_RANGE[1].km
-    bar.number_input(f"D in km ({low_km:g}–{high_km:g})", min_value=low_km, max_value=high_km, step=5.0,
+    bar.number_input(_("D in km ({low}–{high})").format(low=_figure(low_km), high=_figure(high_km)),
+                     min_value=low_km, max_value=high_km, step=5.0,
                      format="%.1f", key=W_DEPTH, on_change=_depth_changed, disabled=not distances)
     if not distances:
-        bar.caption("This page uses its own distances; the settings here apply on the Map, Facts and Export pages.")
-    bar.subheader("Layers")
+        bar.caption(_("This page uses its own distances; the settings here apply on the Map, Facts and "
+                      "Export pages."))
+    bar.subheader(_("Layers"))
     for spec in layers.REGISTRY:
-        bar.toggle(spec.title, key=W_LAYER(spec.key), disabled=not shown)
-    bar.radio("Basemap", viewstate.BASEMAPS, key=W_BASEMAP, format_func=BASEMAP_LABELS.get, disabled=not shown)
-    bar.button("Reset to defaults", on_click=_reset, icon="🔄", key="reset")
+        bar.toggle(_(spec.title), key=W_LAYER(spec.key), disabled=not shown)
+    bar.radio(_("Basemap"), viewstate.BASEMAPS, key=W_BASEMAP, format_func=labels(BASEMAP_LABELS),
+              disabled=not shown)
+    bar.button(_("Reset to defaults"), on_click=_reset, icon="🔄", key="reset")
 
     params = Params(distance(s[W_RADIUS], s[W_UNIT]), distance(s[W_DEPTH], "km"), stages.BY_ID[s[W_STAGE]])
     state = s[VIEW].with_(params=params, radius_unit=s[W_UNIT],
