@@ -142,7 +142,7 @@ def test_facts_write_numbers_the_ukrainian_way():
     # A decimal comma in the measured distance and the permitted share.
     metrics = {m.label: m.value for m in at.metric}
     measured = metrics["Виміряно: від центру міста до найближчої точки кордону"]
-    assert re.fullmatch(r"\d+,\d км \(\d+,\d миль\)", measured)
+    assert re.fullmatch(r"\d+,\d км \(\d+,\d милі\)", measured)
     assert re.fullmatch(r"\d+,\d%", metrics["Виміряно тут: частка зони досяжності, дозволена 30 травня 2024"])
     assert "R = 12 миль (19,31 км)" in text(at)
     assert "щонайбільше на 16%" in metrics.values()
