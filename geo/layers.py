@@ -241,8 +241,11 @@ def build(params: Params = Params(), ground: Ground | None = None, drawn: bool =
 
 
 def forget() -> None:
-    """Empty the engine's cache (tests that count what a build does)."""
+    """Empty the engine's cache and what the project's ground remembers (tests that count
+    what a build does)."""
     _KEPT.clear()
+    if zones.ground.cache_info().currsize:  # made already: not made here
+        zones.ground()._kept.clear()
 
 
 def layers(params: Params = Params()) -> Layers:
