@@ -219,11 +219,13 @@ def test_a_long_value_is_echoed_as_a_short_prefix():
 
 
 @pytest.mark.parametrize("delay_s", [0.3, 1.2])
-def test_ctrl_c_ends_quietly_with_exit_130(delay_s):
+def test_ctrl_c_ends_quietly_with_exit_130(delay_s, tmp_path):
     import signal
     import time
 
-    process = subprocess.Popen([sys.executable, "-m", "geo", "facts", "--depth", "300km", "--radius", "100mi"],
+    # A figure: a command still at work after 1.2 s on any machine (facts may be done by then).
+    process = subprocess.Popen([sys.executable, "-m", "geo", "figure", "--out", str(tmp_path / "m.png"),
+                                "--depth", "300km", "--radius", "100mi"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "PYTHONPATH": os.getcwd()})
     time.sleep(delay_s)  # while loading modules, then while building the layers
