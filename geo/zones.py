@@ -142,7 +142,7 @@ class Ground:
 
     def zone(self, origin: str, distance_m: float) -> shapely.Geometry:
         """Russian territory within a distance of a line: cut from its reach up to NESTED_M (geo.prebuilt)."""
-        land = self.reach(origin) if distance_m <= NESTED_M else self.region.russia_m
+        land = self.reach(origin) if distance_m <= NESTED_M or distance_m == DEEP_STRIKE_REACH.m else self.region.russia_m
         return self._remember(("zone", origin, float(distance_m)),
                               lambda: clip_to(land, self.buffer(origin, distance_m)))
 
