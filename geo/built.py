@@ -5,6 +5,7 @@ Split from ``geo.layers`` (the registry) so that each stays a module of one conc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -24,11 +25,18 @@ class Layer:
     ``geo.display``); its geometry in lon/lat and its measured figure (``None`` for a layer
     without one), made once and kept (``build_layer`` makes them while building)."""
 
-    def __init__(self, spec: LayerSpec, metric: shapely.Geometry, drawing: str | None = None,
-                 degrees: shapely.Geometry | None = None, measure: Distance | Area | None = None):
-        self.spec, self.metric, self._degrees = spec, metric, degrees
+    def __init__(self, spec: LayerSpec, metric: shapely.Geometry | Callable[[], shapely.Geometry],
+                 drawing: str | None = None, degrees: shapely.Geometry | None = None,
+                 measure: Distance | Area | None = None):
+        self.spec, self._degrees = spec, degrees
+        self._make = metric if callable(metric) else None  # the geometry, made on first use
         # Given values stand in for what the cached properties below would make.
-        self.__dict__.update({k: v for k, v in (("drawing", drawing), ("measure", measure)) if v is not None})
+        given = (("metric", None if callable(metric) else metric), ("drawing", drawing), ("measure", measure))
+        self.__dict__.update({k: v for k, v in given if v is not None})
+
+    @cached_property
+    def metric(self) -> shapely.Geometry:
+        return self._make()
 
     @cached_property
     def drawing(self) -> str:
@@ -56,6 +64,8 @@ def build_layer(spec: LayerSpec, ground: Ground, params: Params, drawn: bool = T
     neither project nor measure. An area the geometry function knew is not measured again."""
     shape = spec.geometry(ground, params)
     known = shape.area if spec.figure is not None and spec.figure.kind == "area" else None
-    made = Layer(spec, shape.metric, display.drawing(shape.metric) if drawn else None, shape.degrees, known)
+    made = Layer(spec, shape.later if shape.metric is None else shape.metric, None, shape.degrees, known)
+    if drawn:
+        made.drawing  # noqa: B018 -- made now, inside the build
     made.measure  # noqa: B018 -- made now, inside the build, and kept
     return made

@@ -20,6 +20,7 @@ Assumptions, all made here:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -161,9 +162,10 @@ class Shape:
     """A layer's geometry: in metres (regional AEQD) and, when it was made on the ellipsoid,
     in longitude/latitude too (else ``geo.layers`` unprojects the metric one)."""
 
-    metric: shapely.Geometry
+    metric: shapely.Geometry | None  # None: ``later`` makes it on first use (figures need no overlay)
     degrees: shapely.Geometry | None = None
-    area: Area | None = None  # its geodesic area when known without measuring (else measured)
+    area: Area | None = None  # known without measuring (a reach less a zone; the zones nest): else measured
+    later: Callable[[], shapely.Geometry] | None = None
 
 
 def kharkiv_sector_m(border_m: shapely.LineString) -> shapely.LineString:
@@ -284,9 +286,8 @@ def deep_strike_zone(g: Ground, p: Params) -> Shape:
         return Shape(reach, area=g.reach_area(origin))
     if p.depth.m >= DEEP_STRIKE_REACH.m:
         return Shape(shapely.Polygon())
-    # The zone is the reach within D, so the rest's area is the reach's less the zone's.
     area = g.reach_area(origin) - g.zone_area(origin, p.depth.m) if p.depth.m <= NESTED_M else None
-    return Shape(shapely.difference(reach, g.buffer(origin, p.depth.m)), area=area)
+    return Shape(None, area=area, later=lambda: shapely.difference(reach, g.buffer(origin, p.depth.m)))
 
 
 def sanctuary(g: Ground, p: Params) -> Shape:
@@ -295,6 +296,5 @@ def sanctuary(g: Ground, p: Params) -> Shape:
     if p.stage.origin is None:
         return Shape(g.reach(), area=g.reach_area())
     origin = _origin(p.stage)
-    # The zone lies in this reach: the sanctuary's area is the reach's less the zone's.
     area = g.reach_area() - g.zone_area(origin, p.depth.m) if p.depth.m <= NESTED_M else None
-    return Shape(shapely.difference(g.reach(), g.buffer(origin, p.depth.m)), area=area)
+    return Shape(None, area=area, later=lambda: shapely.difference(g.reach(), g.buffer(origin, p.depth.m)))
