@@ -1,8 +1,9 @@
 """Loading the border data in ``data/``, checked against ``data/SHA256SUMS`` first.
 
-Two files: ``borders.geojson`` (the full geometry every figure is measured on) and
-``display.geojson`` (the country outlines, simplified once for drawing). Every file is read
-only after its SHA-256 matches the one listed for it. The files and how they are made are
+``borders.geojson`` (the full geometry every figure is measured on), ``display.geojson`` (the
+country outlines, simplified once for drawing) and ``ground.wkb`` with ``ground.json`` (the
+zones' parameter-free geometry, read by ``geo.prebuilt``). Every file is read only after its
+SHA-256 matches the one listed for it. The files and how they are made are
 described in ``data/README.md`` and ``geo/build_data.py``.
 The repository's ``data/`` folder is shipped as the package data ``geo._data`` (see
 ``pyproject.toml``), so an installed ``kharkiv-map`` reads the same files as a checkout.
