@@ -31,6 +31,10 @@ Steps, each a geographic decision:
    so that shared edges stay shared (``geo.display.simplified_countries``), rounded to
    ``geo.display.DECIMALS`` decimals. It is derived from ``borders.geojson`` alone, so
    ``--display-only`` rebuilds it without the npm package.
+8. ``data/ground.wkb`` and ``data/ground.json``: the zones' parameter-free geometry (the
+   Kharkiv sector, Russia within 300 km of the border and of the sector, Ukraine within the
+   largest R of the border) and the reaches' areas, made by the engine's own functions from
+   the border file as it reads back (``geo.prebuilt``); rebuilt with the display file.
 """
 
 from __future__ import annotations
@@ -45,8 +49,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from geo import files, geodesy
-from geo import display
+from geo import display, files, geodesy, prebuilt
 from geo.data import BORDERS_FILE, CHECKSUMS_FILE, DATA_DIR, DISPLAY_FILE
 from geo.i18n import _, number
 
@@ -198,7 +201,7 @@ def checksums(data_dir: Path, new: dict[str, bytes]) -> str:
     """SHA256SUMS for the GeoJSON files in ``data_dir``, with ``new`` contents taking precedence."""
     contents = dict(new)
     for path in sorted(data_dir.iterdir()):
-        if path.suffix in (".geojson", ".json") and path.name not in contents and path.is_file():
+        if path.suffix in (".geojson", ".json", ".wkb") and path.name not in contents and path.is_file():
             contents[path.name] = files.read_regular(path, MAX_PACKAGE_BYTES)
     return "".join(f"{files.sha256(data)}  {name}\n" for name, data in sorted(contents.items()))
 
@@ -206,13 +209,22 @@ def checksums(data_dir: Path, new: dict[str, bytes]) -> str:
 def build(payload: bytes, name: str, data_dir: Path = DATA_DIR) -> Path:
     """Rebuild the border file from the tarball ``payload`` and write it with its checksum
     list, both or neither."""
+    from geo.data import _shapes, region_from
+
     shapes = extract(read_package(payload, name))
     geojson, shown = to_geojson(shapes), display_geojson(shapes)
     target = data_dir / BORDERS_FILE
-    new = {BORDERS_FILE: geojson, DISPLAY_FILE: shown}
-    files.write_all({target: geojson, data_dir / DISPLAY_FILE: shown,
+    new = {BORDERS_FILE: geojson, DISPLAY_FILE: shown, **ground_files(region_from(_shapes(target, geojson)))}
+    files.write_all({**{data_dir / file: content for file, content in new.items()},
                      data_dir / CHECKSUMS_FILE: checksums(data_dir, new)})
     return target
+
+
+def ground_files(region) -> dict[str, bytes]:
+    """The zones' parameter-free geometry (step 8, ``geo.prebuilt``), as the border file
+    reads back, by file name."""
+    wkb, index = prebuilt.build(region)
+    return {prebuilt.WKB_FILE: wkb, prebuilt.INDEX_FILE: index}
 
 
 def build_display(data_dir: Path = DATA_DIR) -> Path:
@@ -222,7 +234,9 @@ def build_display(data_dir: Path = DATA_DIR) -> Path:
     region = load_region(data_dir, check_all=False)
     shown = display_geojson({code: region.country(code) for code in COUNTRIES})
     target = data_dir / DISPLAY_FILE
-    files.write_all({target: shown, data_dir / CHECKSUMS_FILE: checksums(data_dir, {DISPLAY_FILE: shown})})
+    new = {DISPLAY_FILE: shown, **ground_files(region)}
+    files.write_all({**{data_dir / file: content for file, content in new.items()},
+                     data_dir / CHECKSUMS_FILE: checksums(data_dir, new)})
     return target
 
 

@@ -42,6 +42,9 @@ def params(args):
 
 
 def run_export(args) -> int:
+    from geo import lightimport
+
+    lightimport.import_folium(all_plugins=False)
     from geo import export, layers
 
     outputs = [path for path in (args.out, args.geojson) if path is not None]
@@ -138,7 +141,7 @@ def run_facts(args) -> int:
     from geo import facts, layers
 
     asked = params(args)
-    figures = facts.figures(layers.layers(asked))
+    figures = facts.figures(layers.build(asked, drawn=False))  # figures need no drawings
     rows = facts.stage_figures(asked)
     if args.json:
         print(json.dumps({**facts.to_json(figures), "stages": facts.stages_json(rows)}, indent=2, ensure_ascii=False))

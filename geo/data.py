@@ -1,8 +1,9 @@
 """Loading the border data in ``data/``, checked against ``data/SHA256SUMS`` first.
 
-Two files: ``borders.geojson`` (the full geometry every figure is measured on) and
-``display.geojson`` (the country outlines, simplified once for drawing). Every file is read
-only after its SHA-256 matches the one listed for it. The files and how they are made are
+``borders.geojson`` (the full geometry every figure is measured on), ``display.geojson`` (the
+country outlines, simplified once for drawing) and ``ground.wkb`` with ``ground.json`` (the
+zones' parameter-free geometry, read by ``geo.prebuilt``). Every file is read only after its
+SHA-256 matches the one listed for it. The files and how they are made are
 described in ``data/README.md`` and ``geo/build_data.py``.
 The repository's ``data/`` folder is shipped as the package data ``geo._data`` (see
 ``pyproject.toml``), so an installed ``kharkiv-map`` reads the same files as a checkout.
@@ -13,14 +14,15 @@ from __future__ import annotations
 import importlib.resources
 import json
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import shapely
 import shapely.geometry
 
-from geo import files, geodesy
+from geo import files, geodesy, prebuilt
 from geo.i18n import _
 
 BORDERS_FILE = "borders.geojson"
@@ -28,7 +30,7 @@ DISPLAY_FILE = "display.geojson"
 CHECKSUMS_FILE = "SHA256SUMS"
 REBUILD = "kharkiv-map data rebuild"
 #: Size limits, far above the real files (3.6 MB and 82 bytes): a larger file is not ours.
-MAX_BYTES = {BORDERS_FILE: 64 << 20, DISPLAY_FILE: 16 << 20, CHECKSUMS_FILE: 64 << 10}
+MAX_BYTES = {BORDERS_FILE: 64 << 20, DISPLAY_FILE: 16 << 20, CHECKSUMS_FILE: 64 << 10, **prebuilt.MAX_BYTES}
 _KEY = re.compile(r'"A3":"([^"]+)"')
 _SUM_LINE = re.compile(r"([0-9a-f]{64})  (\S.*)")
 _KINDS = {"UKR": "MultiPolygon", "RUS": "MultiPolygon", "BLR": "MultiPolygon", "MDA": "MultiPolygon",
@@ -64,16 +66,43 @@ def _read(path: Path, name: str) -> bytes:
 
 @dataclass(frozen=True, eq=False)
 class Region:
-    """The four countries and the land border, in lon/lat and in the regional projection."""
+    """The four countries and the land border, in lon/lat and in the regional projection.
 
-    ukraine: shapely.MultiPolygon
-    russia: shapely.MultiPolygon
-    belarus: shapely.MultiPolygon
-    moldova: shapely.MultiPolygon
+    The countries are made on first use by ``countries`` (the project's copy, ``region()``,
+    parses the border alone first), and the two large ones projected on first use: the
+    zones are cut from ``geo.prebuilt``'s smaller shapes, so a map or the figures need neither."""
+
     border: shapely.LineString
-    ukraine_m: shapely.MultiPolygon
-    russia_m: shapely.MultiPolygon
     border_m: shapely.LineString
+    countries: Callable[[], dict[str, shapely.MultiPolygon]] = field(repr=False)
+
+    @cached_property
+    def _countries(self) -> dict[str, shapely.MultiPolygon]:
+        return self.countries()
+
+    @property
+    def ukraine(self) -> shapely.MultiPolygon:
+        return self._countries["UKR"]
+
+    @property
+    def russia(self) -> shapely.MultiPolygon:
+        return self._countries["RUS"]
+
+    @property
+    def belarus(self) -> shapely.MultiPolygon:
+        return self._countries["BLR"]
+
+    @property
+    def moldova(self) -> shapely.MultiPolygon:
+        return self._countries["MDA"]
+
+    @cached_property
+    def ukraine_m(self) -> shapely.MultiPolygon:
+        return geodesy.to_metres(self.ukraine)
+
+    @cached_property
+    def russia_m(self) -> shapely.MultiPolygon:
+        return geodesy.to_metres(self.russia)
 
     def country(self, code: str) -> shapely.MultiPolygon:
         return {"UKR": self.ukraine, "RUS": self.russia, "BLR": self.belarus, "MDA": self.moldova}[code]
@@ -114,24 +143,44 @@ def read_verified(data_dir: Path, name: str) -> bytes:
     return payload
 
 
-def load_region(data_dir: Path = DATA_DIR, check_all: bool = True) -> Region:
+def load_region(data_dir: Path = DATA_DIR, check_all: bool = True, countries_on_use: bool = False) -> Region:
     """Read and verify the border file, after checking every other file the checksum list
     names (``check_all=False``: the border file only, for rebuilding the others). Use
-    ``region()`` for the cached copy."""
+    ``region()`` for the cached copy. ``countries_on_use``: parse the border line alone now
+    and the countries on first use (a problem in them is then found there)."""
     for name in expected_checksums(data_dir) if check_all else ():
         if name != BORDERS_FILE:
             read_verified(data_dir, name)
-    shapes = _shapes(data_dir / BORDERS_FILE, read_verified(data_dir, BORDERS_FILE))
-    return Region(
-        ukraine=shapes["UKR"],
-        russia=shapes["RUS"],
-        belarus=shapes["BLR"],
-        moldova=shapes["MDA"],
-        border=shapes["border"],
-        ukraine_m=geodesy.to_metres(shapes["UKR"]),
-        russia_m=geodesy.to_metres(shapes["RUS"]),
-        border_m=geodesy.to_metres(shapes["border"]),
-    )
+    path = data_dir / BORDERS_FILE
+    payload = read_verified(data_dir, BORDERS_FILE)
+    border = _border_alone(payload) if countries_on_use else None
+    if border is not None:
+        return Region(border, geodesy.to_metres(border), lambda: _shapes(path, payload))
+    return region_from(_shapes(path, payload))
+
+
+def region_from(shapes: dict[str, shapely.Geometry]) -> Region:
+    """The region of the border file's shapes by key (lon/lat), projected where zones need it."""
+    return Region(shapes["border"], geodesy.to_metres(shapes["border"]), lambda: shapes)
+
+
+def _border_alone(payload: bytes) -> shapely.LineString | None:
+    """The border's line parsed alone, where the file has the layout geo.build_data writes
+    (keys sorted: ``{"geometry":…,"properties":{"A3":"border",…},"type":"Feature"}``);
+    ``None`` otherwise, and the whole file is parsed instead."""
+    key = payload.find(b'"A3":"border"')
+    start = payload.rfind(b'{"geometry":', 0, key) if key >= 0 else -1
+    end = payload.rfind(b',"properties":', start, key) if start >= 0 else -1
+    if end < 0:
+        return None
+    try:
+        line = shapely.from_geojson(payload[start + len(b'{"geometry":'):end].decode("utf-8"))
+    except (UnicodeDecodeError, shapely.errors.GEOSException, ValueError, TypeError):
+        return None
+    if line.geom_type != "LineString" or line.is_empty:
+        return None
+    shapely.prepare(line)
+    return line
 
 
 def _shapes(path: Path, payload: bytes) -> dict[str, shapely.Geometry]:
@@ -177,7 +226,7 @@ def _shapes(path: Path, payload: bytes) -> dict[str, shapely.Geometry]:
 @lru_cache(maxsize=1)
 def region() -> Region:
     """The project's region, loaded once per process from ``DATA_DIR``."""
-    return load_region(DATA_DIR)
+    return load_region(DATA_DIR, countries_on_use=True)
 
 
 @lru_cache(maxsize=1)

@@ -119,7 +119,7 @@ def overview(layers: Layers, radius_unit: str = "mi") -> str:
 def layer_sentence(layers: Layers, spec: LayerSpec, values: dict[str, str]) -> str:
     """One shown layer: its legend sentence, then how it is drawn (or that it is empty)."""
     sentence = spec.text(spec.legend, values)
-    if spec.geometry is not None and layers[spec.key].geometry.is_empty:
+    if spec.geometry is not None and layers[spec.key].metric.is_empty:
         return _("{sentence}: empty for these distances, so nothing is drawn.").format(sentence=sentence)
     return _("{sentence}; drawn as {drawing}.").format(sentence=sentence, drawing=drawing_words(spec))
 
@@ -161,7 +161,7 @@ def key_figures(layers: Layers, visible: set[str], radius_unit: str = "mi") -> s
         _measure_sentence(spec, layers[spec.key].measure, radius_unit)
         for spec in registry.REGISTRY
         if spec.key in visible and spec.figure and spec.key != "kharkiv_to_border"
-        and not layers[spec.key].geometry.is_empty
+        and not layers[spec.key].metric.is_empty
     ]
     if measured:
         parts.append(_("Measured on the WGS84 ellipsoid: {figures}").format(figures=" ".join(measured)))

@@ -94,7 +94,8 @@ def stage_figures(params: zones.Params, ground: zones.Ground | None = None) -> t
         elif custom:
             permitted = _area(zones.counterfire_zone(ground, zones.Params(params.radius, params.depth, stage)).metric)
         else:
-            permitted = registry.layer("counterfire_zone", zones.Params(params.radius, params.depth, stage)).measure
+            permitted = registry.layer("counterfire_zone", zones.Params(params.radius, params.depth, stage),
+                                       drawn=False).measure
         rows.append(StageFigures(stage, permitted, reach - permitted, reach))
     return tuple(rows)
 

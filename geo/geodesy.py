@@ -30,12 +30,15 @@ REGION_CENTRE = (50.0, 37.0)
 WGS84 = pyproj.Geod(ellps="WGS84")
 
 
+def aeqd_proj4() -> str:
+    """The regional AEQD projection as a PROJ string."""
+    lat0, lon0 = REGION_CENTRE
+    return f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +datum=WGS84 +units=m +no_defs"
+
+
 @lru_cache(maxsize=1)
 def _transformers() -> tuple[pyproj.Transformer, pyproj.Transformer]:
-    lat0, lon0 = REGION_CENTRE
-    aeqd = pyproj.CRS.from_proj4(
-        f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +datum=WGS84 +units=m +no_defs"
-    )
+    aeqd = pyproj.CRS.from_proj4(aeqd_proj4())
     wgs84 = pyproj.CRS.from_epsg(4326)
     forward = pyproj.Transformer.from_crs(wgs84, aeqd, always_xy=True)
     inverse = pyproj.Transformer.from_crs(aeqd, wgs84, always_xy=True)
@@ -70,6 +73,11 @@ def area_m2(geom: BaseGeometry) -> float:
         return 0.0
     area, _ = WGS84.geometry_area_perimeter(shapely.orient_polygons(geom))
     return abs(float(area))
+
+
+def metric_area_m2(geom_m: BaseGeometry) -> float:
+    """Geodesic area of a polygon given in the regional projection (unprojected first)."""
+    return area_m2(to_degrees(geom_m))
 
 
 def distances_m(lat: float, lon: float, lats, lons) -> np.ndarray:

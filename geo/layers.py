@@ -27,16 +27,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from types import MappingProxyType
 
 import shapely
 from geopy.distance import Distance
 
-from geo import display, geodesy, stages, zones
+from geo import stages, zones
+from geo.built import Layer, build_layer
 from geo.cache import Kept
 from geo.i18n import N_, _, ngettext, number
-from geo.units import Area, describe, distance, length_text, setting_text
+from geo.units import describe, distance, length_text, setting_text
 from geo.zones import Ground, Params, Shape
 
 #: "Kharkiv, which is 12 miles from the Russian border" (the article, paragraph 3).
@@ -189,31 +189,6 @@ def template_values(params: Params, radius_unit: str = "mi", gap: Distance | Non
     }
 
 
-class Layer:
-    """One built layer: its entry, its geometry in metres and its drawing (compact, simplified:
-    ``geo.display``); its geometry in lon/lat and its measured figure (``None`` for a layer
-    without one), made once and kept (``build_layer`` makes them while building)."""
-
-    def __init__(self, spec: LayerSpec, metric: shapely.Geometry, drawing: str,
-                 degrees: shapely.Geometry | None = None):
-        self.spec, self.metric, self.drawing, self._degrees = spec, metric, drawing, degrees
-
-    @cached_property
-    def geometry(self) -> shapely.Geometry:
-        geometry = self._degrees if self._degrees is not None else geodesy.to_degrees(self.metric)
-        shapely.prepare(geometry)
-        return geometry
-
-    @cached_property
-    def measure(self) -> Distance | Area | None:
-        figure = self.spec.figure
-        if figure is None:
-            return None
-        if figure.kind == "length":
-            return Distance(meters=geodesy.length_m(self.geometry))
-        return Area(geodesy.area_m2(self.geometry))
-
-
 @dataclass(frozen=True, eq=False)
 class Layers:
     """Every layer for one set of parameters, by key, with what they were built from."""
@@ -236,16 +211,6 @@ class Layers:
         return template_values(self.params, radius_unit, self.kharkiv_to_border)
 
 
-def build_layer(spec: LayerSpec, ground: Ground, params: Params) -> Layer:
-    """One layer: its geometry, its drawing, its lon/lat geometry and its figure, all made
-    here, so that drawing (whose text description states the figures) and answering neither
-    project nor measure."""
-    shape = spec.geometry(ground, params)
-    made = Layer(spec, shape.metric, display.drawing(shape.metric), shape.degrees)
-    made.measure  # noqa: B018 -- made now, inside the build, and kept
-    return made
-
-
 #: How many built layers and sets of layers the engine keeps (least recently used go first).
 KEPT = 64
 _KEPT = Kept(KEPT)
@@ -256,27 +221,33 @@ def dependence(spec: LayerSpec, params: Params) -> tuple:
     return (spec.key, *((name, getattr(params, name)) for name in sorted(spec.depends)))
 
 
-def layer(key: str, params: Params = Params()) -> Layer:
-    """One layer for ``params`` on the project's ground, from the engine's cache."""
+def layer(key: str, params: Params = Params(), drawn: bool = True) -> Layer:
+    """One layer for ``params`` on the project's ground, from the engine's cache (``drawn``:
+    with its drawing made, else made on first use)."""
     spec = BY_KEY[key]
-    return _KEPT.get(dependence(spec, params), lambda: build_layer(spec, zones.ground(), params))
+    made = _KEPT.get(dependence(spec, params), lambda: build_layer(spec, zones.ground(), params, drawn))
+    return made if not drawn or made.drawing else made  # drawn: the drawing made now
 
 
-def build(params: Params = Params(), ground: Ground | None = None) -> Layers:
+def build(params: Params = Params(), ground: Ground | None = None, drawn: bool = True) -> Layers:
     """Every layer for one set of parameters. Pure: the same inputs give the same layers. On
     the project's ground (``ground=None``) a layer already built for the fields it depends on
-    is reused; a given ground builds every layer afresh."""
+    is reused; a given ground builds every layer afresh. ``drawn=False``: drawings on first use
+    (figures alone need none)."""
     if ground is None:
-        built = {spec.key: layer(spec.key, params) for spec in GEOMETRIC}
+        built = {spec.key: layer(spec.key, params, drawn) for spec in GEOMETRIC}
         ground = zones.ground()
     else:
-        built = {spec.key: build_layer(spec, ground, params) for spec in GEOMETRIC}
+        built = {spec.key: build_layer(spec, ground, params, drawn) for spec in GEOMETRIC}
     return Layers(params, ground, MappingProxyType(built))
 
 
 def forget() -> None:
-    """Empty the engine's cache (tests that count what a build does)."""
+    """Empty the engine's cache and what the project's ground remembers (tests that count
+    what a build does)."""
     _KEPT.clear()
+    if zones.ground.cache_info().currsize:  # made already: not made here
+        zones.ground()._kept.clear()
 
 
 def layers(params: Params = Params()) -> Layers:

@@ -20,6 +20,7 @@ Assumptions, all made here:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -28,7 +29,7 @@ import shapely
 import shapely.ops
 from geopy.distance import Distance
 
-from geo import geodesy, places
+from geo import geodesy, places, prebuilt
 from geo.cache import Kept
 from geo.data import Region, region
 from geo.i18n import N_
@@ -44,7 +45,9 @@ QUAD_SEGS = 64
 #: Vertices per run when buffering a long line piecewise.
 BUFFER_RUN = 20
 #: How many line buffers a Ground keeps for its layers to share.
-BUFFERS_KEPT = 8
+BUFFERS_KEPT = 24
+#: A line's buffers nest exactly up to here; GEOS simplifies a buffer's input by a share of its distance.
+NESTED_M = 290_000.0
 #: Spacing of the points at which distances to the border are measured geodesically.
 BORDER_SAMPLE_M = 50.0
 
@@ -111,6 +114,7 @@ class Ground:
     kharkiv_gap: Distance
     kharkiv_nearest: tuple[float, float]  # (lat, lon) on the border
     _kept: Kept = field(default_factory=lambda: Kept(BUFFERS_KEPT), repr=False)
+    stored: dict = field(default_factory=dict, repr=False)  # made with the data: geo.prebuilt
 
     def _remember(self, key: tuple, make):
         """``make()``, remembered under ``key`` for the last ``BUFFERS_KEPT`` keys."""
@@ -129,12 +133,30 @@ class Ground:
     def reach(self, origin: str = "border") -> shapely.Geometry:
         """Russian territory within DEEP_STRIKE_REACH of a line (metres); of the whole land
         border, it is the reach in which the sanctuary is measured."""
-        return self._remember(("reach", origin), lambda: clip_to(self.region.russia_m,
-                                                                 self.buffer(origin, DEEP_STRIKE_REACH.m)))
+        return self._stored_or(f"reach_{origin}", lambda: clip_to(self.region.russia_m,
+                                                                  self.buffer(origin, DEEP_STRIKE_REACH.m)))
 
-    def reach_area(self) -> Area:
-        """The geodesic area of the reach of the whole land border, measured once."""
-        return self._remember(("reach area",), lambda: Area(geodesy.area_m2(geodesy.to_degrees(self.reach()))))
+    def reach_area(self, origin: str = "border") -> Area:
+        """The geodesic area of the reach of a line (the whole land border), measured once."""
+        return self._stored_or(f"reach_{origin}_area", lambda: Area(geodesy.metric_area_m2(self.reach(origin))))
+
+    def _stored_or(self, key: str, make):
+        return self.stored[key] if key in self.stored else self._remember((key,), make)  # geo.prebuilt
+
+    def zone(self, origin: str, distance_m: float) -> shapely.Geometry:
+        """Russian territory within a distance of a line: cut from its reach up to NESTED_M (geo.prebuilt)."""
+        land = self.reach(origin) if distance_m <= NESTED_M or distance_m == DEEP_STRIKE_REACH.m else self.region.russia_m
+        return self._remember(("zone", origin, float(distance_m)),
+                              lambda: clip_to(land, self.buffer(origin, distance_m)))
+
+    def zone_area(self, origin: str, distance_m: float) -> Area:
+        return self._remember(("zone area", origin, float(distance_m)),
+                              lambda: Area(geodesy.metric_area_m2(self.zone(origin, distance_m))))
+
+    def band_land(self, radius_m: float) -> shapely.Geometry:
+        """Ukraine as far as a border band of ``radius_m`` may reach (``geo.prebuilt``)."""
+        use = "band_land" in self.stored and radius_m <= RADIUS_RANGE[1].m
+        return self.stored["band_land"] if use else self.region.ukraine_m
 
 
 @dataclass(frozen=True, eq=False)
@@ -142,8 +164,10 @@ class Shape:
     """A layer's geometry: in metres (regional AEQD) and, when it was made on the ellipsoid,
     in longitude/latitude too (else ``geo.layers`` unprojects the metric one)."""
 
-    metric: shapely.Geometry
+    metric: shapely.Geometry | None  # None: ``later`` makes it on first use (figures need no overlay)
     degrees: shapely.Geometry | None = None
+    area: Area | None = None  # known without measuring (a reach less a zone; the zones nest): else measured
+    later: Callable[[], shapely.Geometry] | None = None
 
 
 def kharkiv_sector_m(border_m: shapely.LineString) -> shapely.LineString:
@@ -170,12 +194,6 @@ def clip_to(area_m: shapely.Geometry, shape_m: shapely.Geometry) -> shapely.Geom
     return shapely.intersection(local, shape_m)
 
 
-def _border_samples(border_m: shapely.LineString) -> np.ndarray:
-    """Lon/lat points along the border no more than BORDER_SAMPLE_M apart."""
-    dense = shapely.segmentize(border_m, BORDER_SAMPLE_M)
-    return shapely.get_coordinates(geodesy.to_degrees(dense))
-
-
 def nearest_on_border(samples: np.ndarray, lat: float, lon: float) -> tuple[Distance, tuple[float, float]]:
     """Geodesic distance from a point to the border line, and the (lat, lon) reached.
 
@@ -192,8 +210,8 @@ def nearest_on_border(samples: np.ndarray, lat: float, lon: float) -> tuple[Dist
 
 @lru_cache(maxsize=1)
 def border_samples() -> np.ndarray:
-    """The project's border as dense lon/lat samples, made once per process."""
-    return _border_samples(region().border_m)
+    """The project's border as lon/lat points no more than BORDER_SAMPLE_M apart, made once per process."""
+    return shapely.get_coordinates(geodesy.to_degrees(shapely.segmentize(region().border_m, BORDER_SAMPLE_M)))
 
 
 def to_border(lat: float, lon: float) -> tuple[Distance, tuple[float, float]]:
@@ -204,10 +222,10 @@ def to_border(lat: float, lon: float) -> tuple[Distance, tuple[float, float]]:
 @lru_cache(maxsize=1)
 def ground() -> Ground:
     """The project's ground, made once per process (it depends on no parameter)."""
-    reg = region()
+    reg, stored = region(), prebuilt.stored()
     home = places.kharkiv()
     gap, nearest = to_border(home.lat, home.lon)
-    return Ground(reg, kharkiv_sector_m(reg.border_m), home, gap, nearest)
+    return Ground(reg, stored["sector"], home, gap, nearest, stored=stored)
 
 
 # --------------------------------------------------------------------------- the layers
@@ -237,7 +255,7 @@ def kharkiv_ring(g: Ground, p: Params) -> Shape:
 
 def border_band(g: Ground, p: Params) -> Shape:
     """Ukrainian territory within R of the border line."""
-    return Shape(clip_to(g.region.ukraine_m, buffer_line(g.region.border_m, p.radius.m)))
+    return Shape(clip_to(g.band_land(p.radius.m), buffer_line(g.region.border_m, p.radius.m)))
 
 
 def _origin(stage: Stage) -> str:
@@ -251,7 +269,8 @@ def counterfire_zone(g: Ground, p: Params) -> Shape:
     nothing for a stage that permitted no counterfire."""
     if p.stage.origin is None:
         return Shape(shapely.Polygon())
-    return Shape(clip_to(g.region.russia_m, g.buffer(_origin(p.stage), p.depth.m)))
+    origin = _origin(p.stage)
+    return Shape(g.zone(origin, p.depth.m), area=g.zone_area(origin, p.depth.m))
 
 
 def deep_strike_zone(g: Ground, p: Params) -> Shape:
@@ -260,15 +279,18 @@ def deep_strike_zone(g: Ground, p: Params) -> Shape:
     origin = _origin(p.stage)
     reach = g.reach(origin)
     if p.stage.origin is None:
-        return Shape(reach)
+        return Shape(reach, area=g.reach_area(origin))
     if p.depth.m >= DEEP_STRIKE_REACH.m:
         return Shape(shapely.Polygon())
-    return Shape(shapely.difference(reach, g.buffer(origin, p.depth.m)))
+    area = g.reach_area(origin) - g.zone_area(origin, p.depth.m) if p.depth.m <= NESTED_M else None
+    return Shape(None, area=area, later=lambda: shapely.difference(reach, g.buffer(origin, p.depth.m)))
 
 
 def sanctuary(g: Ground, p: Params) -> Shape:
     """The sanctuary: Russian territory within DEEP_STRIKE_REACH of the whole land border
     that the stage leaves off-limits (the reach less the counterfire zone)."""
     if p.stage.origin is None:
-        return Shape(g.reach())
-    return Shape(shapely.difference(g.reach(), g.buffer(_origin(p.stage), p.depth.m)))
+        return Shape(g.reach(), area=g.reach_area())
+    origin = _origin(p.stage)
+    area = g.reach_area() - g.zone_area(origin, p.depth.m) if p.depth.m <= NESTED_M else None
+    return Shape(None, area=area, later=lambda: shapely.difference(g.reach(), g.buffer(origin, p.depth.m)))

@@ -11,12 +11,12 @@ from babel.numbers import format_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo import i18n, units, viewstate
+from geo import catalogues, i18n, units, viewstate
 from geo.units import Area, distance
 
 
 def test_every_string_of_the_code_has_a_ukrainian_translation():
-    problems = i18n.problems("uk")
+    problems = catalogues.problems("uk")
     assert not problems, "\n".join(problems[:40]) + f"\n({len(problems)} in all; `python -m geo.i18n update`)"
 
 
@@ -26,7 +26,7 @@ def test_the_catalogue_check_notices_a_missing_translation(tmp_path, monkeypatch
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8").replace(
             'msgstr "км"', 'msgstr ""'), encoding="utf-8")
     monkeypatch.setattr(i18n, "catalogue_paths", lambda code: {d: tmp_path / f"{d}.po" for d in i18n.DOMAINS})
-    assert any("'km' has no uk translation" in p for p in i18n.problems("uk"))
+    assert any("'km' has no uk translation" in p for p in catalogues.problems("uk"))
 
 
 @pytest.mark.parametrize("text", ["uk", "UK", " uk ", "uk-UA", "uk_UA", "en", "en-GB"])
