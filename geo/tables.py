@@ -34,7 +34,7 @@ def claims(f: Figures) -> list[dict]:
             _("The article says"): f"{said} ({number(f.article_claim.km, 1)} {symbol('km')})",
             _("Measured"): _("{distance}, city centre to the nearest border point")
             .format(distance=length_text(f.kharkiv_to_border)),
-            _("Measured ÷ claimed"): round(f.kharkiv_to_border.m / f.article_claim.m, 2),
+            _("Measured ÷ claimed"): number(f.kharkiv_to_border.m / f.article_claim.m, 2),
         }
     ]
 

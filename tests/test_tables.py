@@ -7,7 +7,7 @@ from itertools import combinations
 import pytest
 from geopy.distance import geodesic
 
-from geo import facts, places, tables
+from geo import facts, i18n, places, tables
 from geo import layers as registry
 from tests.measure import distance_to_line_m
 
@@ -25,7 +25,10 @@ def test_claim_beside_measurement(figures, border_points):
     measured = distance_to_line_m(*KHARKIV, border_points) / 1000
     assert row["The article says"] == f"12 miles ({12 * MILE_KM:.1f} km)"
     assert row["Measured"].startswith(f"{measured:.1f} km ({measured / MILE_KM:.1f} mi)")
-    assert row["Measured ÷ claimed"] == pytest.approx(measured / (12 * MILE_KM), abs=0.006)
+    assert float(row["Measured ÷ claimed"]) == pytest.approx(measured / (12 * MILE_KM), abs=0.006)
+    with i18n.language("uk"):  # the ratio is text written the reader's way: a decimal comma
+        (uk,) = tables.claims(figures)
+    assert list(uk.values())[-1] == row["Measured ÷ claimed"].replace(".", ",")
 
 
 def test_figure_rows_give_each_figure_as_text(figures, default):
