@@ -5,7 +5,7 @@ import shutil
 import pytest
 import shapely
 
-from geo import data
+from geo import data, prebuilt
 from tests.measure import distance_to_line_m, line_points
 
 
@@ -72,13 +72,17 @@ def data_copy(tmp_path):
     return tmp_path / "data"
 
 
-def test_an_altered_file_is_named_in_one_clear_error(data_copy):
-    path = data_copy / data.BORDERS_FILE
+@pytest.mark.parametrize("name", [data.BORDERS_FILE, prebuilt.WKB_FILE])
+def test_an_altered_file_is_named_in_one_clear_error(data_copy, name):
+    path = data_copy / name
     payload = bytearray(path.read_bytes())
-    payload[1000] ^= 1
+    payload[5000] ^= 1
     path.write_bytes(bytes(payload))
-    with pytest.raises(data.DataError, match="borders.geojson does not match its checksum"):
+    with pytest.raises(data.DataError, match=f"{name} does not match its checksum"):
         data.load_region(data_copy)
+    if name == prebuilt.WKB_FILE:  # read by itself too, as the zones read it
+        with pytest.raises(data.DataError, match=f"{name} does not match its checksum"):
+            prebuilt.read(data_copy)
 
 
 def test_a_missing_file_is_named_in_one_clear_error(data_copy):

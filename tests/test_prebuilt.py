@@ -39,16 +39,3 @@ def test_a_band_cut_from_the_stored_land_is_the_band_cut_from_ukraine(region, ra
     buffer = zones.buffer_line(region.border_m, radius_km * 1000)
     cut, whole = zones.clip_to(g.band_land(radius_km * 1000), buffer), zones.clip_to(region.ukraine_m, buffer)
     assert shapely.symmetric_difference(cut, whole).area < 1e-7 * whole.area  # noise along the outline
-
-
-def test_an_altered_stored_file_is_refused_with_the_borders(tmp_path):
-    folder = tmp_path / "data"
-    shutil.copytree(data.DATA_DIR, folder)
-    path = folder / prebuilt.WKB_FILE
-    payload = bytearray(path.read_bytes())
-    payload[5000] ^= 1
-    path.write_bytes(bytes(payload))
-    with pytest.raises(data.DataError, match="ground.wkb does not match its checksum"):
-        data.load_region(folder)
-    with pytest.raises(data.DataError, match="ground.wkb does not match its checksum"):
-        prebuilt.read(folder)
