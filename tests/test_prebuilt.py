@@ -1,8 +1,6 @@
 """The zones' parameter-free geometry stored with the data (geo.prebuilt): what the engine's
 own functions make, and zones cut from it the same as zones cut from the whole countries."""
 
-import shutil
-
 import pytest
 import shapely
 
