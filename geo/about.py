@@ -17,7 +17,7 @@ from geo import assets, build_data, display, geodesy, places, stages, zones
 from geo import layers as registry
 from geo.facts import Figures
 from geo.i18n import _, decimal_sign, number
-from geo.units import describe, length_text
+from geo.units import describe, distance, length_text
 
 #: Licences of the map's scripts (the versions come from ``geo.assets.BUNDLES``).
 CODE_LICENCES = {
@@ -129,7 +129,15 @@ def projection() -> str:
         segments=zones.QUAD_SEGS, sample=_plain(zones.BORDER_SAMPLE_M), drawing=_plain(display.DRAWING_ERROR_M),
         tolerance=_plain(display.DISPLAY_TOLERANCE_M), decimals=display.DECIMALS,
         country=number(display.COUNTRY_TOLERANCE_M),
-    )
+    ) + " " + _(
+        "What depends on no setting is made once with the data and stored with it: Russia within {reach} of the "
+        "border and of the Kharkiv sector, and Ukraine within {band} of the border. A zone of depth up to {nested} "
+        "is cut from the first, which gives the same shape as cutting it from all of Russia, because the buffers "
+        "of one line at growing distances contain one another (checked by the tests); deeper zones are cut from "
+        "all of Russia. The prohibited zone's and the sanctuary's areas are the reach's area less the counterfire "
+        "zone's."
+    ).format(reach=describe(zones.DEEP_STRIKE_REACH, "km"), band=describe(zones.RADIUS_RANGE[1], "mi"),
+             nested=describe(distance(zones.NESTED_M, "m"), "km"))
 
 
 def assumptions() -> str:
