@@ -242,6 +242,14 @@ def test_a_new_depth_redraws_the_counterfire_zone_in_the_same_map(app_url, offli
     drawn = frame.evaluate(DRAWN)
     for key in ("counterfire_zone", "deep_strike_zone", "border_band", "kharkiv_ring"):
         assert drawn["polygons"].get(COLOURS[key]) == 1, key  # the old zones are gone
+    # The pointer reaches the new zone through the panes above it (its tooltip, its click).
+    on_top = frame.evaluate("""() => {
+        const p = window.map.latLngToContainerPoint([50.75, 37.3]);
+        const r = window.map.getContainer().getBoundingClientRect();
+        const top = document.elementFromPoint(r.left + p.x, r.top + p.y);
+        return top && top.getAttribute("stroke");
+    }""")
+    assert on_top == COLOURS["counterfire_zone"]
     # The legend and the text description speak of the new zones.
     legend = frame.inner_text(".kharkiv-legend")
     assert "D = 150 km" in legend and "within D = 150 km of the Kharkiv sector" in legend
