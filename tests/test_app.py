@@ -5,6 +5,7 @@ and the cache holds: a rerun that changes nothing geometric builds nothing."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -347,8 +348,6 @@ def calls(monkeypatch):
 
 def map_component(at: AppTest) -> dict:
     """The arguments the map page gives streamlit-folium's component."""
-    import json
-
     found = [c for c in at.get("component_instance") if "st_folium" in c.proto.component_name]
     assert len(found) == 1
     return json.loads(found[0].proto.json_args)
