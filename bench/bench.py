@@ -1,6 +1,6 @@
 """Benchmark: every performance goal as a ratio to a yardstick measured in the same run.
 
-    python bench/bench.py [--repeat 5] [--skip-browser]
+    python bench/bench.py [--repeat 5] [--skip-browser] [--changes]
 
 Machines differ and this one is shared, so nothing is compared with seconds measured
 elsewhere: each goal is a ratio to a yardstick timed in this run, interleaved with it, and
@@ -16,6 +16,8 @@ each figure is the median of ``--repeat`` runs.
   (the server has served the page before) and first (a freshly started server).
 * Changes on an idle server: a new D, a new R and D = 300 km typed into the sidebar, timed
   until the redrawn zones show (seconds; each value a new one, so nothing comes from a cache).
+  ``--changes`` times only these, on one freshly started server (to compare two checkouts,
+  run it in each in turn).
 
 Prints one row per goal with PASS or FAIL; the figures are recorded in README.md.
 """
@@ -199,6 +201,35 @@ async def change_timed(browser, url: str, label: str, values: list[float], fewer
     return times
 
 
+async def changes_timed(browser, url: str, repeat: int) -> dict[str, list[float]]:
+    """The three sidebar changes, each value a new one (nothing comes from a cache)."""
+    return {
+        "depth": await change_timed(browser, url, "D in km", [97.5, 112.5, 127.5, 142.5, 157.5][:repeat]),
+        "radius": await change_timed(browser, url, "R, the band in Ukraine", [13.5, 14.5, 15.5, 16.5, 17.5][:repeat]),
+        "deep": await change_timed(browser, url, "D in km", [300.0], fewer=True),
+    }
+
+
+async def change_figures(repeat: int, chromium: str, log_dir: Path) -> dict[str, float]:
+    """Only the changes (``--changes``): a freshly started server, the map opened once, then
+    the three changes, ``repeat`` values each (D = 300 km once)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=chromium, headless=True, args=load.CHROMIUM_ARGS)
+        server = load.Server(log_dir)
+        server.start()
+        try:
+            url = f"{server.url}/?basemap=none"
+            await open_timed(browser, url, True)
+            changes = await changes_timed(browser, url, repeat)
+        finally:
+            server.stop()
+            await browser.close()
+    print("  changes (s): " + "; ".join(f"{k} {', '.join(f'{t:.2f}' for t in v)}" for k, v in changes.items()))
+    return {k: statistics.median(v) for k, v in changes.items()}
+
+
 async def app_figures(repeat: int, chromium: str, log_dir: Path, empty_dir: Path) -> dict[str, float]:
     from playwright.async_api import async_playwright
 
@@ -218,11 +249,7 @@ async def app_figures(repeat: int, chromium: str, log_dir: Path, empty_dir: Path
                             for _ in range(repeat):
                                 warm[name].append(await open_timed(browser, url, name == "app"))
                         if name == "app" and "changes" not in first:
-                            first["changes"] = {
-                                "depth": await change_timed(browser, url, "D in km", [97.5, 112.5, 127.5, 142.5, 157.5][:repeat]),
-                                "radius": await change_timed(browser, url, "R, the band in Ukraine", [13.5, 14.5, 15.5, 16.5, 17.5][:repeat]),
-                                "deep": await change_timed(browser, url, "D in km", [300.0], fewer=True),
-                            }
+                            first["changes"] = await changes_timed(browser, url, repeat)
                     finally:
                         server.stop()
         finally:
@@ -244,6 +271,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure (the median is reported)")
     parser.add_argument("--skip-browser", action="store_true", help="leave out the app figures")
+    parser.add_argument("--changes", action="store_true",
+                        help="only the rows of the sidebar changes (new D, new R, D = 300 km), on one fresh server")
     parser.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium for the app figures")
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -255,12 +284,15 @@ def main(argv=None) -> int:
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="kharkiv-bench-") as tmp:
         folder = Path(tmp)
-        results.update(cli_ratios(args.repeat, folder))
-        results.update(page_figures(folder))
-        results.update(engine_figures(args.repeat))
-        if not args.skip_browser:
-            (folder / "empty.py").write_text(EMPTY_PAGE)
-            results.update(asyncio.run(app_figures(args.repeat, args.chromium, folder, folder)))
+        if args.changes:
+            results.update(asyncio.run(change_figures(args.repeat, args.chromium, folder)))
+        else:
+            results.update(cli_ratios(args.repeat, folder))
+            results.update(page_figures(folder))
+            results.update(engine_figures(args.repeat))
+            if not args.skip_browser:
+                (folder / "empty.py").write_text(EMPTY_PAGE)
+                results.update(asyncio.run(app_figures(args.repeat, args.chromium, folder, folder)))
 
     print()
     print(f"| {'goal':<52} | {'measured':>10} | {'goal':>10} | result |")

@@ -39,7 +39,8 @@ script can be maintained when Streamlit changes):
   (``double_value`` for a number input, ``string_value`` for a selectbox or radio,
   ``bool_value`` for a checkbox or toggle); the changed widget carries its new value.
 - The map is a ``component_instance`` element of component ``streamlit_folium.st_folium``
-  whose ``json_args`` hold the Leaflet map script (``"script"``, with ``L.map(``).
+  whose ``json_args`` hold the Leaflet map script (``"script"``, with ``L.map(``) and the
+  script of the zones drawn over it (``"feature_group"``): a new D changes only the latter.
 """
 
 from __future__ import annotations
@@ -336,7 +337,8 @@ def map_fingerprint(component) -> str | None:
     script = args.get("script") if isinstance(args, dict) else None
     if not isinstance(script, str) or "L.map(" not in script:
         return None
-    drawn = "\0".join(str(args.get(k, "")) for k in ("script", "header", "html"))
+    # A new R, D or stage changes only the overlay the map keeps drawn ("feature_group").
+    drawn = "\0".join(str(args.get(k, "")) for k in ("script", "header", "html", "feature_group"))
     return hashlib.sha1(drawn.encode()).hexdigest()
 
 

@@ -9,9 +9,9 @@ class and its values passed through ``tojson`` (Jinja's, which also escapes ``<`
   built, embedded as it is: never parsed and written again) with its style and tooltip.
 * :class:`PlacePopup`: a popup whose HTML (escaped by its maker) is set through a
   ``<div>``'s ``innerHTML``, where folium's Popup needs jQuery's ``$(...)``.
-* :class:`Legend`: a Leaflet control listing each layer, written with ``textContent``.
 * :class:`Background`: the plain background colour of the tile-free basemap.
 * :class:`OutlineMiniMap`: the MiniMap plugin drawing country outlines instead of tiles.
+* :class:`Panes`: Leaflet panes under the overlay pane, letting the pointer through.
 * :class:`Description`: the map in words for screen readers, escaped by ``html_text``.
 * :class:`FocusAndPrint`: visible keyboard focus, and a print layout without the controls.
 """
@@ -91,73 +91,29 @@ class PlacePopup(folium.Popup):
 
 
 class DrawnShape(MacroElement):
-    """A compact geometry (``geo.display``) drawn with one style and a sticky tooltip (plain text)."""
+    """A compact geometry (``geo.display``) drawn with one style and a sticky tooltip (plain text),
+    in Leaflet's overlay pane or in ``pane``."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         L.geoJson(kharkivGeometry({{ this.geojson }}), {
-            style: function () { return {{ this.style|tojson }}; }
+            style: function () { return {{ this.style|tojson }}; }{% if this.pane %},
+            pane: {{ this.pane|tojson }}{% endif %}
         }).bindTooltip({{ this.tooltip|tojson }}, {sticky: true}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, geojson: str, style: dict, tooltip: str):
+    def __init__(self, geojson: str, style: dict, tooltip: str, pane: str | None = None):
         super().__init__()
         self._name = "DrawnShape"
+        self.pane = pane
         if "<" in geojson:  # GeoJSON from shapely has no "<"; refuse anything that could end the script
             raise ValueError("drawing geometry must be compact GeoJSON text without '<'")
         self.geojson = geojson
         self.style = dict(style)
         self.tooltip = html_text(tooltip)
-
-
-class Legend(MacroElement):
-    """A Leaflet control listing each layer's colour and meaning. Its entries travel as
-    JSON and are written with ``textContent``, so nothing in them is read as HTML."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var legend = L.control({position: "bottomleft"});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "kharkiv-legend");
-                div.style.cssText = "background:rgba(255,255,255,0.92);padding:6px 8px;"
-                    + "font:13px/1.35 sans-serif;border-radius:4px;max-width:330px;"
-                    + "box-shadow:0 1px 4px rgba(0,0,0,0.4)";
-                var heading = L.DomUtil.create("div", "", div);
-                heading.style.cssText = "font-weight:bold;font-size:14px";
-                heading.textContent = {{ this.heading|tojson }};
-                var title = L.DomUtil.create("div", "", div);
-                title.style.fontWeight = "bold";
-                title.textContent = {{ this.title|tojson }};
-                {{ this.entries|tojson }}.forEach(function (e) {
-                    var row = L.DomUtil.create("div", "", div);
-                    row.style.cssText = "display:flex;align-items:center;margin:2px 0";
-                    var swatch = L.DomUtil.create("span", "", row);
-                    swatch.style.cssText = "flex:0 0 26px;height:12px;margin-right:6px;"
-                        + "border:" + e.weight + "px " + e.border + " " + e.color + ";"
-                        + "background:" + e.fill;
-                    var text = L.DomUtil.create("span", "", row);
-                    text.textContent = e.label;
-                });
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, heading: str, title: str, entries: list[dict]):
-        super().__init__()
-        self._name = "Legend"
-        self.heading = heading
-        self.title = title
-        self.entries = entries
 
 
 class Background(MacroElement):
@@ -203,25 +159,60 @@ class OutlineMiniMap(folium.plugins.MiniMap):
 
 
 class Outlines(MacroElement):
-    """The country outlines (GeoJSON text), drawn under everything and not interactive."""
+    """The country outlines (GeoJSON text), drawn under everything (in ``pane``, when given)
+    and not interactive."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         L.geoJson(kharkivGeometry({{ this.outline }}), {
-            style: function () { return {{ this.style|tojson }}; }, interactive: false
+            style: function () { return {{ this.style|tojson }}; }, interactive: false{% if this.pane %},
+            pane: {{ this.pane|tojson }}{% endif %}
         }).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, outline: str, style: dict):
+    def __init__(self, outline: str, style: dict, pane: str | None = None):
         super().__init__()
         self._name = "Outlines"
+        self.pane = pane
         if "<" in outline:
             raise ValueError("outline must be GeoJSON text without '<'")
         self.outline = outline
         self.style = style
+
+
+class Panes(MacroElement):
+    """Leaflet panes (name, z-index) for drawing in layers by kind rather than by the order
+    they are added. Each pane draws in its own SVG, and an SVG takes the pointer wherever it
+    lies, so each of these panes, and Leaflet's overlay pane over them, lets it through:
+    Leaflet's interactive paths take it back (its stylesheet), so every tooltip and click
+    still reaches the layer under the pointer, and the map gets the rest."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            {{ this.panes|tojson }}.forEach(function (p) {
+                var pane = map.createPane(p[0]);
+                pane.style.zIndex = p[1];
+                pane.style.pointerEvents = "none";
+            });
+            map.getPane("overlayPane").style.pointerEvents = "none";
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, panes: tuple[tuple[str, int], ...]):
+        super().__init__()
+        self._name = "Panes"
+        for name, z_index in panes:
+            if not re.fullmatch(r"[A-Za-z]+", name) or not 200 < z_index < 400:
+                raise ValueError(f"pane {name!r} at {z_index}: a name of letters, e.g. 'zones', between "
+                                 "the tiles (200) and the overlay pane (400), e.g. 390")
+        self.panes = [list(p) for p in panes]
 
 
 class Description(MacroElement):

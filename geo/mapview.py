@@ -6,6 +6,11 @@ measuring, no JSON parsing here). Colours, outlines and legend sentences come fr
 registry. All text reaches the page through ``geo.escape.html_text`` or as JSON written with
 ``textContent``, in the current language (``geo.i18n``), made here for each map: nothing kept
 with the built layers holds text.
+
+The app draws a map in two parts, so that a change of R, D or the stage redraws only what
+changed: :func:`build_map` with ``base=True`` (the same for every set of parameters: kept in
+the browser) and :func:`overlay` (the layers drawn from R, D and the stage, and the sentences
+about them). An exported page is one whole map (``base=False``).
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ import folium.plugins
 
 from geo import describe, display
 from geo import layers as registry
-from geo.elements import (Background, Description, DrawnShape, FocusAndPrint, GeometryDecoder, LeanMap, Legend,
-                          OutlineMiniMap, Outlines, PlacePopup, ZoomControl)
+from geo.elements import (Background, Description, DrawnShape, FocusAndPrint, GeometryDecoder, LeanMap,
+                          OutlineMiniMap, Outlines, Panes, PlacePopup, ZoomControl)
 from geo.escape import html_text
 from geo.facts import PlaceFigures, place_figures
 from geo.i18n import N_, _, decimal_sign, pgettext
 from geo.layers import Layers
+from geo.legend import Legend, ViewText
 from geo.units import length_text
 from geo.viewstate import BASEMAPS
 
@@ -32,6 +38,14 @@ COUNTRY_STYLE = {
     "none": {"color": "#777777", "weight": 1, "fillColor": "#f4f1ea", "fillOpacity": 1.0},
 }
 NONE_BACKGROUND = "#cfe0ec"
+#: The layers drawn from R, D or the stage (each names what it depends on), bottom first, and
+#: the others. All of the first lie under all of the second (``geo.layers.GEOMETRIC``'s order).
+PARAMETRIC = tuple(spec for spec in registry.GEOMETRIC if spec.depends)
+FIXED = tuple(spec for spec in registry.GEOMETRIC if not spec.depends)
+#: Leaflet panes under its overlay pane (400), where the lines and places are drawn: the
+#: country outlines at the bottom, then the areas drawn from R, D and the stage, so that areas
+#: added later (the app's overlay) still lie under the lines and places (``geo.elements.Panes``).
+OUTLINES_PANE, ZONES_PANE = ("kharkivOutlines", 380), ("kharkivZones", 390)
 
 CITY_LABEL = (
     '<div class="kharkiv-city-label" style="font:bold 14px/1.2 sans-serif;color:#222;white-space:nowrap;'
@@ -72,14 +86,16 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def legend_entries(values: dict[str, str]) -> list[dict]:
-    """One legend row per layer (drawing order, places last), from the registry."""
+def legend_entries(values: dict[str, str], blank: set[str] = frozenset()) -> list[dict]:
+    """One legend row per layer (drawing order, places last), from the registry; the rows of
+    the layers in ``blank`` without their sentence (for ``geo.legend.ViewText`` to write)."""
     entries = []
     for spec in (*registry.GEOMETRIC, registry.BY_KEY["places"]):
         style = spec.style
         filled = style.get("fill", True) and "fillColor" in style
         entries.append({
-            "label": spec.text(spec.legend, values),
+            "key": spec.key,
+            "label": "" if spec.key in blank else spec.text(spec.legend, values),
             "color": style["color"],
             "border": spec.outline,
             "weight": min(3, int(style["weight"])),
@@ -95,7 +111,8 @@ def tooltip(spec: registry.LayerSpec, values: dict[str, str]) -> str:
 
 
 def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None, *,
-              layer_control: bool = True, radius_unit: str = "mi", extra_legend: tuple[dict, ...] = ()) -> folium.Map:
+              layer_control: bool = True, radius_unit: str = "mi", extra_legend: tuple[dict, ...] = (),
+              base: bool = False) -> folium.Map:
     """The whole map for one set of layers.
 
     ``basemap``: "osm" (OpenStreetMap tiles) or "none" (a plain background drawn from the
@@ -103,7 +120,12 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
     None); hidden layers stay in the layer control. ``layer_control=False`` leaves the
     control out, for a host page that switches layers itself. An empty layer (the
     prohibited zone once D reaches 300 km) keeps its place in the control but draws nothing.
-    ``extra_legend``: legend rows for layers the caller adds (a user's own file)."""
+    ``extra_legend``: legend rows for layers the caller adds (a user's own file).
+
+    ``base=True``: only what does not depend on R, D or the stage (the same map for every
+    ``Params``), for a host page that keeps it drawn and adds :func:`overlay` on top: the
+    layers of :data:`PARAMETRIC`, the legend's sentences about them and the text description
+    are left out (empty), for the overlay to draw and write."""
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap {basemap!r} is not one of {', '.join(BASEMAPS)}")
     visible = set(registry.KEYS) if show is None else set(show)
@@ -116,19 +138,20 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False, attr=credit).add_to(m)
     else:
         Background(NONE_BACKGROUND).add_to(m)
-    Outlines(display.country_outlines(display.COUNTRY_TOLERANCE_M), COUNTRY_STYLE[basemap]).add_to(m)
+    Panes((OUTLINES_PANE, ZONES_PANE)).add_to(m)
+    Outlines(display.country_outlines(display.COUNTRY_TOLERANCE_M), COUNTRY_STYLE[basemap],
+             pane=OUTLINES_PANE[0]).add_to(m)
 
-    for spec in registry.GEOMETRIC:
+    for spec in FIXED if base else registry.GEOMETRIC:
         group = folium.FeatureGroup(name=_(spec.title), show=spec.key in visible)
-        layer = layers[spec.key]
-        if not layer.metric.is_empty:
-            DrawnShape(layer.drawing, dict(spec.style), tooltip(spec, values)).add_to(group)
+        _draw(spec, layers, values, group)
         group.add_to(m)
     _add_places(m, "places" in visible)
 
     title = _(MAP_TITLE)
-    Legend(title, f"R = {values['R']}, D = {values['D']}", legend_entries(values) + list(extra_legend)).add_to(m)
-    Description(title, describe.paragraphs(layers, visible, radius_unit)).add_to(m)
+    entries = legend_entries(values, blank={spec.key for spec in PARAMETRIC} if base else set())
+    Legend(title, "" if base else values_line(values), entries + list(extra_legend)).add_to(m)
+    Description(title, () if base else describe.paragraphs(layers, visible, radius_unit)).add_to(m)
     FocusAndPrint().add_to(m)
     if layer_control:
         folium.LayerControl(collapsed=False).add_to(m)
@@ -140,6 +163,36 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
     else:
         OutlineMiniMap(display.country_outlines(display.MINIMAP_TOLERANCE_M), COUNTRY_STYLE["none"], **minimap).add_to(m)
     return m
+
+
+def overlay(layers: Layers, show: set[str] | None = None, radius_unit: str = "mi") -> folium.FeatureGroup:
+    """What a base map (``build_map(..., base=True)``) lacks for one view, as one group to add
+    on top of it: the shown layers of :data:`PARAMETRIC` (drawn as :func:`build_map` draws
+    them, bottom first) and the view's sentences (``geo.legend.ViewText``: the legend's
+    values line and rows, the text description)."""
+    visible = set(registry.KEYS) if show is None else set(show)
+    values = layers.values(radius_unit)
+    group = folium.FeatureGroup(control=False)
+    for spec in PARAMETRIC:
+        if spec.key in visible:
+            _draw(spec, layers, values, group)
+    labels = {spec.key: spec.text(spec.legend, values) for spec in PARAMETRIC}
+    ViewText(values_line(values), labels, describe.paragraphs(layers, visible, radius_unit)).add_to(group)
+    return group
+
+
+def values_line(values: dict[str, str]) -> str:
+    """The legend's line under its heading: ``R = 12 mi (19.31 km), D = 80 km``."""
+    return f"R = {values['R']}, D = {values['D']}"
+
+
+def _draw(spec: registry.LayerSpec, layers: Layers, values: dict[str, str], group: folium.FeatureGroup) -> None:
+    """A layer's drawing into ``group`` (nothing for an empty layer); those drawn from R, D or
+    the stage in their pane."""
+    layer = layers[spec.key]
+    if not layer.metric.is_empty:
+        pane = ZONES_PANE[0] if spec.depends else None
+        DrawnShape(layer.drawing, dict(spec.style), tooltip(spec, values), pane).add_to(group)
 
 
 def _add_places(m: folium.Map, show: bool) -> None:

@@ -144,14 +144,17 @@ class Ground:
         return self.stored[key] if key in self.stored else self._remember((key,), make)  # geo.prebuilt
 
     def zone(self, origin: str, distance_m: float) -> shapely.Geometry:
-        """Russian territory within a distance of a line: cut from its reach up to NESTED_M (geo.prebuilt)."""
-        land = self.reach(origin) if distance_m <= NESTED_M or distance_m == DEEP_STRIKE_REACH.m else self.region.russia_m
+        """Russian territory within a distance of a line: cut from its reach up to NESTED_M; at
+        DEEP_STRIKE_REACH the reach itself, with its area (both made with the data: geo.prebuilt)."""
+        if distance_m == DEEP_STRIKE_REACH.m:
+            return self.reach(origin)
+        land = self.reach(origin) if distance_m <= NESTED_M else self.region.russia_m
         return self._remember(("zone", origin, float(distance_m)),
                               lambda: clip_to(land, self.buffer(origin, distance_m)))
 
     def zone_area(self, origin: str, distance_m: float) -> Area:
-        return self._remember(("zone area", origin, float(distance_m)),
-                              lambda: Area(geodesy.metric_area_m2(self.zone(origin, distance_m))))
+        return self.reach_area(origin) if distance_m == DEEP_STRIKE_REACH.m else self._remember(
+            ("zone area", origin, float(distance_m)), lambda: Area(geodesy.metric_area_m2(self.zone(origin, distance_m))))
 
     def band_land(self, radius_m: float) -> shapely.Geometry:
         """Ukraine as far as a border band of ``radius_m`` may reach (``geo.prebuilt``)."""
@@ -292,5 +295,6 @@ def sanctuary(g: Ground, p: Params) -> Shape:
     if p.stage.origin is None:
         return Shape(g.reach(), area=g.reach_area())
     origin = _origin(p.stage)
-    area = g.reach_area() - g.zone_area(origin, p.depth.m) if p.depth.m <= NESTED_M else None
+    nested = p.depth.m <= NESTED_M or p.depth.m == DEEP_STRIKE_REACH.m  # the zone within the reach: its area known
+    area = g.reach_area() - g.zone_area(origin, p.depth.m) if nested else None
     return Shape(None, area=area, later=lambda: shapely.difference(g.reach(), g.buffer(origin, p.depth.m)))

@@ -60,9 +60,9 @@ with st.container(key="classroom"):
             st.markdown(f"> “{ui.markdown_text(current.quote)}”  \n> {source}")
     with map_column:
         story_view = view.with_(params=current.params, radius_unit="mi", layers=current.layers)
-        prepared, _unused = ui.map_frame(story_view, legend=False)
+        prepared, zones, _unused = ui.map_frame(story_view, legend=False)
         mapframe.show(prepared, key="story_map", height=story.MAP_SIZE_PX[1], center=current.centre,
-                      zoom=current.zoom, returned_objects=[])
+                      zoom=current.zoom, returned_objects=[], overlay=zones)
         ui.map_description(ui.built(current.params), current.layers)
 st.caption(_("The story uses R = {radius} and D = {depth}; the Map page explores other values. Press F11 for "
              "full screen.").format(radius=viewstate.label(story.PARAMS.radius, "mi"),

@@ -19,7 +19,7 @@ OPENING_CENTRE, OPENING_ZOOM = (49.75, 36.0), 7
 
 view = ui.current()
 layers = ui.built(view.params)
-prepared, notices = ui.map_frame(view)
+prepared, zones, notices = ui.map_frame(view)
 
 st.markdown("#### " + _("Kharkiv, May 2024: where U.S. weapons could strike back across the border"))
 stage = view.params.stage
@@ -65,11 +65,12 @@ if FOUND in st.session_state:
     found_marker = folium.FeatureGroup(name=_("Found place"))
     folium.Marker(centre, tooltip=html_text(name)).add_to(found_marker)
 with map_column:
-    # Only clicks come back: panning and zooming do not rerun the page.
+    # Only clicks come back: panning and zooming do not rerun the page. A new R, D or stage
+    # changes only the overlay: the browser keeps the map and its view, and swaps the zones.
     clicked = mapframe.show(
         prepared, key="map", height=660, center=centre, zoom=zoom,
         returned_objects=["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"],
-        feature_group_to_add=found_marker,
+        overlay=zones, feature_group_to_add=found_marker,
     ) or {}
     ui.map_description(layers, view.shown(), view.radius_unit)
 

@@ -5,6 +5,7 @@ and the cache holds: a rerun that changes nothing geometric builds nothing."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -299,11 +300,12 @@ class Calls:
     at call time, and what was projected or measured while the map was being drawn."""
 
     def __init__(self, monkeypatch):
-        self.count = {"build": 0, "draw": 0, "project_in_draw": 0, "measure_outside_build": 0}
+        self.count = {"build": 0, "draw": 0, "overlay": 0, "project_in_draw": 0, "measure_outside_build": 0}
         self.building = self.drawing = False
-        build, draw = registry.build, mapview.build_map
+        build, draw, overlay = registry.build, mapview.build_map, mapview.overlay
         monkeypatch.setattr(registry, "build", self.around(build, "build", "building"))
         monkeypatch.setattr(mapview, "build_map", self.around(draw, "draw", "drawing"))
+        monkeypatch.setattr(mapview, "overlay", self.around(overlay, "overlay", "drawing"))
         for name in ("to_metres", "to_degrees"):
             monkeypatch.setattr(geodesy, name, self.watch(getattr(geodesy, name), "project_in_draw",
                                                            lambda: self.drawing))
@@ -344,14 +346,37 @@ def calls(monkeypatch):
     st.cache_resource.clear()  # no layers built with the counting wrappers outlive the test
 
 
+def map_component(at: AppTest) -> dict:
+    """The arguments the map page gives streamlit-folium's component."""
+    found = [c for c in at.get("component_instance") if "st_folium" in c.proto.component_name]
+    assert len(found) == 1
+    return json.loads(found[0].proto.json_args)
+
+
 def test_a_new_depth_is_built_once_and_drawn_once_without_reprojecting(calls):
+    """The map is a base (``mapview.build_map``), the same for every R, D and stage, and an
+    overlay of what they draw (``mapview.overlay``): the first visit makes each once; a new D
+    builds its layers and its overlay once, and the base not at all, so the browser keeps the
+    map (the component's script, by which streamlit-folium keys its frame, is the same)."""
     at = open_page(MAP)
     assert_clean(at)
-    assert calls.count["build"] == 1 and calls.count["draw"] == 1
+    assert calls.count["build"] == 1 and calls.count["draw"] == 1 and calls.count["overlay"] == 1
+    first = map_component(at)
     before = dict(calls.count)
     number(at, "D in km").set_value(150).run()
     assert_clean(at)
-    assert calls.since(before) == {"build": 1, "draw": 1, "project_in_draw": 0, "measure_outside_build": 0}
+    assert calls.since(before) == {"build": 1, "draw": 0, "overlay": 1, "project_in_draw": 0,
+                                   "measure_outside_build": 0}
+    second = map_component(at)
+    assert second["script"] == first["script"] and second["html"] == first["html"]
+    assert second["feature_group"] != first["feature_group"]
+    assert "D = 150 km" in second["feature_group"] and "D = 80 km" in first["feature_group"]
+    assert "D = " not in first["script"]  # the base says nothing of D: the overlay writes it
+    before = dict(calls.count)
+    number(at, "R,").set_value(20).run()  # R: the same
+    assert calls.since(before) == {"build": 1, "draw": 0, "overlay": 1, "project_in_draw": 0,
+                                   "measure_outside_build": 0}
+    assert map_component(at)["script"] == first["script"]
 
 
 def test_a_rerun_that_changes_nothing_geometric_builds_nothing(calls):
@@ -361,6 +386,8 @@ def test_a_rerun_that_changes_nothing_geometric_builds_nothing(calls):
     at.radio(key="w_basemap").set_value("none").run()  # the basemap
     at.session_state["selection"] = ("point", 50.6, 36.6)  # a click
     at.run()
+    # The base once per basemap and set of fixed layers; the overlay once per set of zones shown.
+    assert calls.count["draw"] == 2 and calls.count["overlay"] == 2
     for page in (EXPORT, ABOUT, FACTS, MAP):  # other pages, same distances
         at.switch_page(page).run()
         assert_clean(at)

@@ -206,21 +206,57 @@ def test_with_the_osm_basemap_only_tiles_leave_the_machine(app_url, offline_page
     assert {re.sub(r"^https://([^/]+)/.*", r"\1", url) for url in page.blocked} == {"tile.openstreetmap.org"}
 
 
-def test_a_new_depth_redraws_the_counterfire_zone(app_url, offline_page):
+#: Inside the map frame: the counterfire zone's bounds, once it is drawn once (the old one gone).
+COUNTERFIRE_BOUNDS = f"""() => {{
+    const found = [];
+    window.map.eachLayer(layer => {{
+        if (layer instanceof L.Polygon && layer._path && layer.options.color === "{COLOURS['counterfire_zone']}") {{
+            const b = layer.getBounds(); found.push([b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]);
+        }}
+    }});
+    return found.length === 1 ? found[0] : null;
+}}"""
+
+
+def test_a_new_depth_redraws_the_counterfire_zone_in_the_same_map(app_url, offline_page):
     page = offline_page
     page.goto(f"{app_url}/?basemap=none")
     frame = map_frame(page)
-    south, west, north, east = frame.evaluate(DRAWN)["bounds"][COLOURS["counterfire_zone"]]
+    south, west, north, east = frame.evaluate(COUNTERFIRE_BOUNDS)
+    frame.evaluate("() => { window.map.setView([50.3, 36.8], 8, {animate: false}); window.kept = true; }")
+    legend = frame.inner_text(".kharkiv-legend")
+    assert "D = 80 km" in legend and "within D = 80 km of the Kharkiv sector" in legend
     field = page.get_by_label("D in km (5–300)")
     field.fill("150")
     field.press("Enter")
     page.wait_for_url(re.compile(r"depth=150km"), timeout=DRAW_TIMEOUT_MS)
-    frame = map_frame(page, previous=frame)
-    wider = frame.evaluate(DRAWN)["bounds"][COLOURS["counterfire_zone"]]
     # 70 km deeper into Russia: the zone reaches about 0.6° further north.
+    frame.wait_for_function(f"() => {{ const b = ({COUNTERFIRE_BOUNDS})(); return b && b[2] > {north + 0.4}; }}",
+                            timeout=DRAW_TIMEOUT_MS)
+    wider = frame.evaluate(COUNTERFIRE_BOUNDS)
     assert wider[2] > north + 0.4 and wider[3] > east + 0.4
-    assert "D = 150 km" in frame.inner_text(".kharkiv-legend")
-    assert page.blocked == []
+    # The same map, redrawn in place: the frame, its script's state and the reader's view are kept.
+    assert not frame.is_detached() and frame.evaluate("() => window.kept") is True
+    zoom, lat = frame.evaluate("() => [window.map.getZoom(), window.map.getCenter().lat]")
+    assert zoom == 8 and lat == pytest.approx(50.3, abs=0.01)
+    drawn = frame.evaluate(DRAWN)
+    for key in ("counterfire_zone", "deep_strike_zone", "border_band", "kharkiv_ring"):
+        assert drawn["polygons"].get(COLOURS[key]) == 1, key  # the old zones are gone
+    # The pointer reaches the new zone through the panes above it (its tooltip, its click).
+    on_top = frame.evaluate("""() => {
+        const p = window.map.latLngToContainerPoint([50.75, 37.3]);
+        const r = window.map.getContainer().getBoundingClientRect();
+        const top = document.elementFromPoint(r.left + p.x, r.top + p.y);
+        return top && top.getAttribute("stroke");
+    }""")
+    assert on_top == COLOURS["counterfire_zone"]
+    # The legend and the text description speak of the new zones.
+    legend = frame.inner_text(".kharkiv-legend")
+    assert "D = 150 km" in legend and "within D = 150 km of the Kharkiv sector" in legend
+    assert "80 km" not in legend
+    note = frame.evaluate("() => document.querySelector('.kharkiv-description').textContent")
+    assert "D = 150 km" in note and "D = 80 km" not in note
+    assert page.blocked == [] and not page.errors, (page.blocked, page.errors)
 
 
 def test_a_click_on_the_map_and_on_a_marker_gives_an_answer(app_url, offline_page, artifacts):

@@ -31,17 +31,19 @@ def served(tmp_path_factory):
     server.shutdown()
 
 
+#: Every path the map draws, in any of its panes (the zones lie in their own, under the lines).
+MAP_PATHS = ".folium-map > .leaflet-map-pane path"
+
+
 def _stroke_colours(page) -> list[str]:
-    return page.eval_on_selector_all(
-        ".leaflet-overlay-pane path", "els => els.map(e => (e.getAttribute('stroke') || '').toLowerCase())"
-    )
+    return page.eval_on_selector_all(MAP_PATHS, "els => els.map(e => (e.getAttribute('stroke') || '').toLowerCase())")
 
 
 @pytest.mark.parametrize("basemap", viewstate.BASEMAPS)
 def test_exported_page_draws_every_layer_offline(served, offline_page, artifacts, basemap):
     page = offline_page
     page.goto(f"{served}/{basemap}.html")
-    page.wait_for_selector(".leaflet-overlay-pane path", timeout=20_000)
+    page.wait_for_selector(MAP_PATHS, timeout=20_000)
     colours = _stroke_colours(page)
     for spec in registry.GEOMETRIC:
         assert spec.style["color"].lower() in colours, spec.key

@@ -11,6 +11,7 @@ run sent (labels, help, options, placeholders, text), except the map's own frame
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 
@@ -232,3 +233,17 @@ def test_a_download_made_on_click_is_made_in_the_pages_language():
     with i18n.language("uk"):
         make = ui.deferred(i18n.current)
     assert i18n.current() == "en" and make() == "uk"
+
+
+def test_a_change_of_language_redraws_the_whole_map_in_it():
+    """The map's base and its overlay are both made per language: a new language gives a new
+    base (so streamlit-folium draws the map afresh) and an overlay written in it."""
+    at = open_page(MAP)
+    english = test_app.map_component(at)
+    assert "Counterfire zone: Russia within D = 80 km" in english["feature_group"]
+    at.selectbox(key="w_lang").set_value("uk").run()
+    assert_clean(at)
+    ukrainian = test_app.map_component(at)
+    assert ukrainian["script"] != english["script"]
+    assert json.dumps("Зона вогню у відповідь: Росія в межах D")[1:-1] in ukrainian["feature_group"]
+    assert "Counterfire zone" not in ukrainian["feature_group"] and "Counterfire zone" not in ukrainian["script"]

@@ -88,3 +88,81 @@ def test_an_empty_layer_keeps_its_place_but_draws_nothing():
     group = groups(m)[registry.BY_KEY["deep_strike_zone"].title]
     assert not group._children
     assert groups(m)[registry.BY_KEY["counterfire_zone"].title]._children
+
+
+# --------------------------------------------------------------------------- the app's two parts
+
+
+def scripts(m) -> str:
+    """A map's page without folium's element names (random for each map made)."""
+    import re
+
+    return re.sub(r"_[0-9a-f]{32}", "_ID", m.get_root().render())
+
+
+def test_the_base_map_is_the_same_for_every_r_d_and_stage(default):
+    """The app keeps the base drawn while R, D and the stage change: it must not depend on them
+    (nor on R's unit), and must draw none of the layers made from them."""
+    from geo import stages, zones
+    from geo.units import distance
+
+    other = registry.build(zones.Params(distance(30, "km"), zones.parse_depth("250km"), stages.STAGES[-1]))
+    base = scripts(mapview.build_map(default, "none", layer_control=False, base=True))
+    assert base == scripts(mapview.build_map(other, "none", layer_control=False, base=True, radius_unit="km"))
+    assert "D = 80 km" not in base and "R = 12 mi" not in base
+    from geo import describe
+
+    assert not any(html_text(p) in base or json_in(p, base) for p in describe.paragraphs(default))
+    for spec in mapview.PARAMETRIC:
+        assert default[spec.key].drawing not in base
+    for spec in mapview.FIXED:
+        assert default[spec.key].drawing in base
+    assert {spec.key for spec in mapview.PARAMETRIC} == {
+        "kharkiv_ring", "border_band", "counterfire_zone", "deep_strike_zone", "sanctuary"}
+
+
+def test_the_overlay_draws_the_rest_and_writes_the_views_sentences(default):
+    group = mapview.overlay(default, {"border", "counterfire_zone", "sanctuary"}, "km")
+    page = mapview.build_map(default, "none", layer_control=False, base=True)
+    group.add_to(page)
+    html = page.get_root().render()
+    assert default["counterfire_zone"].drawing in html and default["sanctuary"].drawing in html
+    assert default["border_band"].drawing not in html  # not shown
+    values = default.values("km")
+    assert json_in(mapview.values_line(values), html)
+    for spec in mapview.PARAMETRIC:  # every row's sentence, shown or not: the legend lists them all
+        assert json_in(spec.text(spec.legend, values), html)
+    from geo import describe
+
+    for paragraph in describe.paragraphs(default, {"border", "counterfire_zone", "sanctuary"}, "km"):
+        assert json_in(paragraph, html)
+    # The zones in their pane, under the overlay pane's lines and places, whichever comes first.
+    assert html.count('pane: "kharkivZones"') == 2
+    assert html.index("createPane") < html.index(default["border"].drawing) < html.index(
+        default["counterfire_zone"].drawing)
+
+
+def json_in(text: str, html: str) -> bool:
+    import json
+
+    escaped = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"}
+    return "".join(escaped.get(c, c) for c in json.dumps(text)) in html
+
+
+def test_the_whole_map_draws_every_layer_in_its_pane(default):
+    html = mapview.build_map(default, "none").get_root().render()
+    assert html.count('pane: "kharkivZones"') == len(mapview.PARAMETRIC)
+    assert html.count('pane: "kharkivOutlines"') == 1
+    assert "R = 12 mi (19.31 km), D = 80 km" in html
+
+
+def test_the_views_sentences_are_written_as_text_never_as_html():
+    from geo.legend import ViewText
+
+    group = __import__("folium").FeatureGroup()
+    __import__("folium").Map(tiles=None).add_child(group)
+    element = ViewText("</script><b>x</b>", {"sanctuary": "<img src=x onerror=alert(1)>"}, ["`${x}` </p>"])
+    group.add_child(element)
+    script = element._template.module.script(element)
+    assert "</script>" not in script and "<img" not in script and "</p>" not in script
+    assert "innerHTML" not in script and "textContent" in script

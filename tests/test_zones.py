@@ -242,6 +242,19 @@ def test_a_depth_of_300_km_leaves_nothing_prohibited_in_reach():
     assert not built.geometry("counterfire_zone").is_empty
 
 
+def test_at_300_km_the_zones_areas_come_from_the_stored_reach_and_agree_with_measuring():
+    """At D = 300 km the counterfire zone is the stored reach of the sector, and the
+    sanctuary's area is the two reaches' difference: the same as measuring the shapes."""
+    from geo import geodesy
+
+    built = registry.build(params(depth="300km"))
+    for key in ("counterfire_zone", "sanctuary"):
+        measured = geodesy.area_m2(built.geometry(key))
+        assert built[key].measure.m2 == pytest.approx(measured, rel=1e-4), key
+    cut = shapely.intersection(built.ground.reach("sector"), built.ground.buffer("sector", 300_000.0))
+    assert shapely.symmetric_difference(cut, built["counterfire_zone"].metric).area < 1e-6 * cut.area
+
+
 def test_a_deeper_zone_contains_a_shallower_one(default, wide):
     for key in ("counterfire_zone", "border_band"):
         small, large = default.geometry(key), wide.geometry(key)

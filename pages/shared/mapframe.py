@@ -8,6 +8,11 @@ with streamlit-folium's own helpers in the order ``st_folium`` calls them, and :
 passes the kept strings to streamlit-folium's component with the arguments ``st_folium``
 would give it. The component, the browser side and what comes back are streamlit-folium's.
 
+The component is keyed by the map's script, so a new script makes the browser load a new
+frame, Leaflet and the map. What changes with R, D and the stage therefore travels as a
+feature group's script (``feature_group_to_add``'s way), which streamlit-folium swaps into the
+map it keeps (``pages/shared/ui.py``'s ``map_frame`` makes both parts).
+
 Should a streamlit-folium release lack one of the helpers used here, :func:`prepare` keeps
 the folium map itself and :func:`show` calls ``st_folium`` on it, as before.
 """
@@ -23,7 +28,8 @@ import folium.elements
 import streamlit as st
 import streamlit_folium as sf
 
-_HELPERS = ("_component_func", "_get_html", "_get_header", "_get_map_string", "get_full_id", "generate_js_hash")
+_HELPERS = ("_component_func", "_get_html", "_get_header", "_get_map_string", "get_full_id", "generate_js_hash",
+            "_get_feature_group_string")
 ADAPTED = all(hasattr(sf, name) for name in _HELPERS)
 
 
@@ -87,26 +93,33 @@ def _defaults(p: Prepared, returned: Iterable[str]) -> dict:
     return {k: v for k, v in every.items() if k in returned}
 
 
-def feature_group_script(group: folium.FeatureGroup) -> str:
-    """The script streamlit-folium adds to a drawn map for ``feature_group_to_add``, made with
-    its own helper against a throwaway map (the helper adds the group to the map it is given,
-    and the script refers to the drawn map by the component's own name, not by that map's)."""
-    return sf._get_feature_group_string(group, map=folium.Map(tiles=None), idx=0)
+def feature_group_script(group: folium.FeatureGroup, idx: int = 0) -> str:
+    """The script streamlit-folium adds to a drawn map for ``feature_group_to_add`` (its
+    ``idx``-th group), made with its own helper against a throwaway map (the helper adds the
+    group to the map it is given, and the script refers to the drawn map by the component's
+    own name, not by that map's)."""
+    return sf._get_feature_group_string(group, map=folium.Map(tiles=None), idx=idx)
 
 
 def show(p: Prepared, *, key: str, height: int, returned_objects: list[str],
-         center: tuple[float, float] | None = None, zoom: int | None = None,
+         center: tuple[float, float] | None = None, zoom: int | None = None, overlay: str | None = None,
          feature_group_to_add: folium.FeatureGroup | None = None) -> dict | None:
-    """Draw a prepared map at the container's width, with a per-session feature group added
-    on top without redrawing the map; returns what ``st_folium`` returns."""
-    if p.fallback is not None or (feature_group_to_add is not None and not hasattr(sf, "_get_feature_group_string")):
+    """Draw a prepared map at the container's width, with groups added on top without
+    redrawing the map: ``overlay`` (a group's script from :func:`feature_group_script`, shared
+    by sessions) and a per-session ``feature_group_to_add`` above it; returns what
+    ``st_folium`` returns.
+
+    The component is keyed by the map's script alone, so while it stays the same the browser
+    keeps the map (its frame, Leaflet, the view) and only swaps the groups: streamlit-folium
+    removes the groups it added before and runs the new script."""
+    if p.fallback is not None:
         from streamlit_folium import st_folium
 
-        if p.fallback is None:
-            raise RuntimeError("this streamlit-folium cannot add a feature group to a prepared map")
         return st_folium(p.fallback, key=key, height=height, use_container_width=True, center=center,
                          zoom=zoom, returned_objects=returned_objects, feature_group_to_add=feature_group_to_add)
-    group = None if feature_group_to_add is None else feature_group_script(feature_group_to_add)
+    groups = [overlay] if overlay else []
+    if feature_group_to_add is not None:
+        groups.append(feature_group_script(feature_group_to_add, idx=len(groups)))
     hash_key = sf.generate_js_hash(p.script, key, False)
 
     def on_change():
@@ -115,6 +128,7 @@ def show(p: Prepared, *, key: str, height: int, returned_objects: list[str],
     return sf._component_func(
         script=p.script, header=p.header, html=p.html, id=p.id, key=hash_key, height=height, width=None,
         returned_objects=list(returned_objects), default=_defaults(p, returned_objects), zoom=zoom,
-        center=center, feature_group=group, return_on_hover=False, layer_control=None, pixelated=False,
-        css_links=list(p.css_links), js_links=list(p.js_links), on_change=on_change, wrap_longitude=False,
+        center=center, feature_group="".join(groups) or None, return_on_hover=False, layer_control=None,
+        pixelated=False, css_links=list(p.css_links), js_links=list(p.js_links), on_change=on_change,
+        wrap_longitude=False,
     )

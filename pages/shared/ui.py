@@ -145,16 +145,17 @@ def _built(params: Params) -> Layers:
 
 
 def folium_map(view: ViewState, shown: set[str] | None = None, *, legend: bool = True,
-               extra_legend: tuple[dict, ...] = ()) -> tuple[folium.Map, list[str]]:
+               extra_legend: tuple[dict, ...] = (), base: bool = False) -> tuple[folium.Map, list[str]]:
     """A fresh map for this run (st_folium changes the map it is given), without the layer
     control, the legend compact (or hidden), with its scripts served by this app
-    (``/app/static/vendor``) instead of a CDN; and notices about controls left out."""
+    (``/app/static/vendor``) instead of a CDN; and notices about controls left out.
+    ``base``: without what R, D and the stage draw (``mapview.build_map``'s ``base``)."""
     # The sidebar switches layers (and keeps them in the link); a second set of switches
     # in the map would disagree with it. The layers come without a spinner: this may run inside
-    # the cached ``_prepared_map``, which would keep the spinner's element to replay; the
+    # the cached ``_base_map``, which would keep the spinner's element to replay; the
     # callers have built them already.
     m = mapview.build_map(_built(view.params), view.basemap, view.shown() if shown is None else shown,
-                          layer_control=False, radius_unit=view.radius_unit, extra_legend=extra_legend)
+                          layer_control=False, radius_unit=view.radius_unit, extra_legend=extra_legend, base=base)
     m.get_root().header.add_child(Element(COMPACT_LEGEND if legend else NO_LEGEND), name="legend_style")
     return m, assets.localise(m, "static")
 
@@ -167,25 +168,40 @@ def map_description(built_layers: Layers, shown: set[str], radius_unit: str = "m
 
 
 def map_frame(view: ViewState, shown: set[str] | None = None, *, legend: bool = True
-              ) -> tuple[mapframe.Prepared, list[str]]:
-    """The map of this view rendered for the page (``mapframe.show`` draws it), made once per
-    view and shared by every session; and notices about controls left out."""
+              ) -> tuple[mapframe.Prepared, str | None, list[str]]:
+    """The map of this view for ``mapframe.show``, in two parts: the base (``mapview.build_map``
+    with ``base=True``), made once per language, basemap and fixed layers shown and shared by
+    every session, which the browser keeps drawn while R, D and the stage change; and the
+    overlay of this view's zones and sentences (``mapview.overlay``, as the script
+    streamlit-folium adds to a drawn map), made once per view. And notices about controls
+    left out. Without streamlit-folium's helpers: the whole map, and no overlay."""
     shown = frozenset(view.shown() if shown is None else shown)
     built(view.params)
     if not mapframe.ADAPTED:
         m, notices = folium_map(view, set(shown), legend=legend)
-        return mapframe.prepare(m), notices
+        return mapframe.prepare(m), None, notices
+    parametric = frozenset(spec.key for spec in mapview.PARAMETRIC)
     # The scripts' folder is part of the key: the map is checked against its files when made.
     with st.spinner(_("Drawing the map…")):
-        prepared, notices = _prepared_map(view, shown, legend, str(assets.vendor_dir()))
-    return prepared, list(notices)
+        prepared, notices = _base_map(view.basemap, shown - parametric, legend, str(assets.vendor_dir()),
+                                      i18n.current(), view)
+        zones = _overlay(view.params, view.radius_unit, shown & parametric, i18n.current())
+    return prepared, zones, list(notices)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs={ViewState: repr})
-def _prepared_map(view: ViewState, shown: frozenset[str], legend: bool,
-                  vendor: str) -> tuple[mapframe.Prepared, tuple[str, ...]]:
-    m, notices = folium_map(view, set(shown), legend=legend)
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _base_map(basemap: str, fixed: frozenset[str], legend: bool, vendor: str, lang: str,
+              _view: ViewState) -> tuple[mapframe.Prepared, tuple[str, ...]]:
+    """The base for every view with this basemap, fixed layers shown and language (``_view``,
+    not part of the key, only supplies layers to draw the fixed ones from: the base draws
+    nothing that depends on R, D or the stage, and ``tests/test_mapview.py`` checks that)."""
+    m, notices = folium_map(_view, set(fixed), legend=legend, base=True)
     return mapframe.prepare(m), tuple(notices)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs={Params: _params_key})
+def _overlay(params: Params, radius_unit: str, shown: frozenset[str], lang: str) -> str:
+    return mapframe.feature_group_script(mapview.overlay(_built(params), set(shown), radius_unit))
 
 
 # --------------------------------------------------------------------------- the view
