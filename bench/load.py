@@ -616,6 +616,52 @@ async def browser_round(server: Server, k: int, args, deadline: float) -> Round:
     return result
 
 
+#: The yardstick page: Streamlit with a title and a line, served and opened the same way.
+EMPTY_PAGE = 'import streamlit as st\n\nst.title("Empty page")\nst.write("A line of text.")\n'
+
+
+async def empty_round(server: Server, k: int, args) -> list[float]:
+    """The same K Chromium pages at once on the empty page: seconds until its line shows, each
+    (the yardstick of the browser round: what the browsers cost for any Streamlit page here)."""
+    from playwright.async_api import async_playwright
+
+    async def one(browser) -> float:
+        context = await browser.new_context(viewport={"width": 1400, "height": 900})
+        await context.route("**/*", lambda r: r.continue_() if is_local(r.request.url) else r.abort())
+        try:
+            page = await context.new_page()
+            began = time.monotonic()
+            await page.goto(server.url, wait_until="commit", timeout=args.timeout * 1000)
+            await page.get_by_text("A line of text.").wait_for(timeout=args.timeout * 1000)
+            return time.monotonic() - began
+        finally:
+            await context.close()
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=args.chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            await one(browser)  # the server's first page, as warm_up does for the map
+            return list(await asyncio.gather(*(one(browser) for _ in range(k))))
+        finally:
+            await browser.close()
+
+
+def empty_yardstick(k: int, args, log_dir: Path, map_round: "Round") -> list[str]:
+    """The yardstick round, and the map's p95 as a ratio to it."""
+    folder = Path(tempfile.mkdtemp(prefix="kharkiv-empty-"))
+    (folder / "empty.py").write_text(EMPTY_PAGE)
+    server = Server(log_dir, "empty.py", folder)
+    try:
+        server.start()
+        times = asyncio.run(empty_round(server, k, args))
+    finally:
+        server.stop()
+    empty95, map95 = percentile(times, 95), percentile(map_round.maps, 95)
+    ratio = f"{map95 / empty95:.2f}x" if empty95 and map95 else "-"
+    return [f"Yardstick: the empty Streamlit page, {k} pages at once: p50 {fmt_s(percentile(times, 50))} s, "
+            f"p95 {fmt_s(empty95)} s; the map's p95 is {ratio} the empty page's."]
+
+
 # --------------------------------------------------------------------------- report
 
 HEADER = (f"{'N':>4} {'got map':>8} {'map p50':>8} {'map p95':>8} {'chg p50':>8} {'chg p95':>8} {'errors':>6} "
@@ -783,6 +829,7 @@ def main(argv=None) -> int:
                 if kind == "browsers":
                     print(f"     requests off this machine blocked: {result.blocked}; "
                           f"script errors in the pages: {result.js_errors}", flush=True)
+                    print("\n".join(empty_yardstick(n, args, log_dir, result)), flush=True)
             goal_round = next((r for r in rounds if r.n == GOAL_SESSIONS), None) if kind == "sessions" else (
                 rounds[0] if rounds else None)
             if goal_round is not None:
