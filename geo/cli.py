@@ -224,12 +224,13 @@ def parser() -> argparse.ArgumentParser:
 
     data = sub.add_parser("data", help=_("rebuild the border data from its source package"))
     data_sub = data.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    rebuild = data_sub.add_parser("rebuild", help=_("rebuild data/borders.geojson, data/display.geojson and "
-                                                    "data/SHA256SUMS (needs npm and the npm registry, or --package)"))
+    rebuild = data_sub.add_parser("rebuild", help=_("rebuild data/borders.geojson, the files made from it "
+                                                    "and data/SHA256SUMS (needs npm and the npm registry, or --package)"))
     source = rebuild.add_mutually_exclusive_group()
     source.add_argument("--package", type=Path, help=_("an already downloaded countries-land-100m-0.6.0.tgz"))
     source.add_argument("--display-only", action="store_true",
-                        help=_("rebuild only data/display.geojson, from the committed borders.geojson (no npm)"))
+                        help=_("rebuild only the files made from the committed borders.geojson: "
+                                 "data/display.geojson and data/ground.* (no npm)"))
     return top
 
 
