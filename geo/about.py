@@ -16,7 +16,7 @@ import importlib.metadata
 from geo import assets, build_data, display, geodesy, places, stages, zones
 from geo import layers as registry
 from geo.facts import Figures
-from geo.i18n import _, decimal_sign, number
+from geo.i18n import _, decimal_sign, number, plain
 from geo.units import describe, distance, length_text
 
 #: Licences of the map's scripts (the versions come from ``geo.assets.BUNDLES``).
@@ -44,13 +44,8 @@ def _version(package: str) -> str:
         return _("(not installed)")
 
 
-def _plain(value: float) -> str:
-    """A figure as ``:g`` writes it, with the current language's decimal sign: ``49.925`` / ``49,925``."""
-    return f"{value:g}".replace(".", decimal_sign())
-
-
 def _deg(lat: float, lon: float) -> str:
-    return _("{lat}° N, {lon}° E").format(lat=_plain(lat), lon=_plain(lon))
+    return _("{lat}° N, {lon}° E").format(lat=plain(lat), lon=plain(lon))
 
 
 def _both(d) -> str:
@@ -125,9 +120,9 @@ def projection() -> str:
         "(simplified by at most {tolerance} m, coordinates to {decimals} decimals; country outlines {country} m) "
         "for drawing only; every figure is measured on the full geometry."
     ).format(
-        centre=_deg(lat0, lon0), error=f"{_plain(0.5)} %", simplify=_plain(zones.SIMPLIFY_M),
-        segments=zones.QUAD_SEGS, sample=_plain(zones.BORDER_SAMPLE_M), drawing=_plain(display.DRAWING_ERROR_M),
-        tolerance=_plain(display.DISPLAY_TOLERANCE_M), decimals=display.DECIMALS,
+        centre=_deg(lat0, lon0), error=f"{plain(0.5)} %", simplify=plain(zones.SIMPLIFY_M),
+        segments=zones.QUAD_SEGS, sample=plain(zones.BORDER_SAMPLE_M), drawing=plain(display.DRAWING_ERROR_M),
+        tolerance=plain(display.DISPLAY_TOLERANCE_M), decimals=display.DECIMALS,
         country=number(display.COUNTRY_TOLERANCE_M),
     ) + " " + _(
         "What depends on no setting is made once with the data and stored with it: Russia within {reach} of the "
@@ -150,7 +145,7 @@ def assumptions() -> str:
     return "\n".join([
         _("- The data covers longitudes {west}–{east}° E and latitudes {south}–{north}° N: all of Ukraine and "
           "Moldova, and Russia more than {reach} beyond every point of the land border.").format(
-            west=_plain(west), east=_plain(east), south=_plain(south), north=_plain(north),
+            west=plain(west), east=plain(east), south=plain(south), north=plain(north),
             reach=describe(zones.DEEP_STRIKE_REACH, "km")),
         _("- Borders are the internationally recognised ones (UN General Assembly {resolution}): Crimea is drawn "
           "as part of Ukraine, not of Russia.").format(
@@ -220,7 +215,7 @@ def policy_over_time() -> str:
 
 
 def limits(figures: Figures) -> str:
-    claim = _plain(figures.article_claim.miles)
+    claim = plain(figures.article_claim.miles)
     return "\n".join([
         _("- This is a model of a policy as news reports described it, **not an official map**. No government "
           "published a line or a distance; the zones show what the stated assumptions give."),

@@ -13,9 +13,29 @@ import datetime
 import io
 import re
 import sys
+from pathlib import Path
 
 from geo import i18n
-from geo.i18n import DOMAINS, KEYWORDS, ROOT
+from geo.i18n import DOMAINS
+
+ROOT = Path(__file__).resolve().parent.parent
+#: The calls the extractor reads (Babel's keyword specs).
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
+
+
+def _key(message_id: str | tuple[str, ...]) -> str:
+    """A catalogue entry's msgid: the singular of a plural one."""
+    return message_id if isinstance(message_id, str) else message_id[0]
+
+
+def _forms(text: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    return (text,) if isinstance(text, str) else tuple(text)
+
+
+def entries(code: str, domain: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The translated entries of one catalogue: (the English forms, the translated forms) each,
+    one form for a plain string, all of them for a plural one."""
+    return [(_forms(m.id), _forms(m.string)) for m in i18n.read_catalogue(code, domain) if m.id]
 
 
 def domain_of(path: str) -> str | None:
@@ -37,7 +57,7 @@ def extract() -> dict[str, dict[tuple[str, str | None], tuple[str | tuple[str, s
         if domain is None:
             continue
         for lineno, message, _comments, context in extract_from_file("python", str(path), keywords=KEYWORDS):
-            key = (message if isinstance(message, str) else message[0], context)
+            key = (_key(message), context)
             entry = found[domain].setdefault(key, (message, []))
             entry[1].append((rel, lineno))
     return found
@@ -54,17 +74,14 @@ def update(code: str = "uk", domains: list[str] | None = None) -> list[str]:
     strings are added without a translation, strings no longer in the code are dropped,
     translations are kept. Returns what it changed, in words."""
     from babel.messages.catalog import Catalog
-    from babel.messages.pofile import read_po, write_po
+    from babel.messages.pofile import write_po
 
     report = []
     for domain, messages in extract().items():
         if domains and domain not in domains:
             continue
         path = i18n.catalogue_paths(code)[domain]
-        old = Catalog(locale=code, domain=domain)
-        if path.exists():
-            with path.open("rb") as f:
-                old = read_po(f, locale=code, domain=domain)
+        old = i18n.read_catalogue(code, domain) if path.exists() else Catalog(locale=code, domain=domain)
         new = Catalog(locale=code, domain=domain, project="kharkiv-border-map", version="", charset="utf-8",
                       header_comment=HEADER, creation_date=_EPOCH, revision_date=_EPOCH, fuzzy=False,
                       language_team="", last_translator="", msgid_bugs_address="")
@@ -77,7 +94,7 @@ def update(code: str = "uk", domains: list[str] | None = None) -> list[str]:
                 string = ("",) * new.num_plurals if plural else ""
             new.add(message, string, locations=sorted({(f, 0) for f, _line in locations}), context=context)
         added = sum(1 for key in messages if old.get(key[0], context=key[1]) is None)
-        dropped = sum(1 for m in old if m.id and (m.id if isinstance(m.id, str) else m.id[0], m.context) not in messages)
+        dropped = sum(1 for m in old if m.id and (_key(m.id), m.context) not in messages)
         buffer = io.BytesIO()
         write_po(buffer, new, width=100, sort_output=True, include_lineno=False)
         if not path.exists() or path.read_bytes() != buffer.getvalue():
@@ -91,8 +108,6 @@ def problems(code: str = "uk") -> list[str]:
     """What is wrong with a language's catalogues against the code, one sentence each: strings
     missing from a catalogue or without a translation, stale entries, and translations whose
     ``{placeholders}`` differ from the English."""
-    from babel.messages.pofile import read_po
-
     placeholder = re.compile(r"(?<!\{)\{([^{}]*)\}(?!\})")
     out = []
     for domain, messages in extract().items():
@@ -100,16 +115,14 @@ def problems(code: str = "uk") -> list[str]:
         if not path.exists():
             out.append(f"{path.relative_to(ROOT)} is missing: run `python -m geo.i18n update`.")
             continue
-        with path.open("rb") as f:
-            catalog = read_po(f, locale=code, domain=domain)
+        catalog = i18n.read_catalogue(code, domain)
         for (msgid, context), (message, locations) in messages.items():
             where = "{}:{}".format(*locations[0])
             entry = catalog.get(msgid, context=context)
             if entry is None:
                 out.append(f"{where}: {msgid!r} is not in {path.name}.")
                 continue
-            ids = [message] if isinstance(message, str) else list(message)
-            strings = [entry.string] if isinstance(entry.string, str) else list(entry.string)
+            ids, strings = _forms(message), _forms(entry.string)
             if not all(s.strip() for s in strings) or entry.fuzzy:
                 out.append(f"{where}: {msgid!r} has no {code} translation in {path.name}.")
                 continue
@@ -119,7 +132,7 @@ def problems(code: str = "uk") -> list[str]:
                     out.append(f"{where}: {msgid!r} and its {code} translation {s!r} have different placeholders.")
                     break
         for entry in catalog:
-            if entry.id and (entry.id if isinstance(entry.id, str) else entry.id[0], entry.context) not in messages:
+            if entry.id and (_key(entry.id), entry.context) not in messages:
                 out.append(f"{path.name}: {entry.id!r} is no longer in the code (run `python -m geo.i18n update`).")
     return out
 

@@ -80,21 +80,14 @@ class Region:
     def _countries(self) -> dict[str, shapely.MultiPolygon]:
         return self.countries()
 
-    @property
-    def ukraine(self) -> shapely.MultiPolygon:
-        return self._countries["UKR"]
+    def country(self, code: str) -> shapely.MultiPolygon:
+        """A country by its ISO code: UKR, RUS, BLR or MDA."""
+        return self._countries[code]
 
-    @property
-    def russia(self) -> shapely.MultiPolygon:
-        return self._countries["RUS"]
-
-    @property
-    def belarus(self) -> shapely.MultiPolygon:
-        return self._countries["BLR"]
-
-    @property
-    def moldova(self) -> shapely.MultiPolygon:
-        return self._countries["MDA"]
+    ukraine = property(lambda self: self.country("UKR"))
+    russia = property(lambda self: self.country("RUS"))
+    belarus = property(lambda self: self.country("BLR"))
+    moldova = property(lambda self: self.country("MDA"))
 
     @cached_property
     def ukraine_m(self) -> shapely.MultiPolygon:
@@ -103,9 +96,6 @@ class Region:
     @cached_property
     def russia_m(self) -> shapely.MultiPolygon:
         return geodesy.to_metres(self.russia)
-
-    def country(self, code: str) -> shapely.MultiPolygon:
-        return {"UKR": self.ukraine, "RUS": self.russia, "BLR": self.belarus, "MDA": self.moldova}[code]
 
 
 def expected_checksums(data_dir: Path) -> dict[str, str]:

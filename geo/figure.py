@@ -19,7 +19,6 @@ searchable.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.metadata
 import io
 import math
@@ -164,7 +163,7 @@ class Drawing:
 
 
 def render(layers: Layers, *, shown=None, size="16:9", fmt: str = "png", scale: int = 1,
-           radius_unit: str = "mi", frame=None, lang: str | None = None) -> bytes:
+           radius_unit: str = "mi", frame=None) -> bytes:
     """The figure of one view as PNG, SVG or PDF bytes.
 
     ``layers``: ``geo.layers.layers(Params)``. ``shown``: the layer keys drawn (None: all).
@@ -175,12 +174,11 @@ def render(layers: Layers, *, shown=None, size="16:9", fmt: str = "png", scale: 
     ``"shown"`` (the shown layers) or a (south, west, north, east) box in degrees; None means
     "kharkiv" when ``shown`` is None, else "shown". Bad options raise :class:`FigureError`. The
     map in words (``geo.describe``) is the file's description: PNG ``Description``, SVG
-    ``dc:description``, PDF ``Subject``. ``lang``: the language of its text (None: the current
-    one; a download drawn later, outside the page's run, passes the page's)."""
-    with i18n.language(lang) if lang is not None else contextlib.nullcontext():
-        _check(fmt, scale, radius_unit, shown)
-        drawing = draw(layers, shown=shown, size=size, scale=scale, radius_unit=radius_unit, frame=frame)
-        return drawing.save(fmt, describe.describe(layers, shown, radius_unit))
+    ``dc:description``, PDF ``Subject``. Its words and numbers are in the current language
+    (``geo.i18n``)."""
+    _check(fmt, scale, radius_unit, shown)
+    drawing = draw(layers, shown=shown, size=size, scale=scale, radius_unit=radius_unit, frame=frame)
+    return drawing.save(fmt, describe.describe(layers, shown, radius_unit))
 
 
 def draw(layers: Layers, *, shown=None, size="16:9", scale: int = 1, radius_unit: str = "mi", frame=None) -> Drawing:

@@ -28,7 +28,7 @@ from matplotlib.path import Path
 from geo import build_data, display, geodesy, places
 from geo import layers as registry
 from geo.data import region
-from geo.i18n import _, decimal_sign, pgettext
+from geo.i18n import _, pgettext, plain
 from geo.layers import Layers
 from geo.mapview import COUNTRY_STYLE
 from geo.units import area_text, distance, length_text, symbol
@@ -151,7 +151,7 @@ def draw_scale_bars(ax, extent, pt: float):
     x0, y0, x1, _y1 = extent
     target = 0.22 * (x1 - x0)
     bars = (distance(round_length(target / 1000), "km"), distance(round_length(target / 1609.344), "mi"))
-    written = tuple((f"{value:g}".replace(".", decimal_sign()), unit) for value, unit in ((bars[0].km, "km"), (bars[1].miles, "mi")))
+    written = tuple((plain(value), unit) for value, unit in ((bars[0].km, "km"), (bars[1].miles, "mi")))
     labels = tuple(f"{text} {symbol(unit, text)}" for text, unit in written)
     left, base, gap = x0 + 16 * pt, y0 + 16 * pt, 13 * pt
     ax.add_patch(Rectangle((left - 7 * pt, base - 7 * pt), max(b.m for b in bars) + 55 * pt, gap + BAR_PT * pt + 14 * pt,

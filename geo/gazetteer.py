@@ -173,7 +173,7 @@ def search_online(name: str, *, limit: int = 5, url: str = NOMINATIM_URL, timeou
         if isinstance(err, exc.GeocoderTimedOut) or "timed out" in str(err).lower():
             raise OnlineSearchError(_("The online search at {host} did not answer within {seconds} s; try again "
                                       "later, or search offline.")
-                                    .format(host=host, seconds=f"{timeout:g}".replace(".", i18n.decimal_sign()))) from None
+                                    .format(host=host, seconds=i18n.plain(timeout))) from None
         raise OnlineSearchError(_("The online search at {host} failed ({kind}); try again later, or search offline.")
                                 .format(host=host, kind=type(err).__name__)) from None
     matches = []

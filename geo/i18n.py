@@ -38,7 +38,6 @@ LANGUAGES = {"en": "English", "uk": "Українська"}
 DEFAULT = "en"
 
 LOCALE_DIR = Path(__file__).with_name("locale")
-ROOT = Path(__file__).resolve().parent.parent
 
 #: The catalogues, each with the source files whose strings it holds (globs relative to the
 #: repository; the first domain that matches a file takes it).
@@ -51,8 +50,6 @@ DOMAINS = {
                  "geo/build_data.py", "geo/assets/*.py", "geo/userlayer.py", "geo/export.py", "geo/i18n.py"),
     "map": ("geo/*.py",),
 }
-#: The calls the extractor reads (Babel's keyword specs).
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
 
 _language: ContextVar[str] = ContextVar("kharkiv_map_language", default=DEFAULT)
 
@@ -65,6 +62,11 @@ def accepted() -> str:
     return ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
 
 
+def _unknown(value: object) -> LanguageError:
+    return LanguageError(_("lang {value} is not a language of this map: lang takes {accepted}, e.g. lang=uk.")
+                         .format(value=repr(shown(value)), accepted=accepted()))
+
+
 def parse_language(text: object) -> str:
     """``"uk"``, ``"UK"``, ``"uk-UA"`` or ``"uk_UA"`` -> ``"uk"``; anything else raises
     LanguageError with one sentence."""
@@ -72,8 +74,7 @@ def parse_language(text: object) -> str:
     code = value.split("-", 1)[0]
     if code in LANGUAGES and re.fullmatch(r"[a-z]{2}(-[a-z0-9]{2,8})*", value, re.ASCII):
         return code
-    raise LanguageError(_("lang {value} is not a language of this map: lang takes {accepted}, e.g. lang=uk.")
-                        .format(value=repr(shown(text)), accepted=accepted()))
+    raise _unknown(text)
 
 
 def current() -> str:
@@ -83,8 +84,7 @@ def current() -> str:
 def set_language(code: str) -> None:
     """Make ``code`` (a key of LANGUAGES) the language of what follows in this thread or task."""
     if code not in LANGUAGES:
-        raise LanguageError(_("lang {value} is not a language of this map: lang takes {accepted}, e.g. lang=uk.")
-                            .format(value=repr(shown(code)), accepted=accepted()))
+        raise _unknown(code)
     _language.set(code)
 
 
@@ -92,7 +92,7 @@ def set_language(code: str) -> None:
 def language(code: str):
     """``with language("uk"): …``: the language for a block, restored after it."""
     if code not in LANGUAGES:
-        set_language(code)  # raises
+        raise _unknown(code)
     token = _language.set(code)
     try:
         yield
@@ -104,28 +104,29 @@ def catalogue_paths(code: str) -> dict[str, Path]:
     return {domain: LOCALE_DIR / code / "LC_MESSAGES" / f"{domain}.po" for domain in DOMAINS}
 
 
+def read_catalogue(code: str, domain: str):
+    """One catalogue of a language, as Babel reads it (``babel.messages.catalog.Catalog``)."""
+    from babel.messages.pofile import read_po
+
+    with catalogue_paths(code)[domain].open("rb") as f:
+        return read_po(f, locale=code, domain=domain)
+
+
 @cache
 def translations(code: str) -> _gettext.NullTranslations:
-    """Every catalogue of a language, compiled in memory with Babel and merged (once per
-    process)."""
+    """Every catalogue of a language, compiled in memory with Babel, each the fallback of the
+    one before (once per process)."""
     if code == DEFAULT:
         return _gettext.NullTranslations()
     from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
 
-    merged: _gettext.GNUTranslations | None = None
-    for domain, path in catalogue_paths(code).items():
-        with path.open("rb") as f:
-            catalog = read_po(f, locale=code, domain=domain)
+    merged = _gettext.NullTranslations()
+    for domain in DOMAINS:
         buffer = io.BytesIO()
-        write_mo(buffer, catalog, use_fuzzy=False)
+        write_mo(buffer, read_catalogue(code, domain), use_fuzzy=False)
         buffer.seek(0)
-        compiled = _gettext.GNUTranslations(buffer)
-        if merged is None:
-            merged = compiled
-        else:
-            merged._catalog.update({k: v for k, v in compiled._catalog.items() if k != ""})
-    return merged or _gettext.NullTranslations()
+        merged.add_fallback(_gettext.GNUTranslations(buffer))
+    return merged
 
 
 def _(message: str) -> str:
@@ -181,6 +182,12 @@ def decimal_sign() -> str:
     from babel.numbers import get_decimal_symbol
 
     return get_decimal_symbol(code)
+
+
+def plain(value: float, significant: int = 6) -> str:
+    """A figure as ``:g`` writes it (up to ``significant`` digits, no trailing zeros), with the
+    current language's decimal sign: ``0.5`` / ``0,5``, ``19.31`` / ``19,31``."""
+    return f"{value:.{significant}g}".replace(".", decimal_sign())
 
 
 def percent(share: float, digits: int = 1) -> str:

@@ -226,7 +226,9 @@ def layer(key: str, params: Params = Params(), drawn: bool = True) -> Layer:
     with its drawing made, else made on first use)."""
     spec = BY_KEY[key]
     made = _KEPT.get(dependence(spec, params), lambda: build_layer(spec, zones.ground(), params, drawn))
-    return made if not drawn or made.drawing else made  # drawn: the drawing made now
+    if drawn:
+        made.drawing  # noqa: B018 -- made now, if the layer was first built undrawn
+    return made
 
 
 def build(params: Params = Params(), ground: Ground | None = None, drawn: bool = True) -> Layers:

@@ -22,7 +22,7 @@ import shapely
 
 from geo import places, stages, zones
 from geo.facts import Figures, StageFigures
-from geo.i18n import _, decimal_sign, number, percent
+from geo.i18n import _, number, percent, plain
 from geo.layers import Layers
 from geo.units import area_text, describe, echo, length_text, setting_text
 
@@ -69,11 +69,6 @@ def fit_view(bounds: tuple[float, float, float, float], size_px: tuple[int, int]
     y = (_mercator_y(min_lat) + _mercator_y(max_lat)) / 2
     lat = math.degrees(2 * math.atan(math.exp(y * 2 * math.pi)) - math.pi / 2)
     return (round(float(lat), 4), round(float(min_lon + max_lon) / 2, 4)), zoom
-
-
-def _plain(value: float) -> str:
-    """A figure as ``:g`` writes it, with the current language's decimal sign: ``12``, ``0.5`` / ``0,5``."""
-    return f"{value:g}".replace(".", decimal_sign())
 
 
 def _bounds(*geoms: shapely.Geometry) -> tuple[float, float, float, float]:
@@ -149,7 +144,7 @@ def steps(layers: Layers, figures: Figures, stage_rows: tuple[StageFigures, ...]
             2, _("How far the border really is"),
             _("The dashed line runs from the city centre to the nearest point of the border: {gap}, measured "
               "along the Earth's surface. The article says {claim} miles; that holds only for the city's "
-              "northern outskirts.").format(gap=length_text(gap), claim=_plain(figures.article_claim.miles)),
+              "northern outskirts.").format(gap=length_text(gap), claim=plain(figures.article_claim.miles)),
             "Kharkiv, which is 12 miles from the Russian border", 3,
             frozenset(base | {"kharkiv_to_border"}), centre2, zoom2,
         ),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from geopy.distance import Distance
 
 from geo.files import shown
-from geo.i18n import _, decimal_sign, npgettext, number, pgettext
+from geo.i18n import _, decimal_sign, npgettext, number, pgettext, plain
 
 KM_PER_MI = 1.609344
 _UNITS = {"m": "meters", "km": "kilometers", "mi": "miles"}
@@ -66,15 +66,9 @@ def symbol(unit: str, written: str = "") -> str:
     return {"m": pgettext("unit", "m"), "km": pgettext("unit", "km"), "km2": pgettext("unit", "km²")}[unit]
 
 
-def _significant(value: float) -> str:
-    """``value`` with up to four significant digits and no trailing zeros, with the current
-    language's decimal sign: ``19.31`` / ``19,31``."""
-    return f"{value:.4g}".replace(".", decimal_sign())
-
-
 def describe(d: Distance, unit: str) -> str:
     """A short human form with up to four significant digits: ``describe(d, "mi")`` -> ``"12 mi"``."""
-    text = _significant(in_unit(d, unit))
+    text = plain(in_unit(d, unit), 4)
     return f"{text} {symbol(unit, text)}"
 
 

@@ -16,10 +16,9 @@ import re
 from collections.abc import Sequence
 
 import pytest
-from babel.messages.pofile import read_po
 from google.protobuf.message import Message
 
-from geo import i18n, stages, viewstate, zones
+from geo import catalogues, i18n, stages, viewstate, zones
 from geo import layers as registry
 from tests import test_app
 from tests.test_app import EXPORT, FACTS, MAP, assert_clean, open_page, query_value, text
@@ -29,7 +28,6 @@ navigation_pages = test_app.navigation_pages
 
 YOUR_DATA = "pages/Your_data.py"
 PAGES = (MAP, FACTS, YOUR_DATA, EXPORT)
-APP_CATALOGUE = i18n.catalogue_paths("uk")["app"]
 #: A grouped thousand in Ukrainian: a no-break or narrow no-break space between the digits.
 UK_THOUSANDS = re.compile(r"\b\d{1,3}[\u00a0\u202f]\d{3}\b")
 
@@ -38,14 +36,8 @@ def english_fragments() -> set[str]:
     """Stretches of the app's messages whose translation differs and does not contain them:
     of two or more words (looked for anywhere), or a message of one word (looked for as a whole
     string, such as a heading or a label)."""
-    with APP_CATALOGUE.open("rb") as f:
-        catalogue = read_po(f, locale="uk", domain="app")
     found = set()
-    for message in catalogue:
-        if not message.id:
-            continue
-        ids = [message.id] if isinstance(message.id, str) else list(message.id)
-        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+    for ids, strings in catalogues.entries("uk", "app"):
         if set(ids) == set(strings):
             continue
         for english in ids:
@@ -194,12 +186,12 @@ def test_a_change_of_language_keeps_the_settings():
 def test_the_engines_titles_labels_and_presets_are_shown_through_the_catalogue(monkeypatch):
     """A layer's title, a stage's label and a depth preset are the engine's (their catalogues
     belong to it): given a translation, the sidebar shows it."""
-    catalogue = i18n.translations("uk")._catalog
+    translations = i18n.translations("uk")
     spec, stage, preset = registry.REGISTRY[1], stages.DEFAULT, next(iter(zones.DEPTH_PRESETS))
     with i18n.language("uk"):
         label = stage.label  # the engine may write it in the language itself (a date)
-    for english, ukrainian in ((spec.title, "ШАР"), (label, "ЕТАП"), (preset, "ГЛИБИНА")):
-        monkeypatch.setitem(catalogue, english, ukrainian)
+    given, own = {spec.title: "ШАР", label: "ЕТАП", preset: "ГЛИБИНА"}, translations.gettext
+    monkeypatch.setattr(translations, "gettext", lambda message: given.get(message) or own(message))
     at = open_page(MAP, {"lang": "uk"})
     assert at.toggle(key=f"w_layer_{spec.key}").label == "ШАР"
     assert at.select_slider(key="w_stage").options[list(stages.BY_ID).index(stage.id)] == "ЕТАП"

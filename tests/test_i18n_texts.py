@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from babel.messages.pofile import read_po
 
-from geo import about, facts, i18n, places, stages, story, zones
+from geo import catalogues, about, facts, i18n, places, stages, story, zones
 from geo import layers as registry
 from tests import test_app
 from tests.test_app import ABOUT, CLASSROOM, assert_clean, open_page
@@ -55,12 +54,10 @@ def foreign_english() -> str:
 @pytest.fixture(scope="module")
 def english(built) -> set[str]:
     """The phrases of the catalogue's translated msgids, less those of other parts and quotes."""
-    with i18n.catalogue_paths("uk")["texts"].open("rb") as f:
-        catalog = read_po(f, locale="uk", domain="texts")
     found = set()
-    for message in catalog:
-        if message.id and message.string and message.string != message.id:
-            found |= phrases(message.id)
+    for ids, strings in catalogues.entries("uk", "texts"):
+        if strings[0] and strings != ids:
+            found |= phrases(ids[0])
     quotes = "\n".join(step.quote or "" for step in told("en", built)[0])
     return found - phrases(foreign_english()) - phrases(quotes)
 

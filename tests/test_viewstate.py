@@ -3,7 +3,7 @@
 import pytest
 from geopy.distance import Distance
 
-from geo import viewstate, zones
+from geo import viewstate
 from geo.viewstate import DEFAULT, LAYER_KEYS, ViewState, from_query, to_query
 from geo.zones import Params
 

@@ -244,12 +244,6 @@ def _radius_limits(unit: str) -> tuple[float, float]:
     return in_unit(low, unit), in_unit(high, unit)
 
 
-def _figure(value: float) -> str:
-    """A limit as a control's label or help writes it: up to four significant digits, in the
-    language's way (``1.609``, ``1,609``)."""
-    return f"{value:.4g}".replace(".", i18n.decimal_sign())
-
-
 def _clamp(value: float, limits: tuple[float, float]) -> float:
     return min(max(value, limits[0]), limits[1])
 
@@ -352,13 +346,13 @@ def controls(*, distances: bool = True, shown: bool = True, stage_on_page: bool 
         _("R, the band in Ukraine and the ring round Kharkiv ({unit})").format(unit=unit_symbol),
         min_value=low, max_value=high, step=1.0, format="%.2f", key=W_RADIUS, disabled=not distances,
         help=_("The article's figure is 12 miles. From {low} to {high} {unit}.").format(
-            low=_figure(low), high=_figure(high), unit=unit_symbol),
+            low=i18n.plain(low, 4), high=i18n.plain(high, 4), unit=unit_symbol),
     )
     bar.selectbox(_("D, the counterfire depth into Russia"), [*zones.DEPTH_PRESETS, CUSTOM_DEPTH],
                   key=W_PRESET, on_change=_preset_changed, disabled=not distances, format_func=labels(),
                   help=_("Reach presets for the GMLRS rockets fired from HIMARS; the default is 80 km."))
     low_km, high_km = zones.DEPTH_RANGE[0].km, zones.DEPTH_RANGE[1].km
-    bar.number_input(_("D in km ({low}–{high})").format(low=_figure(low_km), high=_figure(high_km)),
+    bar.number_input(_("D in km ({low}–{high})").format(low=i18n.plain(low_km, 4), high=i18n.plain(high_km, 4)),
                      min_value=low_km, max_value=high_km, step=5.0,
                      format="%.1f", key=W_DEPTH, on_change=_depth_changed, disabled=not distances)
     if not distances:
