@@ -44,7 +44,7 @@ def params(args):
 def run_export(args) -> int:
     from geo import lightimport
 
-    lightimport.import_folium()
+    lightimport.import_folium(all_plugins=False)
     from geo import export, layers
 
     outputs = [path for path in (args.out, args.geojson) if path is not None]
