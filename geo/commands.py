@@ -90,7 +90,7 @@ def run_classify(args) -> int:
         if Path(out).suffix.lower() not in CLASSIFY_FORMATS:
             raise files.OutputError(_("{path} does not end in .csv, .geojson or .json, which set the answers' "
                                       "format; e.g. --out points.geojson.").format(path=files.shown_path(out)))
-    files.check_outputs(args.out)
+    files.check_outputs(args.out, inputs=[args.input])
     data = userdata.read_path(args.input, encoding=args.encoding, lat_column=args.lat_column,
                               lon_column=args.lon_column)
     for message in data.messages:
@@ -99,7 +99,7 @@ def run_classify(args) -> int:
     rows = classify.classify(data, built)
     writers = {"csv": classify.to_csv, "geojson": classify.to_geojson}
     contents = {out: writers[CLASSIFY_FORMATS[Path(out).suffix.lower()]](rows, built) for out in args.out}
-    files.write_all(contents)
+    files.write_all(contents, inputs=[args.input])
     for path, text in contents.items():
         print(_wrote(path, len(text.encode()), features=len(rows)))
     if not args.out:

@@ -213,17 +213,36 @@ def check_output(path: str | os.PathLike) -> Target:
     return Target(given, real, None)
 
 
-def check_outputs(paths: Iterable[str | os.PathLike]) -> list[Target]:
-    """:func:`check_output` for each path, and no two naming the same file (by any spelling,
-    symbolic link or hard link)."""
+def _identity(real: Path) -> list:
+    """The keys under which a path is the same file: its real path and, for a file that
+    exists, its device and inode (so a hard link matches too)."""
+    keys: list = [real]
+    try:
+        info = os.stat(real)
+    except OSError:
+        return keys
+    keys.append((info.st_dev, info.st_ino))
+    return keys
+
+
+def check_outputs(paths: Iterable[str | os.PathLike], inputs: Iterable[str | os.PathLike] = ()) -> list[Target]:
+    """:func:`check_output` for each path, no two naming the same file, and none naming one of
+    ``inputs`` (the files the command reads), by any spelling, symbolic link or hard link:
+    an output never replaces what it is made from."""
+    read = {}
+    for path in inputs:
+        given = os.fspath(path)
+        given = given if isinstance(given, str) else os.fsdecode(given)
+        read.update(dict.fromkeys(_identity(Path(os.path.realpath(given))), given))
     targets, seen = [], {}
     for path in paths:
         target = check_output(path)
-        keys = [target.real]
-        if target.mode is not None:
-            info = os.stat(target.real)
-            keys.append((info.st_dev, info.st_ino))
+        keys = _identity(target.real)
         for key in keys:
+            if key in read:
+                raise OutputError(_("{output} is the input file {input}: writing it would destroy what is read; "
+                                    "give the output its own name.").format(output=shown_path(target.given),
+                                                                   input=shown_path(read[key])))
             if key in seen:
                 raise OutputError(_("{first} and {second} are the same file; give each output its own name.")
                                   .format(first=shown_path(seen[key]), second=shown_path(target.given)))
@@ -252,16 +271,16 @@ def _write_fd(fd: int, data: bytes) -> None:
     os.fsync(fd)
 
 
-def write_all(outputs: Mapping[str | os.PathLike, str | bytes]) -> None:
+def write_all(outputs: Mapping[str | os.PathLike, str | bytes], inputs: Iterable[str | os.PathLike] = ()) -> None:
     """Write several files all or nothing; text is written as UTF-8.
 
-    Every path is checked first (:func:`check_outputs`). Each file is then written to a
+    Every path is checked first (:func:`check_outputs`, against ``inputs`` too). Each file is then written to a
     temporary file beside its target; only when all are written and flushed are they moved
     into place, so a failure (a full disk, a permission problem) leaves every target as it
     was. An existing target keeps its permission bits; a new one gets the usual ``0o666``
     less the umask. Raises :class:`OutputError` (one sentence naming the user's path).
     """
-    targets = check_outputs(outputs)
+    targets = check_outputs(outputs, inputs)
     payloads = [data.encode("utf-8") if isinstance(data, str) else bytes(data) for data in outputs.values()]
     staged: list[tuple[Target, Path]] = []
     try:
