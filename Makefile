@@ -15,8 +15,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Leaflet and jQuery from the pip packages, the three plugins with `npm pack` (left out of
-# the map, with a notice, where npm is missing). Pinned and checksummed in geo/assets/pins.py.
-static/vendor/.installed: $(VENV)/.installed geo/assets/pins.py
+# the map, with a notice, where npm is missing). Pinned and checksummed in geo/data/scripts.py.
+static/vendor/.installed: $(VENV)/.installed geo/data/scripts.py
 	$(VENV)/bin/kharkiv-map assets install
 	touch $@
 

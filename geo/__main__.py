@@ -1,5 +1,5 @@
 import sys
 
-from geo.cli import main
+from geo.cli.program import main
 
 sys.exit(main())

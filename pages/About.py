@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from geo import about, facts, viewstate
+from geo.narrative import about
+from geo.engine import facts
+from pages.shared import viewstate
 from geo.i18n import _
 from pages.shared import ui
 

@@ -3,7 +3,9 @@ large type for a projector."""
 
 import streamlit as st
 
-from geo import facts, story, viewstate
+from geo.engine import facts
+from geo.narrative import story
+from pages.shared import viewstate
 from geo.i18n import _
 from pages.shared import mapframe, ui
 

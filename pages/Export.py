@@ -3,7 +3,10 @@ figure (PNG, SVG, PDF) for slides and print."""
 
 import streamlit as st
 
-from geo import export, figure, i18n, viewstate
+from geo import i18n
+from geo.render.web import export
+from geo.render.print import figure
+from pages.shared import viewstate
 from geo.i18n import N_, _
 from pages.shared import ui
 

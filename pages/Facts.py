@@ -2,9 +2,13 @@
 
 import streamlit as st
 
-from geo import facts, i18n, stages, tables, viewstate
+from geo import i18n
+from geo.engine import facts
+from geo.engine import stages
+from geo.narrative import tables
+from pages.shared import viewstate
 from geo.i18n import _
-from geo.units import length_text
+from geo.core.units import length_text
 from pages.shared import ui
 
 ui.leave_folder_navigation()

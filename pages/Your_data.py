@@ -5,7 +5,11 @@ read in memory for this session only."""
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import classify, i18n, userdata, userlayer, viewstate
+from geo import i18n
+from geo.engine import classify
+from geo.userfiles import userdata
+from geo.render.web import userlayer
+from pages.shared import viewstate
 from geo.i18n import _, ngettext
 from pages.shared import ui
 

@@ -4,10 +4,11 @@ import streamlit as st
 
 import folium
 
-from geo import gazetteer, query
-from geo.escape import html_text
+from geo.engine import gazetteer
+from geo.engine import query
+from geo.core.escape import html_text
 from geo.i18n import _
-from geo.units import length_text
+from geo.core.units import length_text
 from pages.shared import mapframe, ui
 
 ui.leave_folder_navigation()

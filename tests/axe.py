@@ -4,7 +4,7 @@ It is a test tool, not part of the map, so it is not in git and not in ``static/
 ``make setup`` runs ``python -m tests.axe install``, which fetches the pinned release with
 ``npm pack axe-core@<version>`` (no ``node_modules``, no install scripts) and keeps only
 ``axe.min.js``, checked against its sha256, in ``.cache/axe/`` (gitignored). The fetching
-and checking are geo/assets' (``installer``, ``store``), so the file is verified exactly as the map's own scripts
+and checking are geo/render/web/assets' (``installer``, ``store``), so the file is verified exactly as the map's own scripts
 are. Without npm the install prints a notice and the audit tests skip; with
 ``KHARKIV_MAP_REQUIRE_BROWSER`` set (CI) they fail instead.
 
@@ -18,8 +18,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from geo.assets import installer, store
-from geo.assets.pins import AssetFile, Bundle
+from geo.render.web.assets import installer, store
+from geo.data.scripts import AssetFile, Bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"

@@ -46,10 +46,10 @@ def is_local(url: str) -> bool:
 #: Under mutmut (`make mutation`), the test modules run cheapest first, so that with ``-x`` a
 #: mutant is usually caught before the slow grid fixtures are set up.
 MUTATION_ORDER = ("test_units", "test_viewstate", "test_geodesy", "test_layers", "test_query", "test_zones")
-#: Caches that outlive a test session and hold results of mutated code (``geo.data.region``,
+#: Caches that outlive a test session and hold results of mutated code (``geo.data.borders.region``,
 #: the border file as read, and the gazetteer are not mutated, so they are kept).
-KEPT_CACHES = {("geo.data", "region"), ("geo.places", "places"), ("geo.places", "_gazetteer"),
-               ("geo.places", "kharkiv")}
+KEPT_CACHES = {("geo.data.borders", "region"), ("geo.engine.places", "places"), ("geo.engine.places", "_gazetteer"),
+               ("geo.engine.places", "kharkiv")}
 
 
 def under_mutation() -> bool:
@@ -57,7 +57,7 @@ def under_mutation() -> bool:
 
 
 def forget_engine_caches() -> None:
-    """Empty every cache of the engine (``functools`` caches and ``geo.cache.Kept`` stores) that
+    """Empty every cache of the engine (``functools`` caches and ``geo.core.cache.Kept`` stores) that
     may hold what unmutated code computed: mutmut forks each mutant's run from a process that
     has run the tests once."""
     import sys
@@ -70,7 +70,7 @@ def forget_engine_caches() -> None:
                 continue
             if hasattr(value, "cache_clear") and getattr(value, "__module__", None) == name:
                 value.cache_clear()
-            elif type(value).__name__ == "Kept" and hasattr(value, "clear"):  # geo.cache.Kept stores
+            elif type(value).__name__ == "Kept" and hasattr(value, "clear"):  # geo.core.cache.Kept stores
                 value.clear()
 
 
@@ -167,14 +167,14 @@ def offline_page(browser):
 
 @pytest.fixture(scope="session")
 def region():
-    from geo import data
+    from geo.data import borders as data
 
     return data.region()
 
 
 @pytest.fixture(scope=shared("session"))
 def default():
-    from geo import layers
+    from geo.engine import layers
 
     return layers.layers(layers.Params())
 

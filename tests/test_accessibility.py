@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import export, layers, mapview
+from geo.render.web import export
+from geo.engine import layers
+from geo.render.web import mapview
 from tests import axe
 from tests.test_app_browser import streamlit_server
 

@@ -15,10 +15,12 @@ import streamlit as st
 from geopy.distance import geodesic
 from streamlit.testing.v1 import AppTest
 
-from geo import display, geodesy, mapview
-from geo import layers as registry
-from geo.units import distance
-from geo.zones import Params
+from geo.data import display
+from geo.core import geodesy
+from geo.render.web import mapview
+from geo.engine import layers as registry
+from geo.core.units import distance
+from geo.engine.zones import Params
 from tests.measure import distance_to_line_m, grid_area_m2
 
 ROOT = Path(__file__).resolve().parent.parent

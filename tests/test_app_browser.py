@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import assets, places
-from geo import layers as registry
+from geo.render.web import assets
+from geo.engine import places
+from geo.engine import layers as registry
 from tests.measure import distance_to_line_m, line_points
 
 pytestmark = pytest.mark.browser
@@ -271,7 +272,7 @@ def test_a_click_on_the_map_and_on_a_marker_gives_an_answer(app_url, offline_pag
     frame.evaluate(f"() => window.map.setView([{kharkiv.lat}, {kharkiv.lon}], 8, {{animate: false}})")
     click_on_map(page, frame, kharkiv.lat, kharkiv.lon)
     said = answer(page, "12 miles from the Russian border", "To Kharkiv's centre:")
-    from geo.data import region
+    from geo.data.borders import region
 
     gap = distance_to_line_m(*KHARKIV, line_points(region().border)) / 1000  # measured here, with geopy
     found = re.search(r"To the border: ([\d.]+) km \(([\d.]+) mi\)", said)

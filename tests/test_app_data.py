@@ -10,7 +10,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from geo import data, display, facts, layers, zones
+from geo.data import borders as data
+from geo.data import display
+from geo.engine import facts
+from geo.engine import layers
+from geo.engine import zones
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("pages/map.py", "pages/Facts.py", "pages/Classroom.py", "pages/Export.py", "pages/About.py")

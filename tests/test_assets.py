@@ -1,4 +1,4 @@
-"""Tests for geo.assets: the map's scripts come from the pinned local copies, never a CDN.
+"""Tests for geo.render.web.assets: the map's scripts come from the pinned local copies, never a CDN.
 
 No test here runs npm or touches the network. Leaflet and jQuery are installed into
 temporary folders from the XStatic wheels (a local copy); tests that need the npm plugins
@@ -20,8 +20,9 @@ import pytest
 from folium import plugins
 from folium.elements import JSCSSMixin
 
-from geo import assets
-from geo.assets import inline, installer, pins, store
+from geo.render.web import assets
+from geo.data import scripts
+from geo.render.web.assets import inline, installer, store
 
 PLUGINS = ("fullscreen", "measure", "minimap")
 EXTERNAL_LINK = re.compile(
@@ -36,7 +37,7 @@ LOCAL_LINKS = re.compile(r"""<(?:script|link)\b[^>]*\b(?:src|href)=["']([^"']+)"
 
 def _project_vendor() -> Path:
     """The project's real vendor folder, whatever KHARKIV_MAP_ASSETS says in this shell."""
-    return Path(assets.__file__).resolve().parents[2] / "static" / "vendor"
+    return Path(assets.__file__).resolve().parents[4] / "static" / "vendor"
 
 
 @pytest.fixture
@@ -106,7 +107,7 @@ def test_folium_cdn_links_are_all_either_vendored_or_dropped():
     vendored = {url for bundle in assets.BUNDLES.values() for url in bundle.cdn}
     for element in (folium.Map(), plugins.Fullscreen(), plugins.MeasureControl(), plugins.MiniMap()):
         for _, url in element.default_js + element.default_css:
-            assert url in vendored or pins.is_dropped(url), url
+            assert url in vendored or scripts.is_dropped(url), url
 
 
 def test_stylesheet_urls_resolve_to_pinned_files(full_vendor):
@@ -153,7 +154,7 @@ def test_install_refuses_a_checksum_mismatch_and_writes_nothing(tmp_path, monkey
     wrong = dataclasses.replace(
         leaflet, files=(dataclasses.replace(leaflet.files[0], sha256="0" * 64), *leaflet.files[1:])
     )
-    monkeypatch.setattr(pins, "BUNDLES", {**assets.BUNDLES, "leaflet": wrong})
+    monkeypatch.setattr(scripts, "BUNDLES", {**assets.BUNDLES, "leaflet": wrong})
     with pytest.raises(assets.AssetsMissing, match="leaflet.js.*pinned"):
         assets.install(tmp_path, use_npm=False)
     assert list(tmp_path.iterdir()) == []
@@ -353,9 +354,9 @@ def test_a_failed_npm_pack_leaves_that_plugin_out_with_one_line_and_installs_the
 
 
 def test_importing_geo_assets_does_not_import_folium():
-    code = "import sys, geo.assets; print(sorted(m for m in ('folium', 'branca') if m in sys.modules))"
+    code = "import sys, geo.render.web.assets; print(sorted(m for m in ('folium', 'branca') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            env={**os.environ, "PYTHONPATH": str(Path(assets.__file__).resolve().parents[2])})
+                            env={**os.environ, "PYTHONPATH": str(Path(assets.__file__).resolve().parents[4])})
     assert result.stdout.strip() == "[]"
 
 

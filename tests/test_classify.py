@@ -12,9 +12,14 @@ import pytest
 import shapely
 from geopy.distance import geodesic
 
-from geo import classify, geodesy, layers, stages, userdata, zones
-from geo.units import distance
-from geo.userdata import Feature
+from geo.engine import classify
+from geo.core import geodesy
+from geo.engine import layers
+from geo.engine import stages
+from geo.userfiles import userdata
+from geo.engine import zones
+from geo.core.units import distance
+from geo.userfiles.userdata import Feature
 from tests.measure import distance_to_line_m, haversine_m, line_points
 
 KHARKIV = (49.98177, 36.25475)  # lat, lon

@@ -79,7 +79,7 @@ def test_facts_json_has_the_promised_keys_and_measures_independently():
     measured = geodesic((kharkiv["lat"], kharkiv["lon"]), (kyiv["lat"], kyiv["lon"])).km
     assert kyiv["distance_to_kharkiv_km"] == pytest.approx(measured, abs=0.01)
     assert places["Belgorod"]["named_in_article"] is False
-    from geo.data import region
+    from geo.data.borders import region
 
     belgorod_to_border = distance_to_line_m(places["Belgorod"]["lat"], places["Belgorod"]["lon"],
                                             line_points(region().border)) / 1000
@@ -157,7 +157,7 @@ def test_unwritable_geojson_path_writes_no_html_either(tmp_path):
 def test_altered_data_file_gives_one_clear_error(tmp_path):
     import shutil
 
-    from geo import data
+    from geo.data import borders as data
 
     shutil.copytree(data.DATA_DIR.parent / "geo", tmp_path / "geo")
     shutil.copytree(data.DATA_DIR, tmp_path / "data")
@@ -294,7 +294,7 @@ def test_out_dev_null_is_refused(tmp_path):
 
 
 def test_assets_install_and_status(tmp_path, capsys):
-    from geo import cli
+    from geo.cli import program as cli
 
     assert cli.main(["assets", "install", "--dest", str(tmp_path), "--no-npm"]) == 0
     out = capsys.readouterr().out
@@ -309,12 +309,12 @@ def test_assets_install_and_status(tmp_path, capsys):
 def test_assets_install_failure_is_one_sentence_and_exit_2(tmp_path, monkeypatch, capsys):
     import dataclasses
 
-    from geo import cli
-    from geo.assets import pins
+    from geo.cli import program as cli
+    from geo.data import scripts
 
-    leaflet = pins.BUNDLES["leaflet"]
+    leaflet = scripts.BUNDLES["leaflet"]
     wrong = dataclasses.replace(leaflet, files=(dataclasses.replace(leaflet.files[0], sha256="0" * 64),))
-    monkeypatch.setattr(pins, "BUNDLES", {**pins.BUNDLES, "leaflet": wrong})
+    monkeypatch.setattr(scripts, "BUNDLES", {**scripts.BUNDLES, "leaflet": wrong})
     assert cli.main(["assets", "install", "--dest", str(tmp_path), "--no-npm"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("kharkiv-map: error: ") and err.count("\n") == 1 and "pinned" in err
@@ -322,7 +322,7 @@ def test_assets_install_failure_is_one_sentence_and_exit_2(tmp_path, monkeypatch
 
 
 def test_data_rebuild_refuses_a_package_with_the_wrong_checksum(tmp_path):
-    from geo import data
+    from geo.data import borders as data
 
     before = (data.DATA_DIR / data.CHECKSUMS_FILE).read_bytes()
     junk = tmp_path / "countries-land-100m-0.6.0.tgz"
@@ -336,7 +336,7 @@ def test_data_rebuild_refuses_a_package_with_the_wrong_checksum(tmp_path):
 
 
 def test_export_help_names_the_basemaps_of_the_map_builder():
-    from geo.mapview import BASEMAPS
+    from geo.render.web.mapview import BASEMAPS
 
     result = run("export", "--help")
     assert result.returncode == 0 and "{" + ",".join(BASEMAPS) + "}" in result.stdout

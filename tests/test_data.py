@@ -5,7 +5,8 @@ import shutil
 import pytest
 import shapely
 
-from geo import data, prebuilt
+from geo.data import borders as data
+from geo.data import stored as prebuilt
 from tests.measure import distance_to_line_m, line_points
 
 
@@ -55,7 +56,7 @@ def test_border_runs_between_the_two_countries(region):
 
 def test_extract_holds_russia_300_km_beyond_every_border_point(region):
     """Where Russia meets the clip rectangle, it is more than 300 km from the border."""
-    from geo.build_data import REGION
+    from geo.tools.rebuild import REGION
 
     minx, miny, maxx, maxy = REGION
     rect = shapely.box(minx, miny, maxx, maxy).boundary
@@ -203,7 +204,7 @@ def test_a_feature_of_the_wrong_geometry_type_is_one_data_error(data_copy):
 def test_the_data_folder_is_the_checkouts_in_a_source_tree():
     from pathlib import Path
 
-    assert data.find_data_dir() == Path(data.__file__).resolve().parent.parent / "data"
+    assert data.find_data_dir() == Path(data.__file__).resolve().parents[2] / "data"
     assert (data.DATA_DIR / data.CHECKSUMS_FILE).is_file()
 
 
@@ -218,7 +219,7 @@ def test_an_altered_display_file_is_refused_with_the_borders(data_copy):
 
 def test_the_display_file_is_rebuilt_from_the_borders_byte_for_byte(data_copy):
     """`kharkiv-map data rebuild --display-only` needs no npm and gives the committed bytes."""
-    from geo import build_data
+    from geo.tools import rebuild as build_data
 
     committed = (data_copy / data.DISPLAY_FILE).read_bytes()
     (data_copy / data.DISPLAY_FILE).write_bytes(b"{}")
@@ -231,7 +232,8 @@ def test_display_outlines_share_their_edges_and_stay_near_the_countries(region):
     """Simplified together: neighbours do not overlap, and each outline stays near the full
     country, islands and lakes too small to draw aside. The simplification works by area, so a
     narrow inlet may close: the outline may stray by up to 5 km there (the Dnipro–Bug estuary)."""
-    from geo import display, geodesy
+    from geo.data import display
+    from geo.core import geodesy
 
     shapes = data.display_outlines(display.COUNTRY_TOLERANCE_M)
     metric = {code: geodesy.to_metres(geom) for code, geom in shapes.items()}

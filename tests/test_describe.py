@@ -1,4 +1,4 @@
-"""The map in words (geo.describe): it names every shown layer and no hidden one, and its key
+"""The map in words (geo.narrative.describe): it names every shown layer and no hidden one, and its key
 figures agree with distances and areas measured here independently (geopy; a lon/lat grid)."""
 
 from __future__ import annotations
@@ -8,12 +8,15 @@ import re
 
 import pytest
 
-from geo import describe, mapview, places, stages
-from geo import layers as registry
-from geo.elements import Description
-from geo.escape import html_text
-from geo.units import distance
-from geo.zones import Params
+from geo.narrative import describe
+from geo.render.web import mapview
+from geo.engine import places
+from geo.engine import stages
+from geo.engine import layers as registry
+from geo.render.web.elements import Description
+from geo.core.escape import html_text
+from geo.core.units import distance
+from geo.engine.zones import Params
 from tests.measure import distance_to_line_m, grid_area_m2
 
 def own_text(built, spec) -> list[str]:
@@ -121,7 +124,7 @@ def test_bad_values_are_named(default):
         describe.describe(default, {"zone"})
     with pytest.raises(ValueError, match="radius_unit 'm' is not one of mi, km"):
         describe.describe(default, None, "m")
-    with pytest.raises(TypeError, match="geo.layers.Layers"):
+    with pytest.raises(TypeError, match="geo.engine.layers.Layers"):
         describe.describe(Params())
 
 
@@ -140,7 +143,7 @@ def test_the_description_element_never_reads_text_as_html():
 
 
 def test_a_static_figure_carries_the_description_as_its_alt_text(default):
-    from geo import figure
+    from geo.render.print import figure
 
     shown = {"border", "counterfire_zone"}
     svg = figure.render(default, shown=shown, fmt="svg").decode("utf-8")

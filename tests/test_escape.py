@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from geo.escape import html_text
+from geo.core.escape import html_text
 
 PAYLOADS = [
     "<script>alert(1)</script>",

@@ -9,8 +9,11 @@ from functools import partial
 
 import pytest
 
-from geo import export, mapview, viewstate, zones
-from geo import layers as registry
+from geo.render.web import export
+from geo.render.web import mapview
+from pages.shared import viewstate
+from geo.engine import zones
+from geo.engine import layers as registry
 
 pytestmark = pytest.mark.browser
 

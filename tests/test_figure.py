@@ -1,4 +1,4 @@
-"""The static figure (geo.figure), checked from the outside: files that open, pixel sizes, and
+"""The static figure (geo.render.print.figure), checked from the outside: files that open, pixel sizes, and
 the picture itself. Positions are computed here with pyproj from the projection's own
 definition, points in Russia with geopy, and lengths are measured on the PNG's pixels."""
 
@@ -19,10 +19,10 @@ import shapely
 from geopy.distance import geodesic
 from PIL import Image
 
-from geo import figure
-from geo import layers as registry
-from geo.figure_marks import style
-from geo.zones import Params
+from geo.render.print import figure
+from geo.engine import layers as registry
+from geo.render.print.figure_marks import style
+from geo.engine.zones import Params
 from tests.measure import distance_to_line_m, line_points
 
 AEQD = "+proj=aeqd +lat_0=50 +lon_0=37 +datum=WGS84"
@@ -128,7 +128,7 @@ def test_no_global_state():
     so the keys are read one by one)."""
     code = ("import matplotlib, sys; keys = ['svg.fonttype', 'pdf.fonttype', 'lines.scale_dashes', 'font.family', "
             "'svg.hashsalt', 'savefig.facecolor']; before = [matplotlib.rcParams[k] for k in keys]; "
-            "from geo import figure, layers, zones; "
+            "from geo.engine import layers, zones; from geo.render.print import figure; "
             "figure.render(layers.layers(zones.Params()), size=(640, 360), fmt='svg'); "
             "assert [matplotlib.rcParams[k] for k in keys] == before; "
             "assert 'matplotlib.pyplot' not in sys.modules; print('ok')")

@@ -1,4 +1,4 @@
-"""geo.files: the reader refuses what is not a regular file; the writer checks every path
+"""geo.core.files: the reader refuses what is not a regular file; the writer checks every path
 first, writes all files or none, and names only the user's paths in its messages."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import threading
 
 import pytest
 
-from geo import files
+from geo.i18n import quote
+from geo.core import files
 
 
 def temp_names(folder) -> list[str]:
@@ -231,11 +232,11 @@ def test_out_proc_version_is_refused_naming_it_not_a_temporary_file():
 
 
 def test_values_in_messages_are_cut_to_a_short_prefix():
-    assert files.shown("x" * 1000) == "x" * files.VALUE_LIMIT + "…"
-    assert files.shown("short") == "short"
+    assert quote.shown("x" * 1000) == "x" * quote.VALUE_LIMIT + "…"
+    assert quote.shown("short") == "short"
     long_path = "/" + "d" * 400 + "/m.html"
-    shown = files.shown_path(long_path)
-    assert len(shown) <= files.PATH_LIMIT + 1 and shown.startswith("/ddd") and shown.endswith("d/m.html")
+    shown = quote.shown_path(long_path)
+    assert len(shown) <= quote.PATH_LIMIT + 1 and shown.startswith("/ddd") and shown.endswith("d/m.html")
 
 
 def test_an_empty_name_is_refused():

@@ -14,8 +14,10 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo import story, viewstate, zones
-from geo.units import DistanceError
+from geo.narrative import story
+from pages.shared import viewstate
+from geo.engine import zones
+from geo.core.units import DistanceError
 
 settings.register_profile("default", max_examples=150, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -86,7 +88,7 @@ argument = st.one_of(
 @settings(max_examples=CLI_EXAMPLES)
 @given(st.sampled_from(["facts", "export"]), st.lists(argument, max_size=6))
 def test_the_command_line_in_process_exits_cleanly_and_writes_nothing_on_error(command, args):
-    from geo import cli
+    from geo.cli import program as cli
 
     here = set(os.listdir("."))
     out, err = io.StringIO(), io.StringIO()

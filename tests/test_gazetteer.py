@@ -11,7 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from geopy.distance import geodesic
 
-from geo import gazetteer, layers, query, zones
+from geo.engine import gazetteer
+from geo.engine import layers
+from geo.engine import query
+from geo.engine import zones
 
 KHARKIV_ID = "GeoNames 706483"
 BELGOROD_ID = "GeoNames 578072"

@@ -6,7 +6,7 @@ import pytest
 import shapely
 from geopy.distance import geodesic
 
-from geo import geodesy
+from geo.core import geodesy
 from tests.measure import grid_area_m2, haversine_m, line_length_m
 
 #: FACTS.md / README: the buffering projection is centred near the middle of the border.

@@ -15,8 +15,14 @@ from functools import partial
 import numpy as np
 import pytest
 
-from geo import export, facts, layers, places, story, viewstate, zones
-from geo.units import DistanceError
+from geo.render.web import export
+from geo.engine import facts
+from geo.engine import layers
+from geo.engine import places
+from geo.narrative import story
+from pages.shared import viewstate
+from geo.engine import zones
+from geo.core.units import DistanceError
 
 PAYLOAD = "${window.__pwned = 1}`;window.__pwned=2;`</script><img src=x onerror=\"window.__pwned=3\">"
 

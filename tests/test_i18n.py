@@ -11,8 +11,11 @@ from babel.numbers import format_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo import catalogues, i18n, units, viewstate
-from geo.units import Area, distance
+from geo import i18n
+from geo.i18n import catalogues
+from geo.core import units
+from pages.shared import viewstate
+from geo.core.units import Area, distance
 
 
 def test_every_string_of_the_code_has_a_ukrainian_translation():

@@ -4,7 +4,7 @@ translates, shows numbers the Ukrainian way, and shows the engine's layer titles
 and depth presets through the catalogue; the sidebar's selector switches the language and the
 link follows it; a bad ``lang`` warns once and the page stays English.
 
-The English strings looked for are read from the catalogue (``geo/locale/uk/LC_MESSAGES/app.po``):
+The English strings looked for are read from the catalogue (``geo/i18n/locale/uk/LC_MESSAGES/app.po``):
 every stretch of two or more words of a message whose translation differs, between its
 ``{placeholders}`` and Markdown marks. What a page says is every string of every element the
 run sent (labels, help, options, placeholders, text), except the map's own frame."""
@@ -18,8 +18,12 @@ from collections.abc import Sequence
 import pytest
 from google.protobuf.message import Message
 
-from geo import catalogues, i18n, stages, viewstate, zones
-from geo import layers as registry
+from geo import i18n
+from geo.i18n import catalogues
+from geo.engine import stages
+from pages.shared import viewstate
+from geo.engine import zones
+from geo.engine import layers as registry
 from tests import test_app
 from tests.test_app import EXPORT, FACTS, MAP, assert_clean, open_page, query_value, text
 

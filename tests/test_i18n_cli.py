@@ -20,11 +20,13 @@ import xml.etree.ElementTree as ET
 import pypdf
 import pytest
 
-from geo import catalogues, figure, i18n
-from geo import layers as registry
+from geo import i18n
+from geo.i18n import catalogues
+from geo.render.print import figure
+from geo.engine import layers as registry
 from geo.i18n import _
-from geo.mapview import MAP_TITLE
-from geo.zones import Params
+from geo.render.web.mapview import MAP_TITLE
+from geo.engine.zones import Params
 
 CYRILLIC = re.compile("[А-Яа-яІіЇїЄєҐґ]")
 
@@ -177,7 +179,7 @@ def test_the_language_does_not_outlive_a_call_of_main(capsys):
     import argparse
     import gettext
 
-    from geo import cli
+    from geo.cli import program as cli
 
     with pytest.raises(SystemExit) as ended:
         cli.main(["--lang", "uk", "facts", "--radius", "nope"])

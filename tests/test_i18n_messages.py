@@ -11,8 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from geo import catalogues, classify, data, files, gazetteer, i18n, layers, userdata, userlayer, viewstate, zones
-from geo.units import DistanceError
+from geo import i18n
+from geo.i18n import catalogues
+from geo.engine import classify
+from geo.data import borders as data
+from geo.core import files
+from geo.engine import gazetteer
+from geo.engine import layers
+from geo.userfiles import reading, userdata
+from geo.render.web import userlayer
+from pages.shared import viewstate
+from geo.engine import zones
+from geo.core.units import DistanceError
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 #: Quoted values, commands in backticks, and tokens such as paths, keys and file names: what a
@@ -163,7 +173,7 @@ def test_skipped_csv_rows_are_reported_in_ukrainian():
 
 def test_messages_beyond_the_limit_are_counted_in_ukrainian_plural_forms():
     def last(bad: int) -> str:
-        blob = b"name,lat,lon\n" + b"".join(b"n%d,x,36\n" % i for i in range(userdata.MAX_MESSAGES + bad))
+        blob = b"name,lat,lon\n" + b"".join(b"n%d,x,36\n" % i for i in range(reading.MAX_MESSAGES + bad))
         return userdata.read(blob, "many.csv").messages[-1]
 
     check(lambda: last(21), "'many.csv'", "21")

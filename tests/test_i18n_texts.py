@@ -14,8 +14,15 @@ import re
 
 import pytest
 
-from geo import catalogues, about, facts, i18n, places, stages, story, zones
-from geo import layers as registry
+from geo import i18n
+from geo.i18n import catalogues
+from geo.narrative import about
+from geo.engine import facts
+from geo.engine import places
+from geo.engine import stages
+from geo.narrative import story
+from geo.engine import zones
+from geo.engine import layers as registry
 from tests import test_app
 from tests.test_app import ABOUT, CLASSROOM, assert_clean, open_page
 

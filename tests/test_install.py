@@ -62,7 +62,7 @@ def venv(tmp_path_factory) -> Path:
 
 def test_the_wheel_carries_the_data_and_the_assets_package(venv):
     python = venv / "bin" / "python"
-    probe = run(python, "-c", "import geo, geo.data as d, geo.assets as a; "
+    probe = run(python, "-c", "import geo, geo.data.borders as d, geo.render.web.assets as a; "
                 "print(geo.__file__); print(d.DATA_DIR); print(sorted(p.name for p in d.DATA_DIR.iterdir()))",
                 cwd=venv)  # not the checkout, whose geo/ `python -c` would find first
     assert probe.returncode == 0, probe.stderr

@@ -8,9 +8,11 @@ import pytest
 import shapely
 from geopy.distance import geodesic
 
-from geo import display, geodesy, zones
-from geo import layers as registry
-from geo.units import Area, distance
+from geo.data import display
+from geo.core import geodesy
+from geo.engine import zones
+from geo.engine import layers as registry
+from geo.core.units import Area, distance
 from tests.measure import distance_to_line_m, grid_area_m2, line_length_m
 
 KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md
@@ -261,7 +263,7 @@ def test_a_new_entry_freezes_its_style_and_takes_its_key_as_its_feature():
     ("2024-11-17", "the whole land border", "on 17 November 2024", "from D = 80 km to 300 km", True),
 ])
 def test_the_stage_fills_in_its_date_origin_and_range(stage_id, origin, when, deep, kursk):
-    from geo import stages
+    from geo.engine import stages
 
     values = registry.template_values(zones.Params(stage=stages.BY_ID[stage_id]))
     assert values["ORIGIN"] == origin

@@ -3,9 +3,11 @@ text escaped, the basemap's tiles only where asked for."""
 
 import pytest
 
-from geo import facts, mapview, places
-from geo import layers as registry
-from geo.escape import html_text
+from geo.engine import facts
+from geo.render.web import mapview
+from geo.engine import places
+from geo.engine import layers as registry
+from geo.core.escape import html_text
 from tests.measure import distance_to_line_m
 
 
@@ -81,7 +83,7 @@ def test_osm_basemap_credits_openstreetmap(default):
 
 
 def test_an_empty_layer_keeps_its_place_but_draws_nothing():
-    from geo import zones
+    from geo.engine import zones
 
     built = registry.build(zones.Params(depth=zones.parse_depth("300km")))
     m = mapview.build_map(built, "none")
@@ -103,14 +105,15 @@ def scripts(m) -> str:
 def test_the_base_map_is_the_same_for_every_r_d_and_stage(default):
     """The app keeps the base drawn while R, D and the stage change: it must not depend on them
     (nor on R's unit), and must draw none of the layers made from them."""
-    from geo import stages, zones
-    from geo.units import distance
+    from geo.engine import stages
+    from geo.engine import zones
+    from geo.core.units import distance
 
     other = registry.build(zones.Params(distance(30, "km"), zones.parse_depth("250km"), stages.STAGES[-1]))
     base = scripts(mapview.build_map(default, "none", layer_control=False, base=True))
     assert base == scripts(mapview.build_map(other, "none", layer_control=False, base=True, radius_unit="km"))
     assert "D = 80 km" not in base and "R = 12 mi" not in base
-    from geo import describe
+    from geo.narrative import describe
 
     assert not any(html_text(p) in base or json_in(p, base) for p in describe.paragraphs(default))
     for spec in mapview.PARAMETRIC:
@@ -132,7 +135,7 @@ def test_the_overlay_draws_the_rest_and_writes_the_views_sentences(default):
     assert json_in(mapview.values_line(values), html)
     for spec in mapview.PARAMETRIC:  # every row's sentence, shown or not: the legend lists them all
         assert json_in(spec.text(spec.legend, values), html)
-    from geo import describe
+    from geo.narrative import describe
 
     for paragraph in describe.paragraphs(default, {"border", "counterfire_zone", "sanctuary"}, "km"):
         assert json_in(paragraph, html)
@@ -157,7 +160,7 @@ def test_the_whole_map_draws_every_layer_in_its_pane(default):
 
 
 def test_the_views_sentences_are_written_as_text_never_as_html():
-    from geo.legend import ViewText
+    from geo.render.web.legend import ViewText
 
     group = __import__("folium").FeatureGroup()
     __import__("folium").Map(tiles=None).add_child(group)

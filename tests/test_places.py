@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 import shapely
 
-from geo import data, places
+from geo.data import borders as data
+from geo.engine import places
 
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "article.txt"
 
@@ -49,7 +50,7 @@ def test_country_labels_sit_inside_their_country():
 
 
 def test_entries_read_alone_are_the_gazetteers_own():
-    from geo import places
+    from geo.engine import places
 
     ids = tuple(row[1] for row in places._TABLE if row[1] is not None)
     assert places._entries(ids) == {i: places._gazetteer()[i] for i in ids}

@@ -1,16 +1,20 @@
-"""The zones' parameter-free geometry stored with the data (geo.prebuilt): what the engine's
+"""The zones' parameter-free geometry stored with the data (geo.data.stored): what the engine's
 own functions make, and zones cut from it the same as zones cut from the whole countries."""
 
 import pytest
 import shapely
 
-from geo import data, geodesy, prebuilt, zones
+from geo.core import geodesy
+from geo.data import borders as data
+from geo.data import stored as prebuilt
+from geo.engine import zones
+from geo.tools import ground
 
 
 def test_the_stored_files_are_what_the_engine_makes_from_the_borders(region):
-    wkb, index = prebuilt.build(region)
-    assert (data.DATA_DIR / prebuilt.WKB_FILE).read_bytes() == wkb
-    assert (data.DATA_DIR / prebuilt.INDEX_FILE).read_bytes() == index
+    wkb, index = ground.build(region)
+    assert (data.DATA_DIR / data.WKB_FILE).read_bytes() == wkb
+    assert (data.DATA_DIR / data.INDEX_FILE).read_bytes() == index
 
 
 def test_the_stored_reach_is_russia_within_300_km_of_the_line(region):

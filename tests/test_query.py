@@ -8,8 +8,10 @@ import pytest
 import shapely
 from geopy.distance import geodesic
 
-from geo import layers as registry
-from geo import places, query, zones
+from geo.engine import layers as registry
+from geo.engine import places
+from geo.engine import query
+from geo.engine import zones
 from tests.measure import distance_to_line_m
 
 KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md

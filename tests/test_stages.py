@@ -15,7 +15,11 @@ import pytest
 import shapely
 from geopy.distance import geodesic
 
-from geo import facts, layers, stages, viewstate, zones
+from geo.engine import facts
+from geo.engine import layers
+from geo.engine import stages
+from pages.shared import viewstate
+from geo.engine import zones
 from tests.measure import boundary_samples, distance_to_line_m, haversine_m, interior_samples, line_points
 
 TOLERANCE = 0.005

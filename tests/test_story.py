@@ -9,9 +9,13 @@ import pytest
 import shapely
 from geopy.distance import geodesic
 
-from geo import data, facts, places, story, zones
-from geo import layers as registry
-from geo.viewstate import LAYER_KEYS
+from geo.data import borders as data
+from geo.engine import facts
+from geo.engine import places
+from geo.narrative import story
+from geo.engine import zones
+from geo.engine import layers as registry
+from pages.shared.viewstate import LAYER_KEYS
 from tests.measure import distance_to_line_m, grid_area_m2, line_points
 
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "article.txt"

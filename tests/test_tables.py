@@ -7,8 +7,11 @@ from itertools import combinations
 import pytest
 from geopy.distance import geodesic
 
-from geo import facts, i18n, places, tables
-from geo import layers as registry
+from geo import i18n
+from geo.engine import facts
+from geo.engine import places
+from geo.narrative import tables
+from geo.engine import layers as registry
 from tests.measure import distance_to_line_m
 
 KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md

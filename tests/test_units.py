@@ -2,8 +2,8 @@ import math
 
 import pytest
 
-from geo import zones
-from geo.units import DistanceError
+from geo.engine import zones
+from geo.core.units import DistanceError
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_depth_outside_5_to_300_km_is_refused():
 
 from geopy.distance import Distance  # noqa: E402
 
-from geo import units  # noqa: E402
+from geo.core import units  # noqa: E402
 
 MILE_M = 1609.344  # the international mile, by definition
 

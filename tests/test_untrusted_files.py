@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from geo import userdata
-from geo.userdata import UserDataError
+from geo.userfiles import userdata
+from geo.userfiles.userdata import UserDataError
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "canary-4f1c"

@@ -10,8 +10,8 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo import userdata
-from geo.userdata import UserDataError
+from geo.userfiles import reading, userdata
+from geo.userfiles.userdata import UserDataError
 
 KHARKIV = (36.25475, 49.98177)  # lon, lat
 BELGOROD = (36.58091, 50.60343)
@@ -134,10 +134,10 @@ def test_feature_limit_read_from_the_header_before_the_features(monkeypatch):
     import pyogrio.raw
 
     monkeypatch.setattr(userdata, "MAX_FEATURES", 3)
-    monkeypatch.setattr("geo.usergdal.MAX_FEATURES", 3)
+    monkeypatch.setattr("geo.userfiles.usergdal.MAX_FEATURES", 3)
     monkeypatch.setattr(pyogrio.raw, "read", lambda *a, **k: pytest.fail("read features over the limit"))
     assert "4 features, over the limit of 3" in refused(collection(*[feature(point(*KHARKIV))] * 4), "many.geojson")
-    monkeypatch.setattr("geo.usercsv.MAX_FEATURES", 3)
+    monkeypatch.setattr("geo.userfiles.usercsv.MAX_FEATURES", 3)
     assert "more than 3 rows" in refused(b"lat,lon\n" + b"50,36\n" * 4)
 
 
@@ -243,7 +243,7 @@ def test_bad_features_skipped_the_rest_loaded():
 def test_messages_are_capped():
     text = "lat,lon\n" + "x,36\n" * 100 + "50,36\n"
     got = userdata.read(text.encode(), "many.csv")
-    assert got.skipped == 100 and len(got.messages) == userdata.MAX_MESSAGES + 1
+    assert got.skipped == 100 and len(got.messages) == reading.MAX_MESSAGES + 1
     assert "60 more messages" in got.messages[-1]
 
 

@@ -3,9 +3,9 @@
 import pytest
 from geopy.distance import Distance
 
-from geo import viewstate
-from geo.viewstate import DEFAULT, LAYER_KEYS, ViewState, from_query, to_query
-from geo.zones import Params
+from pages.shared import viewstate
+from pages.shared.viewstate import DEFAULT, LAYER_KEYS, ViewState, from_query, to_query
+from geo.engine.zones import Params
 
 MILE_M = 1609.344  # international mile, by definition
 
@@ -201,7 +201,7 @@ def test_a_value_of_exactly_the_length_limit_is_read():
 
 
 def test_a_file_name_carries_a_stage_that_is_not_the_default():
-    from geo import stages
+    from geo.engine import stages
 
     june = ViewState(Params(stage=stages.BY_ID["2024-06-20"]))
     assert viewstate.file_name(june, "map", "html", basemap=True) == "kharkiv-map_R12mi_D80km_S2024-06-20_osm.html"

@@ -8,9 +8,10 @@ import shapely
 import shapely.ops
 from geopy.distance import Distance, geodesic
 
-from geo import layers as registry
-from geo import places, zones
-from geo.units import distance
+from geo.engine import layers as registry
+from geo.engine import places
+from geo.engine import zones
+from geo.core.units import distance
 from tests.scopes import shared
 from tests.measure import (
     boundary_samples,
@@ -53,7 +54,7 @@ def test_the_sector_is_cut_where_the_border_passes_the_tripoints(region):
     """The sector built from any two points is the border between their nearest border points."""
     border_m = region.border_m
     sector = zones.kharkiv_sector_m(border_m)
-    from geo import geodesy
+    from geo.core import geodesy
 
     for lat, lon in FACTS_TRIPOINTS:
         end = geodesy.to_metres(shapely.Point(lon, lat))
@@ -245,7 +246,7 @@ def test_a_depth_of_300_km_leaves_nothing_prohibited_in_reach():
 def test_at_300_km_the_zones_areas_come_from_the_stored_reach_and_agree_with_measuring():
     """At D = 300 km the counterfire zone is the stored reach of the sector, and the
     sanctuary's area is the two reaches' difference: the same as measuring the shapes."""
-    from geo import geodesy
+    from geo.core import geodesy
 
     built = registry.build(params(depth="300km"))
     for key in ("counterfire_zone", "sanctuary"):
@@ -339,7 +340,7 @@ BEFORE, MAY_30, JUNE_20 = "2024-05-29", "2024-05-30", "2024-06-20"
 
 @pytest.fixture(scope=shared("module"))
 def staged():
-    from geo import stages
+    from geo.engine import stages
 
     return {sid: registry.layers(zones.Params(stage=stages.BY_ID[sid])) for sid in (BEFORE, MAY_30, JUNE_20)}
 
@@ -404,7 +405,7 @@ def test_the_ground_remembers_its_recent_buffers():
 def test_params_want_a_stage_of_the_policy(stage):
     with pytest.raises(TypeError) as err:
         zones.Params(stage=stage)
-    assert str(err.value) == f"stage must be a geo.stages.Stage, not {type(stage).__name__}"
+    assert str(err.value) == f"stage must be a geo.engine.stages.Stage, not {type(stage).__name__}"
 
 
 def test_a_number_for_a_distance_is_named_in_the_error():

@@ -2,7 +2,7 @@
 kept in step with the URL's query string, the URL's warnings, the data-problem guard, and
 the one cache of engine results at the Streamlit edge.
 
-The view (R, D, layers, basemap: ``geo.viewstate.ViewState``) lives in
+The view (R, D, layers, basemap: ``pages.shared.viewstate.ViewState``) lives in
 ``st.session_state["view"]``, read from the URL on a session's first run and written back to
 it on every run, so a copied link reproduces it. The controls are drawn on every page (those a
 page does not use are disabled), so Streamlit keeps their values across pages by itself.
@@ -18,13 +18,21 @@ import folium
 import streamlit as st
 from branca.element import Element
 
-from geo import assets, describe, i18n, layers, mapview, stages, units, viewstate, zones
-from geo.data import DataError
+from geo import i18n
+from geo.render.web import assets
+from geo.narrative import describe
+from geo.engine import layers
+from geo.render.web import mapview
+from geo.engine import stages
+from geo.core import units
+from pages.shared import viewstate
+from geo.engine import zones
+from geo.data.borders import DataError
 from geo.i18n import N_, _
-from geo.layers import Layers
-from geo.units import distance, in_unit
-from geo.viewstate import LAYER_KEYS, RADIUS_UNITS, ViewState
-from geo.zones import Params
+from geo.engine.layers import Layers
+from geo.core.units import distance, in_unit
+from pages.shared.viewstate import LAYER_KEYS, RADIUS_UNITS, ViewState
+from geo.engine.zones import Params
 from pages.shared import mapframe
 
 #: The basemaps and the choice of a depth of one's own, in English (the values the controls
@@ -132,7 +140,7 @@ def _params_key(p: Params) -> str:
 
 def built(params: Params) -> Layers:
     """Every layer for one set of parameters, shared by every session: the app's one cache
-    of engine results (``geo.layers.build`` is not cached itself). The spinner is drawn here,
+    of engine results (``geo.engine.layers.build`` is not cached itself). The spinner is drawn here,
     in the reader's language (a cache's own spinner text is fixed when the module is read),
     and only when the work takes a moment."""
     with st.spinner(_("Building the zones for these distances…")):
@@ -161,7 +169,7 @@ def folium_map(view: ViewState, shown: set[str] | None = None, *, legend: bool =
 
 
 def map_description(built_layers: Layers, shown: set[str], radius_unit: str = "mi") -> None:
-    """The map in words (``geo.describe``) under a map, as text a screen reader reaches."""
+    """The map in words (``geo.narrative.describe``) under a map, as text a screen reader reaches."""
     with st.expander(_("Text description of the map")):
         for paragraph in describe.paragraphs(built_layers, shown, radius_unit):
             st.markdown(markdown_text(paragraph))
