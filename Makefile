@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: setup run export test test-fast fuzz mutation audit bench load data i18n clean
+.PHONY: setup run export test test-fast fuzz mutation audit bench load data i18n docs clean
 
 setup: $(VENV)/.installed static/vendor/.installed .cache/axe/axe.min.js
 
@@ -75,6 +75,12 @@ load: setup
 # Rebuilds data/borders.geojson from the npm package (network: the npm registry).
 data: setup
 	$(VENV)/bin/kharkiv-map data rebuild
+
+# The documentation site (docs/, mkdocs.yml) into build/site; --strict fails on a broken link
+# or anchor. MkDocs and its Material theme are the `docs` extra, installed here the first time.
+docs: $(VENV)/.installed
+	$(PY) -c "import mkdocs, material" 2>/dev/null || $(PY) -m pip install --quiet -e '.[docs]'
+	$(PY) -m mkdocs build --strict --site-dir build/site
 
 clean:
 	rm -rf $(VENV) static/vendor .cache/axe
