@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: setup run export test test-fast fuzz mutation audit bench load data i18n docs clean
+.PHONY: setup run export test test-fast lint fuzz mutation audit bench load data i18n docs clean
 
 setup: $(VENV)/.installed static/vendor/.installed .cache/axe/axe.min.js
 
@@ -39,6 +39,12 @@ test: setup
 
 test-fast: setup
 	$(PY) -m pytest -m "not browser"
+
+# Formatting, lint and the import contract (the layers of geo/, pyproject.toml [tool.importlinter]).
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # The Ukrainian catalogues against the code: every string has an entry (tests/test_i18n.py
 # checks the same). After changing strings: $(PY) -m geo.i18n update, then translate.

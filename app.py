@@ -28,13 +28,24 @@ PAGES = (
     ("pages/Export.py", N_("Export"), "Export", True, True),
     ("pages/About.py", N_("About"), "About", False, False),
 )
-current = st.navigation([st.Page(script, title=_(title), url_path=path or None, default=not path)
-                         for script, title, path, _distances, _shown in PAGES])
-path, uses_distances, uses_layers = next((path, distances, shown) for _script, _title, path, distances, shown
-                                         in PAGES if path == current.url_path)
+current = st.navigation(
+    [
+        st.Page(script, title=_(title), url_path=path or None, default=not path)
+        for script, title, path, _distances, _shown in PAGES
+    ]
+)
+path, uses_distances, uses_layers = next(
+    (path, distances, shown)
+    for _script, _title, path, distances, shown in PAGES
+    if path == current.url_path
+)
 
-st.set_page_config(page_title=f"{current.title} · {_(TITLE)}", page_icon="🗺️", layout="wide",
-                   initial_sidebar_state="collapsed" if path == "Classroom" else "expanded")
+st.set_page_config(
+    page_title=f"{current.title} · {_(TITLE)}",
+    page_icon="🗺️",
+    layout="wide",
+    initial_sidebar_state="collapsed" if path == "Classroom" else "expanded",
+)
 st.html(ui.PAGE_STYLE)
 ui.document_language()
 with ui.problems():

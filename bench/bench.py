@@ -65,12 +65,9 @@ def engine_figures(repeat: int) -> dict[str, float]:
     import numpy as np
     import shapely
 
-    from geo.engine import classify
-    from geo.engine import layers
+    from geo.engine import classify, layers, stages, zones
     from geo.render.web import mapview
-    from geo.engine import stages
     from geo.userfiles import userdata
-    from geo.engine import zones
 
     built = layers.layers(zones.Params())
     rng = np.random.default_rng(1)
@@ -93,8 +90,10 @@ def engine_figures(repeat: int) -> dict[str, float]:
         for params in every:
             mapview.build_map(layers.layers(params), "none").get_root().render()
 
-    return {"classify": median(lambda: classify.classify(features, built)),
-            "stage": median(switch) / len(every)}
+    return {
+        "classify": median(lambda: classify.classify(features, built)),
+        "stage": median(switch) / len(every),
+    }
 
 
 def wall(command: list[str], cwd: Path) -> tuple[float, float]:
@@ -102,7 +101,9 @@ def wall(command: list[str], cwd: Path) -> tuple[float, float]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's geo, wherever the venv points
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -114,7 +115,11 @@ def cli_ratios(repeat: int, folder: Path) -> dict[str, float]:
     runs = {"yard": [], "export": [], "facts": []}
     cpu = {"yard": [], "export": [], "facts": []}
     cli = [sys.executable, "-m", "geo"]  # the `kharkiv-map` program
-    commands = {"yard": YARDSTICK, "export": [*cli, "export", "--out", "m.html"], "facts": [*cli, "facts", "--json"]}
+    commands = {
+        "yard": YARDSTICK,
+        "export": [*cli, "export", "--out", "m.html"],
+        "facts": [*cli, "facts", "--json"],
+    }
     wall(YARDSTICK, folder)  # files into the page cache
     for _ in range(repeat):
         for name, command in commands.items():
@@ -123,16 +128,20 @@ def cli_ratios(repeat: int, folder: Path) -> dict[str, float]:
             cpu[name].append(used)
     med = {name: statistics.median(values) for name, values in runs.items()}
     cpu_med = {name: statistics.median(values) for name, values in cpu.items()}
-    print(f"  yardstick imports {med['yard']:.2f} s, export {med['export']:.2f} s, facts {med['facts']:.2f} s "
-          f"(medians of {repeat}); CPU {cpu_med['yard']:.2f} / {cpu_med['export']:.2f} / {cpu_med['facts']:.2f} s: "
-          f"export {cpu_med['export'] / cpu_med['yard']:.2f}x, facts {cpu_med['facts'] / cpu_med['yard']:.2f}x")
+    print(
+        f"  yardstick imports {med['yard']:.2f} s, export {med['export']:.2f} s, facts "
+        f"{med['facts']:.2f} s "
+        f"(medians of {repeat}); CPU {cpu_med['yard']:.2f} / {cpu_med['export']:.2f} / "
+        f"{cpu_med['facts']:.2f} s: "
+        f"export {cpu_med['export'] / cpu_med['yard']:.2f}x, facts "
+        f"{cpu_med['facts'] / cpu_med['yard']:.2f}x"
+    )
     return {"export": med["export"] / med["yard"], "facts": med["facts"] / med["yard"]}
 
 
 def page_figures(folder: Path) -> dict[str, float]:
     from geo.data import display
-    from geo.engine import layers
-    from geo.engine import zones
+    from geo.engine import layers, zones
 
     size = (folder / "m.html").stat().st_size / 1024
     if not hasattr(display, "drawing_error_m"):
@@ -141,14 +150,18 @@ def page_figures(folder: Path) -> dict[str, float]:
     for params in (zones.Params(), zones.Params(depth=zones.parse_depth("300km"))):
         built = layers.layers(params)
         for key in built.by_key:
-            worst = max(worst, display.drawing_error_m(built[key].metric, built[key].drawing) * 1.005)
+            worst = max(
+                worst, display.drawing_error_m(built[key].metric, built[key].drawing) * 1.005
+            )
     return {"html": size, "error": worst}
 
 
 # --------------------------------------------------------------------------- the app
 
 
-async def until_drawn(page, previous=None, timeout_s: float = 120.0, fewer: bool = False) -> list[str]:
+async def until_drawn(
+    page, previous=None, timeout_s: float = 120.0, fewer: bool = False
+) -> list[str]:
     """The polygons drawn in the map frame once there are zones, other ones than ``previous``
     (``fewer``: the new map may draw fewer, as at D = 300 km, where one zone is empty)."""
     if not fewer:
@@ -171,7 +184,9 @@ async def until_drawn(page, previous=None, timeout_s: float = 120.0, fewer: bool
 async def open_timed(browser, url: str, app: bool) -> float:
     """Seconds from navigation until the map's zones (app) or the page's line (empty page)."""
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
-    await context.route("**/*", lambda r: r.continue_() if load.is_local(r.request.url) else r.abort())
+    await context.route(
+        "**/*", lambda r: r.continue_() if load.is_local(r.request.url) else r.abort()
+    )
     page = await context.new_page()
     try:
         start = time.monotonic()
@@ -185,10 +200,14 @@ async def open_timed(browser, url: str, app: bool) -> float:
         await context.close()
 
 
-async def change_timed(browser, url: str, label: str, values: list[float], fewer: bool = False) -> list[float]:
+async def change_timed(
+    browser, url: str, label: str, values: list[float], fewer: bool = False
+) -> list[float]:
     """Seconds from typing each value into the labelled sidebar field until the zones change."""
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
-    await context.route("**/*", lambda r: r.continue_() if load.is_local(r.request.url) else r.abort())
+    await context.route(
+        "**/*", lambda r: r.continue_() if load.is_local(r.request.url) else r.abort()
+    )
     page = await context.new_page()
     times = []
     try:
@@ -211,8 +230,12 @@ async def change_timed(browser, url: str, label: str, values: list[float], fewer
 async def changes_timed(browser, url: str, repeat: int) -> dict[str, list[float]]:
     """The three sidebar changes, each value a new one (nothing comes from a cache)."""
     return {
-        "depth": await change_timed(browser, url, "D in km", [97.5, 112.5, 127.5, 142.5, 157.5][:repeat]),
-        "radius": await change_timed(browser, url, "R, the band in Ukraine", [13.5, 14.5, 15.5, 16.5, 17.5][:repeat]),
+        "depth": await change_timed(
+            browser, url, "D in km", [97.5, 112.5, 127.5, 142.5, 157.5][:repeat]
+        ),
+        "radius": await change_timed(
+            browser, url, "R, the band in Ukraine", [13.5, 14.5, 15.5, 16.5, 17.5][:repeat]
+        ),
         "deep": await change_timed(browser, url, "D in km", [300.0], fewer=True),
     }
 
@@ -223,7 +246,9 @@ async def change_figures(repeat: int, chromium: str, log_dir: Path) -> dict[str,
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=chromium, headless=True, args=load.CHROMIUM_ARGS)
+        browser = await pw.chromium.launch(
+            executable_path=chromium, headless=True, args=load.CHROMIUM_ARGS
+        )
         server = load.Server(log_dir)
         server.start()
         try:
@@ -233,21 +258,30 @@ async def change_figures(repeat: int, chromium: str, log_dir: Path) -> dict[str,
         finally:
             server.stop()
             await browser.close()
-    print("  changes (s): " + "; ".join(f"{k} {', '.join(f'{t:.2f}' for t in v)}" for k, v in changes.items()))
+    print(
+        "  changes (s): "
+        + "; ".join(f"{k} {', '.join(f'{t:.2f}' for t in v)}" for k, v in changes.items())
+    )
     return {k: statistics.median(v) for k, v in changes.items()}
 
 
-async def app_figures(repeat: int, chromium: str, log_dir: Path, empty_dir: Path) -> dict[str, float]:
+async def app_figures(
+    repeat: int, chromium: str, log_dir: Path, empty_dir: Path
+) -> dict[str, float]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=chromium, headless=True, args=load.CHROMIUM_ARGS)
+        browser = await pw.chromium.launch(
+            executable_path=chromium, headless=True, args=load.CHROMIUM_ARGS
+        )
         try:
             first = {"app": [], "empty": []}
             warm = {"app": [], "empty": []}
             for _ in range(max(2, repeat // 2)):
                 for name in ("empty", "app"):
-                    server = load.Server(log_dir, *(("app.py", ROOT) if name == "app" else ("empty.py", empty_dir)))
+                    server = load.Server(
+                        log_dir, *(("app.py", ROOT) if name == "app" else ("empty.py", empty_dir))
+                    )
                     server.start()
                     try:
                         url = f"{server.url}/?basemap=none" if name == "app" else server.url
@@ -262,10 +296,17 @@ async def app_figures(repeat: int, chromium: str, log_dir: Path, empty_dir: Path
         finally:
             await browser.close()
     med = {k: statistics.median(v) for k, v in {**first, **warm}.items() if k != "changes"}
-    print(f"  empty page: first {statistics.median(first['empty']):.2f} s, warm {statistics.median(warm['empty']):.2f} s; "
-          f"map page: first {statistics.median(first['app']):.2f} s, warm {statistics.median(warm['app']):.2f} s")
+    print(
+        f"  empty page: first {statistics.median(first['empty']):.2f} s, warm "
+        f"{statistics.median(warm['empty']):.2f} s; "
+        f"map page: first {statistics.median(first['app']):.2f} s, warm "
+        f"{statistics.median(warm['app']):.2f} s"
+    )
     changes = first["changes"]
-    print("  changes (s): " + "; ".join(f"{k} {', '.join(f'{t:.2f}' for t in v)}" for k, v in changes.items()))
+    print(
+        "  changes (s): "
+        + "; ".join(f"{k} {', '.join(f'{t:.2f}' for t in v)}" for k, v in changes.items())
+    )
     del med
     return {
         "warm": statistics.median(warm["app"]) / statistics.median(warm["empty"]),
@@ -276,18 +317,28 @@ async def app_figures(repeat: int, chromium: str, log_dir: Path, empty_dir: Path
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=5, help="runs per figure (the median is reported)")
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="runs per figure (the median is reported)"
+    )
     parser.add_argument("--skip-browser", action="store_true", help="leave out the app figures")
-    parser.add_argument("--changes", action="store_true",
-                        help="only the rows of the sidebar changes (new D, new R, D = 300 km), on one fresh server")
-    parser.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium for the app figures")
+    parser.add_argument(
+        "--changes",
+        action="store_true",
+        help="only the rows of the sidebar changes (new D, new R, D = 300 km), on one fresh server",
+    )
+    parser.add_argument(
+        "--chromium", default="/usr/bin/chromium", help="Chromium for the app figures"
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error(f"--repeat {args.repeat} is not a positive whole number, e.g. --repeat 5")
 
     load1, load5, _ = os.getloadavg()
-    print(f"machine: {os.cpu_count()} cores, load average {load1:.2f} (1 min) {load5:.2f} (5 min) at start; "
-          f"{time.strftime('%Y-%m-%d %H:%M')}")
+    print(
+        f"machine: {os.cpu_count()} cores, load average {load1:.2f} (1 min) {load5:.2f} (5 min) "
+        f"at start; "
+        f"{time.strftime('%Y-%m-%d %H:%M')}"
+    )
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="kharkiv-bench-") as tmp:
         folder = Path(tmp)

@@ -71,8 +71,15 @@ CLOSED_SETTLE_S = 2.0  # after the sessions close, before the server's memory is
 DEPTH_KEY, PRESET_KEY = "w_depth", "w_preset"
 MAP_COMPONENT = "st_folium"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 #: Goals, checked at N = GOAL_SESSIONS and for the browser run.
 GOAL_SESSIONS = 40
@@ -109,18 +116,40 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if k != "KHARKIV_MAP_ASSETS"}  # serve <repo>/static
+        env = {
+            k: v for k, v in os.environ.items() if k != "KHARKIV_MAP_ASSETS"
+        }  # serve <repo>/static
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
         command = [
-            sys.executable, "-m", "streamlit", "run", self.script,
-            "--server.headless", "true", "--server.port", str(self.port), "--server.address", "127.0.0.1",
-            "--browser.gatherUsageStats", "false", "--browser.serverAddress", "localhost",
-            "--server.fileWatcherType", "none",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            self.script,
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--browser.serverAddress",
+            "localhost",
+            "--server.fileWatcherType",
+            "none",
         ]
-        self._log = open(self.log_path, "w")
-        self.process = subprocess.Popen(command, cwd=self.cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, start_new_session=True,
-                                        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+        self._log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(
+            command,
+            cwd=self.cwd,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             try:
@@ -130,8 +159,10 @@ class Server:
             except OSError:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"`streamlit run {self.script}` did not start on port {self.port} "
-                                   f"(exit code {self.process.poll()}); log: {self.log_path}\n{self.log_tail()}")
+                raise RuntimeError(
+                    f"`streamlit run {self.script}` did not start on port {self.port} "
+                    f"(exit code {self.process.poll()}); log: {self.log_path}\n{self.log_tail()}"
+                )
             time.sleep(0.25)
 
     def log_tail(self, lines: int = 15) -> str:
@@ -169,7 +200,9 @@ def machine_busy_s() -> float:
     """CPU seconds all cores have spent busy since boot (/proc/stat), to see what else ran."""
     with contextlib.suppress(OSError, ValueError, IndexError):
         ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        return (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # less idle and iowait
+        return (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf(
+            "SC_CLK_TCK"
+        )  # less idle and iowait
     return float("nan")
 
 
@@ -215,7 +248,9 @@ class Session:
         self.page_hash = ""
         self.query_string = ""
         self.elements: dict[tuple[int, ...], object] = {}  # this run's elements by delta path
-        self.cache: dict[str, object] = {}  # cacheable ForwardMsgs by hash, as the browser keeps them
+        self.cache: dict[
+            str, object
+        ] = {}  # cacheable ForwardMsgs by hash, as the browser keeps them
         self.maps: list[tuple[float, str]] = []  # (arrival, fingerprint) of each map received
         self.finished = 0  # script_finished messages received
         self.problems: list[str] = []
@@ -239,7 +274,7 @@ class Session:
                 raise TimeoutError(f"timed out waiting for {what}")
             try:
                 data = await asyncio.wait_for(self.ws.recv(), remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 raise TimeoutError(f"timed out waiting for {what}") from None
             self.handle(data, time.monotonic())
         if self.problems:
@@ -252,7 +287,9 @@ class Session:
         if kind == "ref_hash":
             cached = self.cache.get(msg.ref_hash)
             if cached is None:
-                self.problems.append(f"the server referred to a message this client never had ({msg.ref_hash})")
+                self.problems.append(
+                    f"the server referred to a message this client never had ({msg.ref_hash})"
+                )
                 return
             full = self.proto.ForwardMsg()
             full.CopyFrom(cached)
@@ -271,14 +308,19 @@ class Session:
                 self.problems.append("the page did not compile")
         elif kind == "page_not_found":
             self.problems.append("page not found")
-        elif kind == "session_event" and msg.session_event.WhichOneof("type") == "script_compilation_exception":
+        elif (
+            kind == "session_event"
+            and msg.session_event.WhichOneof("type") == "script_compilation_exception"
+        ):
             self.problems.append("the page did not compile")
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             element = msg.delta.new_element
             self.elements[tuple(msg.metadata.delta_path)] = element
             what = element.WhichOneof("type")
             if what == "exception":
-                self.problems.append(f"exception in the app: {element.exception.type}: {element.exception.message}")
+                self.problems.append(
+                    f"exception in the app: {element.exception.type}: {element.exception.message}"
+                )
             elif what == "alert" and element.alert.format == self.proto.ERROR:
                 self.problems.append(f"error shown: {element.alert.body[:120]}")
             elif what == "component_instance":
@@ -304,7 +346,11 @@ class Session:
             state = self.proto.WidgetState(id=getattr(widget, "id", ""))
             value = changes.get(state.id)
             if kind == "number_input":
-                current = value if value is not None else (widget.value if widget.HasField("value") else widget.default)
+                current = (
+                    value
+                    if value is not None
+                    else (widget.value if widget.HasField("value") else widget.default)
+                )
                 if widget.data_type == self.proto.NumberInput.INT:
                     state.int_value = int(current)
                 else:
@@ -319,7 +365,11 @@ class Session:
                 else:
                     continue
             elif kind == "checkbox":
-                state.bool_value = bool(value) if value is not None else (widget.value if widget.set_value else widget.default)
+                state.bool_value = (
+                    bool(value)
+                    if value is not None
+                    else (widget.value if widget.set_value else widget.default)
+                )
             else:
                 continue  # buttons send nothing until pressed; the map sends nothing until clicked
             states.append(state)
@@ -352,12 +402,26 @@ class Proto:
         from streamlit.proto.NumberInput_pb2 import NumberInput
         from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-        self.BackMsg, self.ForwardMsg, self.NumberInput, self.WidgetState = BackMsg, ForwardMsg, NumberInput, WidgetState
+        self.BackMsg, self.ForwardMsg, self.NumberInput, self.WidgetState = (
+            BackMsg,
+            ForwardMsg,
+            NumberInput,
+            WidgetState,
+        )
         self.ERROR = Alert.ERROR
 
 
-async def protocol_session(server: Server, proto: Proto, new_depth: float | None, args, delay_s: float,
-                           start: asyncio.Event, arrived, release: asyncio.Event, deadline: float) -> Result:
+async def protocol_session(
+    server: Server,
+    proto: Proto,
+    new_depth: float | None,
+    args,
+    delay_s: float,
+    start: asyncio.Event,
+    arrived,
+    release: asyncio.Event,
+    deadline: float,
+) -> Result:
     """Open the map page and wait for the map; change D and wait for the redrawn map; then
     call ``arrived()`` and hold the session open until ``release`` is set (so the server's
     memory is measured with every session still connected)."""
@@ -376,9 +440,15 @@ async def protocol_session(server: Server, proto: Proto, new_depth: float | None
     phase = "connecting"
     try:
         began = time.monotonic()
-        async with connect(f"ws://127.0.0.1:{server.port}/_stcore/stream",
-                           subprotocols=["streamlit", "PLACEHOLDER_AUTH_TOKEN"], origin=server.url,
-                           max_size=None, open_timeout=args.timeout, ping_interval=None, close_timeout=2) as ws:
+        async with connect(
+            f"ws://127.0.0.1:{server.port}/_stcore/stream",
+            subprotocols=["streamlit", "PLACEHOLDER_AUTH_TOKEN"],
+            origin=server.url,
+            max_size=None,
+            open_timeout=args.timeout,
+            ping_interval=None,
+            close_timeout=2,
+        ) as ws:
             session = Session(ws, proto)
             session.query_string = args.query
             phase = "the map"
@@ -391,9 +461,13 @@ async def protocol_session(server: Server, proto: Proto, new_depth: float | None
                 phase = "the redrawn map"
                 if args.change == "preset":
                     _, preset = session.widget(PRESET_KEY)
-                    option = next((o for o in preset.options if re.search(rf"\b{new_depth:g} km\b", o)), None)
+                    option = next(
+                        (o for o in preset.options if re.search(rf"\b{new_depth:g} km\b", o)), None
+                    )
                     if option is None:
-                        raise ProtocolError(f"no D preset of {new_depth:g} km in {list(preset.options)}")
+                        raise ProtocolError(
+                            f"no D preset of {new_depth:g} km in {list(preset.options)}"
+                        )
                     changes = {preset.id: option}
                 else:
                     _, depth = session.widget(DEPTH_KEY)
@@ -402,9 +476,15 @@ async def protocol_session(server: Server, proto: Proto, new_depth: float | None
                 changed_at = time.monotonic()
                 await session.rerun(session.widget_states(changes))
                 limit = min(changed_at + args.timeout, deadline)
-                await session.until(lambda: any(f != first for _, f in session.maps[seen:]), limit, "the redrawn map")
+                await session.until(
+                    lambda: any(f != first for _, f in session.maps[seen:]),
+                    limit,
+                    "the redrawn map",
+                )
                 result.change_s = next(t for t, f in session.maps[seen:] if f != first) - changed_at
-                await session.until(lambda: session.finished > finished, limit, "the second run to finish")
+                await session.until(
+                    lambda: session.finished > finished, limit, "the second run to finish"
+                )
             phase = "holding"
             signal_once()
             with contextlib.suppress(asyncio.TimeoutError):
@@ -459,7 +539,10 @@ async def hold_all(server: Server, n: int, make_task, deadline: float, spread_s:
         nonlocal count
         count += 1
 
-    tasks = [asyncio.create_task(make_task(i, spread_s * i / n, start, arrived, release)) for i in range(n)]
+    tasks = [
+        asyncio.create_task(make_task(i, spread_s * i / n, start, arrived, release))
+        for i in range(n)
+    ]
     rss0, cpu0, machine0, own0 = server.rss_mib(), server.cpu_s(), machine_busy_s(), own_cpu_s()
     began = time.monotonic()
     start.set()
@@ -472,8 +555,17 @@ async def hold_all(server: Server, n: int, make_task, deadline: float, spread_s:
         release.set()
     results = await asyncio.gather(*tasks)
     await asyncio.sleep(CLOSED_SETTLE_S)
-    return Round(n, list(results), cpu1 - cpu0, rss0, rss1, wall, rss_closed=server.rss_mib(),
-                 machine_s=machine1 - machine0, own_s=own1 - own0)
+    return Round(
+        n,
+        list(results),
+        cpu1 - cpu0,
+        rss0,
+        rss1,
+        wall,
+        rss_closed=server.rss_mib(),
+        machine_s=machine1 - machine0,
+        own_s=own1 - own0,
+    )
 
 
 async def warm_up(server: Server, proto: Proto, args) -> None:
@@ -482,8 +574,17 @@ async def warm_up(server: Server, proto: Proto, args) -> None:
     start.set()
     release.set()
     warm_args = argparse.Namespace(**{**vars(args), "timeout": START_TIMEOUT_S})
-    result = await protocol_session(server, proto, None, warm_args, 0.0, start, lambda: None, release,
-                                    time.monotonic() + START_TIMEOUT_S)
+    result = await protocol_session(
+        server,
+        proto,
+        None,
+        warm_args,
+        0.0,
+        start,
+        lambda: None,
+        release,
+        time.monotonic() + START_TIMEOUT_S,
+    )
     if result.error:
         raise RuntimeError(f"the warm-up session failed: {result.error}\n{server.log_tail()}")
     await asyncio.sleep(1.0)  # let the server drop the closed session
@@ -495,7 +596,9 @@ async def protocol_round(server: Server, n: int, args, deadline: float) -> Round
     depths = session_depths(n, args)
 
     def make_task(i, delay, start, arrived, release):
-        return protocol_session(server, proto, depths[i], args, delay, start, arrived, release, deadline)
+        return protocol_session(
+            server, proto, depths[i], args, delay, start, arrived, release, deadline
+        )
 
     return await hold_all(server, n, make_task, deadline, args.ramp)
 
@@ -538,7 +641,9 @@ async def drawn_map(page, previous: list[str] | None, deadline: float, what: str
             if "streamlit_folium" not in frame.url or frame.is_detached():
                 continue
             try:
-                drawn = await asyncio.wait_for(frame.evaluate(DRAWN_POLYGONS), max(0.1, deadline - time.monotonic()))
+                drawn = await asyncio.wait_for(
+                    frame.evaluate(DRAWN_POLYGONS), max(0.1, deadline - time.monotonic())
+                )
             except Exception:  # the frame went away in a rerun, or is still loading: look again
                 continue
             # A redraw counts once it shows every zone the first map showed, with other outlines.
@@ -548,8 +653,18 @@ async def drawn_map(page, previous: list[str] | None, deadline: float, what: str
     raise TimeoutError(f"timed out waiting for {what}")
 
 
-async def browser_session(browser, server: Server, new_depth: float, args, delay_s: float, start, arrived,
-                          release, deadline: float, counters: dict) -> Result:
+async def browser_session(
+    browser,
+    server: Server,
+    new_depth: float,
+    args,
+    delay_s: float,
+    start,
+    arrived,
+    release,
+    deadline: float,
+    counters: dict,
+) -> Result:
     """One Chromium page (its own context: its own cache and cookies) on the map page."""
     result, context, phase = Result(), None, "opening the page"
     try:
@@ -564,7 +679,9 @@ async def browser_session(browser, server: Server, new_depth: float, args, delay
 
         await context.route("**/*", route)
         page = await context.new_page()
-        page.on("pageerror", lambda err: counters.__setitem__("js_errors", counters["js_errors"] + 1))
+        page.on(
+            "pageerror", lambda err: counters.__setitem__("js_errors", counters["js_errors"] + 1)
+        )
         await start.wait()
         await asyncio.sleep(delay_s)
         phase = "the map"
@@ -585,7 +702,9 @@ async def browser_session(browser, server: Server, new_depth: float, args, delay
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(release.wait(), max(0.0, deadline - time.monotonic()))
     except Exception as err:
-        message = str(err) if isinstance(err, TimeoutError) else f"{phase}: {type(err).__name__}: {err}"
+        message = (
+            str(err) if isinstance(err, TimeoutError) else f"{phase}: {type(err).__name__}: {err}"
+        )
         result.error = (message.splitlines() or [""])[0]
     finally:
         arrived()
@@ -601,13 +720,25 @@ async def browser_round(server: Server, k: int, args, deadline: float) -> Round:
     await warm_up(server, Proto(), args)
     counters = {"blocked": 0, "js_errors": 0}
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=args.chromium, headless=True, args=CHROMIUM_ARGS)
+        browser = await pw.chromium.launch(
+            executable_path=args.chromium, headless=True, args=CHROMIUM_ARGS
+        )
         try:
             depths = session_depths(k, args)
 
             def make_task(i, delay, start, arrived, release):
-                return browser_session(browser, server, depths[i], args, delay, start, arrived, release,
-                                       deadline, counters)
+                return browser_session(
+                    browser,
+                    server,
+                    depths[i],
+                    args,
+                    delay,
+                    start,
+                    arrived,
+                    release,
+                    deadline,
+                    counters,
+                )
 
             result = await hold_all(server, k, make_task, deadline, args.ramp)
         finally:
@@ -627,7 +758,9 @@ async def empty_round(server: Server, k: int, args) -> list[float]:
 
     async def one(browser) -> float:
         context = await browser.new_context(viewport={"width": 1400, "height": 900})
-        await context.route("**/*", lambda r: r.continue_() if is_local(r.request.url) else r.abort())
+        await context.route(
+            "**/*", lambda r: r.continue_() if is_local(r.request.url) else r.abort()
+        )
         try:
             page = await context.new_page()
             began = time.monotonic()
@@ -638,7 +771,9 @@ async def empty_round(server: Server, k: int, args) -> list[float]:
             await context.close()
 
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=args.chromium, headless=True, args=CHROMIUM_ARGS)
+        browser = await pw.chromium.launch(
+            executable_path=args.chromium, headless=True, args=CHROMIUM_ARGS
+        )
         try:
             await one(browser)  # the server's first page, as warm_up does for the map
             return list(await asyncio.gather(*(one(browser) for _ in range(k))))
@@ -646,7 +781,7 @@ async def empty_round(server: Server, k: int, args) -> list[float]:
             await browser.close()
 
 
-def empty_yardstick(k: int, args, log_dir: Path, map_round: "Round") -> list[str]:
+def empty_yardstick(k: int, args, log_dir: Path, map_round: Round) -> list[str]:
     """The yardstick round, and the map's p95 as a ratio to it."""
     folder = Path(tempfile.mkdtemp(prefix="kharkiv-empty-"))
     (folder / "empty.py").write_text(EMPTY_PAGE)
@@ -658,36 +793,50 @@ def empty_yardstick(k: int, args, log_dir: Path, map_round: "Round") -> list[str
         server.stop()
     empty95, map95 = percentile(times, 95), percentile(map_round.maps, 95)
     ratio = f"{map95 / empty95:.2f}x" if empty95 and map95 else "-"
-    return [f"Yardstick: the empty Streamlit page, {k} pages at once: p50 {fmt_s(percentile(times, 50))} s, "
-            f"p95 {fmt_s(empty95)} s; the map's p95 is {ratio} the empty page's."]
+    return [
+        f"Yardstick: the empty Streamlit page, {k} pages at once: p50 "
+        f"{fmt_s(percentile(times, 50))} s, "
+        f"p95 {fmt_s(empty95)} s; the map's p95 is {ratio} the empty page's."
+    ]
 
 
 # --------------------------------------------------------------------------- report
 
-HEADER = (f"{'N':>4} {'got map':>8} {'map p50':>8} {'map p95':>8} {'chg p50':>8} {'chg p95':>8} {'errors':>6} "
-          f"{'CPU s':>7} {'RSS MiB before/with N/closed':>28} {'MiB/sess':>8} {'wall s':>7}")
+HEADER = (
+    f"{'N':>4} {'got map':>8} {'map p50':>8} {'map p95':>8} {'chg p50':>8} {'chg p95':>8} "
+    f"{'errors':>6} "
+    f"{'CPU s':>7} {'RSS MiB before/with N/closed':>28} {'MiB/sess':>8} {'wall s':>7}"
+)
 
 
 def row(r: Round) -> str:
     rss = f"{r.rss_before:.0f} / {r.rss_after:.0f} / {r.rss_closed:.0f}"
-    return (f"{r.n:>4} {f'{len(r.maps)}/{r.n}':>8} {fmt_s(percentile(r.maps, 50)):>8} "
-            f"{fmt_s(percentile(r.maps, 95)):>8} {fmt_s(percentile(r.changes, 50)):>8} "
-            f"{fmt_s(percentile(r.changes, 95)):>8} {len(r.errors):>6} {r.cpu_s:>7.1f} {rss:>28} "
-            f"{r.mib_per_session:>8.2f} {r.wall_s:>7.1f}")
+    return (
+        f"{r.n:>4} {f'{len(r.maps)}/{r.n}':>8} {fmt_s(percentile(r.maps, 50)):>8} "
+        f"{fmt_s(percentile(r.maps, 95)):>8} {fmt_s(percentile(r.changes, 50)):>8} "
+        f"{fmt_s(percentile(r.changes, 95)):>8} {len(r.errors):>6} {r.cpu_s:>7.1f} {rss:>28} "
+        f"{r.mib_per_session:>8.2f} {r.wall_s:>7.1f}"
+    )
 
 
 def cpu_line(r: Round, others: str) -> str:
     cores = os.cpu_count() or 1
     rest = r.machine_s - r.cpu_s - r.own_s
-    return (f"     machine CPU busy {r.machine_s:.0f} s of {r.wall_s * cores:.0f} s ({cores} cores x wall): "
-            f"server {r.cpu_s:.0f} s, this script {r.own_s:.0f} s, {others} {rest:.0f} s")
+    return (
+        f"     machine CPU busy {r.machine_s:.0f} s of {r.wall_s * cores:.0f} s ({cores} cores x "
+        f"wall): "
+        f"server {r.cpu_s:.0f} s, this script {r.own_s:.0f} s, {others} {rest:.0f} s"
+    )
 
 
 def error_summary(r: Round) -> list[str]:
     counts: dict[str, int] = {}
     for error in r.errors:
         counts[error] = counts.get(error, 0) + 1
-    return [f"     {count} x {error}" for error, count in sorted(counts.items(), key=lambda kv: -kv[1])[:5]]
+    return [
+        f"     {count} x {error}"
+        for error, count in sorted(counts.items(), key=lambda kv: -kv[1])[:5]
+    ]
 
 
 def check(label: str, ok: bool, measured: str, goal: str) -> str:
@@ -699,12 +848,25 @@ def goals_for_sessions(r: Round) -> list[str]:
     return [
         f"Goals at N = {r.n}:",
         check("all sessions get the map", len(r.maps) == r.n, f"{len(r.maps)}/{r.n}", "all"),
-        check("time to map p95", p95 is not None and p95 <= GOAL_MAP_P95_S, f"{fmt_s(p95)} s", f"<= {GOAL_MAP_P95_S:g} s"),
-        check("redrawn map after the change p95", c95 is not None and c95 <= GOAL_CHANGE_P95_S, f"{fmt_s(c95)} s",
-              f"<= {GOAL_CHANGE_P95_S:g} s"),
+        check(
+            "time to map p95",
+            p95 is not None and p95 <= GOAL_MAP_P95_S,
+            f"{fmt_s(p95)} s",
+            f"<= {GOAL_MAP_P95_S:g} s",
+        ),
+        check(
+            "redrawn map after the change p95",
+            c95 is not None and c95 <= GOAL_CHANGE_P95_S,
+            f"{fmt_s(c95)} s",
+            f"<= {GOAL_CHANGE_P95_S:g} s",
+        ),
         check("errors", not r.errors, str(len(r.errors)), "0"),
-        check("server memory per extra session", r.mib_per_session <= GOAL_MIB_PER_SESSION,
-              f"{r.mib_per_session:.2f} MiB", f"<= {GOAL_MIB_PER_SESSION:g} MiB"),
+        check(
+            "server memory per extra session",
+            r.mib_per_session <= GOAL_MIB_PER_SESSION,
+            f"{r.mib_per_session:.2f} MiB",
+            f"<= {GOAL_MIB_PER_SESSION:g} MiB",
+        ),
     ]
 
 
@@ -713,10 +875,18 @@ def goals_for_browsers(r: Round) -> list[str]:
     return [
         f"Goals for {r.n} browsers:",
         check("all pages draw the map", len(r.maps) == r.n, f"{len(r.maps)}/{r.n}", "all"),
-        check("map drawn p95", p95 is not None and p95 <= GOAL_BROWSER_P95_S, f"{fmt_s(p95)} s",
-              f"<= {GOAL_BROWSER_P95_S:g} s"),
-        check("zones redrawn after the change p95", c95 is not None and c95 <= GOAL_BROWSER_P95_S, f"{fmt_s(c95)} s",
-              f"<= {GOAL_BROWSER_P95_S:g} s"),
+        check(
+            "map drawn p95",
+            p95 is not None and p95 <= GOAL_BROWSER_P95_S,
+            f"{fmt_s(p95)} s",
+            f"<= {GOAL_BROWSER_P95_S:g} s",
+        ),
+        check(
+            "zones redrawn after the change p95",
+            c95 is not None and c95 <= GOAL_BROWSER_P95_S,
+            f"{fmt_s(c95)} s",
+            f"<= {GOAL_BROWSER_P95_S:g} s",
+        ),
         check("errors", not r.errors, str(len(r.errors)), "0"),
     ]
 
@@ -730,27 +900,70 @@ def session_counts(text: str) -> list[int]:
     except ValueError:
         counts = []
     if not counts or any(not 1 <= n <= 500 for n in counts):
-        raise argparse.ArgumentTypeError(f"{text!r}: give whole numbers from 1 to 500, e.g. 10,20,40,80")
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give whole numbers from 1 to 500, e.g. 10,20,40,80"
+        )
     return counts
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sessions", type=session_counts, default=None,
-                        help="protocol-level rounds, N concurrent sessions each (default 10,20,40,80; "
-                             "none when only --browsers is given)")
-    parser.add_argument("--browsers", type=int, default=0, help="also a round of K real Chromium pages (e.g. 10)")
-    parser.add_argument("--depth", type=float, default=150.0, help="the new D in km each session changes to (default 150)")
-    parser.add_argument("--distinct-depths", action="store_true",
-                        help="each session picks its own D (100, 102.5, ... km): no session finds its layers cached")
-    parser.add_argument("--change", choices=("input", "preset"), default="input",
-                        help="protocol sessions change D in the 'D in km' input (default) or the preset selectbox")
-    parser.add_argument("--query", default="", help="query string of the page opened, e.g. basemap=none (default none)")
-    parser.add_argument("--ramp", type=float, default=0.0, help="spread the session starts over this many seconds (default 0: all at once)")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds each session may wait for each map (default 120)")
-    parser.add_argument("--deadline", type=float, default=900.0, help="seconds for the whole run (default 900)")
-    parser.add_argument("--strict", action="store_true", help="exit with status 1 when a goal is missed")
-    parser.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium for --browsers (default /usr/bin/chromium)")
+    parser.add_argument(
+        "--sessions",
+        type=session_counts,
+        default=None,
+        help="protocol-level rounds, N concurrent sessions each (default 10,20,40,80; "
+        "none when only --browsers is given)",
+    )
+    parser.add_argument(
+        "--browsers", type=int, default=0, help="also a round of K real Chromium pages (e.g. 10)"
+    )
+    parser.add_argument(
+        "--depth",
+        type=float,
+        default=150.0,
+        help="the new D in km each session changes to (default 150)",
+    )
+    parser.add_argument(
+        "--distinct-depths",
+        action="store_true",
+        help="each session picks its own D (100, 102.5, ... km): no session finds its layers "
+        "cached",
+    )
+    parser.add_argument(
+        "--change",
+        choices=("input", "preset"),
+        default="input",
+        help="protocol sessions change D in the 'D in km' input (default) or the preset selectbox",
+    )
+    parser.add_argument(
+        "--query",
+        default="",
+        help="query string of the page opened, e.g. basemap=none (default none)",
+    )
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=0.0,
+        help="spread the session starts over this many seconds (default 0: all at once)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        help="seconds each session may wait for each map (default 120)",
+    )
+    parser.add_argument(
+        "--deadline", type=float, default=900.0, help="seconds for the whole run (default 900)"
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit with status 1 when a goal is missed"
+    )
+    parser.add_argument(
+        "--chromium",
+        default="/usr/bin/chromium",
+        help="Chromium for --browsers (default /usr/bin/chromium)",
+    )
     args = parser.parse_args(argv)
     if args.sessions is None:
         args.sessions = [] if args.browsers else [10, 20, 40, 80]
@@ -759,11 +972,15 @@ def parse_args(argv):
     if not 5 <= args.depth <= 300 or args.depth == 80:
         parser.error("--depth takes 5 to 300 km, other than the opening 80 km")
     if args.change == "preset" and args.distinct_depths:
-        parser.error("--distinct-depths needs --change input (the presets are only 70, 80 and 150 km)")
+        parser.error(
+            "--distinct-depths needs --change input (the presets are only 70, 80 and 150 km)"
+        )
     if args.timeout <= 0 or args.deadline <= 0 or args.ramp < 0:
         parser.error("--timeout and --deadline must be positive, --ramp not negative")
     if args.browsers and not Path(args.chromium).exists():
-        parser.error(f"no Chromium at {args.chromium} (apt-get install chromium, or --chromium PATH)")
+        parser.error(
+            f"no Chromium at {args.chromium} (apt-get install chromium, or --chromium PATH)"
+        )
     return args
 
 
@@ -773,19 +990,28 @@ def describe(args) -> str:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     depth = "a D of its own (100-297.5 km)" if args.distinct_depths else f"D = {args.depth:g} km"
     how = "the preset selectbox" if args.change == "preset" else "the 'D in km' input"
-    return (f"Streamlit {streamlit.__version__}, {os.cpu_count()} cores, load average {load} at the start.\n"
-            f"Each session opens the map page{f' ?{args.query}' if args.query else ''}, waits for the map, "
-            f"then sets {depth} ({how}) and waits for the redrawn map.\n"
-            f"Times in seconds; p95 is nearest-rank; CPU s and RSS are the server process's during the round; "
-            f"MiB/sess = (RSS with N - RSS before) / N, read with every session still connected; "
-            f"'closed' is read {CLOSED_SETTLE_S:g} s after they have all closed.")
+    return (
+        f"Streamlit {streamlit.__version__}, {os.cpu_count()} cores, load average {load} at the "
+        f"start.\n"
+        f"Each session opens the map page{f' ?{args.query}' if args.query else ''}, waits for "
+        f"the map, "
+        f"then sets {depth} ({how}) and waits for the redrawn map.\n"
+        f"Times in seconds; p95 is nearest-rank; CPU s and RSS are the server process's during "
+        f"the round; "
+        f"MiB/sess = (RSS with N - RSS before) / N, read with every session still connected; "
+        f"'closed' is read {CLOSED_SETTLE_S:g} s after they have all closed."
+    )
 
 
 def run_round(kind: str, n: int, args, deadline: float, log_dir: Path) -> Round:
     server = Server(log_dir)
     try:
         server.start()
-        coroutine = protocol_round(server, n, args, deadline) if kind == "sessions" else browser_round(server, n, args, deadline)
+        coroutine = (
+            protocol_round(server, n, args, deadline)
+            if kind == "sessions"
+            else browser_round(server, n, args, deadline)
+        )
         return asyncio.run(coroutine)
     finally:
         server.stop()
@@ -803,15 +1029,25 @@ def main(argv=None) -> int:
     log_dir = Path(tempfile.mkdtemp(prefix="kharkiv-load-"))
     failed = False
     try:
-        for kind, counts in (("sessions", args.sessions), ("browsers", [args.browsers] if args.browsers else [])):
+        for kind, counts in (
+            ("sessions", args.sessions),
+            ("browsers", [args.browsers] if args.browsers else []),
+        ):
             if not counts:
                 continue
-            title = "Protocol-level sessions (websocket, no browser)" if kind == "sessions" else "Real headless Chromium pages"
+            title = (
+                "Protocol-level sessions (websocket, no browser)"
+                if kind == "sessions"
+                else "Real headless Chromium pages"
+            )
             print(f"\n{title}\n{HEADER}", flush=True)
             rounds = []
             for n in counts:
                 if time.monotonic() > deadline:
-                    print(f"{n:>4} skipped: the --deadline of {args.deadline:g} s has passed", flush=True)
+                    print(
+                        f"{n:>4} skipped: the --deadline of {args.deadline:g} s has passed",
+                        flush=True,
+                    )
                     failed = True
                     continue
                 try:
@@ -822,18 +1058,33 @@ def main(argv=None) -> int:
                     continue
                 rounds.append(result)
                 print(row(result), flush=True)
-                print(cpu_line(result, "other processes" if kind == "sessions" else "Chromium and other processes"),
-                      flush=True)
+                print(
+                    cpu_line(
+                        result,
+                        "other processes" if kind == "sessions" else "Chromium and other processes",
+                    ),
+                    flush=True,
+                )
                 for line in error_summary(result):
                     print(line, flush=True)
                 if kind == "browsers":
-                    print(f"     requests off this machine blocked: {result.blocked}; "
-                          f"script errors in the pages: {result.js_errors}", flush=True)
+                    print(
+                        f"     requests off this machine blocked: {result.blocked}; "
+                        f"script errors in the pages: {result.js_errors}",
+                        flush=True,
+                    )
                     print("\n".join(empty_yardstick(n, args, log_dir, result)), flush=True)
-            goal_round = next((r for r in rounds if r.n == GOAL_SESSIONS), None) if kind == "sessions" else (
-                rounds[0] if rounds else None)
+            goal_round = (
+                next((r for r in rounds if r.n == GOAL_SESSIONS), None)
+                if kind == "sessions"
+                else (rounds[0] if rounds else None)
+            )
             if goal_round is not None:
-                lines = goals_for_sessions(goal_round) if kind == "sessions" else goals_for_browsers(goal_round)
+                lines = (
+                    goals_for_sessions(goal_round)
+                    if kind == "sessions"
+                    else goals_for_browsers(goal_round)
+                )
                 print("\n" + "\n".join(lines), flush=True)
                 failed |= args.strict and any("[FAIL]" in line for line in lines)
     except KeyboardInterrupt:

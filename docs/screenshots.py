@@ -35,8 +35,16 @@ START_TIMEOUT_S = 90
 DRAW_TIMEOUT_MS = 60_000
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 #: (file, URL path and query): the pages as a newcomer first sees them, without tiles. The
 #: Classroom opens on step 4, the counterfire zone.
 PAGES = (
@@ -77,26 +85,50 @@ def streamlit_server(log_path: Path):
     """``streamlit run app.py`` on a free localhost port; yields its URL and stops it after."""
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
         # A set address also stops Streamlit looking up the machine's public IP on the internet.
-        "--browser.serverAddress", "localhost", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
+        "--browser.serverAddress",
+        "localhost",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
     ]
     url = f"http://localhost:{port}"
     with open(log_path, "w") as log:
-        server = subprocess.Popen(command, cwd=ROOT, env=code_env(), stdout=log, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL, start_new_session=True)
+        server = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=code_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             deadline = time.monotonic() + START_TIMEOUT_S
             while True:
-                with contextlib.suppress(OSError):
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                        if reply.status == 200:
-                            break
+                with (
+                    contextlib.suppress(OSError),
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply,
+                ):
+                    if reply.status == 200:
+                        break
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"`streamlit run app.py` did not start on port {port} "
-                                       f"(exit code {server.poll()}); log: {log_path}")
+                    raise RuntimeError(
+                        f"`streamlit run app.py` did not start on port {port} "
+                        f"(exit code {server.poll()}); log: {log_path}"
+                    )
                 time.sleep(0.3)
             yield url
         finally:
@@ -121,8 +153,10 @@ def wait_for_map(page) -> None:
             if "streamlit_folium" in candidate.url and not candidate.is_detached():
                 with contextlib.suppress(Exception):
                     candidate.wait_for_function(
-                        "() => window.map && window.map._loaded && document.querySelectorAll('path').length > 8",
-                        timeout=DRAW_TIMEOUT_MS)
+                        "() => window.map && window.map._loaded && "
+                        "document.querySelectorAll('path').length > 8",
+                        timeout=DRAW_TIMEOUT_MS,
+                    )
                     frame = candidate
                     break
         if frame is None:
@@ -131,7 +165,9 @@ def wait_for_map(page) -> None:
             page.wait_for_timeout(250)
     before = None
     while True:
-        now = frame.evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
+        now = frame.evaluate(
+            "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+        )
         if now == before:
             break
         before = now
@@ -162,8 +198,11 @@ def app_pictures(out: Path, log_dir: Path) -> None:
                 page.wait_for_timeout(1000)  # Streamlit's last elements and fonts
                 page.screenshot(path=str(out / name))
                 context.close()
-                print(f"{out / name}: {VIEWPORT['width']}x{VIEWPORT['height']}, "
-                      f"{(out / name).stat().st_size // 1024} KiB ({len(blocked)} requests off this machine blocked)")
+                print(
+                    f"{out / name}: {VIEWPORT['width']}x{VIEWPORT['height']}, "
+                    f"{(out / name).stat().st_size // 1024} KiB ({len(blocked)} requests off "
+                    f"this machine blocked)"
+                )
         finally:
             browser.close()
 
@@ -171,18 +210,29 @@ def app_pictures(out: Path, log_dir: Path) -> None:
 def figure_picture(out: Path) -> None:
     """``kharkiv-map figure`` (as ``python -m geo``, so this checkout's code draws it)."""
     target = out / "figure.png"
-    subprocess.run([sys.executable, "-m", "geo", "figure", "--out", str(target), "--size", FIGURE_SIZE],
-                   cwd=ROOT, env=code_env(), check=True)
+    subprocess.run(
+        [sys.executable, "-m", "geo", "figure", "--out", str(target), "--size", FIGURE_SIZE],
+        cwd=ROOT,
+        env=code_env(),
+        check=True,
+    )
     print(f"{target}: {FIGURE_SIZE}, {target.stat().st_size // 1024} KiB")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images",
-                        help="the folder to write map.png, classroom.png and figure.png into (default docs/images)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "docs" / "images",
+        help="the folder to write map.png, classroom.png and figure.png into (default docs/images)",
+    )
     args = parser.parse_args(argv)
     if not (ROOT / "static" / "vendor" / "leaflet" / "leaflet.js").is_file():
-        sys.exit("docs/screenshots.py: Leaflet is not installed in static/vendor/: run `make setup` first")
+        sys.exit(
+            "docs/screenshots.py: Leaflet is not installed in static/vendor/: run `make setup` "
+            "first"
+        )
     args.out.mkdir(parents=True, exist_ok=True)
     figure_picture(args.out)
     log_dir = ROOT / "build"  # gitignored; the server's log stays there for a failed run

@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from geo.narrative import about
 from geo.engine import facts
-from pages.shared import viewstate
 from geo.i18n import _
-from pages.shared import ui
+from geo.narrative import about
+from pages.shared import ui, viewstate
 
 ui.leave_folder_navigation()
 

@@ -4,10 +4,9 @@ large type for a projector."""
 import streamlit as st
 
 from geo.engine import facts
-from geo.narrative import story
-from pages.shared import viewstate
 from geo.i18n import _
-from pages.shared import mapframe, ui
+from geo.narrative import story
+from pages.shared import mapframe, ui, viewstate
 
 ui.leave_folder_navigation()
 
@@ -28,7 +27,9 @@ LARGE_TYPE = """<style>
 
 view = ui.current()
 layers = ui.built(story.PARAMS)
-steps = story.steps(layers, facts.figures(layers), facts.stage_figures(story.PARAMS), ui.built(story.LATER))
+steps = story.steps(
+    layers, facts.figures(layers), facts.stage_figures(story.PARAMS), ui.built(story.LATER)
+)
 
 if STEP not in st.session_state:
     st.session_state[STEP], problem = story.step_from_query(st.query_params.get("step"), len(steps))
@@ -49,23 +50,54 @@ with st.container(key="classroom"):
     with text_column:
         # The buttons first, so they stay in one place from step to step.
         back, forward = st.columns(2)
-        back.button(_("← Previous"), on_click=go, args=(current.number - 1,), disabled=current.number == 1,
-                    width="stretch", key="previous")
-        forward.button(_("Next →"), on_click=go, args=(current.number + 1,), disabled=current.number == len(steps),
-                       width="stretch", type="primary", key="next")
-        st.container(key="step_count").markdown(_("Step {number} of {count}").format(number=current.number, count=len(steps)))
+        back.button(
+            _("← Previous"),
+            on_click=go,
+            args=(current.number - 1,),
+            disabled=current.number == 1,
+            width="stretch",
+            key="previous",
+        )
+        forward.button(
+            _("Next →"),
+            on_click=go,
+            args=(current.number + 1,),
+            disabled=current.number == len(steps),
+            width="stretch",
+            type="primary",
+            key="next",
+        )
+        st.container(key="step_count").markdown(
+            _("Step {number} of {count}").format(number=current.number, count=len(steps))
+        )
         st.title(current.title)
         st.markdown(current.text)
         if current.quote:
             # The quote stays in English, as in the article; the line under it says so in other languages.
-            source = _("(the article, paragraph {paragraph})").format(paragraph=current.quote_paragraph)
+            source = _("(the article, paragraph {paragraph})").format(
+                paragraph=current.quote_paragraph
+            )
             st.markdown(f"> “{ui.markdown_text(current.quote)}”  \n> {source}")
     with map_column:
         story_view = view.with_(params=current.params, radius_unit="mi", layers=current.layers)
         prepared, zones, _unused = ui.map_frame(story_view, legend=False)
-        mapframe.show(prepared, key="story_map", height=story.MAP_SIZE_PX[1], center=current.centre,
-                      zoom=current.zoom, returned_objects=[], overlay=zones)
+        mapframe.show(
+            prepared,
+            key="story_map",
+            height=story.MAP_SIZE_PX[1],
+            center=current.centre,
+            zoom=current.zoom,
+            returned_objects=[],
+            overlay=zones,
+        )
         ui.map_description(ui.built(current.params), current.layers)
-st.caption(_("The story uses R = {radius} and D = {depth}; the Map page explores other values. Press F11 for "
-             "full screen.").format(radius=viewstate.label(story.PARAMS.radius, "mi"),
-                                    depth=viewstate.label(story.PARAMS.depth, "km")))
+st.caption(
+    _(
+        "The story uses R = {radius} and D = {depth}; the Map page explores other values. Press "
+        "F11 for "
+        "full screen."
+    ).format(
+        radius=viewstate.label(story.PARAMS.radius, "mi"),
+        depth=viewstate.label(story.PARAMS.depth, "km"),
+    )
+)

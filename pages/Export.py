@@ -4,11 +4,10 @@ figure (PNG, SVG, PDF) for slides and print."""
 import streamlit as st
 
 from geo import i18n
-from geo.render.web import export
-from geo.render.print import figure
-from pages.shared import viewstate
 from geo.i18n import N_, _
-from pages.shared import ui
+from geo.render.print import figure
+from geo.render.web import export
+from pages.shared import ui, viewstate
 
 ui.leave_folder_navigation()
 
@@ -22,7 +21,6 @@ FIGURE_FORMATS = (
 FIGURE_SIZES = {"16:9": N_("Slide (16:9)"), "a4-portrait": N_("A4 portrait")}
 
 
-
 def megabytes(text: str) -> str:
     """A download's size in MB, to one decimal, as the language writes it: ``1.2`` / ``1,2``."""
     return i18n.number(len(text.encode()) / 1e6, 1)
@@ -30,16 +28,24 @@ def megabytes(text: str) -> str:
 
 view = ui.current()
 layers = ui.built(view.params)
-page, notices = export.map_html(layers, view.basemap, show=view.shown(), radius_unit=view.radius_unit)
+page, notices = export.map_html(
+    layers, view.basemap, show=view.shown(), radius_unit=view.radius_unit
+)
 geojson = export.geojson_text(layers)
 
 st.title(_("Export the map"))
 st.markdown(
-    _("The current view: R = {radius}, D = {depth}, basemap: {basemap}, {shown} of {total} layers shown. "
-      "Change them in the sidebar; the file names and the files carry them.").format(
-        radius=viewstate.label(view.radius, view.radius_unit), depth=viewstate.label(view.depth, "km"),
-        basemap=_(ui.BASEMAP_LABELS[view.basemap]).lower(), shown=len(view.layers),
-        total=len(viewstate.LAYER_KEYS))
+    _(
+        "The current view: R = {radius}, D = {depth}, basemap: {basemap}, {shown} of {total} "
+        "layers shown. "
+        "Change them in the sidebar; the file names and the files carry them."
+    ).format(
+        radius=viewstate.label(view.radius, view.radius_unit),
+        depth=viewstate.label(view.depth, "km"),
+        basemap=_(ui.BASEMAP_LABELS[view.basemap]).lower(),
+        shown=len(view.layers),
+        total=len(viewstate.LAYER_KEYS),
+    )
 )
 for notice in notices:
     st.info(ui.markdown_text(notice), icon="🧩")
@@ -47,41 +53,80 @@ for notice in notices:
 html_column, geojson_column = st.columns(2)
 with html_column:
     st.subheader(_("The map as one HTML file"))
-    st.markdown(_("Opens in any browser, with every script inside the file; only the OpenStreetMap "
-                  "tiles need the internet (none with the basemap set to none). Hidden layers can be "
-                  "switched on in the file's layer control."))
+    st.markdown(
+        _(
+            "Opens in any browser, with every script inside the file; only the OpenStreetMap "
+            "tiles need the internet (none with the basemap set to none). Hidden layers can be "
+            "switched on in the file's layer control."
+        )
+    )
     html_name = viewstate.file_name(view, "map", "html", basemap=True)
     st.download_button(
-        _("Download the map (HTML, {size} MB)").format(size=megabytes(page)), page, file_name=html_name,
-        mime="text/html", icon="🗺️", type="primary", on_click="ignore", key="download_html",
+        _("Download the map (HTML, {size} MB)").format(size=megabytes(page)),
+        page,
+        file_name=html_name,
+        mime="text/html",
+        icon="🗺️",
+        type="primary",
+        on_click="ignore",
+        key="download_html",
     )
     st.caption(ui.markdown_text(html_name))
 with geojson_column:
     st.subheader(_("The layers as GeoJSON"))
-    st.markdown(_("Every layer and place as one RFC 7946 FeatureCollection (WGS84 longitude/latitude), "
-                  "each feature with R, D and its measured length or area; for QGIS, geojson.io or code."))
+    st.markdown(
+        _(
+            "Every layer and place as one RFC 7946 FeatureCollection (WGS84 longitude/latitude), "
+            "each feature with R, D and its measured length or area; for QGIS, geojson.io or code."
+        )
+    )
     geojson_name = viewstate.file_name(view, "layers", "geojson")
     st.download_button(
-        _("Download the layers (GeoJSON, {size} MB)").format(size=megabytes(geojson)), geojson,
-        file_name=geojson_name, mime="application/geo+json", icon="⬇️",
-        on_click="ignore", key="download_geojson",
+        _("Download the layers (GeoJSON, {size} MB)").format(size=megabytes(geojson)),
+        geojson,
+        file_name=geojson_name,
+        mime="application/geo+json",
+        icon="⬇️",
+        on_click="ignore",
+        key="download_geojson",
     )
     st.caption(ui.markdown_text(geojson_name))
 
 st.subheader(_("A picture for slides and print"))
-st.markdown(_("The current view as a static figure with the same colours and line patterns, the place "
-              "names, a legend in words, a scale bar in km and mi, a north arrow and the credits. It is "
-              "drawn in the region's equidistant projection, so the scale bar is true. In SVG and PDF the "
-              "text stays text, to edit or search."))
-preset = st.radio(_("Shape"), list(FIGURE_SIZES), horizontal=True, key="figure_size",
-                  format_func=ui.labels(FIGURE_SIZES))
+st.markdown(
+    _(
+        "The current view as a static figure with the same colours and line patterns, the place "
+        "names, a legend in words, a scale bar in km and mi, a north arrow and the credits. It is "
+        "drawn in the region's equidistant projection, so the scale bar is true. In SVG and PDF "
+        "the "
+        "text stays text, to edit or search."
+    )
+)
+preset = st.radio(
+    _("Shape"),
+    list(FIGURE_SIZES),
+    horizontal=True,
+    key="figure_size",
+    format_func=ui.labels(FIGURE_SIZES),
+)
 columns = st.columns(4)
 for column, (fmt, scale, label, mime) in zip(columns, FIGURE_FORMATS):
     name = viewstate.file_name(view, "figure", fmt if scale == 1 else f"{scale}x.{fmt}")
     column.download_button(
-        _(label), ui.deferred(figure.render, layers, shown=view.shown(), size=preset, fmt=fmt, scale=scale,
-                       radius_unit=view.radius_unit),
-        file_name=name, mime=mime, on_click="ignore", key=f"download_figure_{fmt}_{scale}",
+        _(label),
+        ui.deferred(
+            figure.render,
+            layers,
+            shown=view.shown(),
+            size=preset,
+            fmt=fmt,
+            scale=scale,
+            radius_unit=view.radius_unit,
+        ),
+        file_name=name,
+        mime=mime,
+        on_click="ignore",
+        key=f"download_figure_{fmt}_{scale}",
     )
 st.caption(_("The figure is drawn when you click a button; a PNG takes about a second."))
 

@@ -7,11 +7,10 @@ from streamlit_folium import st_folium
 
 from geo import i18n
 from geo.engine import classify
-from geo.userfiles import userdata
-from geo.render.web import userlayer
-from pages.shared import viewstate
 from geo.i18n import _, ngettext
-from pages.shared import ui
+from geo.render.web import userlayer
+from geo.userfiles import userdata
+from pages.shared import ui, viewstate
 
 ui.leave_folder_navigation()
 
@@ -19,50 +18,91 @@ view = ui.current()
 layers = ui.built(view.params)
 
 st.title(_("Your own places and areas"))
-st.markdown(_("Upload a list of points, lines or areas (reported strikes, airfields, towns, a unit's area) to see "
-              "which zone each lies in, its country, and its geodesic distances to the border and to Kharkiv, for "
-              "the view set in the sidebar. GeoJSON, KML, or CSV with latitude and longitude columns; up to "
-              "20 MB and {count} features. The file is read in memory for this session and not kept.")
-            .format(count=i18n.number(50_000)))
+st.markdown(
+    _(
+        "Upload a list of points, lines or areas (reported strikes, airfields, towns, a unit's "
+        "area) to see "
+        "which zone each lies in, its country, and its geodesic distances to the border and to "
+        "Kharkiv, for "
+        "the view set in the sidebar. GeoJSON, KML, or CSV with latitude and longitude columns; "
+        "up to "
+        "20 MB and {count} features. The file is read in memory for this session and not kept."
+    ).format(count=i18n.number(50_000))
+)
 upload = st.file_uploader(_("Your file"), type=["geojson", "json", "kml", "csv"], key="user_file")
 with st.expander(_("CSV options: column names and encoding")):
     left, middle, right = st.columns(3)
     # Keyed, so that a change of language (which changes the labels) keeps what was typed.
-    lat_column = left.text_input(_("Latitude column"), key="csv_lat_column",
-                                 help=_("Found by its header (lat, latitude, y …) when empty"))
-    lon_column = middle.text_input(_("Longitude column"), key="csv_lon_column",
-                                   help=_("Found by its header (lon, lng, longitude, x …) when empty"))
-    encoding = right.text_input(_("Encoding"), key="csv_encoding", help=_("When the file is not UTF-8, e.g. cp1251"))
+    lat_column = left.text_input(
+        _("Latitude column"),
+        key="csv_lat_column",
+        help=_("Found by its header (lat, latitude, y …) when empty"),
+    )
+    lon_column = middle.text_input(
+        _("Longitude column"),
+        key="csv_lon_column",
+        help=_("Found by its header (lon, lng, longitude, x …) when empty"),
+    )
+    encoding = right.text_input(
+        _("Encoding"), key="csv_encoding", help=_("When the file is not UTF-8, e.g. cp1251")
+    )
 
 if upload is None:
     st.info(_("No file yet. Try a CSV with a header row such as `name,lat,lon`."), icon="📄")
     st.stop()
 
 try:
-    data = userdata.read(upload.getvalue(), upload.name, encoding=encoding or None,
-                         lat_column=lat_column or None, lon_column=lon_column or None)
+    data = userdata.read(
+        upload.getvalue(),
+        upload.name,
+        encoding=encoding or None,
+        lat_column=lat_column or None,
+        lon_column=lon_column or None,
+    )
 except userdata.UserDataError as err:
     st.error(ui.markdown_text(str(err)), icon="⚠️")
     st.stop()
 rows = classify.classify(data, layers)
 if data.messages:
     st.warning("\n".join(f"- {ui.markdown_text(m)}" for m in data.messages), icon="📄")
-read = ngettext("**{count} feature** read from {file}", "**{count} features** read from {file}", len(rows)).format(
-    count=i18n.number(len(rows)), file=ui.markdown_text(upload.name))
-skipped = _(", {count} skipped (see above).").format(count=i18n.number(data.skipped)) if data.skipped else "."
+read = ngettext(
+    "**{count} feature** read from {file}", "**{count} features** read from {file}", len(rows)
+).format(count=i18n.number(len(rows)), file=ui.markdown_text(upload.name))
+skipped = (
+    _(", {count} skipped (see above).").format(count=i18n.number(data.skipped))
+    if data.skipped
+    else "."
+)
 st.markdown(read + skipped)
 
 title = _("Your file: {name}").format(name=upload.name)
 m, _notices = ui.folium_map(view, extra_legend=(userlayer.legend_entry(title, len(rows)),))
-st_folium(m, key="user_map", height=560, use_container_width=True, returned_objects=[],
-          feature_group_to_add=userlayer.feature_group(rows, title))
+st_folium(
+    m,
+    key="user_map",
+    height=560,
+    use_container_width=True,
+    returned_objects=[],
+    feature_group_to_add=userlayer.feature_group(rows, title),
+)
 
 # The columns are the downloads' (``km_…``), named the same in every language.
 st.dataframe([classify.answers(row, layers) for row in rows], hide_index=True, width="stretch")
 stem = viewstate.file_name(view, "answers", "x").removesuffix(".x")
 left, right = st.columns(2)
-left.download_button(_("Download the answers (CSV)"), ui.deferred(classify.to_csv, rows, layers),
-                     file_name=f"{stem}.csv", mime="text/csv", on_click="ignore", key="download_answers_csv")
-right.download_button(_("Download the answers (GeoJSON)"), ui.deferred(classify.to_geojson, rows, layers),
-                      file_name=f"{stem}.geojson", mime="application/geo+json", on_click="ignore",
-                      key="download_answers_geojson")
+left.download_button(
+    _("Download the answers (CSV)"),
+    ui.deferred(classify.to_csv, rows, layers),
+    file_name=f"{stem}.csv",
+    mime="text/csv",
+    on_click="ignore",
+    key="download_answers_csv",
+)
+right.download_button(
+    _("Download the answers (GeoJSON)"),
+    ui.deferred(classify.to_geojson, rows, layers),
+    file_name=f"{stem}.geojson",
+    mime="application/geo+json",
+    on_click="ignore",
+    key="download_answers_geojson",
+)

@@ -1,14 +1,12 @@
 """The map: the zones for R and D, and what is at any point clicked."""
 
+import folium
 import streamlit as st
 
-import folium
-
-from geo.engine import gazetteer
-from geo.engine import query
 from geo.core.escape import html_text
-from geo.i18n import _
 from geo.core.units import length_text
+from geo.engine import gazetteer, query
+from geo.i18n import _
 from pages.shared import mapframe, ui
 
 ui.leave_folder_navigation()
@@ -22,10 +20,14 @@ view = ui.current()
 layers = ui.built(view.params)
 prepared, zones, notices = ui.map_frame(view)
 
-st.markdown("#### " + _("Kharkiv, May 2024: where U.S. weapons could strike back across the border"))
+st.markdown(
+    "#### " + _("Kharkiv, May 2024: where U.S. weapons could strike back across the border")
+)
 stage = view.params.stage
-label, title, description, source = (ui.markdown_text(_(text)) for text in
-                                     (stage.label, stage.title, stage.description, stage.source))
+label, title, description, source = (
+    ui.markdown_text(_(text))
+    for text in (stage.label, stage.title, stage.description, stage.source)
+)
 st.caption(f"**{label}: {title}.** {description} ({source})")
 for notice in notices:
     st.info(ui.markdown_text(notice), icon="🧩")
@@ -47,17 +49,35 @@ def search() -> None:
         st.session_state[SELECTION] = ("not found", found.message)
     else:
         best = found.matches[0]
-        st.session_state[SELECTION] = ("search", best.name, best.lat, best.lon, best.source, found.message)
+        st.session_state[SELECTION] = (
+            "search",
+            best.name,
+            best.lat,
+            best.lon,
+            best.source,
+            found.message,
+        )
         # The map centres on the place and keeps its marker until the next search.
         st.session_state[FOUND] = (best.name, best.lat, best.lon)
 
 
 with answer_column:
-    st.text_input(_("Find a place"), key="place_name", on_change=search,
-                  placeholder=_("Kharkiv, Харків, Belgorod …"))
-    st.toggle(_("Also search online (OpenStreetMap)"), key="place_online", on_change=search,
-              help=_("Only when nothing matches offline; needs internet. Offline, the cities of Ukraine, Russia "
-                     "and their neighbours are found by any of their GeoNames spellings."))
+    st.text_input(
+        _("Find a place"),
+        key="place_name",
+        on_change=search,
+        placeholder=_("Kharkiv, Харків, Belgorod …"),
+    )
+    st.toggle(
+        _("Also search online (OpenStreetMap)"),
+        key="place_online",
+        on_change=search,
+        help=_(
+            "Only when nothing matches offline; needs internet. Offline, the cities of Ukraine, "
+            "Russia "
+            "and their neighbours are found by any of their GeoNames spellings."
+        ),
+    )
 
 centre, zoom, found_marker = OPENING_CENTRE, OPENING_ZOOM, None
 if FOUND in st.session_state:
@@ -68,17 +88,27 @@ if FOUND in st.session_state:
 with map_column:
     # Only clicks come back: panning and zooming do not rerun the page. A new R, D or stage
     # changes only the overlay: the browser keeps the map and its view, and swaps the zones.
-    clicked = mapframe.show(
-        prepared, key="map", height=660, center=centre, zoom=zoom,
-        returned_objects=["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"],
-        overlay=zones, feature_group_to_add=found_marker,
-    ) or {}
+    clicked = (
+        mapframe.show(
+            prepared,
+            key="map",
+            height=660,
+            center=centre,
+            zoom=zoom,
+            returned_objects=["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"],
+            overlay=zones,
+            feature_group_to_add=found_marker,
+        )
+        or {}
+    )
     ui.map_description(layers, view.shown(), view.radius_unit)
 
 # A marker click also reports the map click at the same spot; a click on the map alone
 # changes only ``last_clicked``. What changed since the last run says which happened.
 seen = st.session_state.get(SEEN, {})
-point, obj, tip = (clicked.get(k) for k in ("last_clicked", "last_object_clicked", "last_object_clicked_tooltip"))
+point, obj, tip = (
+    clicked.get(k) for k in ("last_clicked", "last_object_clicked", "last_object_clicked_tooltip")
+)
 if obj and obj != seen.get("last_object_clicked") and query.place_named(tip):
     st.session_state[SELECTION] = ("place", query.place_named(tip).name)
 elif point and point != seen.get("last_clicked"):
@@ -89,14 +119,18 @@ st.session_state[SEEN] = clicked
 def show_answer(answer: query.Answer) -> None:
     st.markdown(f"**{query.area_name(answer.area)}**  \n{ui.markdown_text(answer.sentence)}")
     to_border, to_kharkiv = _("To the border"), _("To Kharkiv's centre")
-    st.markdown(f"- {to_border}: **{length_text(answer.to_border)}**\n"
-                f"- {to_kharkiv}: **{length_text(answer.to_kharkiv)}**")
+    st.markdown(
+        f"- {to_border}: **{length_text(answer.to_border)}**\n"
+        f"- {to_kharkiv}: **{length_text(answer.to_kharkiv)}**"
+    )
     st.caption(answer.coordinates + " · " + _("geodesic distances on the WGS84 ellipsoid"))
 
 
 def show_place(found: query.PlaceAnswer) -> None:
     place = found.place
-    context = "" if place.named_in_article else " *(" + _("context, not named in the article") + ")*"
+    context = (
+        "" if place.named_in_article else " *(" + _("context, not named in the article") + ")*"
+    )
     st.markdown(f"**{ui.markdown_text(_(place.name))}**{context}")
     if place.quote:
         # The article's words stay in English; the reference under them says so in another language.
@@ -113,9 +147,13 @@ with answer_column:
     st.subheader(_("What is here?"))
     selection = st.session_state.get(SELECTION)
     if selection is None:
-        st.markdown(_("Click anywhere on the map: you get the coordinates, the distances to the border "
-                      "and to Kharkiv, and which area the point is in. Click a marker for its quote "
-                      "from the article."))
+        st.markdown(
+            _(
+                "Click anywhere on the map: you get the coordinates, the distances to the border "
+                "and to Kharkiv, and which area the point is in. Click a marker for its quote "
+                "from the article."
+            )
+        )
     elif selection[0] == "place":
         show_place(query.about_place(layers, query.place_named(selection[1])))
     elif selection[0] == "search":

@@ -18,8 +18,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from geo.render.web.assets import installer, store
 from geo.data.scripts import AssetFile, Bundle
+from geo.render.web.assets import installer, store
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
@@ -31,8 +31,13 @@ BUNDLE = Bundle(
     registry="npm",
     package="axe-core",
     version="4.11.1",
-    files=(AssetFile("axe.min.js", "package/axe.min.js",
-                            "7dbfabdfc6062936d79c873ddbb5f811a1219fca3928bd8cc9dd81f1e65f4720"),),
+    files=(
+        AssetFile(
+            "axe.min.js",
+            "package/axe.min.js",
+            "7dbfabdfc6062936d79c873ddbb5f811a1219fca3928bd8cc9dd81f1e65f4720",
+        ),
+    ),
     cdn={},
 )
 SCRIPT = CACHE / BUNDLE.name / "axe.min.js"
@@ -58,8 +63,10 @@ def install() -> str:
         return f"{BUNDLE.label}: {BUNDLE.spec} already installed, checksum matches."
     npm = shutil.which("npm")
     if npm is None:
-        return (f"{BUNDLE.label} not installed: npm is not on PATH (needs `npm pack {BUNDLE.spec}`); "
-                "the accessibility audit tests will be skipped.")
+        return (
+            f"{BUNDLE.label} not installed: npm is not on PATH (needs `npm pack {BUNDLE.spec}`); "
+            "the accessibility audit tests will be skipped."
+        )
     try:
         contents = installer._npm_contents(BUNDLE, npm)
     except installer.NpmFailed as failure:
@@ -69,7 +76,9 @@ def install() -> str:
     return f"{BUNDLE.label}: installed {BUNDLE.spec} from npm into {SCRIPT.parent}."
 
 
-def audit(target, source: str, *, context: object = None, disable: tuple[str, ...] = ()) -> list[dict]:
+def audit(
+    target, source: str, *, context: object = None, disable: tuple[str, ...] = ()
+) -> list[dict]:
     """axe's serious and critical violations in one document (a Playwright page or frame).
 
     Frames are left out (``iframes: false``): audit each frame on its own, so a result always
@@ -77,8 +86,12 @@ def audit(target, source: str, *, context: object = None, disable: tuple[str, ..
     [{"target", "html", "summary"}]}``."""
     if not target.evaluate("() => typeof window.axe === 'object'"):
         target.add_script_tag(content=source)
-    options = {"runOnly": {"type": "tag", "values": TAGS}, "iframes": False, "resultTypes": ["violations"],
-               "rules": {rule: {"enabled": False} for rule in disable}}
+    options = {
+        "runOnly": {"type": "tag", "values": TAGS},
+        "iframes": False,
+        "resultTypes": ["violations"],
+        "rules": {rule: {"enabled": False} for rule in disable},
+    }
     return target.evaluate(
         """async ([context, options]) => {
             const result = await axe.run(context || document, options);
@@ -91,7 +104,9 @@ def audit(target, source: str, *, context: object = None, disable: tuple[str, ..
     )
 
 
-def failing(violations: list[dict], allowed: dict[tuple[str, str], str] | None = None) -> list[dict]:
+def failing(
+    violations: list[dict], allowed: dict[tuple[str, str], str] | None = None
+) -> list[dict]:
     """The violations of :data:`FAILING` impact, without the nodes ``allowed`` lists by
     (rule id, selector) — each with the reason it cannot be fixed here."""
     allowed = allowed or {}
@@ -111,7 +126,9 @@ def report(violations: list[dict]) -> str:
     for v in violations:
         for n in v["nodes"]:
             summary = " ".join((n.get("summary") or "").split())
-            lines.append(f"{v['id']} ({v['impact']}): {' '.join(map(str, n['target']))} :: {summary[:300]}")
+            lines.append(
+                f"{v['id']} ({v['impact']}): {' '.join(map(str, n['target']))} :: {summary[:300]}"
+            )
     return "\n".join(lines)
 
 

@@ -45,11 +45,22 @@ def is_local(url: str) -> bool:
 
 #: Under mutmut (`make mutation`), the test modules run cheapest first, so that with ``-x`` a
 #: mutant is usually caught before the slow grid fixtures are set up.
-MUTATION_ORDER = ("test_units", "test_viewstate", "test_geodesy", "test_layers", "test_query", "test_zones")
+MUTATION_ORDER = (
+    "test_units",
+    "test_viewstate",
+    "test_geodesy",
+    "test_layers",
+    "test_query",
+    "test_zones",
+)
 #: Caches that outlive a test session and hold results of mutated code (``geo.data.borders.region``,
 #: the border file as read, and the gazetteer are not mutated, so they are kept).
-KEPT_CACHES = {("geo.data.borders", "region"), ("geo.engine.places", "places"), ("geo.engine.places", "_gazetteer"),
-               ("geo.engine.places", "kharkiv")}
+KEPT_CACHES = {
+    ("geo.data.borders", "region"),
+    ("geo.engine.places", "places"),
+    ("geo.engine.places", "_gazetteer"),
+    ("geo.engine.places", "kharkiv"),
+}
 
 
 def under_mutation() -> bool:
@@ -70,7 +81,9 @@ def forget_engine_caches() -> None:
                 continue
             if hasattr(value, "cache_clear") and getattr(value, "__module__", None) == name:
                 value.cache_clear()
-            elif type(value).__name__ == "Kept" and hasattr(value, "clear"):  # geo.core.cache.Kept stores
+            elif type(value).__name__ == "Kept" and hasattr(
+                value, "clear"
+            ):  # geo.core.cache.Kept stores
                 value.clear()
 
 
@@ -89,10 +102,12 @@ def _engine_made_by_each_test_in_mutation_stats():
 def pytest_collection_modifyitems(config, items):
     _skip_browser_tests_without_chromium(items)
     if under_mutation():
+
         def cost(item):
             module = item.module.__name__.rsplit(".", 1)[-1]
             rank = MUTATION_ORDER.index(module) if module in MUTATION_ORDER else len(MUTATION_ORDER)
             return rank, "reach_grid" in getattr(item, "fixturenames", ())
+
         items.sort(key=cost)  # stable: the file's order within each module
 
 
@@ -118,7 +133,8 @@ def pytest_terminal_summary(terminalreporter):
     if not chromium_path():
         terminalreporter.write_line(
             "NOTE: Chromium was not found, so only the browser tests were skipped "
-            "(apt-get install chromium to run them).", yellow=True
+            "(apt-get install chromium to run them).",
+            yellow=True,
         )
 
 
@@ -133,8 +149,15 @@ def browser():
         instance = pw.chromium.launch(
             executable_path=path,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield instance
         instance.close()

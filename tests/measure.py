@@ -44,7 +44,9 @@ def interior_samples(geom: shapely.Geometry, count: int, seed: int = 2) -> np.nd
     found = []
     shapely.prepare(geom)
     while len(found) < count:
-        xy = np.column_stack([rng.uniform(minx, maxx, 4 * count), rng.uniform(miny, maxy, 4 * count)])
+        xy = np.column_stack(
+            [rng.uniform(minx, maxx, 4 * count), rng.uniform(miny, maxy, 4 * count)]
+        )
         inside = shapely.contains_xy(geom, xy[:, 0], xy[:, 1])
         found.extend(xy[inside])
     return np.array(found[:count])
@@ -70,14 +72,23 @@ def cell_areas_m2(lats: np.ndarray, step_deg: float) -> np.ndarray:
     """Exact ellipsoidal area of the ``step_deg`` × ``step_deg`` cell centred on each latitude:
     a²·Δλ·(q(φ₂) − q(φ₁))/2."""
     half = step_deg / 2
-    return WGS84_A**2 * np.radians(step_deg) * (_authalic_q(lats + half) - _authalic_q(lats - half)) / 2
+    return (
+        WGS84_A**2
+        * np.radians(step_deg)
+        * (_authalic_q(lats + half) - _authalic_q(lats - half))
+        / 2
+    )
 
 
-def grid(bounds: tuple[float, float, float, float], step_deg: float) -> tuple[np.ndarray, np.ndarray]:
+def grid(
+    bounds: tuple[float, float, float, float], step_deg: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Cell centres (lons, lats) of a regular grid over (min lon, min lat, max lon, max lat)."""
     west, south, east, north = bounds
-    lons, lats = np.meshgrid(np.arange(west + step_deg / 2, east, step_deg),
-                             np.arange(south + step_deg / 2, north, step_deg))
+    lons, lats = np.meshgrid(
+        np.arange(west + step_deg / 2, east, step_deg),
+        np.arange(south + step_deg / 2, north, step_deg),
+    )
     return lons.ravel(), lats.ravel()
 
 
@@ -90,12 +101,19 @@ def grid_area_m2(geom: shapely.Geometry, step_deg: float = 0.02) -> float:
     return float(cell_areas_m2(lats[inside], step_deg).sum())
 
 
-def nearest_m(lons: np.ndarray, lats: np.ndarray, points: np.ndarray, chunk: int = 2_000) -> np.ndarray:
+def nearest_m(
+    lons: np.ndarray, lats: np.ndarray, points: np.ndarray, chunk: int = 2_000
+) -> np.ndarray:
     """Haversine distance (sphere, metres) from each (lon, lat) to the nearest of ``points``:
     a fast first cut, within about 0.6 % of the geodesic."""
     out = np.empty(len(lons))
     for i in range(0, len(lons), chunk):
-        d = haversine_m(lats[i : i + chunk, None], lons[i : i + chunk, None], points[None, :, 1], points[None, :, 0])
+        d = haversine_m(
+            lats[i : i + chunk, None],
+            lons[i : i + chunk, None],
+            points[None, :, 1],
+            points[None, :, 0],
+        )
         out[i : i + chunk] = d.min(axis=1)
     return out
 
@@ -105,5 +123,7 @@ def line_length_m(line: shapely.Geometry) -> float:
     total = 0.0
     for part in shapely.get_parts(line):
         coords = shapely.get_coordinates(part)
-        total += sum(geodesic((a[1], a[0]), (b[1], b[0])).m for a, b in zip(coords[:-1], coords[1:]))
+        total += sum(
+            geodesic((a[1], a[0]), (b[1], b[0])).m for a, b in zip(coords[:-1], coords[1:])
+        )
     return total

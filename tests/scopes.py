@@ -15,6 +15,8 @@ def shared(scope: str):
     """A fixture scope that is ``scope``, except in mutmut's first pass: there every test makes
     its own engine results (with the caches emptied), so that each test is recorded as calling
     the engine functions behind its fixtures, not only the first test that built them."""
+
     def decide(fixture_name, config):
         return "function" if collecting_mutation_stats() else scope
+
     return decide

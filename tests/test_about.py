@@ -2,13 +2,12 @@
 
 import pytest
 
+from geo.core import geodesy
+from geo.engine import facts, zones
+from geo.engine import layers as registry
 from geo.narrative import about
 from geo.render.web import assets
 from geo.tools import rebuild as build_data
-from geo.engine import facts
-from geo.core import geodesy
-from geo.engine import zones
-from geo.engine import layers as registry
 from tests.measure import distance_to_line_m
 
 KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md
@@ -23,8 +22,14 @@ def text():
 
 
 def test_attribution_and_licences(text):
-    for must in ("© [OpenStreetMap contributors]", "Open Database License (ODbL) 1.0",
-                 f"{build_data.PACKAGE} {build_data.VERSION}", "GeoNames", "CC BY 4.0", "BSD-2-Clause"):
+    for must in (
+        "© [OpenStreetMap contributors]",
+        "Open Database License (ODbL) 1.0",
+        f"{build_data.PACKAGE} {build_data.VERSION}",
+        "GeoNames",
+        "CC BY 4.0",
+        "BSD-2-Clause",
+    ):
         assert must in text, must
     from geo.narrative import about
 
@@ -64,10 +69,9 @@ def test_text_follows_a_changed_sector(monkeypatch):
 def test_the_map_code_listed_is_the_code_the_map_loads():
     import re
 
-    from geo.narrative import about
-    from geo.render.web import assets
     from geo.engine import layers
-    from geo.render.web import mapview
+    from geo.narrative import about
+    from geo.render.web import assets, mapview
 
     html, _ = assets.render_html(mapview.build_map(layers.layers(), "none"), "static")
     loaded = set(re.findall(r"/app/static/vendor/([a-z]+)/", html))

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.render.web import export
 from geo.engine import layers
-from geo.render.web import mapview
+from geo.render.web import export, mapview
 from tests import axe
 from tests.test_app_browser import streamlit_server
 
@@ -48,11 +47,17 @@ CONTROLS = (
     ".leaflet-control-minimap-toggle-display",
 )
 #: Controls a printed page leaves out.
-NOT_PRINTED = (".leaflet-control-zoom", ".leaflet-control-zoom-fullscreen", ".leaflet-control-layers",
-               ".leaflet-control-minimap")
+NOT_PRINTED = (
+    ".leaflet-control-zoom",
+    ".leaflet-control-zoom-fullscreen",
+    ".leaflet-control-layers",
+    ".leaflet-control-minimap",
+)
 #: The exported page's map (not the mini-map, another L.Map).
-MAIN_MAP = ("Object.values(window).find(v => v instanceof L.Map "
-            "&& v.getContainer().classList.contains('folium-map'))")
+MAIN_MAP = (
+    "Object.values(window).find(v => v instanceof L.Map "
+    "&& v.getContainer().classList.contains('folium-map'))"
+)
 #: The focused element: a short name, and whether its focus ring is drawn.
 FOCUSED = """() => {
     const e = document.activeElement, s = getComputedStyle(e);
@@ -99,8 +104,10 @@ def exported(tmp_path_factory) -> dict[str, Path]:
 
 def open_exported(page, path: Path) -> None:
     page.goto(path.as_uri())
-    page.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length > 8",
-                           timeout=DRAW_TIMEOUT_MS)
+    page.wait_for_function(
+        "() => window.L && document.querySelectorAll('path.leaflet-interactive').length > 8",
+        timeout=DRAW_TIMEOUT_MS,
+    )
 
 
 @pytest.mark.parametrize("basemap", mapview.BASEMAPS)
@@ -121,9 +128,13 @@ def test_the_exported_map_is_named_and_described_for_screen_readers(exported, of
     assert note.get_attribute("role") == "note"
     assert note.evaluate("(e, map) => map.contains(e)", container.element_handle())
     text = note.text_content()
-    assert "the article says 12 miles" in text and "Counterfire zone: Russia within D = 80 km" in text
+    assert (
+        "the article says 12 miles" in text and "Counterfire zone: Russia within D = 80 km" in text
+    )
     box = note.bounding_box()
-    assert box["width"] <= 1 and box["height"] <= 1  # out of sight, not out of the accessibility tree
+    assert (
+        box["width"] <= 1 and box["height"] <= 1
+    )  # out of sight, not out of the accessibility tree
     assert page.get_by_role("note", name="Text description of the map").count() == 1
     # The legend is text, not a picture.
     legend = page.inner_text(".kharkiv-legend")
@@ -140,7 +151,9 @@ def test_the_keyboard_reaches_every_control_with_a_visible_focus_ring(exported, 
         reached.append(focused)
         if "leaflet-control-minimap-toggle-display" in focused["cls"]:
             break
-    assert "leaflet-container" in reached[0]["cls"], "the map itself comes first (arrow keys pan it)"
+    assert "leaflet-container" in reached[0]["cls"], (
+        "the map itself comes first (arrow keys pan it)"
+    )
     order = []
     for selector in CONTROLS:
         hits = [i for i, f in enumerate(reached) if selector[1:] in f["cls"].split()]
@@ -148,7 +161,10 @@ def test_the_keyboard_reaches_every_control_with_a_visible_focus_ring(exported, 
         order.append(hits[0])
         assert all(reached[i]["ring"] for i in hits), f"{selector} has no visible focus ring"
     assert order == sorted(order), "the controls are reached in reading order"
-    assert sum(1 for f in reached if "leaflet-control-layers-selector" in f["cls"]) == len(layers.GEOMETRIC) + 1
+    assert (
+        sum(1 for f in reached if "leaflet-control-layers-selector" in f["cls"])
+        == len(layers.GEOMETRIC) + 1
+    )
     # The city names beside the markers are labels, not stops for the Tab key.
     assert page.locator(".leaflet-marker-icon:has(.kharkiv-city-label)[tabindex='0']").count() == 0
 
@@ -161,14 +177,18 @@ def test_the_controls_work_from_the_keyboard(exported, offline_page):
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => {MAIN_MAP}.getZoom() === {zoom + 1}", timeout=5_000)
     # A layer switched off with the space bar.
-    box = page.locator(".leaflet-control-layers-overlays label", has_text="Counterfire zone").locator("input")
+    box = page.locator(
+        ".leaflet-control-layers-overlays label", has_text="Counterfire zone"
+    ).locator("input")
     box.focus()
     page.keyboard.press("Space")
     assert not box.is_checked()
 
 
 @pytest.mark.parametrize("basemap", mapview.BASEMAPS)
-def test_the_printed_page_keeps_the_map_and_legend_without_controls(exported, offline_page, basemap):
+def test_the_printed_page_keeps_the_map_and_legend_without_controls(
+    exported, offline_page, basemap
+):
     page = offline_page
     open_exported(page, exported[basemap])
     for selector in NOT_PRINTED:
@@ -178,8 +198,10 @@ def test_the_printed_page_keeps_the_map_and_legend_without_controls(exported, of
         assert not page.locator(selector).first.is_visible(), f"{selector} is printed"
     assert page.locator(".kharkiv-legend").is_visible()
     assert page.locator(".leaflet-control-scale").is_visible()
-    width = page.evaluate("() => [document.querySelector('.folium-map').getBoundingClientRect().width, "
-                          "document.documentElement.clientWidth]")
+    width = page.evaluate(
+        "() => [document.querySelector('.folium-map').getBoundingClientRect().width, "
+        "document.documentElement.clientWidth]"
+    )
     assert width[0] >= width[1] - 1
 
 
@@ -195,14 +217,19 @@ def app_url(artifacts):
 
 def map_frame(page):
     """The streamlit-folium frame, once Leaflet has drawn in it."""
-    page.locator("iframe[title='streamlit_folium.st_folium']").first.wait_for(timeout=DRAW_TIMEOUT_MS)
+    page.locator("iframe[title='streamlit_folium.st_folium']").first.wait_for(
+        timeout=DRAW_TIMEOUT_MS
+    )
     deadline = time.monotonic() + DRAW_TIMEOUT_MS / 1000
     while time.monotonic() < deadline:
         for frame in page.frames:
             if "streamlit_folium" in frame.url and not frame.is_detached():
                 try:
-                    frame.wait_for_function("() => window.map && window.map._loaded && "
-                                            "document.querySelectorAll('path').length > 8", timeout=10_000)
+                    frame.wait_for_function(
+                        "() => window.map && window.map._loaded && "
+                        "document.querySelectorAll('path').length > 8",
+                        timeout=10_000,
+                    )
                     return frame
                 except Exception:  # the frame went away during a rerun: look again
                     pass
@@ -231,14 +258,18 @@ def open_app_page(page, app_url: str, path: str, ready: str) -> None:
 
 
 @pytest.mark.parametrize("path,ready,has_map", APP_PAGES, ids=[p[0] or "Map" for p in APP_PAGES])
-def test_every_app_page_passes_the_audit(app_url, offline_page, axe_source, artifacts, path, ready, has_map):
+def test_every_app_page_passes_the_audit(
+    app_url, offline_page, axe_source, artifacts, path, ready, has_map
+):
     page = offline_page
     open_app_page(page, app_url, path, ready)
     name = path or "Map"
     if has_map:
         frame = map_frame(page)
         page.get_by_text("Text description of the map").click()
-        description = page.locator("[data-testid=stExpanderDetails]").filter(has_text="the article says 12 miles")
+        description = page.locator("[data-testid=stExpanderDetails]").filter(
+            has_text="the article says 12 miles"
+        )
         description.first.wait_for(timeout=10_000)
         assert_clean(frame, axe_source, f"the map frame of the {name} page")
     settle(page)
@@ -272,7 +303,9 @@ def test_the_classroom_prints_without_sidebar_and_buttons(app_url, offline_page,
     assert not page.locator("[data-testid=stSidebar]").is_visible()
     assert page.locator("[data-testid=stMain] button:visible").count() == 0
     assert page.locator("iframe[title='streamlit_folium.st_folium']").is_visible()
-    width = page.evaluate("() => [document.querySelector('[data-testid=stMainBlockContainer]').getBoundingClientRect().width, "
-                          "document.documentElement.clientWidth]")
+    width = page.evaluate(
+        "() => [document.querySelector('[data-testid=stMainBlockContainer]').getBoundingClientRect().width, "
+        "document.documentElement.clientWidth]"
+    )
     assert width[0] >= 0.95 * width[1]
     page.screenshot(path=str(artifacts / "accessibility-classroom-print.png"), full_page=True)

@@ -15,24 +15,37 @@ import streamlit as st
 from geopy.distance import geodesic
 from streamlit.testing.v1 import AppTest
 
-from geo.data import display
 from geo.core import geodesy
-from geo.render.web import mapview
-from geo.engine import layers as registry
 from geo.core.units import distance
+from geo.data import display
+from geo.engine import layers as registry
 from geo.engine.zones import Params
+from geo.render.web import mapview
 from tests.measure import distance_to_line_m, grid_area_m2
 
 ROOT = Path(__file__).resolve().parent.parent
-MAP, FACTS, CLASSROOM, EXPORT, ABOUT = (f"pages/{name}.py" for name in ("map", "Facts", "Classroom", "Export", "About"))
+MAP, FACTS, CLASSROOM, EXPORT, ABOUT = (
+    f"pages/{name}.py" for name in ("map", "Facts", "Classroom", "Export", "About")
+)
 PAGES = (MAP, FACTS, CLASSROOM, EXPORT, ABOUT)
 #: Pages whose distances and layer switches apply (the others draw them disabled).
 USES_DISTANCES = {MAP, FACTS, EXPORT}
 USES_LAYERS = {MAP, EXPORT}
-TITLES = {MAP: None, FACTS: "Facts: what the map measures", CLASSROOM: "Where Kharkiv is",
-          EXPORT: "Export the map", ABOUT: "About this map"}
+TITLES = {
+    MAP: None,
+    FACTS: "Facts: what the map measures",
+    CLASSROOM: "Where Kharkiv is",
+    EXPORT: "Export the map",
+    ABOUT: "About this map",
+}
 TIMEOUT = 120  # a first run builds the zones; two slow cores can take a while
-DEFAULT_QUERY = {"radius": "12mi", "depth": "80km", "layers": "all", "basemap": "osm", "stage": "2024-05-30"}
+DEFAULT_QUERY = {
+    "radius": "12mi",
+    "depth": "80km",
+    "layers": "all",
+    "basemap": "osm",
+    "stage": "2024-05-30",
+}
 BAD_QUERY = {"radius": "abc", "depth": "900km", "layers": "places,roads", "basemap": "satellite"}
 KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md
 MILE_KM = 1.609344
@@ -81,7 +94,17 @@ def plain(markdown: str) -> str:
 def text(at: AppTest) -> str:
     """Everything the page says in words."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "warning", "info", "error", "code"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "warning",
+        "info",
+        "error",
+        "code",
+    ):
         parts.extend(plain(str(e.value)) for e in getattr(at, kind))
     parts.extend(f"{m.label} {m.value}" for m in at.metric)
     return "\n".join(parts)
@@ -166,18 +189,25 @@ def test_a_bad_link_gives_one_warning_and_the_defaults(page):
 
 
 def test_a_good_link_sets_the_controls():
-    at = open_page(MAP, {"radius": "30km", "depth": "150km", "layers": "places,border", "basemap": "none"})
+    at = open_page(
+        MAP, {"radius": "30km", "depth": "150km", "layers": "places,border", "basemap": "none"}
+    )
     assert_clean(at)
     assert not at.warning
     assert at.radio(key="w_unit").value == "km"
     assert number(at, "R,").value == pytest.approx(30)
     assert number(at, "D in km").value == pytest.approx(150)
     assert at.selectbox(key="w_preset").value == "GMLRS, extended range (150 km)"
-    assert at.toggle(key="w_layer_places").value and not at.toggle(key="w_layer_counterfire_zone").value
+    assert (
+        at.toggle(key="w_layer_places").value
+        and not at.toggle(key="w_layer_counterfire_zone").value
+    )
     assert at.radio(key="w_basemap").value == "none"
 
 
-@pytest.mark.parametrize("query", [{"radius": "100mi", "depth": "300km"}, {"radius": "1mi", "depth": "5km"}])
+@pytest.mark.parametrize(
+    "query", [{"radius": "100mi", "depth": "300km"}, {"radius": "1mi", "depth": "5km"}]
+)
 def test_the_extreme_values_render_on_every_page(query):
     at = open_page(MAP, query, state={"selection": ("point", 51.7, 36.2)})
     assert_clean(at)
@@ -274,7 +304,9 @@ def test_changing_the_stage_changes_the_answer(border_points, sector_points):
     assert 80_000 < distance_to_line_m(*point, sector_points) < 300_000
     at = open_page(MAP, state={"selection": ("point", *point)})
     assert "Prohibited deep-strike zone" in answer_text(at)
-    at.select_slider(key="w_stage").set_value("2024-06-20").run()  # FACTS.md: "anywhere" along the border
+    at.select_slider(key="w_stage").set_value(
+        "2024-06-20"
+    ).run()  # FACTS.md: "anywhere" along the border
     assert_clean(at)
     assert query_value(at, "stage") == "2024-06-20"
     assert "Counterfire zone (Russia)" in answer_text(at)
@@ -302,18 +334,32 @@ class Calls:
     at call time, and what was projected or measured while the map was being drawn."""
 
     def __init__(self, monkeypatch):
-        self.count = {"build": 0, "draw": 0, "overlay": 0, "project_in_draw": 0, "measure_outside_build": 0}
+        self.count = {
+            "build": 0,
+            "draw": 0,
+            "overlay": 0,
+            "project_in_draw": 0,
+            "measure_outside_build": 0,
+        }
         self.building = self.drawing = False
         build, draw, overlay = registry.build, mapview.build_map, mapview.overlay
         monkeypatch.setattr(registry, "build", self.around(build, "build", "building"))
         monkeypatch.setattr(mapview, "build_map", self.around(draw, "draw", "drawing"))
         monkeypatch.setattr(mapview, "overlay", self.around(overlay, "overlay", "drawing"))
         for name in ("to_metres", "to_degrees"):
-            monkeypatch.setattr(geodesy, name, self.watch(getattr(geodesy, name), "project_in_draw",
-                                                           lambda: self.drawing))
+            monkeypatch.setattr(
+                geodesy,
+                name,
+                self.watch(getattr(geodesy, name), "project_in_draw", lambda: self.drawing),
+            )
         for name in ("length_m", "area_m2"):
-            monkeypatch.setattr(geodesy, name, self.watch(getattr(geodesy, name), "measure_outside_build",
-                                                           lambda: not self.building))
+            monkeypatch.setattr(
+                geodesy,
+                name,
+                self.watch(
+                    getattr(geodesy, name), "measure_outside_build", lambda: not self.building
+                ),
+            )
 
     def around(self, function, name, flag):
         def wrapper(*args, **kwargs):
@@ -323,6 +369,7 @@ class Calls:
                 return function(*args, **kwargs)
             finally:
                 setattr(self, flag, False)
+
         return wrapper
 
     def watch(self, function, name, when):
@@ -330,6 +377,7 @@ class Calls:
             if when():
                 self.count[name] += 1
             return function(*args, **kwargs)
+
         return wrapper
 
     def since(self, before: dict) -> dict:
@@ -367,8 +415,13 @@ def test_a_new_depth_is_built_once_and_drawn_once_without_reprojecting(calls):
     before = dict(calls.count)
     number(at, "D in km").set_value(150).run()
     assert_clean(at)
-    assert calls.since(before) == {"build": 1, "draw": 0, "overlay": 1, "project_in_draw": 0,
-                                   "measure_outside_build": 0}
+    assert calls.since(before) == {
+        "build": 1,
+        "draw": 0,
+        "overlay": 1,
+        "project_in_draw": 0,
+        "measure_outside_build": 0,
+    }
     second = map_component(at)
     assert second["script"] == first["script"] and second["html"] == first["html"]
     assert second["feature_group"] != first["feature_group"]
@@ -376,8 +429,13 @@ def test_a_new_depth_is_built_once_and_drawn_once_without_reprojecting(calls):
     assert "D = " not in first["script"]  # the base says nothing of D: the overlay writes it
     before = dict(calls.count)
     number(at, "R,").set_value(20).run()  # R: the same
-    assert calls.since(before) == {"build": 1, "draw": 0, "overlay": 1, "project_in_draw": 0,
-                                   "measure_outside_build": 0}
+    assert calls.since(before) == {
+        "build": 1,
+        "draw": 0,
+        "overlay": 1,
+        "project_in_draw": 0,
+        "measure_outside_build": 0,
+    }
     assert map_component(at)["script"] == first["script"]
 
 
@@ -434,9 +492,13 @@ def test_facts_put_the_claim_beside_the_measurement_and_follow_r_and_d(border_po
     assert_clean(at)
     said = text(at)
     assert f"12 miles ({12 * MILE_KM:.1f} km)" in said
-    assert_distance(said, "city centre to the nearest border point", distance_to_line_m(*KHARKIV, border_points))
+    assert_distance(
+        said, "city centre to the nearest border point", distance_to_line_m(*KHARKIV, border_points)
+    )
     band = km2(figure_table(at)["Ukraine within R of the border"])
-    assert band == pytest.approx(grid_area_m2(default.geometry("border_band"), 0.01) / 1e6, rel=0.01)
+    assert band == pytest.approx(
+        grid_area_m2(default.geometry("border_band"), 0.01) / 1e6, rel=0.01
+    )
     before = km2(figure_table(at)["Counterfire zone (Russia within D)"])
 
     number(at, "R,").set_value(30).run()
@@ -444,7 +506,8 @@ def test_facts_put_the_claim_beside_the_measurement_and_follow_r_and_d(border_po
     wider = registry.layers(Params(distance(30, "mi"), distance(150, "km")))
     table = figure_table(at)
     assert km2(table["Ukraine within R of the border"]) == pytest.approx(
-        grid_area_m2(wider.geometry("border_band"), 0.01) / 1e6, rel=0.01)
+        grid_area_m2(wider.geometry("border_band"), 0.01) / 1e6, rel=0.01
+    )
     assert km2(table["Counterfire zone (Russia within D)"]) > 2 * before
     assert "R = 30 mi" in text(at) and "D = 150 km" in text(at)
     places = at.dataframe[2].value
@@ -455,8 +518,13 @@ def test_facts_put_the_claim_beside_the_measurement_and_follow_r_and_d(border_po
 def test_classroom_steps_forward_and_back():
     at = open_page(CLASSROOM)
     assert_clean(at)
-    titles = ["Where Kharkiv is", "How far the border really is", "The 12-mile band", "The counterfire zone",
-              "What stayed prohibited"]
+    titles = [
+        "Where Kharkiv is",
+        "How far the border really is",
+        "The 12-mile band",
+        "The counterfire zone",
+        "What stayed prohibited",
+    ]
     assert at.title[0].value == titles[0]
     assert at.button(key="previous").disabled
     seen = [at.title[0].value]
@@ -473,7 +541,9 @@ def test_classroom_steps_forward_and_back():
 def test_classroom_opens_at_the_step_in_the_link_and_warns_about_a_bad_one(border_points):
     at = open_page(CLASSROOM, {"step": "2"})
     assert at.title[0].value == "How far the border really is"
-    assert_distance(text(at), "nearest point of the border:", distance_to_line_m(*KHARKIV, border_points))
+    assert_distance(
+        text(at), "nearest point of the border:", distance_to_line_m(*KHARKIV, border_points)
+    )
     at = open_page(CLASSROOM, {"step": "nine"})
     assert_clean(at)
     assert at.title[0].value == "Where Kharkiv is"
@@ -484,13 +554,18 @@ def test_export_names_files_after_the_view():
     at = open_page(EXPORT)
     assert_clean(at)
     said = text(at)
-    assert "kharkiv-map_R12mi_D80km_osm.html" in said and "kharkiv-layers_R12mi_D80km.geojson" in said
+    assert (
+        "kharkiv-map_R12mi_D80km_osm.html" in said and "kharkiv-layers_R12mi_D80km.geojson" in said
+    )
     labels = [b.label.split(" (")[0] for b in at.download_button]
     assert labels[:2] == ["Download the map", "Download the layers"]
     number(at, "D in km").set_value(150).run()
     at.radio(key="w_basemap").set_value("none").run()
     said = text(at)
-    assert "kharkiv-map_R12mi_D150km_none.html" in said and "kharkiv-layers_R12mi_D150km.geojson" in said
+    assert (
+        "kharkiv-map_R12mi_D150km_none.html" in said
+        and "kharkiv-layers_R12mi_D150km.geojson" in said
+    )
     assert "depth=150km" in said
 
 
@@ -498,14 +573,34 @@ def test_about_gives_sources_licences_projection_assumptions_and_limits(border_p
     at = open_page(ABOUT)
     assert_clean(at)
     said = text(at)
-    for heading in ("What the map shows", "Sources and licences", "Projection and measurement",
-                    "Geographic assumptions", "The counterfire zone", "Limits"):
+    for heading in (
+        "What the map shows",
+        "Sources and licences",
+        "Projection and measurement",
+        "Geographic assumptions",
+        "The counterfire zone",
+        "Limits",
+    ):
         assert heading in said
-    for must in ("© OpenStreetMap contributors", "ODbL) 1.0", "@geo-maps/countries-land-100m 0.6.0",
-                 "GeoNames", "CC BY 4.0", "Leaflet", "BSD-2-Clause", "not an official map",
-                 "50° N, 37° E", "80 km", "300 km", "12 miles", "68/262"):
+    for must in (
+        "© OpenStreetMap contributors",
+        "ODbL) 1.0",
+        "@geo-maps/countries-land-100m 0.6.0",
+        "GeoNames",
+        "CC BY 4.0",
+        "Leaflet",
+        "BSD-2-Clause",
+        "not an official map",
+        "50° N, 37° E",
+        "80 km",
+        "300 km",
+        "12 miles",
+        "68/262",
+    ):
         assert must in said, must
-    assert_distance(said, "nearest point of the border, it is", distance_to_line_m(*KHARKIV, border_points))
+    assert_distance(
+        said, "nearest point of the border, it is", distance_to_line_m(*KHARKIV, border_points)
+    )
 
 
 def test_missing_map_scripts_give_one_sentence_not_a_traceback(monkeypatch, tmp_path):

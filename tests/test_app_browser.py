@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.render.web import assets
-from geo.engine import places
 from geo.engine import layers as registry
+from geo.engine import places
+from geo.render.web import assets
 from tests.measure import distance_to_line_m, line_points
 
 pytestmark = pytest.mark.browser
@@ -66,13 +66,27 @@ def streamlit_server(artifacts, log_name: str = "streamlit.log"):
     if not assets.status()["leaflet"]:
         pytest.fail(f"Leaflet is not installed in {assets.vendor_dir()}: {assets.INSTALL_HINT}")
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != assets.ENV_VAR}  # Streamlit serves <repo>/static
+    env = {
+        k: v for k, v in os.environ.items() if k != assets.ENV_VAR
+    }  # Streamlit serves <repo>/static
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
         # A set address also stops Streamlit looking up the machine's public IP on the internet.
-        "--browser.serverAddress", "localhost", "--server.fileWatcherType", "none",
+        "--browser.serverAddress",
+        "localhost",
+        "--server.fileWatcherType",
+        "none",
     ]
     log = open(artifacts / log_name, "w")
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -87,7 +101,10 @@ def streamlit_server(artifacts, log_name: str = "streamlit.log"):
             except OSError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"`streamlit run app.py` did not start on port {port} (exit code {server.poll()})")
+                pytest.fail(
+                    f"`streamlit run app.py` did not start on port {port} (exit code "
+                    f"{server.poll()})"
+                )
             time.sleep(0.3)
         yield url
     finally:
@@ -112,10 +129,15 @@ def map_frame(page, previous=None):
     deadline = time.monotonic() + DRAW_TIMEOUT_MS / 1000
     while time.monotonic() < deadline:
         for frame in page.frames:
-            if "streamlit_folium" in frame.url and frame is not previous and not frame.is_detached():
+            if (
+                "streamlit_folium" in frame.url
+                and frame is not previous
+                and not frame.is_detached()
+            ):
                 try:
                     frame.wait_for_function(
-                        "() => window.map && window.map._loaded && document.querySelectorAll('path').length > 8",
+                        "() => window.map && window.map._loaded && "
+                        "document.querySelectorAll('path').length > 8",
                         timeout=DRAW_TIMEOUT_MS,
                     )
                     return frame
@@ -129,7 +151,9 @@ def click_on_map(page, frame, lat: float, lon: float) -> None:
     """Click where Leaflet draws (lat, lon), once the opening view has been set."""
     before = None
     while True:  # streamlit-folium sets the opening view after the map has loaded: let it settle
-        now = frame.evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
+        now = frame.evaluate(
+            "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+        )
         if now == before:
             break
         before = now
@@ -167,9 +191,9 @@ def test_the_map_draws_offline_with_zones_and_markers(app_url, offline_page, art
         assert drawn["polygons"].get(COLOURS[key]) == 1, key
     assert drawn["circles"] == CITIES and drawn["labels"] == LABELS and drawn["names"] == CITIES
     # Leaflet came from this app, not a CDN.
-    assert frame.evaluate("() => [...document.scripts].map(s => s.src).filter(s => s.includes('leaflet.js'))") == [
-        f"{app_url}/app/static/vendor/leaflet/leaflet.js"
-    ]
+    assert frame.evaluate(
+        "() => [...document.scripts].map(s => s.src).filter(s => s.includes('leaflet.js'))"
+    ) == [f"{app_url}/app/static/vendor/leaflet/leaflet.js"]
     assert page.blocked == [], page.blocked  # no tiles, no usage statistics, no fonts, no CDN
     assert not page.errors, page.errors
     assert "depth=80km" in page.url and "radius=12mi" in page.url
@@ -204,14 +228,16 @@ def test_with_the_osm_basemap_only_tiles_leave_the_machine(app_url, offline_page
     map_frame(page)
     page.wait_for_timeout(500)
     assert page.blocked, "the OpenStreetMap basemap asked for no tiles"
-    assert {re.sub(r"^https://([^/]+)/.*", r"\1", url) for url in page.blocked} == {"tile.openstreetmap.org"}
+    assert {re.sub(r"^https://([^/]+)/.*", r"\1", url) for url in page.blocked} == {
+        "tile.openstreetmap.org"
+    }
 
 
 #: Inside the map frame: the counterfire zone's bounds, once it is drawn once (the old one gone).
 COUNTERFIRE_BOUNDS = f"""() => {{
     const found = [];
     window.map.eachLayer(layer => {{
-        if (layer instanceof L.Polygon && layer._path && layer.options.color === "{COLOURS['counterfire_zone']}") {{
+        if (layer instanceof L.Polygon && layer._path && layer.options.color === "{COLOURS["counterfire_zone"]}") {{
             const b = layer.getBounds(); found.push([b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]);
         }}
     }});
@@ -224,7 +250,9 @@ def test_a_new_depth_redraws_the_counterfire_zone_in_the_same_map(app_url, offli
     page.goto(f"{app_url}/?basemap=none")
     frame = map_frame(page)
     south, west, north, east = frame.evaluate(COUNTERFIRE_BOUNDS)
-    frame.evaluate("() => { window.map.setView([50.3, 36.8], 8, {animate: false}); window.kept = true; }")
+    frame.evaluate(
+        "() => { window.map.setView([50.3, 36.8], 8, {animate: false}); window.kept = true; }"
+    )
     legend = frame.inner_text(".kharkiv-legend")
     assert "D = 80 km" in legend and "within D = 80 km of the Kharkiv sector" in legend
     field = page.get_by_label("D in km (5–300)")
@@ -232,8 +260,10 @@ def test_a_new_depth_redraws_the_counterfire_zone_in_the_same_map(app_url, offli
     field.press("Enter")
     page.wait_for_url(re.compile(r"depth=150km"), timeout=DRAW_TIMEOUT_MS)
     # 70 km deeper into Russia: the zone reaches about 0.6° further north.
-    frame.wait_for_function(f"() => {{ const b = ({COUNTERFIRE_BOUNDS})(); return b && b[2] > {north + 0.4}; }}",
-                            timeout=DRAW_TIMEOUT_MS)
+    frame.wait_for_function(
+        f"() => {{ const b = ({COUNTERFIRE_BOUNDS})(); return b && b[2] > {north + 0.4}; }}",
+        timeout=DRAW_TIMEOUT_MS,
+    )
     wider = frame.evaluate(COUNTERFIRE_BOUNDS)
     assert wider[2] > north + 0.4 and wider[3] > east + 0.4
     # The same map, redrawn in place: the frame, its script's state and the reader's view are kept.
@@ -269,12 +299,16 @@ def test_a_click_on_the_map_and_on_a_marker_gives_an_answer(app_url, offline_pag
     assert "To the border:" in said and "To Kharkiv's centre:" in said and "50.7" in said
     kharkiv = places.kharkiv()
     # Kharkiv in the middle of the map, clear of the legend (panning does not rerun the page).
-    frame.evaluate(f"() => window.map.setView([{kharkiv.lat}, {kharkiv.lon}], 8, {{animate: false}})")
+    frame.evaluate(
+        f"() => window.map.setView([{kharkiv.lat}, {kharkiv.lon}], 8, {{animate: false}})"
+    )
     click_on_map(page, frame, kharkiv.lat, kharkiv.lon)
     said = answer(page, "12 miles from the Russian border", "To Kharkiv's centre:")
     from geo.data.borders import region
 
-    gap = distance_to_line_m(*KHARKIV, line_points(region().border)) / 1000  # measured here, with geopy
+    gap = (
+        distance_to_line_m(*KHARKIV, line_points(region().border)) / 1000
+    )  # measured here, with geopy
     found = re.search(r"To the border: ([\d.]+) km \(([\d.]+) mi\)", said)
     assert found, said
     assert float(found.group(1)) == pytest.approx(gap, abs=0.06)
@@ -301,9 +335,11 @@ def test_the_exported_html_opens_as_a_working_map(app_url, offline_page, artifac
     assert layers["type"] == "FeatureCollection" and layers["parameters"]["depth_km"] == 150
 
     page.goto(saved.as_uri())
-    page.wait_for_function("() => window.L && document.querySelector('.leaflet-container') "
-                           "&& document.querySelectorAll('path.leaflet-interactive').length > 8",
-                           timeout=DRAW_TIMEOUT_MS)
+    page.wait_for_function(
+        "() => window.L && document.querySelector('.leaflet-container') "
+        "&& document.querySelectorAll('path.leaflet-interactive').length > 8",
+        timeout=DRAW_TIMEOUT_MS,
+    )
     assert "D = 150 km" in page.inner_text(".kharkiv-legend")
     assert page.locator(".leaflet-control-layers").count() == 1  # the file keeps its layer control
     page.screenshot(path=str(artifacts / "export-map.png"))
@@ -327,16 +363,23 @@ def test_the_opening_view_shows_kharkiv_clear_of_the_legend(app_url, offline_pag
     frame = map_frame(page)
     page.wait_for_timeout(1500)  # streamlit-folium sets the opening view once the map has loaded
     kharkiv = places.kharkiv()
-    assert not legend_covers(frame, 50.6, 37.6)  # the check itself: a point in the open sees no legend
+    assert not legend_covers(
+        frame, 50.6, 37.6
+    )  # the check itself: a point in the open sees no legend
     assert not legend_covers(frame, kharkiv.lat, kharkiv.lon)
 
 
-@pytest.mark.parametrize("link, heading, kept", [
-    ("Facts?depth=150km", "Facts: what the map measures", "depth=150km"),
-    ("Classroom?step=3", "The 12-mile band", "step=3"),
-    ("Your_data?stage=2024-06-20", "Your own places and areas", "stage=2024-06-20"),
-])
-def test_a_link_to_a_page_works_as_the_first_visit_to_a_new_server(artifacts, offline_page, link, heading, kept):
+@pytest.mark.parametrize(
+    "link, heading, kept",
+    [
+        ("Facts?depth=150km", "Facts: what the map measures", "depth=150km"),
+        ("Classroom?step=3", "The 12-mile band", "step=3"),
+        ("Your_data?stage=2024-06-20", "Your own places and areas", "stage=2024-06-20"),
+    ],
+)
+def test_a_link_to_a_page_works_as_the_first_visit_to_a_new_server(
+    artifacts, offline_page, link, heading, kept
+):
     page = offline_page
     with streamlit_server(artifacts, "streamlit-first-visit.log") as url:
         page.goto(f"{url}/{link}")

@@ -12,17 +12,27 @@ from streamlit.testing.v1 import AppTest
 
 from geo.data import borders as data
 from geo.data import display
-from geo.engine import facts
-from geo.engine import layers
-from geo.engine import zones
+from geo.engine import facts, layers, zones
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ("pages/map.py", "pages/Facts.py", "pages/Classroom.py", "pages/Export.py", "pages/About.py")
+PAGES = (
+    "pages/map.py",
+    "pages/Facts.py",
+    "pages/Classroom.py",
+    "pages/Export.py",
+    "pages/About.py",
+)
 
 
 def _forget_loaded_data():
-    for cached in (data.region, data._display_file, zones.ground, zones.border_samples, facts.place_figures,
-                   display.country_outlines):
+    for cached in (
+        data.region,
+        data._display_file,
+        zones.ground,
+        zones.border_samples,
+        facts.place_figures,
+        display.country_outlines,
+    ):
         cached.cache_clear()
     layers.forget()
     st.cache_resource.clear()

@@ -20,8 +20,8 @@ import pytest
 from folium import plugins
 from folium.elements import JSCSSMixin
 
-from geo.render.web import assets
 from geo.data import scripts
+from geo.render.web import assets
 from geo.render.web.assets import inline, installer, store
 
 PLUGINS = ("fullscreen", "measure", "minimap")
@@ -69,7 +69,7 @@ def full_vendor(core_vendor) -> Path:
 
 
 def _middle(text: str, size: int = 300) -> str:
-    return text[len(text) // 2:len(text) // 2 + size]
+    return text[len(text) // 2 : len(text) // 2 + size]
 
 
 def plain_map() -> folium.Map:
@@ -105,7 +105,12 @@ def test_manifest_pins_every_file_and_maps_every_cdn_url_to_a_pinned_file():
 
 def test_folium_cdn_links_are_all_either_vendored_or_dropped():
     vendored = {url for bundle in assets.BUNDLES.values() for url in bundle.cdn}
-    for element in (folium.Map(), plugins.Fullscreen(), plugins.MeasureControl(), plugins.MiniMap()):
+    for element in (
+        folium.Map(),
+        plugins.Fullscreen(),
+        plugins.MeasureControl(),
+        plugins.MiniMap(),
+    ):
         for _, url in element.default_js + element.default_css:
             assert url in vendored or scripts.is_dropped(url), url
 
@@ -130,7 +135,11 @@ def test_install_without_npm_installs_pypi_bundles_and_names_each_skipped_plugin
     assert (tmp_path / "leaflet" / "images" / "layers.png").is_file()
     assert (tmp_path / "jquery" / "jquery.min.js").is_file()
     assert assets.status(tmp_path) == {
-        "leaflet": True, "jquery": True, "fullscreen": False, "measure": False, "minimap": False
+        "leaflet": True,
+        "jquery": True,
+        "fullscreen": False,
+        "measure": False,
+        "minimap": False,
     }
     skipped = [line for line in notices if "not installed" in line]
     assert len(skipped) == len(PLUGINS)
@@ -192,10 +201,15 @@ def test_static_page_links_only_under_base_url_to_installed_files(full_vendor):
     links = LOCAL_LINKS.findall(html)
     assert links and all(link.startswith(base + "/") for link in links)
     for link in links:
-        assert (full_vendor / link[len(base) + 1:]).is_file(), link
+        assert (full_vendor / link[len(base) + 1 :]).is_file(), link
     assert {link.rsplit("/", 1)[1] for link in links} >= {
-        "leaflet.js", "leaflet.css", "jquery.min.js", "Control.FullScreen.js",
-        "leaflet-measure.min.js", "leaflet-measure.css", "Control.MiniMap.js",
+        "leaflet.js",
+        "leaflet.css",
+        "jquery.min.js",
+        "Control.FullScreen.js",
+        "leaflet-measure.min.js",
+        "leaflet-measure.css",
+        "Control.MiniMap.js",
     }
 
 
@@ -210,7 +224,14 @@ def test_localise_rewrites_instances_not_folium_classes(core_vendor):
 def test_unneeded_libraries_are_dropped_in_every_mode(core_vendor):
     for mode in assets.MODES:
         html, _ = assets.render_html(plain_map(), mode)
-        for name in ("bootstrap", "fontawesome", "font-awesome", "awesome-markers", "awesome.rotate", "glyphicons"):
+        for name in (
+            "bootstrap",
+            "fontawesome",
+            "font-awesome",
+            "awesome-markers",
+            "awesome.rotate",
+            "glyphicons",
+        ):
             assert name not in html.lower(), (mode, name)
 
 
@@ -241,7 +262,11 @@ def test_an_altered_file_raises_assets_missing_naming_it(core_vendor):
         assets.render_html(plain_map(), "inline")
     assert caught.value.path == leaflet_js
     message = str(caught.value)
-    assert str(leaflet_js) in message and "make setup" in message and "kharkiv-map assets install" in message
+    assert (
+        str(leaflet_js) in message
+        and "make setup" in message
+        and "kharkiv-map assets install" in message
+    )
 
 
 def test_an_altered_plugin_file_raises_rather_than_being_left_out(full_vendor):
@@ -320,9 +345,11 @@ def test_pasted_code_is_text_not_a_template_and_cannot_close_its_element():
     figure = folium.Figure()
     code = 'var t = "{{ this }} {% if x %}"; var s = "</script><img src=x onerror=alert(1)>";'
     figure.header.add_child(inline.InlineScript(inline.script_safe(code)), name="x")
-    figure.header.add_child(inline.InlineStyle(inline.style_safe('p::after{content:"</style><b>"}')), name="y")
+    figure.header.add_child(
+        inline.InlineStyle(inline.style_safe('p::after{content:"</style><b>"}')), name="y"
+    )
     header = figure.header.render()
-    assert '{{ this }} {% if x %}' in header  # kept verbatim, not rendered by Jinja
+    assert "{{ this }} {% if x %}" in header  # kept verbatim, not rendered by Jinja
     # each element is closed once, by its own end tag: the pasted text never closes it
     assert header.lower().count("</script>") == 1 and header.lower().rstrip().endswith("</style>")
     assert header.lower().count("</style>") == 1
@@ -337,7 +364,9 @@ def test_install_without_npm_on_path_skips_plugins_with_one_line_each(tmp_path, 
     assert assets.status(tmp_path)["leaflet"] is True
 
 
-def test_a_failed_npm_pack_leaves_that_plugin_out_with_one_line_and_installs_the_rest(tmp_path, monkeypatch):
+def test_a_failed_npm_pack_leaves_that_plugin_out_with_one_line_and_installs_the_rest(
+    tmp_path, monkeypatch
+):
     fake_npm = tmp_path / "npm"
     fake_npm.write_text("#!/bin/sh\necho 'npm ERR! network request failed' >&2\nexit 1\n")
     fake_npm.chmod(0o755)
@@ -346,7 +375,11 @@ def test_a_failed_npm_pack_leaves_that_plugin_out_with_one_line_and_installs_the
     failed = [line for line in notices if "npm pack" in line and "network request failed" in line]
     assert len(failed) == len(PLUGINS)
     assert assets.status(tmp_path / "vendor") == {
-        "leaflet": True, "jquery": True, "fullscreen": False, "measure": False, "minimap": False
+        "leaflet": True,
+        "jquery": True,
+        "fullscreen": False,
+        "measure": False,
+        "minimap": False,
     }
 
 
@@ -355,8 +388,13 @@ def test_a_failed_npm_pack_leaves_that_plugin_out_with_one_line_and_installs_the
 
 def test_importing_geo_assets_does_not_import_folium():
     code = "import sys, geo.render.web.assets; print(sorted(m for m in ('folium', 'branca') if m in sys.modules))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            env={**os.environ, "PYTHONPATH": str(Path(assets.__file__).resolve().parents[4])})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(assets.__file__).resolve().parents[4])},
+    )
     assert result.stdout.strip() == "[]"
 
 
@@ -383,7 +421,9 @@ def test_switching_modes_leaves_no_pasted_files_or_links_of_the_other_mode(core_
 # --------------------------------------------------------------------------- installed package (no static/vendor)
 
 
-def test_without_a_vendor_folder_inline_reads_leaflet_from_the_xstatic_packages(tmp_path, monkeypatch):
+def test_without_a_vendor_folder_inline_reads_leaflet_from_the_xstatic_packages(
+    tmp_path, monkeypatch
+):
     monkeypatch.setenv(assets.ENV_VAR, str(tmp_path / "absent"))
     html, notices = assets.render_html(kharkiv_map(), "inline")
     assert len(notices) == len(PLUGINS) and all("left out" in n for n in notices)
@@ -406,7 +446,9 @@ def test_an_altered_xstatic_file_is_refused_naming_it(tmp_path, monkeypatch):
     monkeypatch.setenv(assets.ENV_VAR, str(tmp_path / "absent"))
     with pytest.raises(assets.AssetsMissing) as caught:
         assets.render_html(plain_map(), "inline")
-    assert caught.value.path == copy / "leaflet.css" and "does not match the sha256" in str(caught.value)
+    assert caught.value.path == copy / "leaflet.css" and "does not match the sha256" in str(
+        caught.value
+    )
 
 
 # --------------------------------------------------------------------------- files that are not files
@@ -424,5 +466,7 @@ def test_a_fifo_in_place_of_a_vendored_file_is_refused_without_hanging(core_vend
 
 def test_an_oversized_vendored_file_is_refused_before_reading(core_vendor, monkeypatch):
     monkeypatch.setattr(store, "MAX_BYTES", 1000)
-    with pytest.raises(assets.AssetsMissing, match=r"leaflet.js is [\d,]+ bytes, more than the 1,000"):
+    with pytest.raises(
+        assets.AssetsMissing, match=r"leaflet.js is [\d,]+ bytes, more than the 1,000"
+    ):
         assets.render_html(plain_map(), "inline")

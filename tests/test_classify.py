@@ -12,13 +12,10 @@ import pytest
 import shapely
 from geopy.distance import geodesic
 
-from geo.engine import classify
 from geo.core import geodesy
-from geo.engine import layers
-from geo.engine import stages
-from geo.userfiles import userdata
-from geo.engine import zones
 from geo.core.units import distance
+from geo.engine import classify, layers, stages, zones
+from geo.userfiles import userdata
 from geo.userfiles.userdata import Feature
 from tests.measure import distance_to_line_m, haversine_m, line_points
 
@@ -54,7 +51,10 @@ def sector_pts(built):
 
 
 def points(*latlons) -> list[Feature]:
-    return [Feature(shapely.Point(lon, lat), {"name": str(i)}, f"line {i + 2}") for i, (lat, lon) in enumerate(latlons)]
+    return [
+        Feature(shapely.Point(lon, lat), {"name": str(i)}, f"line {i + 2}")
+        for i, (lat, lon) in enumerate(latlons)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,9 @@ def offset(start, bearing, km):
 # --------------------------------------------------------------------------- points with known membership
 
 
-def test_ten_km_into_russia_is_in_the_counterfire_zone_at_80_km_not_at_5_km(across, region, sector_pts):
+def test_ten_km_into_russia_is_in_the_counterfire_zone_at_80_km_not_at_5_km(
+    across, region, sector_pts
+):
     start, bearing = across
     lat, lon = offset(start, bearing, 10)
     assert region.russia.covers(shapely.Point(lon, lat))
@@ -102,8 +104,15 @@ def test_thirty_km_into_ukraine_is_in_the_band_at_20_mi_not_at_12_mi(across, reg
     assert wide.to_border.m == pytest.approx(gap, abs=5)
 
 
-@pytest.mark.parametrize("p", [params(), params("40km", "150km"), params(stage=stages.BY_ID["2024-06-20"]),
-                               params(stage=stages.BY_ID["2024-05-29"])])
+@pytest.mark.parametrize(
+    "p",
+    [
+        params(),
+        params("40km", "150km"),
+        params(stage=stages.BY_ID["2024-06-20"]),
+        params(stage=stages.BY_ID["2024-05-29"]),
+    ],
+)
 def test_points_are_zoned_as_layers_classify_zones_them(p):
     built = layers.layers(p)
     rng = np.random.default_rng(3)
@@ -112,9 +121,17 @@ def test_points_are_zoned_as_layers_classify_zones_them(p):
     assert [r.zone for r in rows] == [layers.classify(built, la, lo) for la, lo in zip(lats, lons)]
 
 
-@pytest.mark.parametrize("where,country", [(KHARKIV, "Ukraine"), (BELGOROD, "Russia"), ((53.9, 27.567), "Belarus"),
-                                           ((47.00902, 28.85938), "Moldova"), ((52.23, 21.01), "other"),
-                                           ((44.6, 33.52), "Ukraine")])  # Sevastopol: Crimea is Ukraine
+@pytest.mark.parametrize(
+    "where,country",
+    [
+        (KHARKIV, "Ukraine"),
+        (BELGOROD, "Russia"),
+        ((53.9, 27.567), "Belarus"),
+        ((47.00902, 28.85938), "Moldova"),
+        ((52.23, 21.01), "other"),
+        ((44.6, 33.52), "Ukraine"),
+    ],
+)  # Sevastopol: Crimea is Ukraine
 def test_countries(built, where, country):
     assert classify.classify(points(where), built)[0].country == country
 
@@ -140,10 +157,14 @@ def test_distance_to_the_border_within_a_metre_of_geopy(built):
     xy = np.concatenate([near, far])
     rows = classify.classify(points(*zip(xy[:, 1], xy[:, 0])), built)
     for row in rows:
-        reference = nearest_sample_m(row.lat, row.lon, samples)  # overstates by (25 m)² / 2d at most
+        reference = nearest_sample_m(
+            row.lat, row.lon, samples
+        )  # overstates by (25 m)² / 2d at most
         assert reference - 25**2 / (2 * reference) - 0.01 <= row.to_border.m <= reference + 1
         lat, lon = row.border_point
-        assert geodesic((row.lat, row.lon), (lat, lon)).m == pytest.approx(row.to_border.m, abs=0.01)
+        assert geodesic((row.lat, row.lon), (lat, lon)).m == pytest.approx(
+            row.to_border.m, abs=0.01
+        )
         assert row.to_border.m == pytest.approx(zones.to_border(row.lat, row.lon)[0].m, abs=2)
 
 
@@ -157,7 +178,9 @@ def test_distance_to_kharkiv_is_geodesic(built):
 def test_distances_of_an_area_are_from_its_nearest_point(built):
     square = shapely.box(36.6, 50.1, 37.0, 50.4)  # north-east of Kharkiv, across the border
     home = shapely.box(36.0, 49.8, 36.5, 50.1)  # around Kharkiv
-    rows = classify.classify([Feature(square, {}, "feature 1"), Feature(home, {}, "feature 2")], built)
+    rows = classify.classify(
+        [Feature(square, {}, "feature 1"), Feature(home, {}, "feature 2")], built
+    )
     ring = shapely.get_coordinates(shapely.segmentize(square.exterior, 0.0005))
     nearest = min(geodesic((y, x), KHARKIV).m for x, y in ring)
     assert rows[0].to_kharkiv.m == pytest.approx(nearest, abs=5)
@@ -200,7 +223,9 @@ def test_line_shares_match_points_along_it(built):
     zone = classify.point_zones(built, xy[:, 0], xy[:, 1])
     for key in classify.ZONES:
         assert row.shares[key] == pytest.approx(np.mean(zone == key), abs=0.01), key
-    assert {"ukraine", "border_band", "counterfire_zone"} <= {k for k, v in row.shares.items() if v > 0}
+    assert {"ukraine", "border_band", "counterfire_zone"} <= {
+        k for k, v in row.shares.items() if v > 0
+    }
     assert row.size.km == pytest.approx(geodesic(KHARKIV, BELGOROD).km, rel=1e-6)
 
 
@@ -209,21 +234,31 @@ def test_line_shares_match_points_along_it(built):
 
 @pytest.fixture(scope="module")
 def sample(built):
-    text = ("name,lat,lon,km_zone,note\nKharkiv,49.98177,36.25475,mine,=HYPERLINK(\"x\")\n"
-            "Belgorod,50.60343,36.58091,,<script>alert(1)</script> ${alert(1)} `x`\n").encode()
+    text = (
+        b'name,lat,lon,km_zone,note\nKharkiv,49.98177,36.25475,mine,=HYPERLINK("x")\n'
+        b"Belgorod,50.60343,36.58091,,<script>alert(1)</script> ${alert(1)} `x`\n"
+    )
     data = userdata.read(text, "mine.csv")
     ring = [(36.0, 50.0), (36.0, 50.3), (36.5, 50.3), (36.5, 50.0), (36.0, 50.0)]  # clockwise
-    feats = list(data.features) + [Feature(shapely.Polygon(ring), {"n": 1.5, "big": float("inf")}, "feature 3")]
+    feats = list(data.features) + [
+        Feature(shapely.Polygon(ring), {"n": 1.5, "big": float("inf")}, "feature 3")
+    ]
     return classify.classify(feats, built)
 
 
 def test_csv_writer(built, sample):
     table = list(csv.DictReader(io.StringIO(classify.to_csv(sample, built))))
     assert list(table[0])[: len(classify.answers_header())] == list(classify.answers_header())
-    assert table[0]["name"] == "Kharkiv" and table[0]["km_zone"] == "ukraine" and table[0]["km_zone (own)"] == "mine"
+    assert (
+        table[0]["name"] == "Kharkiv"
+        and table[0]["km_zone"] == "ukraine"
+        and table[0]["km_zone (own)"] == "mine"
+    )
     assert float(table[0]["km_to_kharkiv_km"]) == pytest.approx(0, abs=1e-3)
-    assert table[0]["note"] == "'=HYPERLINK(\"x\")"  # not run as a formula
-    assert table[1]["note"] == "<script>alert(1)</script> ${alert(1)} `x`"  # as given; escaped where drawn
+    assert table[0]["note"] == '\'=HYPERLINK("x")'  # not run as a formula
+    assert (
+        table[1]["note"] == "<script>alert(1)</script> ${alert(1)} `x`"
+    )  # as given; escaped where drawn
     assert table[2]["km_kind"] == "area" and float(table[2]["km_area_km2"]) > 0
     assert table[0]["km_depth_km"] == "80.0" and table[0]["km_stage"] == stages.DEFAULT.id
 
@@ -232,7 +267,11 @@ def test_geojson_writer_is_rfc7946(built, sample):
     doc = json.loads(classify.to_geojson(sample, built))
     assert doc["type"] == "FeatureCollection" and "crs" not in doc
     props = doc["features"][0]["properties"]
-    assert props["name"] == "Kharkiv" and props["km_zone (own)"] == "mine" and props["km_zone"] == "ukraine"
+    assert (
+        props["name"] == "Kharkiv"
+        and props["km_zone (own)"] == "mine"
+        and props["km_zone"] == "ukraine"
+    )
     area = shapely.geometry.shape(doc["features"][2]["geometry"])
     assert area.exterior.is_ccw
     assert doc["features"][2]["properties"]["big"] == "inf"

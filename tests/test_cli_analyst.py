@@ -19,8 +19,13 @@ BELGOROD = (50.60343, 36.58091)
 
 
 def run(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "geo", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, "PYTHONPATH": os.getcwd()})
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +43,15 @@ def thousand_points(tmp_path_factory):
 
 
 def test_classify_writes_csv_and_geojson_with_the_answers(thousand_points):
-    result = run("classify", "points.csv", "--out", "points.geojson", "--out", "answers.csv", cwd=thousand_points)
+    result = run(
+        "classify",
+        "points.csv",
+        "--out",
+        "points.geojson",
+        "--out",
+        "answers.csv",
+        cwd=thousand_points,
+    )
     assert result.returncode == 0, result.stderr
     collection = json.loads((thousand_points / "points.geojson").read_text(encoding="utf-8"))
     features = collection["features"]
@@ -49,15 +62,23 @@ def test_classify_writes_csv_and_geojson_with_the_answers(thousand_points):
     assert second["km_zone"] == "counterfire_zone" and second["km_country"] == "Russia"
     for feature in features[:50]:
         lon, lat = feature["geometry"]["coordinates"]
-        assert feature["properties"]["km_to_kharkiv_km"] == pytest.approx(geodesic((lat, lon), KHARKIV).km, abs=0.01)
-    rows = list(csv.DictReader(io.StringIO((thousand_points / "answers.csv").read_text(encoding="utf-8"))))
+        assert feature["properties"]["km_to_kharkiv_km"] == pytest.approx(
+            geodesic((lat, lon), KHARKIV).km, abs=0.01
+        )
+    rows = list(
+        csv.DictReader(io.StringIO((thousand_points / "answers.csv").read_text(encoding="utf-8")))
+    )
     assert len(rows) == 1000 and rows[1]["km_zone"] == "counterfire_zone"
 
 
 def test_classify_follows_the_depth(thousand_points):
-    shallow = run("classify", "points.csv", "--depth", "5km", "--out", "shallow.csv", cwd=thousand_points)
+    shallow = run(
+        "classify", "points.csv", "--depth", "5km", "--out", "shallow.csv", cwd=thousand_points
+    )
     assert shallow.returncode == 0, shallow.stderr
-    rows = list(csv.DictReader(io.StringIO((thousand_points / "shallow.csv").read_text(encoding="utf-8"))))
+    rows = list(
+        csv.DictReader(io.StringIO((thousand_points / "shallow.csv").read_text(encoding="utf-8")))
+    )
     assert rows[1]["km_zone"] != "counterfire_zone"  # Belgorod is about 30 km from the border
 
 

@@ -17,7 +17,11 @@ def test_every_country_is_a_valid_polygon(region):
 
 
 def test_crimea_is_shown_as_ukraine(region):
-    for lat, lon in ((44.952, 34.102), (44.616, 33.525), (45.357, 36.468)):  # Simferopol, Sevastopol, Kerch
+    for lat, lon in (
+        (44.952, 34.102),
+        (44.616, 33.525),
+        (45.357, 36.468),
+    ):  # Simferopol, Sevastopol, Kerch
         assert region.ukraine.contains(shapely.Point(lon, lat))
         assert not region.russia.contains(shapely.Point(lon, lat))
 
@@ -28,7 +32,11 @@ def test_ukraine_and_russia_do_not_overlap(region):
 
 
 def test_cities_fall_in_their_countries(region):
-    for lat, lon, country in ((49.98177, 36.25475, "UKR"), (50.60343, 36.58091, "RUS"), (47.00902, 28.85938, "MDA")):
+    for lat, lon, country in (
+        (49.98177, 36.25475, "UKR"),
+        (50.60343, 36.58091, "RUS"),
+        (47.00902, 28.85938, "MDA"),
+    ):
         assert region.country(country).contains(shapely.Point(lon, lat))
 
 
@@ -176,8 +184,11 @@ def test_a_border_file_over_the_size_limit_is_refused_before_reading(data_copy, 
         (b'{"type":"FeatureCollection","features":[{"type":"Feature",', "not readable GeoJSON"),
         (b'{"type":"FeatureCollection","features":[]}', "lacks the features"),
         (b"\xff\xfe{}", "not UTF-8"),
-        (b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"A3":"UKR"},'
-         b'"geometry":{"type":"Point","coordinates":[30,50]}}]}', "lacks the features"),
+        (
+            b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"A3":"UKR"},'
+            b'"geometry":{"type":"Point","coordinates":[30,50]}}]}',
+            "lacks the features",
+        ),
     ],
     ids=["geos-exception", "no-features", "not-utf8", "wrong-feature-set"],
 )
@@ -195,7 +206,9 @@ def test_a_feature_of_the_wrong_geometry_type_is_one_data_error(data_copy):
     for feature in collection["features"]:
         if feature["properties"]["A3"] == "border":
             feature["geometry"] = {"type": "Point", "coordinates": [36.0, 50.0]}
-    replace_with_matching_checksum(data_copy, json.dumps(collection, separators=(",", ":")).encode())
+    replace_with_matching_checksum(
+        data_copy, json.dumps(collection, separators=(",", ":")).encode()
+    )
     with pytest.raises(data.DataError) as caught:
         data.load_region(data_copy)
     assert "Point shape, not a LineString" in one_sentence(caught.value, data.BORDERS_FILE)
@@ -225,20 +238,24 @@ def test_the_display_file_is_rebuilt_from_the_borders_byte_for_byte(data_copy):
     (data_copy / data.DISPLAY_FILE).write_bytes(b"{}")
     build_data.rebuild(data_dir=data_copy, display_only=True)
     assert (data_copy / data.DISPLAY_FILE).read_bytes() == committed
-    assert (data_copy / data.CHECKSUMS_FILE).read_bytes() == (data.DATA_DIR / data.CHECKSUMS_FILE).read_bytes()
+    assert (data_copy / data.CHECKSUMS_FILE).read_bytes() == (
+        data.DATA_DIR / data.CHECKSUMS_FILE
+    ).read_bytes()
 
 
 def test_display_outlines_share_their_edges_and_stay_near_the_countries(region):
     """Simplified together: neighbours do not overlap, and each outline stays near the full
     country, islands and lakes too small to draw aside. The simplification works by area, so a
     narrow inlet may close: the outline may stray by up to 5 km there (the Dnipro–Bug estuary)."""
-    from geo.data import display
     from geo.core import geodesy
+    from geo.data import display
 
     shapes = data.display_outlines(display.COUNTRY_TOLERANCE_M)
     metric = {code: geodesy.to_metres(geom) for code, geom in shapes.items()}
     assert metric["UKR"].intersection(metric["RUS"]).area < 1e4  # m²: rounding slivers at most
-    full = display.drop_small(geodesy.to_metres(region.ukraine), (10 * display.COUNTRY_TOLERANCE_M) ** 2)
+    full = display.drop_small(
+        geodesy.to_metres(region.ukraine), (10 * display.COUNTRY_TOLERANCE_M) ** 2
+    )
     for a, b in ((full, metric["UKR"]), (metric["UKR"], full)):
         points = shapely.points(shapely.get_coordinates(shapely.segmentize(a.boundary, 500)))
         assert shapely.distance(b.boundary, points).max() < 5_000

@@ -8,16 +8,16 @@ import re
 
 import pytest
 
-from geo.narrative import describe
-from geo.render.web import mapview
-from geo.engine import places
-from geo.engine import stages
-from geo.engine import layers as registry
-from geo.render.web.elements import Description
 from geo.core.escape import html_text
 from geo.core.units import distance
+from geo.engine import layers as registry
+from geo.engine import places, stages
 from geo.engine.zones import Params
+from geo.narrative import describe
+from geo.render.web import mapview
+from geo.render.web.elements import Description
 from tests.measure import distance_to_line_m, grid_area_m2
+
 
 def own_text(built, spec) -> list[str]:
     """Text that only a sentence about this layer contains: its legend sentence and figure label."""
@@ -50,8 +50,11 @@ def test_it_names_every_shown_layer_and_no_hidden_one(default, shown):
 
 def test_each_layer_is_told_apart_by_colour_and_line_pattern(default):
     text = describe.describe(default)
-    assert "Counterfire zone: Russia within D = 80 km of the Kharkiv sector; drawn as a blue shaded area " \
-           "with a solid outline." in text
+    assert (
+        "Counterfire zone: Russia within D = 80 km of the Kharkiv sector; drawn as a blue shaded "
+        "area "
+        "with a solid outline." in text
+    )
     assert "drawn as a dashed green line" in text  # the ring
     assert "drawn as an orange shaded area with a dotted outline" in text  # the band
     for spec in registry.GEOMETRIC:
@@ -63,7 +66,10 @@ def test_kharkiv_to_the_border_is_measured_and_set_beside_the_article(default, b
     kharkiv = places.kharkiv()
     measured_km = distance_to_line_m(kharkiv.lat, kharkiv.lon, border_points) / 1000
     text = describe.describe(default, set(), unit)
-    found = re.search(r"the nearest point of the Russian border is ([\d.,]+) (mi|km) \(([\d.,]+) (mi|km)\) away", text)
+    found = re.search(
+        r"the nearest point of the Russian border is ([\d.,]+) (mi|km) \(([\d.,]+) (mi|km)\) away",
+        text,
+    )
     assert found and found.group(2) == unit
     km = float(found.group(1) if unit == "km" else found.group(3))
     assert km == pytest.approx(measured_km, abs=0.1)
@@ -78,7 +84,9 @@ def test_the_zones_areas_agree_with_a_grid_count(default):
     text = describe.describe(default, {"counterfire_zone", "border_band"})
     for key in ("counterfire_zone", "border_band"):
         label = registry.BY_KEY[key].figure.label
-        found = re.search(re.escape(label) + r": ([\d,]+) square kilometres \(([\d,]+) square miles\)", text)
+        found = re.search(
+            re.escape(label) + r": ([\d,]+) square kilometres \(([\d,]+) square miles\)", text
+        )
         assert found, key
         km2 = float(found.group(1).replace(",", ""))
         assert km2 == pytest.approx(grid_area_m2(default.geometry(key)) / 1e6, rel=0.02)

@@ -19,7 +19,7 @@ PAYLOADS = [
     "${alert(1)}",
     "`; alert(1); `",
     "\\`${alert(1)}",
-    "\" onmouseover=\"alert(1)",
+    '" onmouseover="alert(1)',
     "' onmouseover='alert(1)",
     "</div><img src=x onerror=alert(1)>",
     "a & b &amp; c",
@@ -84,9 +84,13 @@ def test_node_evaluates_template_literals_and_strings_to_the_escaped_text_withou
     # literal, and inside single- and double-quoted strings. Any code that ran would set ran.
     lines = ["var ran = false; var alert = function () { ran = true; }; var out = [];"]
     for text in cases:
-        lines.append(f"out.push([`<div>{text}</div>`, '<div>{text}</div>', \"<div>{text}</div>\"]);")
+        lines.append(
+            f"out.push([`<div>{text}</div>`, '<div>{text}</div>', \"<div>{text}</div>\"]);"
+        )
     lines.append("console.log(JSON.stringify({ran: ran, out: out}));")
-    result = subprocess.run(["node", "-"], input="\n".join(lines), capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["node", "-"], input="\n".join(lines), capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["ran"] is False

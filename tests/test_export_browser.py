@@ -9,11 +9,10 @@ from functools import partial
 
 import pytest
 
-from geo.render.web import export
-from geo.render.web import mapview
-from pages.shared import viewstate
-from geo.engine import zones
 from geo.engine import layers as registry
+from geo.engine import zones
+from geo.render.web import export, mapview
+from pages.shared import viewstate
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +38,9 @@ MAP_PATHS = ".folium-map > .leaflet-map-pane path"
 
 
 def _stroke_colours(page) -> list[str]:
-    return page.eval_on_selector_all(MAP_PATHS, "els => els.map(e => (e.getAttribute('stroke') || '').toLowerCase())")
+    return page.eval_on_selector_all(
+        MAP_PATHS, "els => els.map(e => (e.getAttribute('stroke') || '').toLowerCase())"
+    )
 
 
 @pytest.mark.parametrize("basemap", viewstate.BASEMAPS)

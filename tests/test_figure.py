@@ -19,10 +19,10 @@ import shapely
 from geopy.distance import geodesic
 from PIL import Image
 
-from geo.render.print import figure
 from geo.engine import layers as registry
-from geo.render.print.figure_marks import style
 from geo.engine.zones import Params
+from geo.render.print import figure
+from geo.render.print.figure_marks import style
 from tests.measure import distance_to_line_m, line_points
 
 AEQD = "+proj=aeqd +lat_0=50 +lon_0=37 +datum=WGS84"
@@ -64,7 +64,9 @@ def expected_pixel(placement, project, lat, lon):
 
 def patch(pixels, col, row, half=2):
     c, r = int(round(col)), int(round(row))
-    return np.median(pixels[r - half : r + half + 1, c - half : c + half + 1].reshape(-1, 3), axis=0)
+    return np.median(
+        pixels[r - half : r + half + 1, c - half : c + half + 1].reshape(-1, 3), axis=0
+    )
 
 
 def hex_rgb(colour: str) -> np.ndarray:
@@ -84,10 +86,15 @@ def marker_centre(pixels, col, row, radius=13):
 # --------------------------------------------------------------------------- files and sizes
 
 
-@pytest.mark.parametrize("size, scale, pixels", [
-    ("16:9", 1, (1920, 1080)), ("16:9", 2, (3840, 2160)),
-    ("a4-portrait", 1, (1240, 1754)), ((800, 600), 2, (1600, 1200)),
-])
+@pytest.mark.parametrize(
+    "size, scale, pixels",
+    [
+        ("16:9", 1, (1920, 1080)),
+        ("16:9", 2, (3840, 2160)),
+        ("a4-portrait", 1, (1240, 1754)),
+        ((800, 600), 2, (1600, 1200)),
+    ],
+)
 def test_png_opens_at_the_requested_size(built, size, scale, pixels):
     data = figure.render(built, size=size, scale=scale, fmt="png")
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
@@ -100,7 +107,14 @@ def test_svg_keeps_text_as_text(built):
     root = ET.fromstring(figure.render(built, fmt="svg"))
     texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert TITLE in texts
-    for words in ("Kharkiv", "Belgorod", "RUSSIA", "N", "Counterfire zone: Russia within D = 80", "50 km"):
+    for words in (
+        "Kharkiv",
+        "Belgorod",
+        "RUSSIA",
+        "N",
+        "Counterfire zone: Russia within D = 80",
+        "50 km",
+    ):
         assert any(words in t for t in texts), words
     assert any("OpenStreetMap contributors (ODbL)" in t for t in texts)
 
@@ -108,10 +122,17 @@ def test_svg_keeps_text_as_text(built):
 def test_pdf_text_is_searchable_with_truetype_fonts(built):
     data = figure.render(built, size="a4-portrait", fmt="pdf")
     assert data.startswith(b"%PDF-1.")
-    assert b"/FontFile2" in data and b"/Type3" not in data  # TrueType (Type 42), no Type 3 glyph procs
+    assert (
+        b"/FontFile2" in data and b"/Type3" not in data
+    )  # TrueType (Type 42), no Type 3 glyph procs
     page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
     text = page.extract_text()
-    for words in (TITLE.split(":")[0], "Kharkiv", "GeoNames (CC BY 4.0)", "countries-land-100m 0.6.0"):
+    for words in (
+        TITLE.split(":")[0],
+        "Kharkiv",
+        "GeoNames (CC BY 4.0)",
+        "countries-land-100m 0.6.0",
+    ):
         assert words in text.replace("\n", " "), words
     width_mm, height_mm = (float(v) / 72 * 25.4 for v in page.mediabox[2:])
     assert abs(width_mm - 210) < 0.5 and abs(height_mm - 297) < 0.5  # A4
@@ -126,12 +147,15 @@ def test_shown_layers_only(built):
 def test_no_global_state():
     """rcParams only inside the render; no pyplot (reading rcParams["backend"] would import it,
     so the keys are read one by one)."""
-    code = ("import matplotlib, sys; keys = ['svg.fonttype', 'pdf.fonttype', 'lines.scale_dashes', 'font.family', "
-            "'svg.hashsalt', 'savefig.facecolor']; before = [matplotlib.rcParams[k] for k in keys]; "
-            "from geo.engine import layers, zones; from geo.render.print import figure; "
-            "figure.render(layers.layers(zones.Params()), size=(640, 360), fmt='svg'); "
-            "assert [matplotlib.rcParams[k] for k in keys] == before; "
-            "assert 'matplotlib.pyplot' not in sys.modules; print('ok')")
+    code = (
+        "import matplotlib, sys; keys = ['svg.fonttype', 'pdf.fonttype', 'lines.scale_dashes', "
+        "'font.family', "
+        "'svg.hashsalt', 'savefig.facecolor']; before = [matplotlib.rcParams[k] for k in keys]; "
+        "from geo.engine import layers, zones; from geo.render.print import figure; "
+        "figure.render(layers.layers(zones.Params()), size=(640, 360), fmt='svg'); "
+        "assert [matplotlib.rcParams[k] for k in keys] == before; "
+        "assert 'matplotlib.pyplot' not in sys.modules; print('ok')"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "ok", done.stderr
 
@@ -146,7 +170,9 @@ def test_pixel_of_agrees_with_an_independent_projection(drawn, project):
         assert np.allclose(got, expected_pixel(placement, project, lat, lon), atol=0.05)
     x0, y0, x1, y1 = placement.extent
     left, top, right, bottom = placement.box
-    assert (x1 - x0) / (right - left) == pytest.approx((y1 - y0) / (bottom - top), rel=1e-3)  # square pixels
+    assert (x1 - x0) / (right - left) == pytest.approx(
+        (y1 - y0) / (bottom - top), rel=1e-3
+    )  # square pixels
 
 
 def test_markers_are_where_the_places_are(drawn, project):
@@ -162,10 +188,16 @@ def test_counterfire_zone_colour_40_km_into_russia(drawn, project, built, region
     sector = built["kharkiv_sector"].geometry
     mid, a, b = (sector.interpolate(f, normalized=True) for f in (0.5, 0.45, 0.55))
     along, _, _ = pyproj.Geod(ellps="WGS84").inv(a.x, a.y, b.x, b.y)
-    candidates = [geodesic(kilometers=40).destination((mid.y, mid.x), along + turn) for turn in (90, -90)]
-    point = next(p for p in candidates if region.russia.contains(shapely.Point(p.longitude, p.latitude)))
+    candidates = [
+        geodesic(kilometers=40).destination((mid.y, mid.x), along + turn) for turn in (90, -90)
+    ]
+    point = next(
+        p for p in candidates if region.russia.contains(shapely.Point(p.longitude, p.latitude))
+    )
     assert not region.ukraine.contains(shapely.Point(point.longitude, point.latitude))
-    assert 30_000 < distance_to_line_m(point.latitude, point.longitude, line_points(sector)) < 80_000
+    assert (
+        30_000 < distance_to_line_m(point.latitude, point.longitude, line_points(sector)) < 80_000
+    )
     placement, pixels = drawn
     got = patch(pixels, *expected_pixel(placement, project, point.latitude, point.longitude))
     land, zone = hex_rgb("#f4f1ea"), hex_rgb("#0072B2")  # the land fill, the zone at 30 % over it
@@ -180,14 +212,18 @@ def test_scale_bar_matches_its_label(drawn, built, project, scale):
     placement, pixels = drawn if scale == 1 else draw(built, scale)
     # Metres per pixel from the picture alone: two markers' centres, found in the pixels,
     # and their distance in this test's projection.
-    centres = [marker_centre(pixels, *expected_pixel(placement, project, *p), radius=13 * scale)
-               for p in (KHARKIV, BELGOROD)]
+    centres = [
+        marker_centre(pixels, *expected_pixel(placement, project, *p), radius=13 * scale)
+        for p in (KHARKIV, BELGOROD)
+    ]
     (xa, ya), (xb, yb) = (project(*p) for p in (KHARKIV, BELGOROD))
     mpp = np.hypot(xb - xa, yb - ya) / np.hypot(*np.subtract(centres[1], centres[0]))
     # The bars: long black horizontal runs in the bottom left of the map (the box around them
     # is grey).
     left, top, right, bottom = (int(v) for v in placement.box)
-    region = pixels[bottom - (bottom - top) // 4 : bottom - 4, left + 4 : (left + right) // 2].max(axis=2)
+    region = pixels[bottom - (bottom - top) // 4 : bottom - 4, left + 4 : (left + right) // 2].max(
+        axis=2
+    )
     bars, run = [], []
     for r, line in enumerate(region):
         dark = np.flatnonzero(line < 60)
@@ -218,30 +254,46 @@ def test_scale_bar_matches_its_label(drawn, built, project, scale):
 
 
 def test_parse_size():
-    assert (figure.parse_size("1920x1080").width, figure.parse_size("1920x1080").height) == (1920, 1080)
+    assert (figure.parse_size("1920x1080").width, figure.parse_size("1920x1080").height) == (
+        1920,
+        1080,
+    )
     assert figure.parse_size(" 16:9 ") == figure.Size(1920, 1080, 144.0)
     a4 = figure.parse_size("A4-portrait")
-    assert (a4.width / a4.dpi * 25.4, a4.height / a4.dpi * 25.4) == pytest.approx((210, 297), abs=0.5)
+    assert (a4.width / a4.dpi * 25.4, a4.height / a4.dpi * 25.4) == pytest.approx(
+        (210, 297), abs=0.5
+    )
     assert figure.parse_size((1240, 1754)) == a4
 
 
 def test_leaflet_styles_translate():
-    got = style({"color": "#D55E00", "weight": 2, "dashArray": "10 6", "fillColor": "#D55E00", "fillOpacity": 0.15})
+    got = style(
+        {
+            "color": "#D55E00",
+            "weight": 2,
+            "dashArray": "10 6",
+            "fillColor": "#D55E00",
+            "fillOpacity": 0.15,
+        }
+    )
     assert got["linestyle"] == (0, [7.5, 4.5]) and got["linewidth"] == 1.5
     assert got["facecolor"] == pytest.approx((0xD5 / 255, 0x5E / 255, 0, 0.15))
     assert style({"color": "#009E73", "weight": 3, "fill": False})["facecolor"] == "none"
 
 
-@pytest.mark.parametrize("call, value", [
-    (lambda b: figure.parse_size("0x0"), "'0x0'"),
-    (lambda b: figure.parse_size("100000x10"), "'100000x10'"),
-    (lambda b: figure.parse_size("16:10"), "'16:10'"),
-    (lambda b: figure.render(b, size="4000x320"), "'4000x320'"),
-    (lambda b: figure.render(b, fmt="gif"), "'gif'"),
-    (lambda b: figure.render(b, scale=3), "'3'"),
-    (lambda b: figure.render(b, shown=["rivers"]), "'rivers'"),
-    (lambda b: figure.render(b, frame="moon"), "'moon'"),
-])
+@pytest.mark.parametrize(
+    "call, value",
+    [
+        (lambda b: figure.parse_size("0x0"), "'0x0'"),
+        (lambda b: figure.parse_size("100000x10"), "'100000x10'"),
+        (lambda b: figure.parse_size("16:10"), "'16:10'"),
+        (lambda b: figure.render(b, size="4000x320"), "'4000x320'"),
+        (lambda b: figure.render(b, fmt="gif"), "'gif'"),
+        (lambda b: figure.render(b, scale=3), "'3'"),
+        (lambda b: figure.render(b, shown=["rivers"]), "'rivers'"),
+        (lambda b: figure.render(b, frame="moon"), "'moon'"),
+    ],
+)
 def test_bad_options_say_what_is_accepted(built, call, value):
     with pytest.raises(figure.FigureError) as err:
         call(built)

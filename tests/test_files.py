@@ -11,8 +11,8 @@ import threading
 
 import pytest
 
-from geo.i18n import quote
 from geo.core import files
+from geo.i18n import quote
 
 
 def temp_names(folder) -> list[str]:
@@ -49,7 +49,10 @@ def test_same_path_twice_is_refused(tmp_path):
 
 def test_same_file_by_another_spelling_is_refused(tmp_path):
     (tmp_path / "sub").mkdir()
-    refused({tmp_path / "m.html": "a", str(tmp_path / "sub" / ".." / "m.html"): "b"}, "are the same file")
+    refused(
+        {tmp_path / "m.html": "a", str(tmp_path / "sub" / ".." / "m.html"): "b"},
+        "are the same file",
+    )
     assert not (tmp_path / "m.html").exists()
 
 
@@ -147,7 +150,9 @@ def test_a_dangling_symlink_creates_its_target(tmp_path):
 
 
 @pytest.mark.parametrize("first_exists", [True, False])
-def test_a_full_disk_on_the_second_write_leaves_the_first_file_as_it_was(tmp_path, monkeypatch, first_exists):
+def test_a_full_disk_on_the_second_write_leaves_the_first_file_as_it_was(
+    tmp_path, monkeypatch, first_exists
+):
     first, second = tmp_path / "m.html", tmp_path / "m.geojson"
     if first_exists:
         first.write_text("old page")
@@ -184,7 +189,7 @@ def test_interrupted_while_writing_leaves_no_temporary_file(tmp_path, monkeypatc
 
 def test_all_files_are_written_with_text_as_utf8(tmp_path):
     files.write_all({tmp_path / "a.html": "Chișinău", tmp_path / "b.bin": b"\x00\xff"})
-    assert (tmp_path / "a.html").read_bytes() == "Chișinău".encode("utf-8")
+    assert (tmp_path / "a.html").read_bytes() == "Chișinău".encode()
     assert (tmp_path / "b.bin").read_bytes() == b"\x00\xff"
 
 
@@ -236,7 +241,11 @@ def test_values_in_messages_are_cut_to_a_short_prefix():
     assert quote.shown("short") == "short"
     long_path = "/" + "d" * 400 + "/m.html"
     shown = quote.shown_path(long_path)
-    assert len(shown) <= quote.PATH_LIMIT + 1 and shown.startswith("/ddd") and shown.endswith("d/m.html")
+    assert (
+        len(shown) <= quote.PATH_LIMIT + 1
+        and shown.startswith("/ddd")
+        and shown.endswith("d/m.html")
+    )
 
 
 def test_an_empty_name_is_refused():

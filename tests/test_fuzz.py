@@ -14,26 +14,37 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from geo.core.units import DistanceError
+from geo.engine import zones
 from geo.narrative import story
 from pages.shared import viewstate
-from geo.engine import zones
-from geo.core.units import DistanceError
 
-settings.register_profile("default", max_examples=150, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("fuzz", max_examples=10_000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile(
+    "default", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "fuzz",
+    max_examples=10_000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 #: The command line builds layers for each new valid R and D: fewer examples in ``make test``.
-CLI_EXAMPLES = max(settings.default.max_examples, 10_000) if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz" else 40
+CLI_EXAMPLES = (
+    max(settings.default.max_examples, 10_000)
+    if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
+    else 40
+)
 
 #: Text that looks like a distance often enough to reach every branch of the parser.
 number = st.one_of(
-    st.integers(-10**6, 10**6).map(str),
+    st.integers(-(10**6), 10**6).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.text(alphabet="0123456789.eE+-٠١٢٣٤٥٦٧٨٩０１２３４５６７８９", max_size=30),
 )
-unit = st.sampled_from(["", "m", "km", "mi", "KM", "Mi", "ｍｉ", "furlong", " km", "km ", "µm", "ml"])
+unit = st.sampled_from(
+    ["", "m", "km", "mi", "KM", "Mi", "ｍｉ", "furlong", " km", "km ", "µm", "ml"]
+)
 distance_text = st.one_of(st.builds(lambda n, u: n + u, number, unit), st.text(max_size=300))
 
 
@@ -44,7 +55,10 @@ def _one_sentence(message: str) -> None:
 
 @given(distance_text)
 def test_the_distance_parser_answers_a_distance_or_one_sentence(text):
-    for parse, (low, high) in ((zones.parse_radius, zones.RADIUS_RANGE), (zones.parse_depth, zones.DEPTH_RANGE)):
+    for parse, (low, high) in (
+        (zones.parse_radius, zones.RADIUS_RANGE),
+        (zones.parse_depth, zones.DEPTH_RANGE),
+    ):
         try:
             value = parse(text)
         except DistanceError as err:
@@ -53,8 +67,12 @@ def test_the_distance_parser_answers_a_distance_or_one_sentence(text):
             assert low.m * (1 - 1e-6) <= value.m <= high.m * (1 + 1e-6)
 
 
-query_value = st.one_of(st.text(max_size=250), distance_text, st.lists(st.text(max_size=40), max_size=3))
-query = st.dictionaries(st.sampled_from([*viewstate.QUERY_KEYS, "step", "lang", "other"]), query_value, max_size=7)
+query_value = st.one_of(
+    st.text(max_size=250), distance_text, st.lists(st.text(max_size=40), max_size=3)
+)
+query = st.dictionaries(
+    st.sampled_from([*viewstate.QUERY_KEYS, "step", "lang", "other"]), query_value, max_size=7
+)
 
 
 @given(query)
@@ -78,8 +96,27 @@ def test_the_story_step_is_a_step_or_step_one_with_one_sentence(asked, count):
 
 
 argument = st.one_of(
-    st.sampled_from(["--radius", "--depth", "--stage", "--json", "--basemap", "--cdn", "--out", "--geojson",
-                     "--help", "-h", "--", "-", "facts", "export", "=", "--radius=--", "--depth=--"]),
+    st.sampled_from(
+        [
+            "--radius",
+            "--depth",
+            "--stage",
+            "--json",
+            "--basemap",
+            "--cdn",
+            "--out",
+            "--geojson",
+            "--help",
+            "-h",
+            "--",
+            "-",
+            "facts",
+            "export",
+            "=",
+            "--radius=--",
+            "--depth=--",
+        ]
+    ),
     distance_text,
     st.text(max_size=40),
 )
@@ -94,7 +131,9 @@ def test_the_command_line_in_process_exits_cleanly_and_writes_nothing_on_error(c
     out, err = io.StringIO(), io.StringIO()
     # "export" needs --out; pointing it at a folder that does not exist keeps every run from
     # writing, so only argument handling is exercised here (writing has its own tests).
-    argv = [command, *args] + (["--out", "/nonexistent-kharkiv-map-folder/m.html"] if command == "export" else [])
+    argv = [command, *args] + (
+        ["--out", "/nonexistent-kharkiv-map-folder/m.html"] if command == "export" else []
+    )
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             status = cli.main(argv)

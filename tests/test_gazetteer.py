@@ -2,6 +2,7 @@
 online search against a stub Nominatim on 127.0.0.1 (answers, errors, a timeout, the rate
 limit). No request leaves this machine."""
 
+import contextlib
 import json
 import threading
 import time
@@ -11,10 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from geopy.distance import geodesic
 
-from geo.engine import gazetteer
-from geo.engine import layers
-from geo.engine import query
-from geo.engine import zones
+from geo.engine import gazetteer, layers, query, zones
 
 KHARKIV_ID = "GeoNames 706483"
 BELGOROD_ID = "GeoNames 578072"
@@ -25,8 +23,20 @@ def built():
     return layers.layers(zones.Params())
 
 
-@pytest.mark.parametrize("name", ["Харків", "Харьков", "Kharkiv", "Kharkov", "KHARKIV", "  kharkiv ", "Khar'kov",
-                                  "Khar’kov", "Charków"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Харків",
+        "Харьков",
+        "Kharkiv",
+        "Kharkov",
+        "KHARKIV",
+        "  kharkiv ",
+        "Khar'kov",
+        "Khar’kov",
+        "Charków",
+    ],
+)
 def test_kharkiv_in_every_spelling(name):
     best = gazetteer.search(name)[0]
     assert best.source.startswith(KHARKIV_ID) and best.exact and best.name == "Kharkiv"
@@ -37,8 +47,17 @@ def test_belgorod_in_every_spelling(name):
     assert gazetteer.search(name)[0].source.startswith(BELGOROD_ID)
 
 
-@pytest.mark.parametrize("name,country", [("Chișinău", "MD"), ("Кишинёв", "MD"), ("Minsk", "BY"),
-                                          ("Вовчанськ", "UA"), ("Tbilisi", "GE"), ("Warszawa", "PL")])
+@pytest.mark.parametrize(
+    "name,country",
+    [
+        ("Chișinău", "MD"),
+        ("Кишинёв", "MD"),
+        ("Minsk", "BY"),
+        ("Вовчанськ", "UA"),
+        ("Tbilisi", "GE"),
+        ("Warszawa", "PL"),
+    ],
+)
 def test_neighbours(name, country):
     assert gazetteer.search(name)[0].country == country
 
@@ -60,12 +79,15 @@ def test_normalise():
 
 def test_found_place_is_answered_as_a_click(built):
     found = gazetteer.find("Харків", built)
-    assert found.message is None and found.answer == query.what_is_here(built, found.matches[0].lat,
-                                                                          found.matches[0].lon)
+    assert found.message is None and found.answer == query.what_is_here(
+        built, found.matches[0].lat, found.matches[0].lon
+    )
     assert found.answer.to_kharkiv.m == pytest.approx(0, abs=1) and found.answer.area == "ukraine"
     belgorod = gazetteer.find("Белгород", built).answer
     assert belgorod.area == "counterfire_zone"
-    assert belgorod.to_kharkiv.km == pytest.approx(geodesic((50.60343, 36.58091), (49.98177, 36.25475)).km, abs=0.01)
+    assert belgorod.to_kharkiv.km == pytest.approx(
+        geodesic((50.60343, 36.58091), (49.98177, 36.25475)).km, abs=0.01
+    )
 
 
 def test_nothing_found_offline_is_a_sentence(built):
@@ -82,7 +104,10 @@ def test_unsearchable_names(name, built):
 
 
 def test_user_agent_names_the_project():
-    assert gazetteer.USER_AGENT.startswith("kharkiv-border-map/") and "geopy" not in gazetteer.USER_AGENT
+    assert (
+        gazetteer.USER_AGENT.startswith("kharkiv-border-map/")
+        and "geopy" not in gazetteer.USER_AGENT
+    )
 
 
 # --------------------------------------------------------------------------- online, against a stub
@@ -105,10 +130,8 @@ class Stub(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        with contextlib.suppress(OSError):
             self.wfile.write(body)
-        except OSError:
-            pass
 
     def log_message(self, *args):
         pass
@@ -119,8 +142,17 @@ def stub():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
     server.daemon_threads = True
     server.requests, server.delay, server.status = [], 0.0, 200
-    server.answer = lambda q: [{"lat": "50.29078", "lon": "36.94108", "display_name": f"{q}, Kharkiv Oblast, Ukraine",
-                                "place_id": 1, "osm_type": "node", "osm_id": 1, "boundingbox": ["50", "51", "36", "37"]}]
+    server.answer = lambda q: [
+        {
+            "lat": "50.29078",
+            "lon": "36.94108",
+            "display_name": f"{q}, Kharkiv Oblast, Ukraine",
+            "place_id": 1,
+            "osm_type": "node",
+            "osm_id": 1,
+            "boundingbox": ["50", "51", "36", "37"],
+        }
+    ]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_address[1]}"
@@ -135,7 +167,9 @@ def test_online_search_asks_the_configured_server(stub, built):
     assert found.matches[0].name == "Somewhere Stubbed"
     assert (found.answer.lat, found.answer.lon) == (50.29078, 36.94108)
     path, headers = stub.requests[0]
-    assert path.startswith("/search?") and parse_qs(urlsplit(path).query)["q"] == ["Somewhere Stubbed"]
+    assert path.startswith("/search?") and parse_qs(urlsplit(path).query)["q"] == [
+        "Somewhere Stubbed"
+    ]
     assert headers["User-Agent"] == gazetteer.USER_AGENT
 
 
@@ -180,7 +214,9 @@ def test_unreachable_server_is_a_sentence(built):
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    found = gazetteer.find("Nowhere", built, online=True, url=f"http://127.0.0.1:{port}", timeout=1, min_delay=0)
+    found = gazetteer.find(
+        "Nowhere", built, online=True, url=f"http://127.0.0.1:{port}", timeout=1, min_delay=0
+    )
     assert found.matches == () and "failed" in found.message
 
 

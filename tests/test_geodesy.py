@@ -35,7 +35,9 @@ def test_metres_and_degrees_are_inverse():
     back = geodesy.to_degrees(geodesy.to_metres(line))
     assert np.abs(shapely.get_coordinates(back) - shapely.get_coordinates(line)).max() < 1e-9
     assert geodesy.to_metres(line).length == pytest.approx(
-        sum(geodesic(a[::-1], b[::-1]).m for a, b in zip(line.coords[:-1], line.coords[1:])), rel=2e-3)
+        sum(geodesic(a[::-1], b[::-1]).m for a, b in zip(line.coords[:-1], line.coords[1:])),
+        rel=2e-3,
+    )
 
 
 def test_length_is_the_sum_of_the_geodesics():
@@ -50,7 +52,9 @@ def test_area_is_the_ellipsoidal_area_whatever_the_ring_direction():
     square = shapely.box(36.0, 49.5, 37.0, 50.5)
     expected = grid_area_m2(square, 0.005)
     assert geodesy.area_m2(square) == pytest.approx(expected, rel=1e-3)
-    assert geodesy.area_m2(shapely.Polygon(square.exterior.coords[::-1])) == pytest.approx(expected, rel=1e-3)
+    assert geodesy.area_m2(shapely.Polygon(square.exterior.coords[::-1])) == pytest.approx(
+        expected, rel=1e-3
+    )
     assert geodesy.area_m2(shapely.Polygon()) == 0.0
     # A hole running against its shell, as GEOS writes every polygon it makes: subtracted.
     lake = shapely.box(36.4, 49.9, 36.6, 50.1)
@@ -62,8 +66,9 @@ def test_area_does_not_depend_on_the_direction_of_a_hole():
     square, lake = shapely.box(36.0, 49.5, 37.0, 50.5), shapely.box(36.4, 49.9, 36.6, 50.1)
     same_way = shapely.Polygon(square.exterior, [lake.exterior])  # both rings counter-clockwise
     assert same_way.is_valid
-    assert geodesy.area_m2(same_way) == pytest.approx(grid_area_m2(square, 0.005) - grid_area_m2(lake, 0.005),
-                                                      rel=1e-3)
+    assert geodesy.area_m2(same_way) == pytest.approx(
+        grid_area_m2(square, 0.005) - grid_area_m2(lake, 0.005), rel=1e-3
+    )
 
 
 def test_distances_to_many_points_are_geodesic():
@@ -75,7 +80,10 @@ def test_distances_to_many_points_are_geodesic():
 
 
 def test_the_spherical_first_cut_is_a_haversine_within_its_promise():
-    lats, lons = np.array([50.60343, 50.45466, 47.0, 52.0]), np.array([36.58091, 30.5238, 28.86, 41.0])
+    lats, lons = (
+        np.array([50.60343, 50.45466, 47.0, 52.0]),
+        np.array([36.58091, 30.5238, 28.86, 41.0]),
+    )
     rough = geodesy.spherical_distances_m(*KHARKIV, lats, lons)
     assert rough == pytest.approx(haversine_m(*KHARKIV, lats, lons), rel=1e-12)
     for d, lat, lon in zip(rough, lats, lons):
@@ -95,7 +103,9 @@ def test_a_geodesic_circle_has_every_vertex_at_the_radius(radius_m):
     quarter = coords[64]
     assert quarter[1] == pytest.approx(KHARKIV[0], abs=0.01 * radius_m / 100_000 + 0.01)
     assert quarter[0] > KHARKIV[1]
-    assert len(shapely.get_coordinates(geodesy.geodesic_circle(*KHARKIV, radius_m, vertices=16))) == 17
+    assert (
+        len(shapely.get_coordinates(geodesy.geodesic_circle(*KHARKIV, radius_m, vertices=16))) == 17
+    )
 
 
 def test_whole_degrees_are_measured_as_the_points_they_are():
@@ -103,7 +113,8 @@ def test_whole_degrees_are_measured_as_the_points_they_are():
     got = geodesy.distances_m(49.98177, 36.25475, [50], [36])
     assert got[0] == pytest.approx(geodesic(KHARKIV, (50, 36)).m, rel=1e-9)
     assert geodesy.spherical_distances_m(49.98177, 36.25475, [50], [36])[0] == pytest.approx(
-        haversine_m(*KHARKIV, np.array([50.0]), np.array([36.0]))[0], rel=1e-12)
+        haversine_m(*KHARKIV, np.array([50.0]), np.array([36.0]))[0], rel=1e-12
+    )
 
 
 def test_the_first_cut_survives_rounding_at_the_antipode():

@@ -15,22 +15,21 @@ from functools import partial
 import numpy as np
 import pytest
 
-from geo.render.web import export
-from geo.engine import facts
-from geo.engine import layers
-from geo.engine import places
-from geo.narrative import story
-from pages.shared import viewstate
-from geo.engine import zones
 from geo.core.units import DistanceError
+from geo.engine import facts, layers, places, zones
+from geo.narrative import story
+from geo.render.web import export
+from pages.shared import viewstate
 
-PAYLOAD = "${window.__pwned = 1}`;window.__pwned=2;`</script><img src=x onerror=\"window.__pwned=3\">"
+PAYLOAD = '${window.__pwned = 1}`;window.__pwned=2;`</script><img src=x onerror="window.__pwned=3">'
 
 
 # --------------------------------------------------------------------------- case 1: the story step
 
 
-@pytest.mark.parametrize("asked", ["\u00b2", "\u0663", "\uff12", "9" * 5000, "1e3", "-1", "+2", " ", "0"])
+@pytest.mark.parametrize(
+    "asked", ["\u00b2", "\u0663", "\uff12", "9" * 5000, "1e3", "-1", "+2", " ", "0"]
+)
 def test_case_1_a_step_that_is_no_ascii_number_warns_and_opens_step_1(asked):
     number, warning = story.step_from_query(asked, 6)
     assert number == 1
@@ -52,8 +51,12 @@ def test_case_8_a_huge_value_is_cut_in_the_message():
 
 
 def test_case_8_the_terminal_prints_one_short_line_for_a_huge_radius():
-    result = subprocess.run([sys.executable, "-m", "geo", "facts", "--radius", "9" * 100_000 + "mi"],
-                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    result = subprocess.run(
+        [sys.executable, "-m", "geo", "facts", "--radius", "9" * 100_000 + "mi"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and len(result.stderr) < 500
 
@@ -77,8 +80,10 @@ def test_case_15_exported_outer_rings_are_counter_clockwise_and_holes_clockwise(
     outer = holes = 0
     for feature in collection["features"]:
         geometry = feature["geometry"]
-        polygons = {"Polygon": [geometry.get("coordinates")], "MultiPolygon": geometry.get("coordinates")}.get(
-            geometry["type"], [])
+        polygons = {
+            "Polygon": [geometry.get("coordinates")],
+            "MultiPolygon": geometry.get("coordinates"),
+        }.get(geometry["type"], [])
         for polygon in polygons:
             assert _signed_area(polygon[0]) > 0, feature["properties"]["layer"]
             outer += 1
@@ -91,7 +96,9 @@ def test_case_15_exported_outer_rings_are_counter_clockwise_and_holes_clockwise(
 # --------------------------------------------------------------------------- case 16: other digits
 
 
-@pytest.mark.parametrize("text", ["\u0661\u0662mi", "\uff11\uff12mi", "\uff11\uff12\uff4d\uff49", "\u09e7\u09e8mi"])
+@pytest.mark.parametrize(
+    "text", ["\u0661\u0662mi", "\uff11\uff12mi", "\uff11\uff12\uff4d\uff49", "\u09e7\u09e8mi"]
+)
 def test_case_16_digits_of_other_scripts_read_as_miles_and_stay_miles(text):
     view, warnings = viewstate.from_query({"radius": text})
     assert not warnings
@@ -107,7 +114,9 @@ def test_case_16_digits_of_other_scripts_read_as_miles_and_stay_miles(text):
 def payload_place(monkeypatch):
     """The gazetteer's places with a payload in one name, note and quote."""
     original = places.places()
-    bad = dataclasses.replace(original[-1], name="Vovchansk " + PAYLOAD, note=PAYLOAD, quote=PAYLOAD, paragraph=1)
+    bad = dataclasses.replace(
+        original[-1], name="Vovchansk " + PAYLOAD, note=PAYLOAD, quote=PAYLOAD, paragraph=1
+    )
     monkeypatch.setattr(places, "places", lambda: (*original[:-1], bad))
     facts.place_figures.cache_clear()
     yield bad
@@ -116,7 +125,7 @@ def payload_place(monkeypatch):
 
 def test_case_14_payloads_reach_the_page_only_as_escaped_text(payload_place):
     page, _ = export.map_html(layers.build(zones.Params()), "none")
-    assert "${window" not in page and "`;window" not in page and "onerror=\"window" not in page
+    assert "${window" not in page and "`;window" not in page and 'onerror="window' not in page
 
 
 @pytest.mark.browser

@@ -12,23 +12,28 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo import i18n
-from geo.i18n import catalogues
 from geo.core import units
-from pages.shared import viewstate
 from geo.core.units import Area, distance
+from geo.i18n import catalogues
+from pages.shared import viewstate
 
 
 def test_every_string_of_the_code_has_a_ukrainian_translation():
     problems = catalogues.problems("uk")
-    assert not problems, "\n".join(problems[:40]) + f"\n({len(problems)} in all; `python -m geo.i18n update`)"
+    assert not problems, (
+        "\n".join(problems[:40]) + f"\n({len(problems)} in all; `python -m geo.i18n update`)"
+    )
 
 
 def test_the_catalogue_check_notices_a_missing_translation(tmp_path, monkeypatch):
     """The completeness check above can fail: an empty translation is reported."""
-    for domain, path in i18n.catalogue_paths("uk").items():
-        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8").replace(
-            'msgstr "км"', 'msgstr ""'), encoding="utf-8")
-    monkeypatch.setattr(i18n, "catalogue_paths", lambda code: {d: tmp_path / f"{d}.po" for d in i18n.DOMAINS})
+    for _domain, path in i18n.catalogue_paths("uk").items():
+        (tmp_path / path.name).write_text(
+            path.read_text(encoding="utf-8").replace('msgstr "км"', 'msgstr ""'), encoding="utf-8"
+        )
+    monkeypatch.setattr(
+        i18n, "catalogue_paths", lambda code: {d: tmp_path / f"{d}.po" for d in i18n.DOMAINS}
+    )
     assert any("'km' has no uk translation" in p for p in catalogues.problems("uk"))
 
 
@@ -63,12 +68,16 @@ def test_the_language_is_restored_after_a_block():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.floats(min_value=0, max_value=1e7, allow_nan=False), st.integers(min_value=0, max_value=3))
+@given(
+    st.floats(min_value=0, max_value=1e7, allow_nan=False), st.integers(min_value=0, max_value=3)
+)
 def test_numbers_are_written_as_cldr_writes_them(value, digits):
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     for code in ("en", "uk"):
         with i18n.language(code):
-            assert i18n.number(value, digits) == format_decimal(round(value, digits), format=pattern, locale=code)
+            assert i18n.number(value, digits) == format_decimal(
+                round(value, digits), format=pattern, locale=code
+            )
 
 
 def test_areas_and_lengths_in_ukrainian():
@@ -80,7 +89,15 @@ def test_areas_and_lengths_in_ukrainian():
         assert i18n.date_text(datetime.date(2024, 5, 30)) == "30 травня 2024"
         # The mile agrees with its number: 1 миля, 2–4 милі, 5+ миль, a fraction милі.
         written = [units.describe(distance(n, "mi"), "mi") for n in (1, 3, 5, 11, 21, 24, 0.5)]
-        assert written == ["1 миля", "3 милі", "5 миль", "11 миль", "21 миля", "24 милі", "0,5 милі"]
+        assert written == [
+            "1 миля",
+            "3 милі",
+            "5 миль",
+            "11 миль",
+            "21 миля",
+            "24 милі",
+            "0,5 милі",
+        ]
     assert units.area_text(Area(23_294.4e6)) == "23,294 km²"
     assert units.length_text(distance(34.563, "km")) == "34.6 km (21.5 mi)"
     assert i18n.date_text(datetime.date(2024, 5, 30)) == "30 May 2024"

@@ -19,11 +19,10 @@ import pytest
 from google.protobuf.message import Message
 
 from geo import i18n
-from geo.i18n import catalogues
-from geo.engine import stages
-from pages.shared import viewstate
-from geo.engine import zones
 from geo.engine import layers as registry
+from geo.engine import stages, zones
+from geo.i18n import catalogues
+from pages.shared import viewstate
 from tests import test_app
 from tests.test_app import EXPORT, FACTS, MAP, assert_clean, open_page, query_value, text
 
@@ -47,9 +46,12 @@ def english_fragments() -> set[str]:
         for english in ids:
             for piece in re.split(r"\{[^{}]*\}|\*\*|`[^`]*`", english):
                 piece = piece.strip(" ,.:;()")
-                if len(piece.split()) >= 2 and not any(piece in s for s in strings):
-                    found.add(piece)
-                elif piece == english and piece.isalpha():
+                if (
+                    len(piece.split()) >= 2
+                    and not any(piece in s for s in strings)
+                    or piece == english
+                    and piece.isalpha()
+                ):
                     found.add(piece)
     return found
 
@@ -57,7 +59,11 @@ def english_fragments() -> set[str]:
 def strings_of(proto: Message):
     """Every string field of a message, nested ones too."""
     for _field, value in proto.ListFields():
-        for item in value if isinstance(value, Sequence) and not isinstance(value, (str, bytes)) else (value,):
+        for item in (
+            value
+            if isinstance(value, Sequence) and not isinstance(value, (str, bytes))
+            else (value,)
+        ):
             if isinstance(item, str):
                 yield item
             elif isinstance(item, Message):
@@ -75,7 +81,9 @@ def nodes(block, engine: bool):
         if getattr(child, "type", "") == "component_instance":
             continue
         yield child
-        if getattr(child, "children", None) and (engine or getattr(child, "label", None) not in ENGINE_BLOCKS):
+        if getattr(child, "children", None) and (
+            engine or getattr(child, "label", None) not in ENGINE_BLOCKS
+        ):
             yield from nodes(child, engine)
 
 
@@ -140,7 +148,9 @@ def test_facts_write_numbers_the_ukrainian_way():
     metrics = {m.label: m.value for m in at.metric}
     measured = metrics["Виміряно: від центру міста до найближчої точки кордону"]
     assert re.fullmatch(r"\d+,\d км \(\d+,\d милі\)", measured)
-    assert re.fullmatch(r"\d+,\d%", metrics["Виміряно тут: частка зони досяжності, дозволена 30 травня 2024"])
+    assert re.fullmatch(
+        r"\d+,\d%", metrics["Виміряно тут: частка зони досяжності, дозволена 30 травня 2024"]
+    )
     assert "R = 12 миль (19,31 км)" in text(at)
     assert "щонайбільше на 16%" in metrics.values()
 
@@ -181,7 +191,10 @@ def test_the_selector_switches_the_language_and_the_link_follows():
 def test_a_change_of_language_keeps_the_settings():
     at = open_page(MAP, {"radius": "30km", "depth": "150km"})
     at.selectbox(key="w_lang").set_value("uk").run()
-    assert at.radio(key="w_unit").value == "km" and at.radio(key="w_unit").options == ["милі", "кілометри"]
+    assert at.radio(key="w_unit").value == "km" and at.radio(key="w_unit").options == [
+        "милі",
+        "кілометри",
+    ]
     assert next(n for n in at.number_input if n.key == "w_radius").value == pytest.approx(30)
     assert at.selectbox(key="w_preset").value == "GMLRS, extended range (150 km)"
     assert query_value(at, "depth") == "150km" and query_value(at, "radius") == "30km"
@@ -242,4 +255,7 @@ def test_a_change_of_language_redraws_the_whole_map_in_it():
     ukrainian = test_app.map_component(at)
     assert ukrainian["script"] != english["script"]
     assert json.dumps("Зона вогню у відповідь: Росія в межах D")[1:-1] in ukrainian["feature_group"]
-    assert "Counterfire zone" not in ukrainian["feature_group"] and "Counterfire zone" not in ukrainian["script"]
+    assert (
+        "Counterfire zone" not in ukrainian["feature_group"]
+        and "Counterfire zone" not in ukrainian["script"]
+    )

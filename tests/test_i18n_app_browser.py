@@ -32,10 +32,13 @@ def test_ukrainian_in_the_browser_and_back_to_english(app_url, offline_page, axe
     page.wait_for_function("() => document.documentElement.lang === 'uk'", timeout=10_000)
     assert page.title() == "Факти · Мапа кордону біля Харкова"
     # The script that sets it takes no room on the page (an empty element would add a gap).
-    assert page.evaluate("""() => [...document.querySelectorAll('[data-testid=stHtml]')]
+    assert (
+        page.evaluate("""() => [...document.querySelectorAll('[data-testid=stHtml]')]
         .filter(e => e.textContent.includes('documentElement.lang'))
         .map(e => e.closest('[data-testid=stElementContainer]').getBoundingClientRect().height
-                  + getComputedStyle(e.closest('[data-testid=stElementContainer]')).display)""") == ["0none"]
+                  + getComputedStyle(e.closest('[data-testid=stElementContainer]')).display)""")
+        == ["0none"]
+    )
     links = page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
     assert [link.strip() for link in links] == NAVIGATION
     assert "lang=uk" in page.url
@@ -53,10 +56,14 @@ def test_ukrainian_in_the_browser_and_back_to_english(app_url, offline_page, axe
     assert page.blocked == [], page.blocked
 
 
-@pytest.mark.parametrize("path,ready", [("", "Що тут?"), ("Your_data", "Ваші власні місця й території"),
-                                        ("Export", "Експорт мапи")], ids=["Map", "Your data", "Export"])
-def test_the_other_pages_in_ukrainian_declare_it_and_pass_the_audit(app_url, offline_page, axe_source,
-                                                                    path, ready):
+@pytest.mark.parametrize(
+    "path,ready",
+    [("", "Що тут?"), ("Your_data", "Ваші власні місця й території"), ("Export", "Експорт мапи")],
+    ids=["Map", "Your data", "Export"],
+)
+def test_the_other_pages_in_ukrainian_declare_it_and_pass_the_audit(
+    app_url, offline_page, axe_source, path, ready
+):
     page = offline_page
     page.goto(f"{app_url}/{path}?lang=uk&basemap=none")
     page.get_by_text(ready).first.wait_for(timeout=DRAW_TIMEOUT_MS)

@@ -21,12 +21,11 @@ import pypdf
 import pytest
 
 from geo import i18n
-from geo.i18n import catalogues
-from geo.render.print import figure
 from geo.engine import layers as registry
-from geo.i18n import _
-from geo.render.web.mapview import MAP_TITLE
 from geo.engine.zones import Params
+from geo.i18n import _, catalogues
+from geo.render.print import figure
+from geo.render.web.mapview import MAP_TITLE
 
 CYRILLIC = re.compile("[А-Яа-яІіЇїЄєҐґ]")
 
@@ -35,8 +34,13 @@ def run(*args, lang_env=None, cwd=None):
     env = {k: v for k, v in os.environ.items() if k != "KHARKIV_MAP_LANG"}
     if lang_env is not None:
         env["KHARKIV_MAP_LANG"] = lang_env
-    return subprocess.run([sys.executable, "-m", "geo", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**env, "PYTHONPATH": os.getcwd()})
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**env, "PYTHONPATH": os.getcwd()},
+    )
 
 
 def words(text: str) -> str:
@@ -61,7 +65,11 @@ def english_pieces(pairs) -> set[str]:
 
 @pytest.fixture(scope="module")
 def cli_english():
-    pairs = [(english, " ".join(strings)) for ids, strings in catalogues.entries("uk", "cli") for english in ids]
+    pairs = [
+        (english, " ".join(strings))
+        for ids, strings in catalogues.entries("uk", "cli")
+        for english in ids
+    ]
     pieces = english_pieces(pairs)
     assert len(pieces) > 50  # the check has something to check
     return pieces
@@ -77,23 +85,31 @@ def left_over(output: str, pieces) -> list[str]:
 
 @pytest.mark.parametrize("how", ["flag after", "flag before", "environment"])
 def test_facts_in_ukrainian_writes_ukrainian_numbers_and_no_english_of_ours(how, cli_english):
-    args, env = {"flag after": (["facts", "--lang", "uk"], None), "flag before": (["--lang=uk", "facts"], None),
-                 "environment": (["facts"], "uk")}[how]
+    args, env = {
+        "flag after": (["facts", "--lang", "uk"], None),
+        "flag before": (["--lang=uk", "facts"], None),
+        "environment": (["facts"], "uk"),
+    }[how]
     result = run(*args, lang_env=env)
     assert result.returncode == 0, result.stderr
-    assert re.search(r"\b34,6\s?км\b", result.stdout)  # Kharkiv to the border, as Ukrainian writes it
+    assert re.search(
+        r"\b34,6\s?км\b", result.stdout
+    )  # Kharkiv to the border, as Ukrainian writes it
     assert re.search(r"\d\u00a0\d{3}\s?км²", result.stdout)  # thousands grouped with a space
     assert left_over(result.stdout + result.stderr, cli_english) == []
 
 
-@pytest.mark.parametrize("args, env", [
-    (["--lang", "uk", "--help"], None),
-    (["--help"], "uk"),
-    (["facts", "--help", "--lang", "uk"], None),
-    (["--lang", "uk", "figure", "--help"], None),
-    (["classify", "-h"], "uk-UA"),
-    (["data", "rebuild", "--help", "--lang=uk"], None),
-])
+@pytest.mark.parametrize(
+    "args, env",
+    [
+        (["--lang", "uk", "--help"], None),
+        (["--help"], "uk"),
+        (["facts", "--help", "--lang", "uk"], None),
+        (["--lang", "uk", "figure", "--help"], None),
+        (["classify", "-h"], "uk-UA"),
+        (["data", "rebuild", "--help", "--lang=uk"], None),
+    ],
+)
 def test_help_is_in_ukrainian_argparse_words_included(args, env, cli_english):
     result = run(*args, lang_env=env)
     assert result.returncode == 0, result.stderr
@@ -114,17 +130,24 @@ def test_english_help_is_unchanged_by_the_language_option():
     assert not CYRILLIC.search(out.replace("Українська", ""))
 
 
-@pytest.mark.parametrize("args, env, named", [
-    (["facts", "--lang", "xx"], None, "--lang 'xx'"),
-    (["--lang=xx", "facts", "--json"], None, "--lang 'xx'"),
-    (["facts"], "xx", "KHARKIV_MAP_LANG 'xx'"),
-    (["figure", "--out", "OUT", "--lang", "xx"], "uk", "--lang 'xx'"),
-])
+@pytest.mark.parametrize(
+    "args, env, named",
+    [
+        (["facts", "--lang", "xx"], None, "--lang 'xx'"),
+        (["--lang=xx", "facts", "--json"], None, "--lang 'xx'"),
+        (["facts"], "xx", "KHARKIV_MAP_LANG 'xx'"),
+        (["figure", "--out", "OUT", "--lang", "xx"], "uk", "--lang 'xx'"),
+    ],
+)
 def test_a_bad_language_is_one_sentence_exit_2_and_nothing_written(tmp_path, args, env, named):
     args = [str(tmp_path / "map.png") if a == "OUT" else a for a in args]
     result = run(*args, lang_env=env)
     assert result.returncode == 2 and result.stdout == ""
-    assert len(result.stderr.splitlines()) == 1 and named in result.stderr and "Traceback" not in result.stderr
+    assert (
+        len(result.stderr.splitlines()) == 1
+        and named in result.stderr
+        and "Traceback" not in result.stderr
+    )
     assert "en (English), uk (Українська)" in result.stderr
     assert list(tmp_path.iterdir()) == []
     if env == "uk":  # refused in the language of the environment
@@ -139,40 +162,64 @@ def test_facts_json_is_the_same_in_every_language():
     assert run("facts", "--json", "--depth", "150km", lang_env="uk").stdout == english.stdout
 
 
-@pytest.mark.parametrize("args, says", [
-    (["frobnicate"], "неприпустимий вибір: 'frobnicate'"),
-    (["export"], "потрібні такі аргументи: --out"),
-    (["figure", "--out", "m.png", "--scale", "3"], "аргумент --scale: неприпустимий вибір: 3"),
-    (["facts", "--bogus"], "нерозпізнані аргументи: --bogus"),
-    (["data", "rebuild", "--package", "x.tgz", "--display-only"], "не можна разом з аргументом --package"),
-    (["export", "--out", "m.html", "--basemap", "satellite"], "неприпустимий вибір: 'satellite'"),
-    (["figure", "--out", "m.gif"], "m.gif не має розширення .png, .svg чи .pdf"),
-])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["frobnicate"], "неприпустимий вибір: 'frobnicate'"),
+        (["export"], "потрібні такі аргументи: --out"),
+        (["figure", "--out", "m.png", "--scale", "3"], "аргумент --scale: неприпустимий вибір: 3"),
+        (["facts", "--bogus"], "нерозпізнані аргументи: --bogus"),
+        (
+            ["data", "rebuild", "--package", "x.tgz", "--display-only"],
+            "не можна разом з аргументом --package",
+        ),
+        (
+            ["export", "--out", "m.html", "--basemap", "satellite"],
+            "неприпустимий вибір: 'satellite'",
+        ),
+        (["figure", "--out", "m.gif"], "m.gif не має розширення .png, .svg чи .pdf"),
+    ],
+)
 def test_argparse_and_command_errors_in_ukrainian(tmp_path, args, says):
     result = run(*args, lang_env="uk", cwd=tmp_path)
     assert result.returncode == 2 and list(tmp_path.iterdir()) == []
-    assert len(result.stderr.splitlines()) == 1 and says in result.stderr and ": помилка: " in result.stderr
+    assert (
+        len(result.stderr.splitlines()) == 1
+        and says in result.stderr
+        and ": помилка: " in result.stderr
+    )
     assert "error" not in result.stderr and "invalid" not in result.stderr
 
 
 def test_classify_and_where_print_in_ukrainian(tmp_path, cli_english):
     points = tmp_path / "points.csv"
     with points.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows([["name", "lat", "lon"], ["a", "49.98177", "36.25475"],
-                                      ["b", "50.60343", "36.58091"]])
+        csv.writer(handle).writerows(
+            [["name", "lat", "lon"], ["a", "49.98177", "36.25475"], ["b", "50.60343", "36.58091"]]
+        )
     result = run("classify", str(points), "--lang", "uk")
     assert result.returncode == 0, result.stderr
     assert "класифіковано 2 об'єкти." in result.stderr  # the "few" plural form
     assert re.search(r"кордон\s+\d+,\d км\s+Харків\s+0,0 км", result.stdout)
     out = tmp_path / "answers.csv"
     written = run("classify", str(points), "--out", str(out), "--lang", "uk")
-    assert re.search(r"записано .*answers\.csv \(2 об'єкти, [\d\u00a0]+ байт(и|ів)?\)", written.stdout)
+    assert re.search(
+        r"записано .*answers\.csv \(2 об'єкти, [\d\u00a0]+ байт(и|ів)?\)", written.stdout
+    )
     header = out.read_text(encoding="utf-8").splitlines()[0]
     assert run("classify", str(points), "--out", str(out)).returncode == 0
-    assert out.read_text(encoding="utf-8").splitlines()[0] == header  # CSV headers are data: the same
+    assert (
+        out.read_text(encoding="utf-8").splitlines()[0] == header
+    )  # CSV headers are data: the same
     where = run("where", "Vovchansk", "--lang", "uk")
-    assert where.returncode == 0 and "До кордону: 6,4 км" in where.stdout and "до центру Харкова" in where.stdout
-    assert left_over(result.stdout + result.stderr + written.stdout + where.stdout, cli_english) == []
+    assert (
+        where.returncode == 0
+        and "До кордону: 6,4 км" in where.stdout
+        and "до центру Харкова" in where.stdout
+    )
+    assert (
+        left_over(result.stdout + result.stderr + written.stdout + where.stdout, cli_english) == []
+    )
 
 
 def test_the_language_does_not_outlive_a_call_of_main(capsys):
@@ -184,7 +231,11 @@ def test_the_language_does_not_outlive_a_call_of_main(capsys):
     with pytest.raises(SystemExit) as ended:
         cli.main(["--lang", "uk", "facts", "--radius", "nope"])
     assert ended.value.code == 2 and "помилка" in capsys.readouterr().err
-    assert i18n.current() == "en" and argparse._ is gettext.gettext and argparse.ngettext is gettext.ngettext
+    assert (
+        i18n.current() == "en"
+        and argparse._ is gettext.gettext
+        and argparse.ngettext is gettext.ngettext
+    )
     with pytest.raises(SystemExit):
         cli.main(["--help", "--lang", "uk"])
     assert "використання:" in capsys.readouterr().out
@@ -201,7 +252,9 @@ def built():
 
 def svg_text(data: bytes) -> str:
     root = ET.fromstring(data)
-    return words(" ".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")))
+    return words(
+        " ".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    )
 
 
 def map_english(built) -> tuple[set[str], list[str]]:
@@ -209,9 +262,14 @@ def map_english(built) -> tuple[set[str], list[str]]:
     the Ukrainian texts the figure must then show (with R and D as the legend fills them in)."""
     with i18n.language("uk"):
         values = built.values("mi")
-        pairs = [(MAP_TITLE, _(MAP_TITLE))] + [(spec.legend, _(spec.legend)) for spec in registry.REGISTRY]
-        wanted = [_(MAP_TITLE)] + [_(spec.legend).format(**values) for spec in registry.REGISTRY
-                                   if spec.legend != _(spec.legend)]
+        pairs = [(MAP_TITLE, _(MAP_TITLE))] + [
+            (spec.legend, _(spec.legend)) for spec in registry.REGISTRY
+        ]
+        wanted = [_(MAP_TITLE)] + [
+            _(spec.legend).format(**values)
+            for spec in registry.REGISTRY
+            if spec.legend != _(spec.legend)
+        ]
     return english_pieces(pairs), wanted
 
 
@@ -220,14 +278,27 @@ def test_figure_svg_in_ukrainian_from_the_command_line(tmp_path, built, cli_engl
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("записано x.svg (") and "байт" in result.stdout
     text = svg_text((tmp_path / "x.svg").read_bytes())
-    for ukrainian in ("Легенда", "Пн", "© учасники OpenStreetMap", "GeoNames", "Азимутальна рівнопроміжна проєкція",
-                      "не офіційна мапа"):
+    for ukrainian in (
+        "Легенда",
+        "Пн",
+        "© учасники OpenStreetMap",
+        "GeoNames",
+        "Азимутальна рівнопроміжна проєкція",
+        "не офіційна мапа",
+    ):
         assert ukrainian in text, ukrainian
-    assert re.search(r"\b\d+ км\b", text) and re.search(r"\b\d+ (миля|милі|миль)\b", text)  # the scale bars
+    assert re.search(r"\b\d+ км\b", text) and re.search(
+        r"\b\d+ (миля|милі|миль)\b", text
+    )  # the scale bars
     assert re.search(r"похибкою до 0,\d\d %", text)
     assert re.search(r"R = 12 миль \(19,31 км\)", text)
     english, wanted = map_english(built)
-    for piece in ("Legend", "OpenStreetMap contributors", "Azimuthal equidistant", "not an official map"):
+    for piece in (
+        "Legend",
+        "OpenStreetMap contributors",
+        "Azimuthal equidistant",
+        "not an official map",
+    ):
         assert piece not in text
     assert left_over(text, english | cli_english) == []
     for ukrainian in wanted:
@@ -241,7 +312,9 @@ def test_figure_has_no_missing_glyphs_and_keeps_text_as_text(built):
             png = figure.render(built, fmt="png")
             pdf = figure.render(built, fmt="pdf", size="a4-portrait")
             svg = figure.render(built, fmt="svg")
-    assert not [w for w in caught if "glyph" in str(w.message).lower() or "missing from" in str(w.message)]
+    assert not [
+        w for w in caught if "glyph" in str(w.message).lower() or "missing from" in str(w.message)
+    ]
     assert png.startswith(b"\x89PNG") and "Легенда" in svg_text(svg)
     assert b"/FontFile2" in pdf and b"/Type3" not in pdf
     text = words(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text())

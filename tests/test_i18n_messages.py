@@ -12,17 +12,14 @@ from pathlib import Path
 import pytest
 
 from geo import i18n
-from geo.i18n import catalogues
-from geo.engine import classify
-from geo.data import borders as data
 from geo.core import files
-from geo.engine import gazetteer
-from geo.engine import layers
-from geo.userfiles import reading, userdata
-from geo.render.web import userlayer
-from pages.shared import viewstate
-from geo.engine import zones
 from geo.core.units import DistanceError
+from geo.data import borders as data
+from geo.engine import classify, gazetteer, layers, zones
+from geo.i18n import catalogues
+from geo.render.web import userlayer
+from geo.userfiles import reading, userdata
+from pages.shared import viewstate
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 #: Quoted values, commands in backticks, and tokens such as paths, keys and file names: what a
@@ -85,7 +82,17 @@ def text_of(make) -> str:
 
 
 def test_the_list_of_english_words_is_real():
-    assert {"not", "the", "and", "folder", "file", "distance", "range", "skipped", "instead"} <= ENGLISH
+    assert {
+        "not",
+        "the",
+        "and",
+        "folder",
+        "file",
+        "distance",
+        "range",
+        "skipped",
+        "instead",
+    } <= ENGLISH
     assert not {"geojson", "utf", "sha", "lat", "lon"} & ENGLISH  # kept as typed
 
 
@@ -100,12 +107,16 @@ def test_a_bad_distance_is_one_ukrainian_sentence(text):
 def test_a_bad_distance_in_english_reads_as_before():
     with pytest.raises(DistanceError) as err:
         zones.parse_radius("500km")
-    assert str(err.value) == ("radius '500km' is out of range: radius takes a distance with a unit (m, km or mi) "
-                              "from 1.609 km to 160.9 km (1 mi to 100 mi), e.g. 12mi.")
+    assert str(err.value) == (
+        "radius '500km' is out of range: radius takes a distance with a unit (m, km or mi) "
+        "from 1.609 km to 160.9 km (1 mi to 100 mi), e.g. 12mi."
+    )
     with i18n.language("uk"), pytest.raises(DistanceError) as err:
         zones.parse_depth("80")
-    assert str(err.value) == ("depth '80' не має одиниці: depth приймає відстань з одиницею (m, km або mi) від 5 км "
-                              "до 300 км (від 3,107 милі до 186,4 милі), напр. 80km.")
+    assert str(err.value) == (
+        "depth '80' не має одиниці: depth приймає відстань з одиницею (m, km або mi) від 5 км "
+        "до 300 км (від 3,107 милі до 186,4 милі), напр. 80km."
+    )
 
 
 def test_a_message_follows_the_language_current_when_it_is_raised():
@@ -116,7 +127,13 @@ def test_a_message_follows_the_language_current_when_it_is_raised():
     assert said[0] == said[2] and said[1] == said[3] and said[0] != said[1]
 
 
-BAD_LINK = {"radius": "abc", "depth": "1e999km", "layers": "roads", "basemap": "satellite", "lang": "xx"}
+BAD_LINK = {
+    "radius": "abc",
+    "depth": "1e999km",
+    "layers": "roads",
+    "basemap": "satellite",
+    "lang": "xx",
+}
 
 
 @pytest.mark.parametrize("key", list(BAD_LINK))
@@ -134,12 +151,16 @@ def test_a_bad_link_value_warns_in_ukrainian_and_falls_back(key):
 
 
 def test_link_warnings_in_english_read_as_before():
-    _view, warnings = viewstate.from_query({"basemap": "satellite", "lang": "xx", "radius": "9" * 300})
+    _view, warnings = viewstate.from_query(
+        {"basemap": "satellite", "lang": "xx", "radius": "9" * 300}
+    )
     assert warnings == [
-        "radius is 300 characters long, which is no radius this map takes (e.g. radius=12mi); using radius=12mi instead.",
+        "radius is 300 characters long, which is no radius this map takes (e.g. radius=12mi); "
+        "using radius=12mi instead.",
         "basemap 'satellite' is not one of osm, none: basemap takes osm or none, e.g. basemap=osm; "
         "using basemap=osm instead.",
-        "lang 'xx' is not a language of this map: lang takes en (English), uk (Українська), e.g. lang=uk; "
+        "lang 'xx' is not a language of this map: lang takes en (English), uk (Українська), e.g. "
+        "lang=uk; "
         "using lang=en instead.",
     ]
     with i18n.language("uk"):
@@ -173,7 +194,9 @@ def test_skipped_csv_rows_are_reported_in_ukrainian():
 
 def test_messages_beyond_the_limit_are_counted_in_ukrainian_plural_forms():
     def last(bad: int) -> str:
-        blob = b"name,lat,lon\n" + b"".join(b"n%d,x,36\n" % i for i in range(reading.MAX_MESSAGES + bad))
+        blob = b"name,lat,lon\n" + b"".join(
+            b"n%d,x,36\n" % i for i in range(reading.MAX_MESSAGES + bad)
+        )
         return userdata.read(blob, "many.csv").messages[-1]
 
     check(lambda: last(21), "'many.csv'", "21")
@@ -186,33 +209,44 @@ def test_messages_beyond_the_limit_are_counted_in_ukrainian_plural_forms():
     assert last(5) == "'many.csv': 5 more messages like these are not shown."
 
 
-@pytest.mark.parametrize("blob, name, values", [
-    (b"name,lat,lon\nX\xe9,50,36\n", "bad.csv", ["'bad.csv'", "0xE9"]),
-    (b"lat,lon\n36.2,49.9\n36.3,49.8\n", "swapped.csv", ["'swapped.csv'", "lat_column="]),
-    (b"name,x1\nA,1\n", "nocol.csv", ["'nocol.csv'", "'name, x1'"]),
-    (b"lat,lon,LAT\n1,2,3\n", "twice.csv", ["'twice.csv'", "'LAT'"]),
-    (b"lat,lon\n", "empty.csv", ["'empty.csv'"]),
-    (b"hello", "map.docx", ["'map.docx'", "GeoJSON", "20 МБ", "50\u00a0000"]),
-    (b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},'
-     b'"geometry":{"type":"Point","coordinates":[4000000,6000000]}}]}', "proj.geojson",
-     ["'proj.geojson'", "4\u00a0000\u00a0000"]),
-])
+@pytest.mark.parametrize(
+    "blob, name, values",
+    [
+        (b"name,lat,lon\nX\xe9,50,36\n", "bad.csv", ["'bad.csv'", "0xE9"]),
+        (b"lat,lon\n36.2,49.9\n36.3,49.8\n", "swapped.csv", ["'swapped.csv'", "lat_column="]),
+        (b"name,x1\nA,1\n", "nocol.csv", ["'nocol.csv'", "'name, x1'"]),
+        (b"lat,lon,LAT\n1,2,3\n", "twice.csv", ["'twice.csv'", "'LAT'"]),
+        (b"lat,lon\n", "empty.csv", ["'empty.csv'"]),
+        (b"hello", "map.docx", ["'map.docx'", "GeoJSON", "20 МБ", "50\u00a0000"]),
+        (
+            b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},'
+            b'"geometry":{"type":"Point","coordinates":[4000000,6000000]}}]}',
+            "proj.geojson",
+            ["'proj.geojson'", "4\u00a0000\u00a0000"],
+        ),
+    ],
+)
 def test_an_unusable_upload_is_refused_in_one_ukrainian_sentence(blob, name, values):
     english = check(read(blob, name), *values)
     assert english.startswith(f"'{name}' ")
 
 
 def test_geojson_features_are_reported_in_ukrainian():
-    blob = (b'{"type":"FeatureCollection","features":['
-            b'{"type":"Feature","properties":{},"geometry":null},'
-            b'{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[500,20]}},'
-            b'{"type":"Feature","properties":{},"geometry":{"type":"GeometryCollection","geometries":['
-            b'{"type":"Point","coordinates":[36,50]},{"type":"LineString","coordinates":[[36,50],[36.1,50.1]]}]}},'
-            b'{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":'
-            b'[[[36,50],[36.2,50.2],[36.2,50],[36,50.2],[36,50]]]}}]}')
-    english = check(messages_of(blob, "mixed.geojson"), "'mixed.geojson'", "500", "shapely.make_valid")
-    assert english.splitlines()[2] == ("'mixed.geojson', feature 3: mixes points and lines; it is kept as one feature "
-                                       "for each.")
+    blob = (
+        b'{"type":"FeatureCollection","features":['
+        b'{"type":"Feature","properties":{},"geometry":null},'
+        b'{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[500,20]}},'
+        b'{"type":"Feature","properties":{},"geometry":{"type":"GeometryCollection","geometries":['
+        b'{"type":"Point","coordinates":[36,50]},{"type":"LineString","coordinates":[[36,50],[36.1,50.1]]}]}},'
+        b'{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":'
+        b"[[[36,50],[36.2,50.2],[36.2,50],[36,50.2],[36,50]]]}}]}"
+    )
+    english = check(
+        messages_of(blob, "mixed.geojson"), "'mixed.geojson'", "500", "shapely.make_valid"
+    )
+    assert english.splitlines()[2] == (
+        "'mixed.geojson', feature 3: mixes points and lines; it is kept as one feature for each."
+    )
     with i18n.language("uk"):
         got = userdata.read(blob, "mixed.geojson")
     assert [f.where for f in got.features] == ["об’єкт 3 (точки)", "об’єкт 3 (лінії)", "об’єкт 4"]
@@ -238,22 +272,35 @@ def test_a_file_that_cannot_be_read_says_why_in_ukrainian(tmp_path, monkeypatch)
     english = check(lambda: files.read_regular(gone, 10), str(gone))
     assert english == f"{gone} cannot be read (No such file or directory)"
     with i18n.language("uk"):
-        assert text_of(lambda: files.read_regular(gone, 10)).endswith("(немає такого файлу або теки)")
+        assert text_of(lambda: files.read_regular(gone, 10)).endswith(
+            "(немає такого файлу або теки)"
+        )
     check(lambda: userdata.read_path(gone), repr(str(gone)))
 
 
 def test_places_not_found_in_ukrainian():
     english = check(lambda: gazetteer.find("Qwzxvbn", None).message, "'Qwzxvbn'", "Харків")
-    assert english == ("No place called 'Qwzxvbn' was found offline (turn on the online search to ask OpenStreetMap); "
-                       "check the spelling, e.g. Kharkiv or Харків.")
+    assert english == (
+        "No place called 'Qwzxvbn' was found offline (turn on the online search to ask "
+        "OpenStreetMap); "
+        "check the spelling, e.g. Kharkiv or Харків."
+    )
     check(lambda: gazetteer.check_name("  "), "Харків")
     check(lambda: gazetteer.check_name("x" * 300), "'" + "x" * 60 + "…'", "200")
 
 
 def test_a_damaged_checksum_list_in_ukrainian(tmp_path):
     (tmp_path / data.CHECKSUMS_FILE).write_text("zz\n")
-    english = check(lambda: data.expected_checksums(tmp_path), str(tmp_path / data.CHECKSUMS_FILE), "'zz'", data.REBUILD)
-    assert english.endswith(f"line 1 is not \"<sha256>  <file name>\" ('zz'); restore it from git or run {data.REBUILD}.")
+    english = check(
+        lambda: data.expected_checksums(tmp_path),
+        str(tmp_path / data.CHECKSUMS_FILE),
+        "'zz'",
+        data.REBUILD,
+    )
+    assert english.endswith(
+        f"line 1 is not \"<sha256>  <file name>\" ('zz'); restore it from git or run "
+        f"{data.REBUILD}."
+    )
 
 
 # --------------------------------------------------------------------------- what the engine shows
@@ -273,14 +320,18 @@ def built():
 
 def test_classified_rows_read_in_ukrainian_with_english_keys(built):
     with i18n.language("uk"):
-        row, = classify.classify(userdata.read(b"name,lat,lon\nBelgorod,50.60343,36.58091\n", "mine.csv"), built)
+        (row,) = classify.classify(
+            userdata.read(b"name,lat,lon\nBelgorod,50.60343,36.58091\n", "mine.csv"), built
+        )
         answers = classify.answers(row, built)
         popup = userlayer.popup_html(row)
         legend = userlayer.legend_entry("Мої місця", 1)["label"]
     assert answers["km_country"] == "Росія" and row.country == "Russia"
     assert list(answers) == list(classify.answers_header()) and answers["km_kind"] == "point"
     assert "До кордону:" in popup and "До центру Харкова:" in popup and "Росія" in popup
-    ours = re.sub(r"<[^>]*>", " ", popup).replace(row.zone_name, " ")  # the zone's name is the registry's
+    ours = re.sub(r"<[^>]*>", " ", popup).replace(
+        row.zone_name, " "
+    )  # the zone's name is the registry's
     assert "рядок 2" in ours and not english_in(ours.replace("name", " ").replace("Belgorod", " "))
     assert legend == "Мої місця (1 об’єкт)"
     assert classify.answers(row, built)["km_country"] == "Russia"

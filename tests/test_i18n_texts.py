@@ -15,14 +15,10 @@ import re
 import pytest
 
 from geo import i18n
-from geo.i18n import catalogues
-from geo.narrative import about
-from geo.engine import facts
-from geo.engine import places
-from geo.engine import stages
-from geo.narrative import story
-from geo.engine import zones
+from geo.engine import facts, places, stages, zones
 from geo.engine import layers as registry
+from geo.i18n import catalogues
+from geo.narrative import about, story
 from tests import test_app
 from tests.test_app import ABOUT, CLASSROOM, assert_clean, open_page
 
@@ -39,15 +35,24 @@ def phrases(text: str) -> set[str]:
     for segment in re.split(r"\{[^{}]*\}|\*\*", text):
         for run in RUN.findall(segment):
             words = run.split(" ")
-            found.update(" ".join(words[i:i + 3]) for i in range(len(words) - 2))
+            found.update(" ".join(words[i : i + 3]) for i in range(len(words) - 2))
     return found
 
 
 def foreign_english() -> str:
     """In English, what these texts embed from other parts, and the quotes they show."""
     values = registry.template_values(zones.Params())
-    parts = [*values.values(), places.ARTICLE, *zones.DEPTH_PRESETS, stages.KURSK_NOTE, stages.PUBLISHED_QUOTE,
-             stages.PUBLISHED_SOURCE, stages.PUBLISHED_DEFINITION, stages.MEASURED_DEFINITION, stages.WHY_DIFFERENT]
+    parts = [
+        *values.values(),
+        places.ARTICLE,
+        *zones.DEPTH_PRESETS,
+        stages.KURSK_NOTE,
+        stages.PUBLISHED_QUOTE,
+        stages.PUBLISHED_SOURCE,
+        stages.PUBLISHED_DEFINITION,
+        stages.MEASURED_DEFINITION,
+        stages.WHY_DIFFERENT,
+    ]
     for spec in registry.REGISTRY:
         texts = [spec.title, spec.legend, spec.tooltip or "", spec.here or "", spec.area_name or ""]
         parts += texts + [text.format(**values) for text in texts]
@@ -70,7 +75,9 @@ def english(built) -> set[str]:
 
 
 def english_left(text: str, english: set[str]) -> list[str]:
-    return sorted(p for p in english if re.search(rf"(?<![A-Za-z'’]){re.escape(p)}(?![A-Za-z'’])", text))
+    return sorted(
+        p for p in english if re.search(rf"(?<![A-Za-z'’]){re.escape(p)}(?![A-Za-z'’])", text)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +95,9 @@ def told(language: str, built) -> tuple[tuple[story.Step, ...], list[tuple[str, 
 
 
 def as_text(steps, sections) -> str:
-    return "\n".join([*(f"{s.title}\n{s.text}" for s in steps), *(f"{h}\n{t}" for h, t in sections)])
+    return "\n".join(
+        [*(f"{s.title}\n{s.text}" for s in steps), *(f"{h}\n{t}" for h, t in sections)]
+    )
 
 
 def test_the_english_phrases_are_many_and_the_english_texts_have_them(english, built):
@@ -116,7 +125,9 @@ def test_a_bad_step_is_refused_in_ukrainian(english):
 
 def figures_of(text: str) -> list[str]:
     """The figures with units: ``34.6 km``, ``26,499 km²`` / ``34,6 км``, ``26 499 км²``."""
-    return re.findall(r"\d(?:[\d,.\u00a0 ]*\d)? (?:km²|km|miles|mi|км²|км|миль|милі|миля)(?![A-Za-zА-Яа-я])", text)
+    return re.findall(
+        r"\d(?:[\d,.\u00a0 ]*\d)? (?:km²|km|miles|mi|км²|км|миль|милі|миля)(?![A-Za-zА-Яа-я])", text
+    )
 
 
 def as_number(figure: str, language: str) -> float:
@@ -133,12 +144,16 @@ def test_figures_are_written_the_ukrainian_way_and_agree_with_the_english(built)
     for en, uk in pairs:
         en_figures, uk_figures = figures_of(en), figures_of(uk)
         assert en_figures, en
-        assert sorted(as_number(f, "en") for f in en_figures) == sorted(as_number(f, "uk") for f in uk_figures)
+        assert sorted(as_number(f, "en") for f in en_figures) == sorted(
+            as_number(f, "uk") for f in uk_figures
+        )
         assert not re.search(r"\d,\d{3}\b|\d\.\d|\b(km|mi)\b", uk), uk
     said = as_text(uk_steps, uk_sections)
     assert re.search(r"\d{1,3}\u00a0\d{3} км²", said)  # 26 499 км²
     assert re.search(r"\d+,\d км \(\d+,\d милі\)", said)  # 34,6 км (21,5 милі)
-    assert re.search(r"\d+,\d+° пн\. ш\., \d+,\d+° сх\. д\.", said)  # 49,925° пн. ш., 38,063° сх. д.
+    assert re.search(
+        r"\d+,\d+° пн\. ш\., \d+,\d+° сх\. д\.", said
+    )  # 49,925° пн. ш., 38,063° сх. д.
 
 
 def test_the_quotes_stay_in_english_with_a_note(built):
@@ -147,8 +162,15 @@ def test_the_quotes_stay_in_english_with_a_note(built):
         assert uk.quote == en.quote  # the quote the page shows under the step
     english_text, ukrainian = as_text(en_steps, en_sections), as_text(uk_steps, uk_sections)
     # Quotes whose marks are part of another part's sentence (a stage's source) are that part's.
-    quoted = {q for q in re.findall(r'"([^"]+)"', english_text) if f'"{q}"' not in foreign_english()}
-    assert {"anywhere", "for counterfire purposes", "rockets and rocket launchers", "12 miles"} <= quoted
+    quoted = {
+        q for q in re.findall(r'"([^"]+)"', english_text) if f'"{q}"' not in foreign_english()
+    }
+    assert {
+        "anywhere",
+        "for counterfire purposes",
+        "rockets and rocket launchers",
+        "12 miles",
+    } <= quoted
     for quote in quoted:
         assert f"«{quote}»" in ukrainian or f'"{quote}"' in ukrainian, quote
     assert "англійською" in uk_sections[1][1]  # the sources: the quotes are given in English
@@ -175,7 +197,9 @@ def test_the_classroom_page_in_ukrainian(english, built):
     said = page_text(at)
     assert not english_left(said, english)
     assert steps[2].text in said
-    assert CYRILLIC.search(at.button(key="next").label) and CYRILLIC.search(at.button(key="previous").label)
+    assert CYRILLIC.search(at.button(key="next").label) and CYRILLIC.search(
+        at.button(key="previous").label
+    )
     assert re.search(r"\d{1,3}\u00a0\d{3} км²", said)
     at.button(key="next").click().run()  # step 4 has a quote from the article
     said = page_text(at)

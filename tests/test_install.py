@@ -27,7 +27,9 @@ EXTERNAL_LINK = re.compile(
 
 
 def run(*args, cwd=None, timeout=120):
-    return subprocess.run([str(a) for a in args], capture_output=True, text=True, cwd=cwd, timeout=timeout)
+    return subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, cwd=cwd, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +40,24 @@ def venv(tmp_path_factory) -> Path:
     source.mkdir()
     for name in SOURCES:
         copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
-        copy(ROOT / name, source / name, **({"ignore": shutil.ignore_patterns("__pycache__")}
-                                            if (ROOT / name).is_dir() else {}))
-    built = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-                "-w", work / "dist", source, cwd=work)
+        copy(
+            ROOT / name,
+            source / name,
+            **({"ignore": shutil.ignore_patterns("__pycache__")} if (ROOT / name).is_dir() else {}),
+        )
+    built = run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "--no-index",
+        "-w",
+        work / "dist",
+        source,
+        cwd=work,
+    )
     assert built.returncode == 0, built.stderr[-2000:]
     wheel = next((work / "dist").glob("kharkiv_border_map-*.whl"))
 
@@ -49,10 +65,22 @@ def venv(tmp_path_factory) -> Path:
     made = run(sys.executable, "-m", "venv", "--without-pip", env)
     assert made.returncode == 0, made.stderr
     python = env / "bin" / "python"
-    installed = run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index",
-                    "--no-compile", wheel)
+    installed = run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        python,
+        "install",
+        "--no-deps",
+        "--no-index",
+        "--no-compile",
+        wheel,
+    )
     assert installed.returncode == 0, installed.stderr[-2000:]
-    target = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))").stdout.strip())
+    target = Path(
+        run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))").stdout.strip()
+    )
     # The dependencies from the development environment, appended after the new site-packages.
     # Its .pth files are not run from there, so its editable `geo` stays out of sight; the
     # XStatic namespace packages still import (implicit namespace packages).
@@ -62,15 +90,24 @@ def venv(tmp_path_factory) -> Path:
 
 def test_the_wheel_carries_the_data_and_the_assets_package(venv):
     python = venv / "bin" / "python"
-    probe = run(python, "-c", "import geo, geo.data.borders as d, geo.render.web.assets as a; "
-                "print(geo.__file__); print(d.DATA_DIR); print(sorted(p.name for p in d.DATA_DIR.iterdir()))",
-                cwd=venv)  # not the checkout, whose geo/ `python -c` would find first
+    probe = run(
+        python,
+        "-c",
+        "import geo, geo.data.borders as d, geo.render.web.assets as a; "
+        "print(geo.__file__); print(d.DATA_DIR); print(sorted(p.name for p in "
+        "d.DATA_DIR.iterdir()))",
+        cwd=venv,
+    )  # not the checkout, whose geo/ `python -c` would find first
     assert probe.returncode == 0, probe.stderr
     geo_file, data_dir, listing = probe.stdout.strip().splitlines()
-    assert Path(geo_file).resolve().is_relative_to(venv.resolve())  # the installed geo, not the checkout
+    assert (
+        Path(geo_file).resolve().is_relative_to(venv.resolve())
+    )  # the installed geo, not the checkout
     assert Path(data_dir).resolve().is_relative_to(venv.resolve())
     assert {"borders.geojson", "SHA256SUMS"} <= set(json.loads(listing.replace("'", '"')))
-    assert (Path(data_dir) / "borders.geojson").read_bytes() == (ROOT / "data" / "borders.geojson").read_bytes()
+    assert (Path(data_dir) / "borders.geojson").read_bytes() == (
+        ROOT / "data" / "borders.geojson"
+    ).read_bytes()
 
 
 def test_installed_kharkiv_map_facts_and_export_work_from_another_folder(venv, tmp_path):
@@ -96,5 +133,7 @@ def test_installed_kharkiv_map_facts_and_export_work_from_another_folder(venv, t
 
 def test_site_packages_has_no_stray_top_level_data_folder(venv):
     python = venv / "bin" / "python"
-    target = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))").stdout.strip())
+    target = Path(
+        run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))").stdout.strip()
+    )
     assert not (target / "data").exists() and (target / "geo" / "_data" / "SHA256SUMS").is_file()

@@ -2,17 +2,16 @@
 measurement (geopy geodesics, grid areas on the ellipsoid), every drawing against its
 geometry, and the click classification against point-in-polygon on the country polygons."""
 
-
 import numpy as np
 import pytest
 import shapely
 from geopy.distance import geodesic
 
-from geo.data import display
 from geo.core import geodesy
-from geo.engine import zones
-from geo.engine import layers as registry
 from geo.core.units import Area, distance
+from geo.data import display
+from geo.engine import layers as registry
+from geo.engine import zones
 from tests.measure import distance_to_line_m, grid_area_m2, line_length_m
 
 KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md
@@ -27,11 +26,18 @@ def params(radius: str = "12mi", depth: str = "80km") -> zones.Params:
 
 
 def test_the_registry_lists_every_layer_once_in_the_apps_order():
-    assert registry.KEYS == tuple(spec.key for spec in registry.REGISTRY)
+    assert tuple(spec.key for spec in registry.REGISTRY) == registry.KEYS
     assert len(set(registry.KEYS)) == len(registry.KEYS)
     assert registry.KEYS[0] == "places"
-    assert {"border", "kharkiv_sector", "kharkiv_to_border", "kharkiv_ring", "border_band",
-            "counterfire_zone", "deep_strike_zone"} <= set(registry.KEYS)
+    assert {
+        "border",
+        "kharkiv_sector",
+        "kharkiv_to_border",
+        "kharkiv_ring",
+        "border_band",
+        "counterfire_zone",
+        "deep_strike_zone",
+    } <= set(registry.KEYS)
     assert dict(registry.BY_KEY) == {spec.key: spec for spec in registry.REGISTRY}
 
 
@@ -44,7 +50,11 @@ def test_the_map_draws_areas_under_lines():
 
 
 def test_each_area_has_a_sentence_and_a_name_and_an_area_figure():
-    assert [spec.key for spec in registry.AREAS][:3] == ["border_band", "counterfire_zone", "deep_strike_zone"]
+    assert [spec.key for spec in registry.AREAS][:3] == [
+        "border_band",
+        "counterfire_zone",
+        "deep_strike_zone",
+    ]
     for spec in registry.AREAS:
         assert spec.here and spec.area_name and spec.figure.kind == "area"
     for spec in registry.REGISTRY:
@@ -161,14 +171,26 @@ def test_each_drawing_is_within_the_drawing_error_of_its_geometry(default):
         error = display.drawing_error_m(layer.metric, layer.drawing)
         assert error * 1.005 <= display.DRAWING_ERROR_M, (key, error)
         # Whole units of 1e-4 degree: at most 4 decimals.
-        assert np.abs(shapely.get_coordinates(drawn) * 1e4 - np.round(shapely.get_coordinates(drawn) * 1e4)).max() < 1e-6
+        assert (
+            np.abs(
+                shapely.get_coordinates(drawn) * 1e4
+                - np.round(shapely.get_coordinates(drawn) * 1e4)
+            ).max()
+            < 1e-6
+        )
 
 
 def test_the_compact_drawing_decodes_to_the_rounded_shape():
-    line = shapely.LineString([(36.25475, 49.98177), (36.30001, 50.0), (36.30004, 50.00001), (37.1, 50.2)])
+    line = shapely.LineString(
+        [(36.25475, 49.98177), (36.30001, 50.0), (36.30004, 50.00001), (37.1, 50.2)]
+    )
     text = display.encode(line)
-    assert text == '{"type":"LineString","coordinates":[362548,499818,452,182,8000,2000]}'  # repeat dropped
-    ring = shapely.Polygon([(0, 0), (1, 0), (1, 1), (0, 0)], [[(0.2, 0.1), (0.8, 0.1), (0.8, 0.7), (0.2, 0.1)]])
+    assert (
+        text == '{"type":"LineString","coordinates":[362548,499818,452,182,8000,2000]}'
+    )  # repeat dropped
+    ring = shapely.Polygon(
+        [(0, 0), (1, 0), (1, 1), (0, 0)], [[(0.2, 0.1), (0.8, 0.1), (0.8, 0.7), (0.2, 0.1)]]
+    )
     back = display.decode(display.encode(ring))
     assert back.geom_type == "MultiPolygon" and shapely.equals(back, ring)
 
@@ -183,7 +205,9 @@ def test_drop_small_leaves_out_small_islands_and_lakes():
     big = shapely.box(0, 0, 10_000, 10_000)
     lake = shapely.box(100, 100, 200, 200)
     island = shapely.box(20_000, 0, 20_100, 100)
-    kept = display.drop_small(shapely.MultiPolygon([shapely.Polygon(big.exterior, [lake.exterior]), island]), 1e6)
+    kept = display.drop_small(
+        shapely.MultiPolygon([shapely.Polygon(big.exterior, [lake.exterior]), island]), 1e6
+    )
     assert kept.area == pytest.approx(1e8)
     line = shapely.LineString([(0, 0), (1, 1)])
     assert display.drop_small(line, 1e6) is line
@@ -192,22 +216,33 @@ def test_drop_small_leaves_out_small_islands_and_lakes():
 # --------------------------------------------------------------------------- classify
 
 
-@pytest.mark.parametrize("lat, lon, area", [
-    (50.20, 36.60, "border_band"),  # about 10 km inside Ukraine near the border
-    (50.60343, 36.58091, "counterfire_zone"),  # Belgorod, FACTS.md
-    (51.73, 36.19, "deep_strike_zone"),  # Kursk, about 150 km from the sector
-    (50.45466, 30.5238, "ukraine"),  # Kyiv, FACTS.md
-    (55.75, 37.62, "russia"),  # Moscow
-    (40.0, 0.0, "elsewhere"),
-    (53.9, 27.56, "elsewhere"),  # Minsk
-])
-def test_classify_sorts_points_into_the_right_area(default, region, border_points, sector_points, lat, lon, area):
+@pytest.mark.parametrize(
+    "lat, lon, area",
+    [
+        (50.20, 36.60, "border_band"),  # about 10 km inside Ukraine near the border
+        (50.60343, 36.58091, "counterfire_zone"),  # Belgorod, FACTS.md
+        (51.73, 36.19, "deep_strike_zone"),  # Kursk, about 150 km from the sector
+        (50.45466, 30.5238, "ukraine"),  # Kyiv, FACTS.md
+        (55.75, 37.62, "russia"),  # Moscow
+        (40.0, 0.0, "elsewhere"),
+        (53.9, 27.56, "elsewhere"),  # Minsk
+    ],
+)
+def test_classify_sorts_points_into_the_right_area(
+    default, region, border_points, sector_points, lat, lon, area
+):
     """Each expectation checked here with geopy and the country polygons, then the engine's."""
     point = shapely.Point(lon, lat)
     if area == "border_band":
-        assert region.ukraine.covers(point) and distance_to_line_m(lat, lon, border_points) < default.params.radius.m
+        assert (
+            region.ukraine.covers(point)
+            and distance_to_line_m(lat, lon, border_points) < default.params.radius.m
+        )
     elif area == "counterfire_zone":
-        assert region.russia.covers(point) and distance_to_line_m(lat, lon, sector_points) < default.params.depth.m
+        assert (
+            region.russia.covers(point)
+            and distance_to_line_m(lat, lon, sector_points) < default.params.depth.m
+        )
     elif area == "deep_strike_zone":
         assert default.params.depth.m < distance_to_line_m(lat, lon, sector_points) < 300_000
     elif area == "ukraine":
@@ -254,14 +289,29 @@ def test_a_new_entry_freezes_its_style_and_takes_its_key_as_its_feature():
     assert spec.text(spec.legend, {"D": "80 km"}) == "Legend for 80 km"
 
 
-@pytest.mark.parametrize("stage_id, origin, when, deep, kursk", [
-    # FACTS.md: before 30 May nothing was permitted; 30 May the Kharkiv region; 20 June anywhere along
-    # the border; 17 November ATACMS inside Russia, reportedly only in Kursk Oblast (not drawn).
-    ("2024-05-29", "the Kharkiv sector", "before 30 May 2024", "within 300 km", False),
-    ("2024-05-30", "the Kharkiv sector", "on 30 May 2024", "from D = 80 km to 300 km", False),
-    ("2024-06-20", "the whole land border", "on 20 June 2024", "from D = 80 km to 300 km", False),
-    ("2024-11-17", "the whole land border", "on 17 November 2024", "from D = 80 km to 300 km", True),
-])
+@pytest.mark.parametrize(
+    "stage_id, origin, when, deep, kursk",
+    [
+        # FACTS.md: before 30 May nothing was permitted; 30 May the Kharkiv region; 20 June anywhere along
+        # the border; 17 November ATACMS inside Russia, reportedly only in Kursk Oblast (not drawn).
+        ("2024-05-29", "the Kharkiv sector", "before 30 May 2024", "within 300 km", False),
+        ("2024-05-30", "the Kharkiv sector", "on 30 May 2024", "from D = 80 km to 300 km", False),
+        (
+            "2024-06-20",
+            "the whole land border",
+            "on 20 June 2024",
+            "from D = 80 km to 300 km",
+            False,
+        ),
+        (
+            "2024-11-17",
+            "the whole land border",
+            "on 17 November 2024",
+            "from D = 80 km to 300 km",
+            True,
+        ),
+    ],
+)
 def test_the_stage_fills_in_its_date_origin_and_range(stage_id, origin, when, deep, kursk):
     from geo.engine import stages
 

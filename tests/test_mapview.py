@@ -3,11 +3,10 @@ text escaped, the basemap's tiles only where asked for."""
 
 import pytest
 
-from geo.engine import facts
-from geo.render.web import mapview
-from geo.engine import places
-from geo.engine import layers as registry
 from geo.core.escape import html_text
+from geo.engine import facts, places
+from geo.engine import layers as registry
+from geo.render.web import mapview
 from tests.measure import distance_to_line_m
 
 
@@ -20,7 +19,10 @@ def test_every_layer_is_its_own_group_in_the_layer_control(default):
     assert set(groups(m)) == {spec.title for spec in registry.REGISTRY}
     page = m.get_root().render()
     assert "L.control.layers" in page
-    assert "L.control.layers" not in mapview.build_map(default, "none", layer_control=False).get_root().render()
+    assert (
+        "L.control.layers"
+        not in mapview.build_map(default, "none", layer_control=False).get_root().render()
+    )
 
 
 def test_hidden_layers_stay_in_the_control_but_are_not_shown(default):
@@ -63,15 +65,21 @@ def test_popups_are_escaped_and_carry_the_distances(border_points):
     gap = distance_to_line_m(49.98177, 36.25475, border_points) / 1000  # Kharkiv, FACTS.md
     assert f"To the border: {gap:.1f} km ({gap / 1.609344:.1f} mi)" in html
     assert "Label point" in mapview.popup_html(rows["Russia"])
-    hostile = places.Place("<script>alert(1)</script>", 1.0, 2.0, "city", True, "`${x}` </script>", 1,
-                           "a & b", "test")
+    hostile = places.Place(
+        "<script>alert(1)</script>", 1.0, 2.0, "city", True, "`${x}` </script>", 1, "a & b", "test"
+    )
     html = mapview.popup_html(facts.PlaceFigures(hostile, None, None))
-    assert "<script>" not in html and "</script>" not in html and "${" not in html and "`" not in html
+    assert (
+        "<script>" not in html and "</script>" not in html and "${" not in html and "`" not in html
+    )
     assert "&lt;script&gt;" in html and "a &amp; b" in html
 
 
 def test_text_escaping_covers_html_and_template_literals():
-    assert html_text("<b>${alert(1)}</b> `x` \\") == "&lt;b&gt;&#36;&#123;alert(1)&#125;&lt;/b&gt; &#96;x&#96; &#92;"
+    assert (
+        html_text("<b>${alert(1)}</b> `x` \\")
+        == "&lt;b&gt;&#36;&#123;alert(1)&#125;&lt;/b&gt; &#96;x&#96; &#92;"
+    )
     assert html_text("a\nb\u2028c") == "a b c"
     assert html_text("\"'&") == "&quot;&#x27;&amp;"
 
@@ -105,13 +113,16 @@ def scripts(m) -> str:
 def test_the_base_map_is_the_same_for_every_r_d_and_stage(default):
     """The app keeps the base drawn while R, D and the stage change: it must not depend on them
     (nor on R's unit), and must draw none of the layers made from them."""
-    from geo.engine import stages
-    from geo.engine import zones
     from geo.core.units import distance
+    from geo.engine import stages, zones
 
-    other = registry.build(zones.Params(distance(30, "km"), zones.parse_depth("250km"), stages.STAGES[-1]))
+    other = registry.build(
+        zones.Params(distance(30, "km"), zones.parse_depth("250km"), stages.STAGES[-1])
+    )
     base = scripts(mapview.build_map(default, "none", layer_control=False, base=True))
-    assert base == scripts(mapview.build_map(other, "none", layer_control=False, base=True, radius_unit="km"))
+    assert base == scripts(
+        mapview.build_map(other, "none", layer_control=False, base=True, radius_unit="km")
+    )
     assert "D = 80 km" not in base and "R = 12 mi" not in base
     from geo.narrative import describe
 
@@ -121,7 +132,12 @@ def test_the_base_map_is_the_same_for_every_r_d_and_stage(default):
     for spec in mapview.FIXED:
         assert default[spec.key].drawing in base
     assert {spec.key for spec in mapview.PARAMETRIC} == {
-        "kharkiv_ring", "border_band", "counterfire_zone", "deep_strike_zone", "sanctuary"}
+        "kharkiv_ring",
+        "border_band",
+        "counterfire_zone",
+        "deep_strike_zone",
+        "sanctuary",
+    }
 
 
 def test_the_overlay_draws_the_rest_and_writes_the_views_sentences(default):
@@ -137,12 +153,17 @@ def test_the_overlay_draws_the_rest_and_writes_the_views_sentences(default):
         assert json_in(spec.text(spec.legend, values), html)
     from geo.narrative import describe
 
-    for paragraph in describe.paragraphs(default, {"border", "counterfire_zone", "sanctuary"}, "km"):
+    for paragraph in describe.paragraphs(
+        default, {"border", "counterfire_zone", "sanctuary"}, "km"
+    ):
         assert json_in(paragraph, html)
     # The zones in their pane, under the overlay pane's lines and places, whichever comes first.
     assert html.count('pane: "kharkivZones"') == 2
-    assert html.index("createPane") < html.index(default["border"].drawing) < html.index(
-        default["counterfire_zone"].drawing)
+    assert (
+        html.index("createPane")
+        < html.index(default["border"].drawing)
+        < html.index(default["counterfire_zone"].drawing)
+    )
 
 
 def json_in(text: str, html: str) -> bool:
@@ -164,7 +185,9 @@ def test_the_views_sentences_are_written_as_text_never_as_html():
 
     group = __import__("folium").FeatureGroup()
     __import__("folium").Map(tiles=None).add_child(group)
-    element = ViewText("</script><b>x</b>", {"sanctuary": "<img src=x onerror=alert(1)>"}, ["`${x}` </p>"])
+    element = ViewText(
+        "</script><b>x</b>", {"sanctuary": "<img src=x onerror=alert(1)>"}, ["`${x}` </p>"]
+    )
     group.add_child(element)
     script = element._template.module.script(element)
     assert "</script>" not in script and "<img" not in script and "</p>" not in script

@@ -9,9 +9,7 @@ import shapely
 from geopy.distance import geodesic
 
 from geo.engine import layers as registry
-from geo.engine import places
-from geo.engine import query
-from geo.engine import zones
+from geo.engine import places, query, zones
 from tests.measure import distance_to_line_m
 
 KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md
@@ -55,14 +53,18 @@ def expected_area(region, border_points, sector_points, params, lat, lon):
 def test_kharkiv_centre(default, border_points):
     answer = query.what_is_here(default, *KHARKIV)
     assert answer.to_kharkiv.m == pytest.approx(0, abs=1)
-    assert answer.to_border.m == pytest.approx(distance_to_line_m(*KHARKIV, border_points), rel=1e-3, abs=30)
+    assert answer.to_border.m == pytest.approx(
+        distance_to_line_m(*KHARKIV, border_points), rel=1e-3, abs=30
+    )
     assert 33_000 < answer.to_border.m < 35_000  # FACTS.md: roughly 33–35 km
     assert answer.area == "ukraine"  # 34.6 km is more than 12 mi (19.3 km)
     assert answer.coordinates == "49.98177° N, 36.25475° E"
 
 
 @pytest.mark.parametrize("params", [params(), params("40km", "150km")], ids=["default", "wide"])
-def test_random_points_are_classified_as_independent_measurement_says(params, region, border_points, sector_points):
+def test_random_points_are_classified_as_independent_measurement_says(
+    params, region, border_points, sector_points
+):
     layers = registry.layers(params)
     rng = np.random.default_rng(7)
     # Points anywhere in the region, and points within about 50 km of the border (where the
@@ -77,12 +79,21 @@ def test_random_points_are_classified_as_independent_measurement_says(params, re
             continue
         answer = query.what_is_here(layers, lat, lon)
         assert answer.area == expected, (lat, lon)
-        assert answer.to_border.m == pytest.approx(distance_to_line_m(lat, lon, border_points), rel=2e-3, abs=30)
+        assert answer.to_border.m == pytest.approx(
+            distance_to_line_m(lat, lon, border_points), rel=2e-3, abs=30
+        )
         assert answer.to_kharkiv.km == pytest.approx(geodesic((lat, lon), KHARKIV).km, rel=1e-9)
         judged += 1
         seen.add(expected)
     assert judged >= 50
-    assert seen >= {"border_band", "ukraine", "counterfire_zone", "deep_strike_zone", "sanctuary", "russia"}
+    assert seen >= {
+        "border_band",
+        "ukraine",
+        "counterfire_zone",
+        "deep_strike_zone",
+        "sanctuary",
+        "russia",
+    }
 
 
 @pytest.mark.parametrize(
@@ -126,7 +137,9 @@ def test_the_far_side_of_the_world_is_measured_too(default):
     assert answer.coordinates == "38.89511° N, 77.03637° W"
 
 
-@pytest.mark.parametrize("lat, lon", [(95, 30), (-91, 0), (math.nan, 30), (50, math.inf), ("north", 30), (None, 1)])
+@pytest.mark.parametrize(
+    "lat, lon", [(95, 30), (-91, 0), (math.nan, 30), (50, math.inf), ("north", 30), (None, 1)]
+)
 def test_coordinates_that_are_not_a_point_give_one_sentence(default, lat, lon):
     with pytest.raises(query.PointError) as err:
         query.what_is_here(default, lat, lon)
@@ -138,7 +151,9 @@ def test_place_markers(default, border_points):
     assert query.place_named("Nowhere") is None and query.place_named(None) is None
     kharkiv = query.about_place(default, query.place_named("Kharkiv"))
     assert kharkiv.place.quote and kharkiv.place.paragraph == 3
-    assert kharkiv.answer.to_border.m == pytest.approx(distance_to_line_m(*KHARKIV, border_points), rel=1e-3, abs=30)
+    assert kharkiv.answer.to_border.m == pytest.approx(
+        distance_to_line_m(*KHARKIV, border_points), rel=1e-3, abs=30
+    )
     belgorod = query.about_place(default, query.place_named("Belgorod"))
     assert not belgorod.place.named_in_article and belgorod.answer.area == "counterfire_zone"
     russia = query.about_place(default, query.place_named("Russia"))
@@ -164,12 +179,17 @@ def test_an_answer_for_a_string_coordinate_is_read_as_numbers(default):
     assert (answer.lat, answer.lon) == (50.6, 36.6) and answer.area == "counterfire_zone"
 
 
-@pytest.mark.parametrize("lon, wrapped", [(180.0, -180.0), (-180.0, -180.0), (190.0, -170.0), (-190.0, 170.0), (36.6, 36.6)])
+@pytest.mark.parametrize(
+    "lon, wrapped",
+    [(180.0, -180.0), (-180.0, -180.0), (190.0, -170.0), (-190.0, 170.0), (36.6, 36.6)],
+)
 def test_longitudes_wrap_into_the_half_open_range(lon, wrapped):
     assert query.normalise(10, lon) == (10.0, pytest.approx(wrapped))
 
 
-@pytest.mark.parametrize("lat, text", [(-33.5, "33.50000° S, 151.00000° E"), (0.0, "0.00000° N, 151.00000° E")])
+@pytest.mark.parametrize(
+    "lat, text", [(-33.5, "33.50000° S, 151.00000° E"), (0.0, "0.00000° N, 151.00000° E")]
+)
 def test_coordinates_name_the_hemisphere(lat, text):
     assert query.coordinates_text(lat, 151.0) == text
     assert query.coordinates_text(lat, -151.0) == text.replace("E", "W")
@@ -181,11 +201,14 @@ def test_a_point_on_the_prime_meridian_is_east():
     assert query.coordinates_text(51.5, -0.5) == "51.50000° N, 0.50000° W"
 
 
-@pytest.mark.parametrize("lat, lon, where", [
-    (53.9, 27.56, "in Belarus"),  # Minsk
-    (47.0, 28.86, "in Moldova"),  # Chișinău
-    (43.5, 34.0, "the sea, another country, or beyond the map's data"),  # the Black Sea
-])
+@pytest.mark.parametrize(
+    "lat, lon, where",
+    [
+        (53.9, 27.56, "in Belarus"),  # Minsk
+        (47.0, 28.86, "in Moldova"),  # Chișinău
+        (43.5, 34.0, "the sea, another country, or beyond the map's data"),  # the Black Sea
+    ],
+)
 def test_a_point_in_neither_country_says_where_it_is(default, lat, lon, where):
     answer = query.what_is_here(default, lat, lon)
     assert answer.sentence == f"Neither Ukraine nor Russia as this map draws them ({where})."
@@ -199,9 +222,15 @@ def test_the_answer_names_the_border_point_it_measured_to(default, border_points
     assert geodesic((lat, lon), (blat, blon)).m == pytest.approx(answer.to_border.m, rel=1e-6)
 
 
-@pytest.mark.parametrize("lat, lon, expected", [
-    (-90, 0, (-90.0, 0.0)), (90, 0, (90.0, 0.0)), (10, -180.5, (10.0, 179.5)), (10, 179.999, (10.0, 179.999)),
-])
+@pytest.mark.parametrize(
+    "lat, lon, expected",
+    [
+        (-90, 0, (-90.0, 0.0)),
+        (90, 0, (90.0, 0.0)),
+        (10, -180.5, (10.0, 179.5)),
+        (10, 179.999, (10.0, 179.999)),
+    ],
+)
 def test_the_poles_are_points_and_longitudes_wrap(lat, lon, expected):
     assert query.normalise(lat, lon) == pytest.approx(expected)
 

@@ -15,12 +15,15 @@ import pytest
 import shapely
 from geopy.distance import geodesic
 
-from geo.engine import facts
-from geo.engine import layers
-from geo.engine import stages
+from geo.engine import facts, layers, stages, zones
 from pages.shared import viewstate
-from geo.engine import zones
-from tests.measure import boundary_samples, distance_to_line_m, haversine_m, interior_samples, line_points
+from tests.measure import (
+    boundary_samples,
+    distance_to_line_m,
+    haversine_m,
+    interior_samples,
+    line_points,
+)
 
 TOLERANCE = 0.005
 WGS84_A, WGS84_F = 6_378_137.0, 1 / 298.257223563
@@ -30,7 +33,9 @@ MAY_30, JUNE_20, BEFORE, NOVEMBER = "2024-05-30", "2024-06-20", "2024-05-29", "2
 
 
 def params(stage_id: str, depth_km: float = 80) -> zones.Params:
-    return zones.Params(depth=zones.parse_depth(f"{depth_km}km"), stage=stages.parse_stage(stage_id))
+    return zones.Params(
+        depth=zones.parse_depth(f"{depth_km}km"), stage=stages.parse_stage(stage_id)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +49,10 @@ def test_the_default_everywhere_is_the_articles_moment():
 
 
 def test_june_permits_everything_may_did(built):
-    may, june = built[MAY_30].geometry("counterfire_zone"), built[JUNE_20].geometry("counterfire_zone")
+    may, june = (
+        built[MAY_30].geometry("counterfire_zone"),
+        built[JUNE_20].geometry("counterfire_zone"),
+    )
     # Equal up to the engine's 20 m line simplification: 2e-4 degrees is at most 22 m here.
     assert june.buffer(2e-4).covers(may)
     assert june.area > 2 * may.area
@@ -60,7 +68,10 @@ def test_each_permitted_area_is_in_russia_and_not_in_ukraine(built, region):
 
 def test_the_whole_border_zone_reaches_no_further_than_d_from_the_border(built, border_points):
     zone = built[JUNE_20].geometry("counterfire_zone")
-    reach = [distance_to_line_m(lat, lon, border_points) for lon, lat in boundary_samples(zone, 80, seed=3)]
+    reach = [
+        distance_to_line_m(lat, lon, border_points)
+        for lon, lat in boundary_samples(zone, 80, seed=3)
+    ]
     assert max(reach) <= 80_000 * (1 + TOLERANCE)
     assert max(reach) >= 80_000 * (1 - TOLERANCE)  # and it does reach out to D
 
@@ -78,21 +89,28 @@ def _cell_areas(lats: np.ndarray, dlat: float, dlon: float) -> np.ndarray:
     return m * n * np.cos(phi) * math.radians(dlat) * math.radians(dlon)
 
 
-def _distance_to(points_lonlat: np.ndarray, lats: np.ndarray, lons: np.ndarray, edge_m: float) -> np.ndarray:
+def _distance_to(
+    points_lonlat: np.ndarray, lats: np.ndarray, lons: np.ndarray, edge_m: float
+) -> np.ndarray:
     """Whether each grid point lies within ``edge_m`` of a line given as dense (lon, lat)
     points: a haversine distance decides, except within 3 km of the edge, where geopy's
     geodesic to the nearest samples decides."""
     inside = np.zeros(len(lats), dtype=bool)
     for start in range(0, len(lats), 2000):
         sl = slice(start, start + 2000)
-        d = haversine_m(lats[sl, None], lons[sl, None], points_lonlat[None, :, 1], points_lonlat[None, :, 0])
+        d = haversine_m(
+            lats[sl, None], lons[sl, None], points_lonlat[None, :, 1], points_lonlat[None, :, 0]
+        )
         nearest = d.min(axis=1)
         inside[sl] = nearest <= edge_m
         for k in np.flatnonzero(np.abs(nearest - edge_m) < 3_000):
             row = d[k]
             candidates = np.argsort(row)[:6]
             lat, lon = lats[start + k], lons[start + k]
-            true = min(geodesic((lat, lon), (points_lonlat[c, 1], points_lonlat[c, 0])).m for c in candidates)
+            true = min(
+                geodesic((lat, lon), (points_lonlat[c, 1], points_lonlat[c, 0])).m
+                for c in candidates
+            )
             inside[start + k] = true <= edge_m
     return inside
 
@@ -140,7 +158,11 @@ def test_shares_lie_between_zero_and_one_and_grow_over_the_stages():
     assert all(0 <= share <= 1 for share in measured)
     assert measured == sorted(measured) and measured[0] == 0 and measured[-1] > measured[1] > 0
     november = rows[-1]
-    assert november.permitted is None and november.sanctuary is None and november.permitted_share is None
+    assert (
+        november.permitted is None
+        and november.sanctuary is None
+        and november.permitted_share is None
+    )
 
 
 def test_a_stage_changes_only_what_depends_on_it(built):
@@ -168,14 +190,22 @@ def test_a_link_with_a_stage_round_trips():
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "geo", *args], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": os.getcwd()})
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
 
 
 def test_the_terminal_rejects_an_unknown_stage_in_one_sentence():
     result = run("facts", "--stage", "2024-13-01")
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "2024-13-01" in result.stderr and "2024-06-20" in result.stderr
+    assert (
+        result.stderr.count("\n") == 1
+        and "2024-13-01" in result.stderr
+        and "2024-06-20" in result.stderr
+    )
 
 
 def test_facts_json_lists_the_stages_with_their_areas_and_shares():
@@ -186,9 +216,18 @@ def test_facts_json_lists_the_stages_with_their_areas_and_shares():
     rows = {row["id"]: row for row in figures["stages"]}
     assert list(rows) == [BEFORE, MAY_30, JUNE_20, NOVEMBER]
     for row in rows.values():
-        assert set(row) >= {"id", "date", "permitted_area_km2", "sanctuary_area_km2", "permitted_share"}
+        assert set(row) >= {
+            "id",
+            "date",
+            "permitted_area_km2",
+            "sanctuary_area_km2",
+            "permitted_share",
+        }
     june = rows[JUNE_20]
-    assert june["permitted_area_km2"] == pytest.approx(figures["counterfire_zone_area_km2"], rel=1e-6)
-    assert june["permitted_area_km2"] + june["sanctuary_area_km2"] == pytest.approx(rows[BEFORE]["sanctuary_area_km2"],
-                                                                                     rel=1e-3)
+    assert june["permitted_area_km2"] == pytest.approx(
+        figures["counterfire_zone_area_km2"], rel=1e-6
+    )
+    assert june["permitted_area_km2"] + june["sanctuary_area_km2"] == pytest.approx(
+        rows[BEFORE]["sanctuary_area_km2"], rel=1e-3
+    )
     assert rows[NOVEMBER]["permitted_share"] is None

@@ -8,10 +8,9 @@ import pytest
 from geopy.distance import geodesic
 
 from geo import i18n
-from geo.engine import facts
-from geo.engine import places
-from geo.narrative import tables
+from geo.engine import facts, places
 from geo.engine import layers as registry
+from geo.narrative import tables
 from tests.measure import distance_to_line_m
 
 KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md
@@ -45,7 +44,10 @@ def test_figure_rows_give_each_figure_as_text(figures, default):
             if spec.figure.kind == "area":
                 assert rows[spec.figure.label] == f"{value.m2 / 1e6:,.0f} km²"
             else:
-                assert rows[spec.figure.label] == f"{value.m / 1000:,.1f} km ({value.m / 1000 / MILE_KM:,.1f} mi)"
+                assert (
+                    rows[spec.figure.label]
+                    == f"{value.m / 1000:,.1f} km ({value.m / 1000 / MILE_KM:,.1f} mi)"
+                )
     assert rows["Stage of the policy"].startswith("30 May 2024")  # FACTS.md: the article's moment
     assert len(rows) == sum(1 for spec in registry.REGISTRY if spec.figure) + 4
 
@@ -54,12 +56,18 @@ def test_place_rows_measure_cities_and_leave_labels_blank(figures, border_points
     rows = {r["Place"]: r for r in tables.place_rows(figures)}
     assert {p.name for p in places.places()} == set(rows)
     kyiv = rows["Kyiv"]
-    assert kyiv["To Kharkiv (km)"] == pytest.approx(geodesic(KHARKIV, (kyiv["Latitude"], kyiv["Longitude"])).km, abs=0.051)
+    assert kyiv["To Kharkiv (km)"] == pytest.approx(
+        geodesic(KHARKIV, (kyiv["Latitude"], kyiv["Longitude"])).km, abs=0.051
+    )
     belgorod = rows["Belgorod"]
     assert belgorod["In the article"] == "context" and kyiv["In the article"] == "yes"
     assert belgorod["To the border (km)"] == pytest.approx(
-        distance_to_line_m(belgorod["Latitude"], belgorod["Longitude"], border_points) / 1000, abs=0.1)
-    assert rows["Russia"]["To Kharkiv (km)"] is None and rows["Russia"]["To the border (km)"] is None
+        distance_to_line_m(belgorod["Latitude"], belgorod["Longitude"], border_points) / 1000,
+        abs=0.1,
+    )
+    assert (
+        rows["Russia"]["To Kharkiv (km)"] is None and rows["Russia"]["To the border (km)"] is None
+    )
 
 
 def test_city_distances_are_geodesic_and_cover_every_pair():
@@ -68,7 +76,9 @@ def test_city_distances_are_geodesic_and_cover_every_pair():
     assert len(rows) == len(cities) * (len(cities) - 1) // 2
     by_pair = {(r["From"], r["To"]): r["Distance (km)"] for r in rows}
     for a, b in combinations(cities, 2):
-        assert by_pair[(a.name, b.name)] == pytest.approx(geodesic((a.lat, a.lon), (b.lat, b.lon)).km, abs=0.05)
+        assert by_pair[(a.name, b.name)] == pytest.approx(
+            geodesic((a.lat, a.lon), (b.lat, b.lon)).km, abs=0.05
+        )
     assert [r["Distance (km)"] for r in rows] == sorted(r["Distance (km)"] for r in rows)
 
 
@@ -77,10 +87,18 @@ def test_csv_has_one_value_per_row_with_the_parameters(figures, default, border_
     assert rows[0].keys() == {"item", "measure", "value", "unit", "radius_m", "depth_m"}
     assert {r["radius_m"] for r in rows} == {str(round(12 * MILE_KM * 1000, 3))}
     assert {r["depth_m"] for r in rows} == {"80000.0"}
-    values = {r["measure"]: float(r["value"]) for r in rows if r["measure"] != "distance_to_kharkiv_km"}
+    values = {
+        r["measure"]: float(r["value"]) for r in rows if r["measure"] != "distance_to_kharkiv_km"
+    }
     assert values["radius_km"] == pytest.approx(12 * MILE_KM, abs=1e-4) and values["depth_km"] == 80
-    assert values["kharkiv_to_border_km"] == pytest.approx(distance_to_line_m(*KHARKIV, border_points) / 1000, abs=0.03)
-    assert values["counterfire_zone_area_km2"] == pytest.approx(default["counterfire_zone"].measure.km2, abs=0.05)
+    assert values["kharkiv_to_border_km"] == pytest.approx(
+        distance_to_line_m(*KHARKIV, border_points) / 1000, abs=0.03
+    )
+    assert values["counterfire_zone_area_km2"] == pytest.approx(
+        default["counterfire_zone"].measure.km2, abs=0.05
+    )
     assert values["article_claim_mi"] == 12
     cities = sum(1 for p in places.places() if p.kind == "city")
-    assert len(rows) == 3 + sum(1 for spec in registry.REGISTRY if spec.figure) + 2 * cities + len(tables.city_distances())
+    assert len(rows) == 3 + sum(1 for spec in registry.REGISTRY if spec.figure) + 2 * cities + len(
+        tables.city_distances()
+    )

@@ -2,13 +2,19 @@ import math
 
 import pytest
 
-from geo.engine import zones
 from geo.core.units import DistanceError
+from geo.engine import zones
 
 
 @pytest.mark.parametrize(
     "text, metres",
-    [("12mi", 12 * 1609.344), ("19.3km", 19_300), ("5000m", 5_000), (" 20 KM ", 20_000), ("1e1mi", 16_093.44)],
+    [
+        ("12mi", 12 * 1609.344),
+        ("19.3km", 19_300),
+        ("5000m", 5_000),
+        (" 20 KM ", 20_000),
+        ("1e1mi", 16_093.44),
+    ],
 )
 def test_radius_accepts_values_with_a_unit(text, metres):
     assert math.isclose(zones.parse_radius(text).m, metres, rel_tol=1e-12)
@@ -23,9 +29,19 @@ def test_the_range_ends_are_accepted_in_either_unit():
 
 @pytest.mark.parametrize(
     "text, why",
-    [("12", "no unit"), ("-3mi", "out of range"), ("nan", "not a distance"), ("nanmi", "not a distance"),
-     ("infkm", "not a distance"), ("0.5mi", "out of range"), ("101mi", "out of range"), ("12 furlongs", "unknown unit"),
-     ("twelve miles", "not a distance"), ("", "not a distance"), ("12mi;rm -rf", "not a distance")],
+    [
+        ("12", "no unit"),
+        ("-3mi", "out of range"),
+        ("nan", "not a distance"),
+        ("nanmi", "not a distance"),
+        ("infkm", "not a distance"),
+        ("0.5mi", "out of range"),
+        ("101mi", "out of range"),
+        ("12 furlongs", "unknown unit"),
+        ("twelve miles", "not a distance"),
+        ("", "not a distance"),
+        ("12mi;rm -rf", "not a distance"),
+    ],
 )
 def test_bad_radius_names_the_value_and_the_range(text, why):
     with pytest.raises(DistanceError) as err:
@@ -62,7 +78,8 @@ def test_distance_makes_a_geopy_distance_in_each_unit():
 def test_in_unit_and_describe():
     d = Distance(meters=12 * MILE_M)
     assert (units.in_unit(d, "m"), units.in_unit(d, "km"), units.in_unit(d, "mi")) == pytest.approx(
-        (12 * MILE_M, 12 * MILE_M / 1000, 12))
+        (12 * MILE_M, 12 * MILE_M / 1000, 12)
+    )
     assert units.describe(d, "mi") == "12 mi"
     assert units.describe(d, "km") == "19.31 km"
     assert units.describe(Distance(kilometers=1234.4), "km") == "1234 km"
@@ -73,8 +90,14 @@ def test_length_text_writes_both_units():
     d = Distance(kilometers=34.56)
     assert units.length_text(d) == f"34.6 km ({34.56 / 1.609344:.1f} mi)"
     assert units.length_text(d, "mi") == f"{34.56 / 1.609344:.1f} mi (34.6 km)"
-    assert units.length_text(Distance(kilometers=1956.76), digits=0) == f"1,957 km ({1956.76 / 1.609344:,.0f} mi)"
-    assert units.length_text(Distance(kilometers=1234.56)) == f"1,234.6 km ({1234.56 / 1.609344:,.1f} mi)"
+    assert (
+        units.length_text(Distance(kilometers=1956.76), digits=0)
+        == f"1,957 km ({1956.76 / 1.609344:,.0f} mi)"
+    )
+    assert (
+        units.length_text(Distance(kilometers=1234.56))
+        == f"1,234.6 km ({1234.56 / 1.609344:,.1f} mi)"
+    )
 
 
 def test_setting_text_drops_trailing_zeros():
@@ -88,7 +111,10 @@ def test_areas_add_compare_and_read_in_km2():
     assert (a + b).m2 == 2.5e9 and (a - b).m2 == 1.5e9
     assert a.km2 == 2000 and b < a and units.Area(1.0) == units.Area(1.0)
     assert units.area_text(units.Area(23_294_472_117.6)) == "23,294 km²"
-    assert units.area_text(units.Area(499_999)) == "0 km²" and units.area_text(units.Area(500_001)) == "1 km²"
+    assert (
+        units.area_text(units.Area(499_999)) == "0 km²"
+        and units.area_text(units.Area(500_001)) == "1 km²"
+    )
 
 
 def test_echo_cuts_long_values():
@@ -101,14 +127,34 @@ def test_echo_cuts_long_values():
     assert len(units.echo("z" * 5000)) == 63
 
 
-@pytest.mark.parametrize("text, unit", [("12 MI", "mi"), ("19.3km", "km"), ("500m", "m"), ("12", ""), ("abc", ""),
-                                        ("１２ｍｉ", "mi"), ("", "")])
+@pytest.mark.parametrize(
+    "text, unit",
+    [
+        ("12 MI", "mi"),
+        ("19.3km", "km"),
+        ("500m", "m"),
+        ("12", ""),
+        ("abc", ""),
+        ("１２ｍｉ", "mi"),
+        ("", ""),
+    ],
+)
 def test_unit_of(text, unit):
     assert units.unit_of(text) == unit
 
 
-@pytest.mark.parametrize("text, miles", [("١٢mi", 12), ("１２ｍｉ", 12), ("१२ mi", 12), ("12.5mi", 12.5), (".5e2mi", 50),
-                                         ("+3mi", 3), ("3.mi", 3)])
+@pytest.mark.parametrize(
+    "text, miles",
+    [
+        ("١٢mi", 12),
+        ("１２ｍｉ", 12),
+        ("१२ mi", 12),
+        ("12.5mi", 12.5),
+        (".5e2mi", 50),
+        ("+3mi", 3),
+        ("3.mi", 3),
+    ],
+)
 def test_digits_of_other_scripts_read_as_the_digits_they_are(text, miles):
     assert zones.parse_radius(text).miles == pytest.approx(miles)
 
@@ -121,11 +167,18 @@ def test_characters_that_are_digits_only_in_name_are_refused(text):
 
 def test_a_distance_error_is_a_value_error_with_one_sentence():
     with pytest.raises(ValueError) as err:
-        units.parse_distance("3parsec", what="depth", low=units.distance(5, "km"), high=units.distance(300, "km"),
-                             example="80km")
+        units.parse_distance(
+            "3parsec",
+            what="depth",
+            low=units.distance(5, "km"),
+            high=units.distance(300, "km"),
+            example="80km",
+        )
     message = str(err.value)
-    assert message == ("depth '3parsec' has an unknown unit 'parsec': depth takes a distance with a unit "
-                       "(m, km or mi) from 5 km to 300 km (3.107 mi to 186.4 mi), e.g. 80km.")
+    assert message == (
+        "depth '3parsec' has an unknown unit 'parsec': depth takes a distance with a unit "
+        "(m, km or mi) from 5 km to 300 km (3.107 mi to 186.4 mi), e.g. 80km."
+    )
 
 
 def test_the_tolerance_at_the_ends_of_a_range_is_a_hair():
@@ -152,4 +205,6 @@ def test_messages_name_the_parameter_and_its_example():
     with pytest.raises(DistanceError) as err:
         zones.parse_depth("80")
     message = str(err.value)
-    assert message.startswith("depth '80' has no unit: depth takes a distance") and message.endswith("e.g. 80km.")
+    assert message.startswith(
+        "depth '80' has no unit: depth takes a distance"
+    ) and message.endswith("e.g. 80km.")

@@ -53,41 +53,74 @@ def server():
 def canary(tmp_path_factory):
     """A GeoJSON file on the server whose one point carries a secret."""
     path = tmp_path_factory.mktemp("canary") / "secret.geojson"
-    feature = {"type": "Feature", "properties": {"secret": SECRET}, "geometry": {"type": "Point", "coordinates": [36.3, 50.1]}}
+    feature = {
+        "type": "Feature",
+        "properties": {"secret": SECRET},
+        "geometry": {"type": "Point", "coordinates": [36.3, 50.1]},
+    }
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
     return path
 
 
 def _point_collection(**extra) -> str:
-    feature = {"type": "Feature", "properties": {"name": "A"}, "geometry": {"type": "Point", "coordinates": [36.3, 50.1]}}
+    feature = {
+        "type": "Feature",
+        "properties": {"name": "A"},
+        "geometry": {"type": "Point", "coordinates": [36.3, 50.1]},
+    }
     return json.dumps({"type": "FeatureCollection", **extra, "features": [feature]})
 
 
 def hostile_files(url: str, canary: Path) -> dict[str, str]:
     """Each kind of file of finding 1, by the name it is uploaded under."""
     return {
-        "vrt-vsicurl.kml": f"<OGRVRTDataSource><OGRVRTLayer name='a'><SrcDataSource>/vsicurl/{url}/vrt.geojson"
+        "vrt-vsicurl.kml": f"<OGRVRTDataSource><OGRVRTLayer "
+        f"name='a'><SrcDataSource>/vsicurl/{url}/vrt.geojson"
         "</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>",
-        "vrt-http.geojson": f"<OGRVRTDataSource><OGRVRTLayer name='a'><SrcDataSource>{url}/vrt.geojson"
+        "vrt-http.geojson": f"<OGRVRTDataSource><OGRVRTLayer "
+        f"name='a'><SrcDataSource>{url}/vrt.geojson"
         "</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>",
-        "vrt-canary.kml": f"<?xml version='1.0'?><OGRVRTDataSource><OGRVRTLayer name='secret'><SrcDataSource>{canary}"
+        "vrt-canary.kml": f"<?xml version='1.0'?><OGRVRTDataSource><OGRVRTLayer "
+        f"name='secret'><SrcDataSource>{canary}"
         "</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>",
         "wfs-source.kml": f"<OGRWFSDataSource><URL>{url}/wfs?</URL></OGRWFSDataSource>",
         "wfs-capabilities.kml": "<WFS_Capabilities version='1.1.0'><OperationsMetadata><Operation name='GetFeature'>"
         f"<DCP><HTTP><Get href='{url}/wfs?'/></HTTP></DCP></Operation></OperationsMetadata>"
         "<FeatureTypeList><FeatureType><Name>a</Name></FeatureType></FeatureTypeList></WFS_Capabilities>",
-        "gml-schema.kml": "<?xml version='1.0'?><ogr:FeatureCollection xmlns:ogr='http://ogr.maptools.org/' "
-        "xmlns:gml='http://www.opengis.net/gml' xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance' "
+        "gml-schema.kml": "<?xml version='1.0'?><ogr:FeatureCollection "
+        "xmlns:ogr='http://ogr.maptools.org/' "
+        "xmlns:gml='http://www.opengis.net/gml' "
+        "xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance' "
         f"xsi:schemaLocation='http://ogr.maptools.org/ {url}/schema.xsd'><gml:featureMember><ogr:a>"
         "<ogr:geometryProperty><gml:Point><gml:coordinates>36.3,50.1</gml:coordinates></gml:Point>"
         "</ogr:geometryProperty></ogr:a></gml:featureMember></ogr:FeatureCollection>",
-        "crs-link.geojson": _point_collection(crs={"type": "link", "properties": {"href": f"{url}/crs", "type": "proj4"}}),
-        "crs-url.geojson": _point_collection(crs={"type": "name", "properties": {"name": f"{url}/crs"}}),
-        "crs-file.geojson": _point_collection(crs={"type": "name", "properties": {"name": str(canary)}}),
-        "crs-nested.geojson": json.dumps({"type": "FeatureCollection", "features": [{
-            "type": "Feature", "properties": {}, "geometry": {
-                "type": "Point", "coordinates": [36.3, 50.1], "crs": {"type": "link", "properties": {"href": f"{url}/g"}}}}]}),
-        "kml-links.kml": "<?xml version='1.0'?><kml xmlns='http://www.opengis.net/kml/2.2'><Document>"
+        "crs-link.geojson": _point_collection(
+            crs={"type": "link", "properties": {"href": f"{url}/crs", "type": "proj4"}}
+        ),
+        "crs-url.geojson": _point_collection(
+            crs={"type": "name", "properties": {"name": f"{url}/crs"}}
+        ),
+        "crs-file.geojson": _point_collection(
+            crs={"type": "name", "properties": {"name": str(canary)}}
+        ),
+        "crs-nested.geojson": json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {},
+                        "geometry": {
+                            "type": "Point",
+                            "coordinates": [36.3, 50.1],
+                            "crs": {"type": "link", "properties": {"href": f"{url}/g"}},
+                        },
+                    }
+                ],
+            }
+        ),
+        "kml-links.kml": "<?xml version='1.0'?><kml "
+        "xmlns='http://www.opengis.net/kml/2.2'><Document>"
         f"<NetworkLink><Link><href>{url}/net.kml</href></Link></NetworkLink>"
         f"<Style id='s'><IconStyle><Icon><href>{url}/icon.png</href></Icon></IconStyle></Style>"
         f"<Placemark><styleUrl>{url}/style.kml#s</styleUrl><Point><coordinates>36.3,50.1</coordinates></Point>"
@@ -95,9 +128,19 @@ def hostile_files(url: str, canary: Path) -> dict[str, str]:
     }
 
 
-CASES = ["vrt-vsicurl.kml", "vrt-http.geojson", "vrt-canary.kml", "wfs-source.kml", "wfs-capabilities.kml",
-         "gml-schema.kml", "crs-link.geojson", "crs-url.geojson", "crs-file.geojson", "crs-nested.geojson",
-         "kml-links.kml"]
+CASES = [
+    "vrt-vsicurl.kml",
+    "vrt-http.geojson",
+    "vrt-canary.kml",
+    "wfs-source.kml",
+    "wfs-capabilities.kml",
+    "gml-schema.kml",
+    "crs-link.geojson",
+    "crs-url.geojson",
+    "crs-file.geojson",
+    "crs-nested.geojson",
+    "kml-links.kml",
+]
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -139,9 +182,19 @@ def test_finding_1_a_vrt_naming_a_file_does_not_say_whether_it_exists(server, ca
 
 @pytest.mark.parametrize("crs", ["EPSG:32637", "urn:ogc:def:crs:EPSG::32637"])
 def test_finding_1_a_crs_given_by_name_still_reads(crs):
-    text = json.dumps({"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": crs}},
-                       "features": [{"type": "Feature", "properties": {},
-                                     "geometry": {"type": "Point", "coordinates": [310000.0, 5540000.0]}}]})
+    text = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "crs": {"type": "name", "properties": {"name": crs}},
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {},
+                    "geometry": {"type": "Point", "coordinates": [310000.0, 5540000.0]},
+                }
+            ],
+        }
+    )
     got = userdata.read(text.encode(), "utm.geojson")
     lon, lat = got.features[0].geometry.coords[0]
     assert 35 < lon < 38 and 49 < lat < 51
@@ -149,8 +202,14 @@ def test_finding_1_a_crs_given_by_name_still_reads(crs):
 
 def _cli(*args, cwd) -> subprocess.CompletedProcess:
     env = {**os.environ, "KHARKIV_MAP_LANG": "en"}
-    return subprocess.run([sys.executable, "-m", "geo", *map(str, args)], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_finding_1_the_command_line_makes_no_request_either(server, canary, tmp_path):
@@ -182,8 +241,12 @@ def _spellings(points: Path) -> dict[str, Path]:
     symlink.symlink_to(points)
     hardlink = folder / "hard.csv"
     os.link(points, hardlink)
-    return {"same name": points, "another spelling": folder / "sub" / ".." / points.name,
-            "a symbolic link": symlink, "a hard link": hardlink}
+    return {
+        "same name": points,
+        "another spelling": folder / "sub" / ".." / points.name,
+        "a symbolic link": symlink,
+        "a hard link": hardlink,
+    }
 
 
 def test_finding_2_classify_never_writes_over_its_input(points):
@@ -193,17 +256,32 @@ def test_finding_2_classify_never_writes_over_its_input(points):
         assert run.returncode == 2, how
         assert run.stderr.count("\n") == 1 and "input file" in run.stderr, (how, run.stderr)
         assert points.read_bytes() == original, how
-    assert sorted(p.name for p in points.parent.iterdir()) == ["hard.csv", "link.csv", "points.csv", "sub"]
+    assert sorted(p.name for p in points.parent.iterdir()) == [
+        "hard.csv",
+        "link.csv",
+        "points.csv",
+        "sub",
+    ]
 
 
 def test_finding_2_an_input_given_through_a_link_is_protected_too(points):
     original = points.read_bytes()
     link = points.parent / "link.csv"
     link.symlink_to(points)
-    run = _cli("classify", link, "--out", points, "--out", points.parent / "answers.geojson", cwd=points.parent)
+    run = _cli(
+        "classify",
+        link,
+        "--out",
+        points,
+        "--out",
+        points.parent / "answers.geojson",
+        cwd=points.parent,
+    )
     assert run.returncode == 2 and "input file" in run.stderr
     assert points.read_bytes() == original
-    assert not (points.parent / "answers.geojson").exists()  # nothing written when one output is refused
+    assert not (
+        points.parent / "answers.geojson"
+    ).exists()  # nothing written when one output is refused
 
 
 def test_finding_2_a_distinct_output_is_still_written(points):

@@ -63,10 +63,13 @@ def test_geojson_collection_of_every_kind():
     assert got.features[0].geometry.equals(shapely.Point(KHARKIV))
 
 
-@pytest.mark.parametrize("text", [
-    json.dumps(feature(point(*KHARKIV), name="one")),
-    json.dumps(point(*KHARKIV)),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps(feature(point(*KHARKIV), name="one")),
+        json.dumps(point(*KHARKIV)),
+    ],
+)
 def test_geojson_single_feature_or_bare_geometry(text):
     got = userdata.read(text.encode(), "one.json")
     assert len(got.features) == 1 and got.features[0].geometry.equals(shapely.Point(KHARKIV))
@@ -83,8 +86,18 @@ def test_kml_folders_names_and_extended_data():
     assert first.geometry.equals(shapely.Point(KHARKIV))
 
 
-@pytest.mark.parametrize("lat,lon", [("lat", "lon"), ("Latitude", "Longitude"), ("Y", "X"), ("LAT", "lng"),
-                                     ("breite", "long"), ("широта", "довгота"), ("Широта", "Долгота")])
+@pytest.mark.parametrize(
+    "lat,lon",
+    [
+        ("lat", "lon"),
+        ("Latitude", "Longitude"),
+        ("Y", "X"),
+        ("LAT", "lng"),
+        ("breite", "long"),
+        ("широта", "довгота"),
+        ("Широта", "Долгота"),
+    ],
+)
 @pytest.mark.parametrize("sep", [",", ";", "\t"])
 def test_csv_headers_and_delimiters(lat, lon, sep):
     text = f"name{sep}{lat}{sep}{lon}\nKharkiv{sep}49.98177{sep}36.25475\nBelgorod{sep}50.60343{sep}36.58091\n"
@@ -101,8 +114,10 @@ def test_csv_named_columns_decimal_comma_and_bom():
 
 
 def test_csv_bad_rows_are_skipped_counted_and_named():
-    text = ("name,lat,lon\nKharkiv,49.98177,36.25475\nbad,north,36\nshort,50\nnan,nan,36\ninf,50,1e999\n"
-            "far,95,36\n\nBelgorod,50.60343,36.58091\n")
+    text = (
+        "name,lat,lon\nKharkiv,49.98177,36.25475\nbad,north,36\nshort,50\nnan,nan,36\ninf,50,1e999\n"
+        "far,95,36\n\nBelgorod,50.60343,36.58091\n"
+    )
     got = userdata.read(text.encode(), "places.csv")
     assert [f.properties["name"] for f in got.features] == ["Kharkiv", "Belgorod"]
     assert got.skipped == 5 and len(got.messages) == 5
@@ -125,7 +140,9 @@ def refused(data, name="f.csv", **options) -> str:
 def test_size_limit_checked_before_anything_is_read(monkeypatch):
     import pyogrio
 
-    monkeypatch.setattr(pyogrio, "read_info", lambda *a, **k: pytest.fail("parsed a file over the limit"))
+    monkeypatch.setattr(
+        pyogrio, "read_info", lambda *a, **k: pytest.fail("parsed a file over the limit")
+    )
     message = refused(b" " * (userdata.MAX_BYTES + 1), "big.geojson")
     assert "'big.geojson'" in message and "20 MB" in message
 
@@ -135,8 +152,12 @@ def test_feature_limit_read_from_the_header_before_the_features(monkeypatch):
 
     monkeypatch.setattr(userdata, "MAX_FEATURES", 3)
     monkeypatch.setattr("geo.userfiles.usergdal.MAX_FEATURES", 3)
-    monkeypatch.setattr(pyogrio.raw, "read", lambda *a, **k: pytest.fail("read features over the limit"))
-    assert "4 features, over the limit of 3" in refused(collection(*[feature(point(*KHARKIV))] * 4), "many.geojson")
+    monkeypatch.setattr(
+        pyogrio.raw, "read", lambda *a, **k: pytest.fail("read features over the limit")
+    )
+    assert "4 features, over the limit of 3" in refused(
+        collection(*[feature(point(*KHARKIV))] * 4), "many.geojson"
+    )
     monkeypatch.setattr("geo.userfiles.usercsv.MAX_FEATURES", 3)
     assert "more than 3 rows" in refused(b"lat,lon\n" + b"50,36\n" * 4)
 
@@ -162,7 +183,11 @@ def test_encoding_is_never_guessed():
 
 
 def test_kml_in_a_declared_encoding():
-    data = KML.replace('encoding="UTF-8"', 'encoding="windows-1251"').replace("Belgorod", "Бєлгород").encode("cp1251")
+    data = (
+        KML.replace('encoding="UTF-8"', 'encoding="windows-1251"')
+        .replace("Belgorod", "Бєлгород")
+        .encode("cp1251")
+    )
     got = userdata.read(data, "cp.kml")
     assert got.features[1].properties["Name"] == "Бєлгород"
 
@@ -175,11 +200,15 @@ def test_duplicate_headers_are_named():
 def test_no_coordinate_columns():
     message = refused(b"name,north,east\nx,50,36\n")
     assert "no latitude column" in message and "lat_column=" in message
-    assert "no column 'northing'" in refused(b"name,north,east\nx,50,36\n", lat_column="northing", lon_column="east")
+    assert "no column 'northing'" in refused(
+        b"name,north,east\nx,50,36\n", lat_column="northing", lon_column="east"
+    )
 
 
 def test_swapped_csv_is_refused_with_the_way_out():
-    message = refused(b"name,lat,lon\nKharkiv,36.25475,49.98177\nBelgorod,36.58091,50.60343\n", "swapped.csv")
+    message = refused(
+        b"name,lat,lon\nKharkiv,36.25475,49.98177\nBelgorod,36.58091,50.60343\n", "swapped.csv"
+    )
     assert "looks like latitude and longitude are swapped" in message and "lat_column=" in message
 
 
@@ -213,7 +242,10 @@ def test_undeclared_projection_is_refused():
 
 
 def test_invalid_polygon_is_repaired_and_reported():
-    bowtie = {"type": "Polygon", "coordinates": [[[36, 50], [37, 51], [37, 50], [36, 51], [36, 50]]]}
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [[[36, 50], [37, 51], [37, 50], [36, 51], [36, 50]]],
+    }
     got = userdata.read(collection(feature(bowtie)), "bowtie.geojson")
     assert got.features[0].geometry.is_valid and got.features[0].kind == "area"
     assert got.features[0].geometry.area == pytest.approx(0.5)
@@ -221,19 +253,35 @@ def test_invalid_polygon_is_repaired_and_reported():
 
 
 def test_nested_collections_are_flattened_and_mixed_ones_split():
-    nested = {"type": "GeometryCollection", "geometries": [
-        {"type": "GeometryCollection", "geometries": [point(*KHARKIV), {"type": "GeometryCollection",
-                                                                          "geometries": [point(*BELGOROD)]}]},
-        {"type": "LineString", "coordinates": [KHARKIV, BELGOROD]}]}
+    nested = {
+        "type": "GeometryCollection",
+        "geometries": [
+            {
+                "type": "GeometryCollection",
+                "geometries": [
+                    point(*KHARKIV),
+                    {"type": "GeometryCollection", "geometries": [point(*BELGOROD)]},
+                ],
+            },
+            {"type": "LineString", "coordinates": [KHARKIV, BELGOROD]},
+        ],
+    }
     got = userdata.read(collection(feature(nested, name="n")), "nested.geojson")
-    assert [(f.kind, f.where) for f in got.features] == [("point", "feature 1 (points)"), ("line", "feature 1 (lines)")]
+    assert [(f.kind, f.where) for f in got.features] == [
+        ("point", "feature 1 (points)"),
+        ("line", "feature 1 (lines)"),
+    ]
     assert len(shapely.get_parts(got.features[0].geometry)) == 2
     assert "mixes points and lines" in got.messages[0]
 
 
 def test_bad_features_skipped_the_rest_loaded():
-    data = collection(feature(point(*KHARKIV)), feature(None), feature(point(200, 50)),
-                      feature({"type": "Point", "coordinates": [36, 50, 7]}))
+    data = collection(
+        feature(point(*KHARKIV)),
+        feature(None),
+        feature(point(200, 50)),
+        feature({"type": "Point", "coordinates": [36, 50, 7]}),
+    )
     got = userdata.read(data, "mixed.geojson")
     assert len(got.features) == 2 and got.skipped == 2
     assert "feature 2: has no geometry" in got.messages[0] and "feature 3" in got.messages[1]
@@ -249,7 +297,9 @@ def test_messages_are_capped():
 
 def test_other_formats_are_refused():
     assert "not in a format" in refused(b"PK\x03\x04", "places.kmz")
-    assert "not readable GeoJSON" in refused(b'{"type":"Topology","objects":{},"arcs":[]}', "t.json")
+    assert "not readable GeoJSON" in refused(
+        b'{"type":"Topology","objects":{},"arcs":[]}', "t.json"
+    )
     assert "not GeoJSON" in refused(KML.encode(), "k.geojson")
     assert len(userdata.read(GOOD["c.csv"], "no-extension").features) == 2
 
@@ -276,25 +326,60 @@ def test_nothing_is_written_to_disk(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------- fuzzing
 
 
-PAYLOADS = ["<script>alert(1)</script>", "${alert(1)}", "`x`", "\"'><img src=x onerror=alert(1)>", "\\", "\x00"]
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "${alert(1)}",
+    "`x`",
+    "\"'><img src=x onerror=alert(1)>",
+    "\\",
+    "\x00",
+]
 GOOD = {
-    "g.geojson": collection(feature(point(*KHARKIV), name="a"), feature({"type": "Polygon", "coordinates": SQUARE})),
+    "g.geojson": collection(
+        feature(point(*KHARKIV), name="a"), feature({"type": "Polygon", "coordinates": SQUARE})
+    ),
     "k.kml": KML.encode(),
     "c.csv": b"name,lat,lon\nKharkiv,49.98177,36.25475\nBelgorod,50.60343,36.58091\n",
 }
-WEIRD_VALUES = [None, "a", [], {}, True, 1e308, -1e308, "NaN", [1], [[1, 2]], [[[1]]], [1e400, 50], ["1", "2"]]
+WEIRD_VALUES = [
+    None,
+    "a",
+    [],
+    {},
+    True,
+    1e308,
+    -1e308,
+    "NaN",
+    [1],
+    [[1, 2]],
+    [[[1]]],
+    [1e400, 50],
+    ["1", "2"],
+]
 
 
 def malformed_corpus():
     corpus = []
     for name, good in GOOD.items():
-        corpus += [(name, good[:n]) for n in range(1, len(good), max(1, len(good) // 40))]  # truncated
-        corpus += [(name, b"\xef\xbb\xbf" + good), (name, b"\xff\xfe" + good), (name, good + b"\x00\xff" * 8)]
+        corpus += [
+            (name, good[:n]) for n in range(1, len(good), max(1, len(good) // 40))
+        ]  # truncated
+        corpus += [
+            (name, b"\xef\xbb\xbf" + good),
+            (name, b"\xff\xfe" + good),
+            (name, good + b"\x00\xff" * 8),
+        ]
     for value in WEIRD_VALUES:  # wrong types where geometry or coordinates belong
-        corpus.append(("w.geojson", json.dumps(feature({"type": "Point", "coordinates": value})).encode()))
-        corpus.append(("w.geojson", json.dumps({"type": "FeatureCollection", "features": value}).encode()))
+        corpus.append(
+            ("w.geojson", json.dumps(feature({"type": "Point", "coordinates": value})).encode())
+        )
+        corpus.append(
+            ("w.geojson", json.dumps({"type": "FeatureCollection", "features": value}).encode())
+        )
         corpus.append(("w.geojson", json.dumps(feature(value)).encode()))
-        corpus.append(("w.geojson", json.dumps({"type": "Polygon", "coordinates": [value]}).encode()))
+        corpus.append(
+            ("w.geojson", json.dumps({"type": "Polygon", "coordinates": [value]}).encode())
+        )
     for payload in PAYLOADS:
         corpus.append(("p.geojson", collection(feature(point(*KHARKIV), **{payload: payload}))))
         corpus.append(("p.csv", f"{payload},lat,lon\n{payload},50,36\n".encode()))
@@ -304,12 +389,24 @@ def malformed_corpus():
     for _ in range(30):
         deep = {"type": "GeometryCollection", "geometries": [deep, point(*BELGOROD)]}
     corpus.append(("deep.geojson", json.dumps(deep).encode()))
-    corpus += [("n.geojson", b'{"type":"Point","coordinates":[NaN,Infinity]}'),
-               ("n.geojson", b'{"type":"Point","coordinates":[1e999,-1e999]}'),
-               ("n.csv", b"lat,lon\n1e999,NaN\n-inf,+inf\n"), ("h.csv", b"lat,lon\n"), ("h.csv", b"lat;lon"),
-               ("b.bin", bytes(range(256)) * 4), ("b.geojson", bytes(range(256))), ("b.kml", b"<" + bytes(range(256))),
-               ("x.kml", b'<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY e SYSTEM "file:///etc/passwd">]><kml>&e;</kml>'),
-               ("q.csv", b'lat,lon\n"50,36\n'), ("r.csv", b"\r\r\r"), ("t.csv", b"a\tb\n1\t2\n")]
+    corpus += [
+        ("n.geojson", b'{"type":"Point","coordinates":[NaN,Infinity]}'),
+        ("n.geojson", b'{"type":"Point","coordinates":[1e999,-1e999]}'),
+        ("n.csv", b"lat,lon\n1e999,NaN\n-inf,+inf\n"),
+        ("h.csv", b"lat,lon\n"),
+        ("h.csv", b"lat;lon"),
+        ("b.bin", bytes(range(256)) * 4),
+        ("b.geojson", bytes(range(256))),
+        ("b.kml", b"<" + bytes(range(256))),
+        (
+            "x.kml",
+            b'<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY e SYSTEM '
+            b'"file:///etc/passwd">]><kml>&e;</kml>',
+        ),
+        ("q.csv", b'lat,lon\n"50,36\n'),
+        ("r.csv", b"\r\r\r"),
+        ("t.csv", b"a\tb\n1\t2\n"),
+    ]
     return corpus
 
 
@@ -324,7 +421,9 @@ def assert_a_sentence(name, data, **options):
     for message in got.messages:
         assert isinstance(message, str) and "\n" not in message
     for f in got.features:
-        assert f.geometry.is_valid and not f.geometry.is_empty and f.kind in ("point", "line", "area")
+        assert (
+            f.geometry.is_valid and not f.geometry.is_empty and f.kind in ("point", "line", "area")
+        )
 
 
 def test_corpus_is_large_enough():
@@ -336,24 +435,37 @@ def test_every_malformed_file_gives_a_sentence(name, data):
     assert_a_sentence(name, data)
 
 
-@settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.sampled_from(["f.csv", "f.geojson", "f.kml", "f"]), st.binary(max_size=400))
 def test_random_bytes_give_a_sentence(name, data):
     assert_a_sentence(name, data)
 
 
 @settings(max_examples=100, deadline=None, database=None)
-@given(st.lists(st.lists(st.one_of(st.floats(allow_nan=True), st.text(max_size=8)), min_size=0, max_size=4),
-                max_size=8), st.sampled_from([",", ";", "\t"]))
+@given(
+    st.lists(
+        st.lists(st.one_of(st.floats(allow_nan=True), st.text(max_size=8)), min_size=0, max_size=4),
+        max_size=8,
+    ),
+    st.sampled_from([",", ";", "\t"]),
+)
 def test_random_csv_gives_a_sentence(rows, sep):
     text = "lat" + sep + "lon\n" + "\n".join(sep.join(map(str, row)) for row in rows)
     assert_a_sentence("r.csv", text.encode())
 
 
 @settings(max_examples=100, deadline=None, database=None)
-@given(st.recursive(st.one_of(st.none(), st.booleans(), st.floats(), st.text(max_size=6)),
-                    lambda kids: st.one_of(st.lists(kids, max_size=4), st.dictionaries(st.text(max_size=6), kids, max_size=3)),
-                    max_leaves=12))
+@given(
+    st.recursive(
+        st.one_of(st.none(), st.booleans(), st.floats(), st.text(max_size=6)),
+        lambda kids: st.one_of(
+            st.lists(kids, max_size=4), st.dictionaries(st.text(max_size=6), kids, max_size=3)
+        ),
+        max_leaves=12,
+    )
+)
 def test_random_json_geometry_gives_a_sentence(value):
     text = json.dumps(feature({"type": "Polygon", "coordinates": value}, v=value))
     assert_a_sentence("j.geojson", text.encode())

@@ -3,9 +3,9 @@
 import pytest
 from geopy.distance import Distance
 
+from geo.engine.zones import Params
 from pages.shared import viewstate
 from pages.shared.viewstate import DEFAULT, LAYER_KEYS, ViewState, from_query, to_query
-from geo.engine.zones import Params
 
 MILE_M = 1609.344  # international mile, by definition
 
@@ -19,8 +19,13 @@ def test_no_query_gives_the_defaults_silently():
 
 
 def test_defaults_written_as_a_short_link():
-    assert to_query(DEFAULT) == {"radius": "12mi", "depth": "80km", "layers": "all", "basemap": "osm",
-                                 "stage": "2024-05-30"}  # FACTS.md: the article's moment, 30 May 2024
+    assert to_query(DEFAULT) == {
+        "radius": "12mi",
+        "depth": "80km",
+        "layers": "all",
+        "basemap": "osm",
+        "stage": "2024-05-30",
+    }  # FACTS.md: the article's moment, 30 May 2024
 
 
 @pytest.mark.parametrize(
@@ -33,7 +38,9 @@ def test_defaults_written_as_a_short_link():
         ViewState(layers=frozenset()),
         ViewState(Params(Distance(miles=100), Distance(kilometers=5))),
         ViewState(Params(Distance(kilometers=1e3 / 7), Distance(miles=33.3)), radius_unit="km"),
-        ViewState(Params(Distance(miles=1), Distance(kilometers=300)), layers=frozenset({"border"})),
+        ViewState(
+            Params(Distance(miles=1), Distance(kilometers=300)), layers=frozenset({"border"})
+        ),
     ],
 )
 def test_a_link_reproduces_the_view(state):
@@ -132,8 +139,13 @@ def test_a_view_refuses_what_the_map_does_not_have():
 
 
 def test_file_names_carry_the_parameters():
-    view = ViewState(Params(Distance(kilometers=30), Distance(kilometers=150)), radius_unit="km", basemap="none")
-    assert viewstate.file_name(view, "map", "html", basemap=True) == "kharkiv-map_R30km_D150km_none.html"
+    view = ViewState(
+        Params(Distance(kilometers=30), Distance(kilometers=150)), radius_unit="km", basemap="none"
+    )
+    assert (
+        viewstate.file_name(view, "map", "html", basemap=True)
+        == "kharkiv-map_R30km_D150km_none.html"
+    )
     assert viewstate.file_name(DEFAULT, "layers", "geojson") == "kharkiv-layers_R12mi_D80km.geojson"
 
 
@@ -160,7 +172,11 @@ def test_a_value_just_under_the_length_limit_is_read():
 
 def test_a_view_changes_one_thing_at_a_time():
     changed = DEFAULT.with_(basemap="none")
-    assert changed.basemap == "none" and changed.params == DEFAULT.params and changed.layers == DEFAULT.layers
+    assert (
+        changed.basemap == "none"
+        and changed.params == DEFAULT.params
+        and changed.layers == DEFAULT.layers
+    )
     assert DEFAULT.shown() == set(LAYER_KEYS)
     assert isinstance(ViewState(layers={"border"}).layers, frozenset)
     assert hash(ViewState(layers={"border"})) == hash(ViewState(layers=frozenset({"border"})))
@@ -170,7 +186,10 @@ def test_a_view_that_is_not_one_says_what_is_accepted():
     keys = ", ".join(LAYER_KEYS)
     for make, message in [
         (lambda: ViewState(radius_unit="m"), "radius_unit 'm' is not one of mi, km"),
-        (lambda: ViewState(layers=frozenset({"roads"})), f"unknown layers ['roads']; known: {keys}"),
+        (
+            lambda: ViewState(layers=frozenset({"roads"})),
+            f"unknown layers ['roads']; known: {keys}",
+        ),
         (lambda: ViewState(basemap="satellite"), "basemap 'satellite' is not one of osm, none"),
     ]:
         with pytest.raises(ValueError) as err:
@@ -180,11 +199,19 @@ def test_a_view_that_is_not_one_says_what_is_accepted():
 
 def test_warnings_name_the_bad_values_and_the_choices():
     _, (warning,) = from_query({"layers": "a,b,c,d,e,f"})
-    assert "names 'a', 'b', 'c', 'd', 'e', which the map does not have" in warning and "'f'" not in warning
-    assert f"a comma-separated list of {', '.join(LAYER_KEYS)}, e.g. places,border,counterfire_zone" in warning
+    assert (
+        "names 'a', 'b', 'c', 'd', 'e', which the map does not have" in warning
+        and "'f'" not in warning
+    )
+    assert (
+        f"a comma-separated list of {', '.join(LAYER_KEYS)}, e.g. places,border,counterfire_zone"
+        in warning
+    )
     _, (warning,) = from_query({"basemap": "satellite"})
-    assert warning == ("basemap 'satellite' is not one of osm, none: basemap takes osm or none, e.g. basemap=osm; "
-                       "using basemap=osm instead.")
+    assert warning == (
+        "basemap 'satellite' is not one of osm, none: basemap takes osm or none, e.g. basemap=osm; "
+        "using basemap=osm instead."
+    )
     _, (warning,) = from_query({"radius": "12"})
     assert warning.endswith("e.g. 12mi; using radius=12mi instead.")
     _, (warning,) = from_query({"depth": []})
@@ -204,5 +231,11 @@ def test_a_file_name_carries_a_stage_that_is_not_the_default():
     from geo.engine import stages
 
     june = ViewState(Params(stage=stages.BY_ID["2024-06-20"]))
-    assert viewstate.file_name(june, "map", "html", basemap=True) == "kharkiv-map_R12mi_D80km_S2024-06-20_osm.html"
-    assert viewstate.file_name(june, "layers", "geojson") == "kharkiv-layers_R12mi_D80km_S2024-06-20.geojson"
+    assert (
+        viewstate.file_name(june, "map", "html", basemap=True)
+        == "kharkiv-map_R12mi_D80km_S2024-06-20_osm.html"
+    )
+    assert (
+        viewstate.file_name(june, "layers", "geojson")
+        == "kharkiv-layers_R12mi_D80km_S2024-06-20.geojson"
+    )

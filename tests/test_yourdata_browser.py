@@ -23,29 +23,42 @@ def points_csv(tmp_path_factory):
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["name", "lat", "lon"])
-        for k, (lat, lon) in enumerate(zip(rng.uniform(48.5, 52.0, 1000), rng.uniform(34.0, 40.0, 1000))):
+        for k, (lat, lon) in enumerate(
+            zip(rng.uniform(48.5, 52.0, 1000), rng.uniform(34.0, 40.0, 1000))
+        ):
             writer.writerow([f"point {k} {PAYLOAD}", f"{lat:.5f}", f"{lon:.5f}"])
     return path
 
 
-def test_a_csv_of_1000_points_is_drawn_listed_and_offered_for_download(artifacts, offline_page, points_csv):
+def test_a_csv_of_1000_points_is_drawn_listed_and_offered_for_download(
+    artifacts, offline_page, points_csv
+):
     page = offline_page
     with streamlit_server(artifacts, "streamlit-yourdata.log") as url:
         page.goto(f"{url}/Your_data?basemap=none", timeout=120_000)
-        page.wait_for_selector("[data-testid='stFileUploaderDropzoneInput']", state="attached", timeout=120_000)
+        page.wait_for_selector(
+            "[data-testid='stFileUploaderDropzoneInput']", state="attached", timeout=120_000
+        )
         page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(points_csv))
         page.get_by_text("1,000 features", exact=False).first.wait_for(timeout=120_000)
         frame = map_frame(page)
         frame.wait_for_function(
             "() => { let n = 0; window.map.eachLayer(l => { if (l instanceof L.CircleMarker && "
-            "l.options.fillColor === '#F0E442') n++; }); return n >= 1000; }", timeout=60_000)
+            "l.options.fillColor === '#F0E442') n++; }); return n >= 1000; }",
+            timeout=60_000,
+        )
         legend = frame.locator(".kharkiv-legend").inner_text()
         assert "Your file: points.csv (1,000 features)" in legend
         tooltip = frame.evaluate("""() => { let t = null; window.map.eachLayer(l => {
             if (!t && l instanceof L.CircleMarker && l.options.fillColor === '#F0E442') t = l.getTooltip().getContent();
         }); return t; }""")
-        assert "${window.__pwned" in tooltip.replace("&#36;", "$").replace("&#123;", "{").replace("&#125;", "}")
-        assert frame.evaluate("() => window.__pwned") is None and page.evaluate("() => window.__pwned") is None
+        assert "${window.__pwned" in tooltip.replace("&#36;", "$").replace("&#123;", "{").replace(
+            "&#125;", "}"
+        )
+        assert (
+            frame.evaluate("() => window.__pwned") is None
+            and page.evaluate("() => window.__pwned") is None
+        )
         buttons = page.locator("[data-testid='stDownloadButton']").all_inner_texts()
         assert any("CSV" in b for b in buttons) and any("GeoJSON" in b for b in buttons)
         page.screenshot(path=str(artifacts / "your-data.png"), full_page=True)

@@ -8,11 +8,9 @@ import shapely
 import shapely.ops
 from geopy.distance import Distance, geodesic
 
-from geo.engine import layers as registry
-from geo.engine import places
-from geo.engine import zones
 from geo.core.units import distance
-from tests.scopes import shared
+from geo.engine import layers as registry
+from geo.engine import places, zones
 from tests.measure import (
     boundary_samples,
     cell_areas_m2,
@@ -22,6 +20,7 @@ from tests.measure import (
     line_points,
     nearest_m,
 )
+from tests.scopes import shared
 
 TOLERANCE = 0.005  # the engine promises true distances to within 0.5 %
 KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md
@@ -58,7 +57,13 @@ def test_the_sector_is_cut_where_the_border_passes_the_tripoints(region):
 
     for lat, lon in FACTS_TRIPOINTS:
         end = geodesy.to_metres(shapely.Point(lon, lat))
-        assert min(shapely.Point(sector.coords[0]).distance(end), shapely.Point(sector.coords[-1]).distance(end)) < 1_000
+        assert (
+            min(
+                shapely.Point(sector.coords[0]).distance(end),
+                shapely.Point(sector.coords[-1]).distance(end),
+            )
+            < 1_000
+        )
 
 
 def test_kharkiv_sector_lies_on_the_border_and_is_about_300_km(default, border_points):
@@ -75,7 +80,9 @@ def test_kharkiv_sector_lies_on_the_border_and_is_about_300_km(default, border_p
 def test_ring_radius_is_true_within_half_a_percent(default, wide):
     for built in (default, wide):
         radius = built.params.radius.m
-        ring = shapely.segmentize(built.geometry("kharkiv_ring").exterior, 0.001)  # includes mid-chord points
+        ring = shapely.segmentize(
+            built.geometry("kharkiv_ring").exterior, 0.001
+        )  # includes mid-chord points
         for lon, lat in shapely.get_coordinates(ring)[::7]:
             assert geodesic(KHARKIV, (lat, lon)).m == pytest.approx(radius, rel=TOLERANCE)
 
@@ -137,12 +144,16 @@ def test_border_band_is_ukraine_within_r_of_the_border(default, wide, region, bo
         for lon, lat in boundary_samples(band, 60):
             on_outline = region.ukraine.boundary.distance(shapely.Point(lon, lat)) < 1e-4
             if not on_outline:
-                assert distance_to_line_m(lat, lon, border_points) == pytest.approx(radius, rel=TOLERANCE)
+                assert distance_to_line_m(lat, lon, border_points) == pytest.approx(
+                    radius, rel=TOLERANCE
+                )
                 at_r += 1
         assert at_r >= 10
 
 
-def test_counterfire_zone_is_russia_within_depth_of_the_sector(default, wide, region, sector_points):
+def test_counterfire_zone_is_russia_within_depth_of_the_sector(
+    default, wide, region, sector_points
+):
     for built in (default, wide):
         depth = built.params.depth.m
         zone = built.geometry("counterfire_zone")
@@ -150,7 +161,9 @@ def test_counterfire_zone_is_russia_within_depth_of_the_sector(default, wide, re
             p = shapely.Point(lon, lat)
             assert region.russia.covers(p) and not region.ukraine.contains(p)
             assert distance_to_line_m(lat, lon, sector_points) <= depth * (1 + TOLERANCE)
-        reach = [distance_to_line_m(lat, lon, sector_points) for lon, lat in boundary_samples(zone, 80)]
+        reach = [
+            distance_to_line_m(lat, lon, sector_points) for lon, lat in boundary_samples(zone, 80)
+        ]
         assert max(reach) <= depth * (1 + TOLERANCE)
         assert max(reach) >= depth * (1 - TOLERANCE)  # it does reach out to D
 
@@ -159,7 +172,9 @@ def test_deep_strike_zone_starts_at_depth_and_ends_at_300_km(default, wide, regi
     for built in (default, wide):
         depth = built.params.depth.m
         zone = built.geometry("deep_strike_zone")
-        reach = [distance_to_line_m(lat, lon, sector_points) for lon, lat in boundary_samples(zone, 120)]
+        reach = [
+            distance_to_line_m(lat, lon, sector_points) for lon, lat in boundary_samples(zone, 120)
+        ]
         assert min(reach) >= depth * (1 - TOLERANCE)
         assert min(reach) <= depth * (1 + TOLERANCE)  # its inner edge is at D
         assert max(reach) <= ATACMS_M * (1 + TOLERANCE)
@@ -178,9 +193,13 @@ def test_zones_do_not_overlap(default, wide):
 def _outer_edge(built, region, count=300):
     """Points evenly spaced along the counterfire zone's edge, inside Russia and away from
     the country outlines (where the edge is the outline, not D)."""
-    rings = shapely.get_parts(shapely.get_exterior_ring(shapely.get_parts(built.geometry("counterfire_zone"))))
+    rings = shapely.get_parts(
+        shapely.get_exterior_ring(shapely.get_parts(built.geometry("counterfire_zone")))
+    )
     ring = max(rings, key=lambda r: r.length)
-    points = shapely.line_interpolate_point(ring, np.linspace(0, 1, count, endpoint=False), normalized=True)
+    points = shapely.line_interpolate_point(
+        ring, np.linspace(0, 1, count, endpoint=False), normalized=True
+    )
     outlines = shapely.union(region.russia.boundary, region.ukraine.boundary)
     far = ~shapely.dwithin(outlines, points, 0.03)  # about 2–3 km
     return shapely.get_coordinates(points[far])
@@ -194,7 +213,9 @@ def test_the_zones_meet_at_d_with_no_gap(default, wide, region, sector_points):
         edge = _outer_edge(built, region)
         assert len(edge) >= 30
         for lon, lat in edge:
-            assert distance_to_line_m(lat, lon, sector_points) == pytest.approx(built.params.depth.m, rel=TOLERANCE)
+            assert distance_to_line_m(lat, lon, sector_points) == pytest.approx(
+                built.params.depth.m, rel=TOLERANCE
+            )
             point = shapely.Point(lon, lat)
             if deep.covers(point):
                 continue
@@ -208,7 +229,9 @@ def reach_grid(region, sector_points):
     cells: (lons, lats, cell areas, in reach), without the engine's buffers."""
     step = 0.04
     lons, lats = grid((31.5, 46.5, 43.5, 54.0), step)
-    russia = shapely.contains_xy(region.russia, lons, lats) & ~shapely.contains_xy(region.ukraine, lons, lats)
+    russia = shapely.contains_xy(region.russia, lons, lats) & ~shapely.contains_xy(
+        region.ukraine, lons, lats
+    )
     lons, lats = lons[russia], lats[russia]
     coarse = np.vstack([sector_points[::10], sector_points[-1:]])  # about 500 m apart
     rough = nearest_m(lons, lats, coarse)
@@ -252,8 +275,12 @@ def test_at_300_km_the_zones_areas_come_from_the_stored_reach_and_agree_with_mea
     for key in ("counterfire_zone", "sanctuary"):
         measured = geodesy.area_m2(built.geometry(key))
         assert built[key].measure.m2 == pytest.approx(measured, rel=1e-4), key
-    cut = shapely.intersection(built.ground.reach("sector"), built.ground.buffer("sector", 300_000.0))
-    assert shapely.symmetric_difference(cut, built["counterfire_zone"].metric).area < 1e-6 * cut.area
+    cut = shapely.intersection(
+        built.ground.reach("sector"), built.ground.buffer("sector", 300_000.0)
+    )
+    assert (
+        shapely.symmetric_difference(cut, built["counterfire_zone"].metric).area < 1e-6 * cut.area
+    )
 
 
 def test_a_deeper_zone_contains_a_shallower_one(default, wide):
@@ -274,7 +301,10 @@ def test_buffer_line_is_the_buffer_of_the_whole_line(region):
 def test_clip_to_is_an_intersection(region):
     square = shapely.box(-50_000, -50_000, 50_000, 50_000)
     clipped = zones.clip_to(region.russia_m, square)
-    assert shapely.symmetric_difference(clipped, shapely.intersection(region.russia_m, square)).area < 1.0
+    assert (
+        shapely.symmetric_difference(clipped, shapely.intersection(region.russia_m, square)).area
+        < 1.0
+    )
     assert zones.clip_to(region.russia_m, shapely.Polygon()).is_empty
 
 
@@ -287,22 +317,30 @@ def test_params_default_to_the_article_and_the_gmlrs_reach():
     assert p.depth.km == pytest.approx(80)  # FACTS.md: GMLRS, as widely quoted
 
 
-@pytest.mark.parametrize("radius, depth", [
-    (distance(1, "mi"), distance(5, "km")), (distance(100, "mi"), distance(300, "km")),
-    (distance(160.9344, "km"), distance(300_000, "m")), (distance(1609.344, "m"), distance(80, "km")),
-])
+@pytest.mark.parametrize(
+    "radius, depth",
+    [
+        (distance(1, "mi"), distance(5, "km")),
+        (distance(100, "mi"), distance(300, "km")),
+        (distance(160.9344, "km"), distance(300_000, "m")),
+        (distance(1609.344, "m"), distance(80, "km")),
+    ],
+)
 def test_params_accept_the_ends_of_the_ranges(radius, depth):
     p = zones.Params(radius, depth)
     assert (p.radius, p.depth) == (radius, depth)
 
 
-@pytest.mark.parametrize("radius, depth, what", [
-    (distance(0.99, "mi"), distance(80, "km"), "radius"),
-    (distance(100.01, "mi"), distance(80, "km"), "radius"),
-    (distance(12, "mi"), distance(4.99, "km"), "depth"),
-    (distance(12, "mi"), distance(300.01, "km"), "depth"),
-    (distance(12, "mi"), distance(400, "km"), "depth"),
-])
+@pytest.mark.parametrize(
+    "radius, depth, what",
+    [
+        (distance(0.99, "mi"), distance(80, "km"), "radius"),
+        (distance(100.01, "mi"), distance(80, "km"), "radius"),
+        (distance(12, "mi"), distance(4.99, "km"), "depth"),
+        (distance(12, "mi"), distance(300.01, "km"), "depth"),
+        (distance(12, "mi"), distance(400, "km"), "depth"),
+    ],
+)
 def test_params_outside_the_ranges_are_refused(radius, depth, what):
     with pytest.raises(ValueError) as err:
         zones.Params(radius, depth)
@@ -342,10 +380,15 @@ BEFORE, MAY_30, JUNE_20 = "2024-05-29", "2024-05-30", "2024-06-20"
 def staged():
     from geo.engine import stages
 
-    return {sid: registry.layers(zones.Params(stage=stages.BY_ID[sid])) for sid in (BEFORE, MAY_30, JUNE_20)}
+    return {
+        sid: registry.layers(zones.Params(stage=stages.BY_ID[sid]))
+        for sid in (BEFORE, MAY_30, JUNE_20)
+    }
 
 
-def test_before_30_may_nothing_was_permitted_and_all_in_reach_was_prohibited(staged, region, sector_points):
+def test_before_30_may_nothing_was_permitted_and_all_in_reach_was_prohibited(
+    staged, region, sector_points
+):
     before, may = staged[BEFORE], staged[MAY_30]
     assert before.geometry("counterfire_zone").is_empty
     deep = before.geometry("deep_strike_zone")
@@ -354,19 +397,29 @@ def test_before_30_may_nothing_was_permitted_and_all_in_reach_was_prohibited(sta
     union = shapely.union(may.geometry("counterfire_zone"), may.geometry("deep_strike_zone"))
     assert shapely.symmetric_difference(deep, union).area < 1e-4 * deep.area
     lon, lat = interior_samples(may.geometry("counterfire_zone"), 1)[0]
-    assert deep.covers(shapely.Point(lon, lat)) and distance_to_line_m(lat, lon, sector_points) < 80_000
+    assert (
+        deep.covers(shapely.Point(lon, lat))
+        and distance_to_line_m(lat, lon, sector_points) < 80_000
+    )
     assert before.geometry("sanctuary").covers(before.geometry("deep_strike_zone").buffer(-1e-3))
 
 
 def test_from_20_june_the_zone_runs_along_the_whole_border(staged, region, border_points):
-    may, june = staged[MAY_30].geometry("counterfire_zone"), staged[JUNE_20].geometry("counterfire_zone")
+    may, june = (
+        staged[MAY_30].geometry("counterfire_zone"),
+        staged[JUNE_20].geometry("counterfire_zone"),
+    )
     assert june.area > 2 * may.area and shapely.difference(may, june).area < 1e-4 * may.area
     sudzha = (51.19, 35.27)  # Kursk Oblast, by the border, far from the Kharkiv sector
     assert distance_to_line_m(*sudzha, border_points) < 30_000
-    assert june.covers(shapely.Point(sudzha[1], sudzha[0])) and not may.covers(shapely.Point(sudzha[1], sudzha[0]))
+    assert june.covers(shapely.Point(sudzha[1], sudzha[0])) and not may.covers(
+        shapely.Point(sudzha[1], sudzha[0])
+    )
     for lon, lat in boundary_samples(june, 60, seed=4):
         if region.russia.boundary.distance(shapely.Point(lon, lat)) > 0.02:
-            assert distance_to_line_m(lat, lon, border_points) == pytest.approx(80_000, rel=TOLERANCE)
+            assert distance_to_line_m(lat, lon, border_points) == pytest.approx(
+                80_000, rel=TOLERANCE
+            )
     # The prohibited zone then runs from D to 300 km of the whole border, and holds Kursk.
     kursk = shapely.Point(36.19, 51.73)
     assert staged[JUNE_20].geometry("deep_strike_zone").covers(kursk)
@@ -381,7 +434,9 @@ def test_the_sanctuary_is_the_reach_of_the_border_less_the_counterfire_zone(stag
             assert distance_to_line_m(lat, lon, border_points) <= ATACMS_M * (1 + TOLERANCE)
     reach = shapely.union(staged[BEFORE].geometry("sanctuary"), shapely.Polygon())
     for sid in (MAY_30, JUNE_20):
-        total = shapely.union(staged[sid].geometry("sanctuary"), staged[sid].geometry("counterfire_zone"))
+        total = shapely.union(
+            staged[sid].geometry("sanctuary"), staged[sid].geometry("counterfire_zone")
+        )
         assert shapely.symmetric_difference(total, reach).area < 1e-4 * reach.area, sid
 
 
@@ -396,7 +451,9 @@ def test_the_ground_remembers_its_recent_buffers():
     made = []
     for k in range(zones.BUFFERS_KEPT):
         fresh._remember(("test", k), lambda k=k: made.append(k) or k)
-    assert fresh._remember(("test", zones.BUFFERS_KEPT - 1), lambda: "again") == zones.BUFFERS_KEPT - 1  # kept
+    assert (
+        fresh._remember(("test", zones.BUFFERS_KEPT - 1), lambda: "again") == zones.BUFFERS_KEPT - 1
+    )  # kept
     assert fresh._remember(("test", 1), lambda: "again") == 1  # the last BUFFERS_KEPT are kept
     assert fresh.buffer("sector", 10_000) is not first  # the oldest was let go
 
@@ -414,8 +471,13 @@ def test_a_number_for_a_distance_is_named_in_the_error():
     assert str(err.value) == "radius must be a geopy Distance, not int"
 
 
-def test_from_20_june_the_prohibited_zone_is_measured_from_the_whole_border(staged, border_points, sector_points):
-    bryansk = (53.25, 34.37)  # measured here: within 300 km of the border, beyond 300 km of the sector
+def test_from_20_june_the_prohibited_zone_is_measured_from_the_whole_border(
+    staged, border_points, sector_points
+):
+    bryansk = (
+        53.25,
+        34.37,
+    )  # measured here: within 300 km of the border, beyond 300 km of the sector
     assert distance_to_line_m(*bryansk, border_points) < ATACMS_M * 0.9
     assert distance_to_line_m(*bryansk, sector_points) > ATACMS_M * 1.02
     point = shapely.Point(bryansk[1], bryansk[0])
@@ -424,5 +486,8 @@ def test_from_20_june_the_prohibited_zone_is_measured_from_the_whole_border(stag
 
 
 def test_from_20_june_the_zones_still_do_not_overlap(staged):
-    zone, deep = staged[JUNE_20].geometry("counterfire_zone"), staged[JUNE_20].geometry("deep_strike_zone")
+    zone, deep = (
+        staged[JUNE_20].geometry("counterfire_zone"),
+        staged[JUNE_20].geometry("deep_strike_zone"),
+    )
     assert shapely.intersection(zone, deep).area < 1e-6 * zone.area

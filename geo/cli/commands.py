@@ -12,10 +12,9 @@ import json
 import sys
 from pathlib import Path
 
-from geo.i18n import quote
 from geo import i18n
 from geo.core import files
-from geo.i18n import _, ngettext
+from geo.i18n import _, ngettext, quote
 
 
 def _wrote(path, size: int, features: int | None = None) -> str:
@@ -23,9 +22,12 @@ def _wrote(path, size: int, features: int | None = None) -> str:
     size_text = ngettext("{n} byte", "{n} bytes", size).format(n=i18n.number(size))
     if features is None:
         return _("wrote {path} ({size})").format(path=quote.shown_path(path), size=size_text)
-    features_text = ngettext("{n} feature", "{n} features", features).format(n=i18n.number(features))
-    return _("wrote {path} ({features}, {size})").format(path=quote.shown_path(path), features=features_text,
-                                                         size=size_text)
+    features_text = ngettext("{n} feature", "{n} features", features).format(
+        n=i18n.number(features)
+    )
+    return _("wrote {path} ({features}, {size})").format(
+        path=quote.shown_path(path), features=features_text, size=size_text
+    )
 
 
 def _note(message: str) -> None:
@@ -44,8 +46,8 @@ def params(args):
 
 
 def run_export(args) -> int:
-    from geo.render.web import export
     from geo.engine import layers
+    from geo.render.web import export
 
     outputs = [path for path in (args.out, args.geojson) if path is not None]
     files.check_outputs(outputs)  # before the map is built: a bad path costs nothing
@@ -66,16 +68,22 @@ FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
 def run_figure(args) -> int:
-    from geo.render.print import figure
     from geo.engine import layers
+    from geo.render.print import figure
 
     ending = Path(args.out).suffix.lower()
     if ending not in FIGURE_FORMATS:
-        raise files.OutputError(_("{path} does not end in .png, .svg or .pdf, which set the figure's format; e.g. "
-                                  "--out map.png.").format(path=quote.shown_path(args.out)))
+        raise files.OutputError(
+            _(
+                "{path} does not end in .png, .svg or .pdf, which set the figure's format; e.g. "
+                "--out map.png."
+            ).format(path=quote.shown_path(args.out))
+        )
     size = figure.parse_size(args.size)
     files.check_outputs([args.out])
-    picture = figure.render(layers.layers(params(args)), size=size, fmt=FIGURE_FORMATS[ending], scale=args.scale)
+    picture = figure.render(
+        layers.layers(params(args)), size=size, fmt=FIGURE_FORMATS[ending], scale=args.scale
+    )
     files.write_all({args.out: picture})
     print(_wrote(args.out, len(picture)))
     return 0
@@ -85,71 +93,101 @@ CLASSIFY_FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
 
 
 def run_classify(args) -> int:
-    from geo.engine import classify
-    from geo.engine import layers
+    from geo.engine import classify, layers
     from geo.userfiles import userdata
 
     for out in args.out:
         if Path(out).suffix.lower() not in CLASSIFY_FORMATS:
-            raise files.OutputError(_("{path} does not end in .csv, .geojson or .json, which set the answers' "
-                                      "format; e.g. --out points.geojson.").format(path=quote.shown_path(out)))
+            raise files.OutputError(
+                _(
+                    "{path} does not end in .csv, .geojson or .json, which set the answers' "
+                    "format; e.g. --out points.geojson."
+                ).format(path=quote.shown_path(out))
+            )
     files.check_outputs(args.out, inputs=[args.input])
-    data = userdata.read_path(args.input, encoding=args.encoding, lat_column=args.lat_column,
-                              lon_column=args.lon_column)
+    data = userdata.read_path(
+        args.input, encoding=args.encoding, lat_column=args.lat_column, lon_column=args.lon_column
+    )
     for message in data.messages:
         _note(message)
     built = layers.layers(params(args))
     rows = classify.classify(data, built)
     writers = {"csv": classify.to_csv, "geojson": classify.to_geojson}
-    contents = {out: writers[CLASSIFY_FORMATS[Path(out).suffix.lower()]](rows, built) for out in args.out}
+    contents = {
+        out: writers[CLASSIFY_FORMATS[Path(out).suffix.lower()]](rows, built) for out in args.out
+    }
     files.write_all(contents, inputs=[args.input])
     for path, text in contents.items():
         print(_wrote(path, len(text.encode()), features=len(rows)))
     if not args.out:
         for row in rows:
-            print(_("{where:<14} {country:<8} {zone:<42} border {to_border} km  Kharkiv {to_kharkiv} km").format(
-                where=row.feature.where, country=_(row.country), zone=_(row.zone_name),
-                to_border=_table_number(row.to_border.km, 8), to_kharkiv=_table_number(row.to_kharkiv.km, 8)))
+            print(
+                _(
+                    "{where:<14} {country:<8} {zone:<42} border {to_border} km  Kharkiv "
+                    "{to_kharkiv} km"
+                ).format(
+                    where=row.feature.where,
+                    country=_(row.country),
+                    zone=_(row.zone_name),
+                    to_border=_table_number(row.to_border.km, 8),
+                    to_kharkiv=_table_number(row.to_kharkiv.km, 8),
+                )
+            )
     classified = ngettext("{n} feature classified", "{n} features classified", len(rows)).format(
-        n=i18n.number(len(rows)))
+        n=i18n.number(len(rows))
+    )
     if data.skipped:
-        classified = _("{classified}, {skipped} skipped").format(classified=classified,
-                                                                 skipped=i18n.number(data.skipped))
+        classified = _("{classified}, {skipped} skipped").format(
+            classified=classified, skipped=i18n.number(data.skipped)
+        )
     print(classified + ".", file=sys.stderr)
     return 0
 
 
 def run_where(args) -> int:
-    from geo.engine import gazetteer
-    from geo.engine import layers
     from geo.core.units import length_text
+    from geo.engine import gazetteer, layers
 
     found = gazetteer.find(args.name, layers.layers(params(args)), online=args.online)
     if found.answer is None:
         print(f"kharkiv-map: {found.message}", file=sys.stderr)
         return 1
     best, answer = found.matches[0], found.answer
-    print(f"{best.name} ({best.country or _('country not given')}), {answer.coordinates} — {best.source}")
+    print(
+        f"{best.name} ({best.country or _('country not given')}), {answer.coordinates} — "
+        f"{best.source}"
+    )
     print(answer.sentence)
-    print(_("To the border: {to_border}; to Kharkiv's centre: {to_kharkiv}").format(
-        to_border=length_text(answer.to_border), to_kharkiv=length_text(answer.to_kharkiv)))
+    print(
+        _("To the border: {to_border}; to Kharkiv's centre: {to_kharkiv}").format(
+            to_border=length_text(answer.to_border), to_kharkiv=length_text(answer.to_kharkiv)
+        )
+    )
     for other in found.matches[1:]:
-        print(_("  also: {name} ({country}), {lat:.5f}, {lon:.5f}").format(name=other.name, country=other.country,
-                                                                             lat=other.lat, lon=other.lon))
+        print(
+            _("  also: {name} ({country}), {lat:.5f}, {lon:.5f}").format(
+                name=other.name, country=other.country, lat=other.lat, lon=other.lon
+            )
+        )
     if found.message:
         _note(found.message)
     return 0
 
 
 def run_facts(args) -> int:
-    from geo.engine import facts
-    from geo.engine import layers
+    from geo.engine import facts, layers
 
     asked = params(args)
     figures = facts.figures(layers.build(asked, drawn=False))  # figures need no drawings
     rows = facts.stage_figures(asked)
     if args.json:
-        print(json.dumps({**facts.to_json(figures), "stages": facts.stages_json(rows)}, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {**facts.to_json(figures), "stages": facts.stages_json(rows)},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         print(facts.as_table(figures) + "\n\n" + facts.stages_table(rows))
     return 0
@@ -179,5 +217,12 @@ def run_data(args) -> int:
     return 0
 
 
-COMMANDS = {"export": run_export, "figure": run_figure, "facts": run_facts, "classify": run_classify,
-            "where": run_where, "assets": run_assets, "data": run_data}
+COMMANDS = {
+    "export": run_export,
+    "figure": run_figure,
+    "facts": run_facts,
+    "classify": run_classify,
+    "where": run_where,
+    "assets": run_assets,
+    "data": run_data,
+}

@@ -38,11 +38,9 @@ import re
 import sys
 from pathlib import Path
 
-from geo.i18n import quote
 from geo import i18n
-from geo.core import files
 from geo.cli import terminal
-from geo.i18n import N_, _
+from geo.i18n import N_, _, quote
 
 #: Exit status after Ctrl-C, as shells report a process ended by SIGINT.
 INTERRUPTED = 130
@@ -54,11 +52,19 @@ LANG_ENV = "KHARKIV_MAP_LANG"
 #: writes them (``geo.cli.terminal.argparse_speaking``); they are listed here so the extractor
 #: puts them in the cli catalogue. The ``%`` placeholders are argparse's.
 ARGPARSE_WORDS = (
-    N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
-    N_("argument %(argument_name)s: %(message)s"), N_("the following arguments are required: %s"),
-    N_("unrecognized arguments: %s"), N_("invalid choice: %(value)r (choose from %(choices)s)"),
-    N_("invalid %(type)s value: %(value)r"), N_("expected one argument"), N_("not allowed with argument %s"),
-    N_("ignored explicit argument %r"), N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"),
+    N_("not allowed with argument %s"),
+    N_("ignored explicit argument %r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
 )
 
 
@@ -70,10 +76,16 @@ class _Parser(argparse.ArgumentParser):
         self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?[a-zA-Z]*$")
         # Every command takes --lang, before or after its name; SUPPRESS: a command's parser
         # does not overwrite a --lang given before the command's name.
-        self.add_argument("--lang", type=_language, default=argparse.SUPPRESS,
-                          metavar="{" + ",".join(i18n.LANGUAGES) + "}",
-                          help=_("the language of help, messages, tables and figures: {accepted} (default: "
-                                 "${env} if set, else en)").format(accepted=i18n.accepted(), env=LANG_ENV))
+        self.add_argument(
+            "--lang",
+            type=_language,
+            default=argparse.SUPPRESS,
+            metavar="{" + ",".join(i18n.LANGUAGES) + "}",
+            help=_(
+                "the language of help, messages, tables and figures: {accepted} (default: "
+                "${env} if set, else en)"
+            ).format(accepted=i18n.accepted(), env=LANG_ENV),
+        )
 
     def _get_values(self, action, arg_strings):
         # argparse drops a "--" given as an option's value ("--radius=--") and hands on an
@@ -106,9 +118,13 @@ def language_asked(argv: list[str], environ=os.environ) -> str:
     try:
         return i18n.parse_language(value)
     except i18n.LanguageError:
-        raise i18n.LanguageError(_("{name} {value} is not a language of this map: it takes {accepted}, e.g. "
-                                   "{example}.").format(name=name, value=repr(quote.shown(value)),
-                                                        accepted=i18n.accepted(), example=example)) from None
+        raise i18n.LanguageError(
+            _(
+                "{name} {value} is not a language of this map: it takes {accepted}, e.g. {example}."
+            ).format(
+                name=name, value=repr(quote.shown(value)), accepted=i18n.accepted(), example=example
+            )
+        ) from None
 
 
 def _language(text: str) -> str:
@@ -126,8 +142,10 @@ def _basemap(name: str) -> str:
 
     if name not in BASEMAPS:
         choices = ", ".join(map(repr, BASEMAPS))
-        raise argparse.ArgumentTypeError(_("invalid choice: %(value)r (choose from %(choices)s)")
-                                         % {"value": quote.shown(name), "choices": choices})
+        raise argparse.ArgumentTypeError(
+            _("invalid choice: %(value)r (choose from %(choices)s)")
+            % {"value": quote.shown(name), "choices": choices}
+        )
     return name
 
 
@@ -138,7 +156,9 @@ def _distance_type(parse):
         try:
             return parse(text)
         except DistanceError as err:  # the message repeats the value: repeat only its start
-            raise argparse.ArgumentTypeError(str(err).replace(text, quote.shown(text)) if text else str(err)) from None
+            raise argparse.ArgumentTypeError(
+                str(err).replace(text, quote.shown(text)) if text else str(err)
+            ) from None
 
     return check
 
@@ -155,86 +175,185 @@ def _stage(text: str):
 def parser() -> argparse.ArgumentParser:
     """The parser, its help in the current language (flags and command names are the same in
     every language)."""
-    from geo.engine import stages
-    from geo.engine import zones
+    from geo.engine import stages, zones
 
-    top = _Parser(prog="kharkiv-map",
-                  description=_("The Kharkiv border map: export it, print its measured figures, manage its files."))
+    top = _Parser(
+        prog="kharkiv-map",
+        description=_(
+            "The Kharkiv border map: export it, print its measured figures, manage its files."
+        ),
+    )
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     presets = ", ".join(f"{d.km:.0f}km" for d in zones.DEPTH_PRESETS.values())
 
     def geometry_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--radius", type=_distance_type(zones.parse_radius), default=zones.RADIUS_DEFAULT,
-                       metavar="DIST",
-                       help=_("R for the border band and the ring around Kharkiv, 1mi–100mi (default 12mi)"))
-        p.add_argument("--depth", type=_distance_type(zones.parse_depth), default=zones.DEPTH_DEFAULT,
-                       metavar="DIST",
-                       help=_("D, depth of the counterfire zone into Russia, 5km–300km (default 80km; presets "
-                              "{presets})").format(presets=presets))
-        p.add_argument("--stage", type=_stage, default=stages.DEFAULT, metavar="DATE",
-                       help=_("the stage of the policy: {stages} (default {default}, the article's moment)")
-                       .format(stages=", ".join(stages.BY_ID), default=stages.DEFAULT.id))
+        p.add_argument(
+            "--radius",
+            type=_distance_type(zones.parse_radius),
+            default=zones.RADIUS_DEFAULT,
+            metavar="DIST",
+            help=_("R for the border band and the ring around Kharkiv, 1mi–100mi (default 12mi)"),
+        )
+        p.add_argument(
+            "--depth",
+            type=_distance_type(zones.parse_depth),
+            default=zones.DEPTH_DEFAULT,
+            metavar="DIST",
+            help=_(
+                "D, depth of the counterfire zone into Russia, 5km–300km (default 80km; presets "
+                "{presets})"
+            ).format(presets=presets),
+        )
+        p.add_argument(
+            "--stage",
+            type=_stage,
+            default=stages.DEFAULT,
+            metavar="DATE",
+            help=_(
+                "the stage of the policy: {stages} (default {default}, the article's moment)"
+            ).format(stages=", ".join(stages.BY_ID), default=stages.DEFAULT.id),
+        )
 
-    exp = sub.add_parser("export", help=_("write the map as a standalone HTML page, and the layers as GeoJSON"))
+    exp = sub.add_parser(
+        "export", help=_("write the map as a standalone HTML page, and the layers as GeoJSON")
+    )
     exp.add_argument("--out", required=True, help=_("the HTML file to write"))
     exp.add_argument("--geojson", help=_("also write the layers and places as RFC 7946 GeoJSON"))
     geometry_options(exp)
-    exp.add_argument("--basemap", type=_basemap, default="osm", metavar="{osm,none}",
-                     help=_("osm: OpenStreetMap tiles (needs internet for the tiles); none: plain background"))
-    exp.add_argument("--cdn", action="store_true",
-                     help=_("link Leaflet and plugins from public CDNs instead of inlining them (smaller file)"))
+    exp.add_argument(
+        "--basemap",
+        type=_basemap,
+        default="osm",
+        metavar="{osm,none}",
+        help=_("osm: OpenStreetMap tiles (needs internet for the tiles); none: plain background"),
+    )
+    exp.add_argument(
+        "--cdn",
+        action="store_true",
+        help=_("link Leaflet and plugins from public CDNs instead of inlining them (smaller file)"),
+    )
 
-    fig = sub.add_parser("figure", help=_("draw the map as a static picture for slides and print (PNG, SVG, PDF)"))
-    fig.add_argument("--out", required=True,
-                     help=_("the file to write; its ending (.png, .svg, .pdf) sets the format"))
-    fig.add_argument("--size", default="16:9", help=_("16:9 (1920x1080, the default), a4-portrait, or WIDTHxHEIGHT "
-                                                      "in pixels, each side 320–4096"))
-    fig.add_argument("--scale", type=int, choices=(1, 2), default=1,
-                     help=_("2 doubles the pixels of a PNG (projectors)"))
+    fig = sub.add_parser(
+        "figure", help=_("draw the map as a static picture for slides and print (PNG, SVG, PDF)")
+    )
+    fig.add_argument(
+        "--out",
+        required=True,
+        help=_("the file to write; its ending (.png, .svg, .pdf) sets the format"),
+    )
+    fig.add_argument(
+        "--size",
+        default="16:9",
+        help=_(
+            "16:9 (1920x1080, the default), a4-portrait, or WIDTHxHEIGHT "
+            "in pixels, each side 320–4096"
+        ),
+    )
+    fig.add_argument(
+        "--scale",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help=_("2 doubles the pixels of a PNG (projectors)"),
+    )
     geometry_options(fig)
 
     fac = sub.add_parser("facts", help=_("print the measured figures"))
     fac.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))
     geometry_options(fac)
 
-    cla = sub.add_parser("classify", help=_("answer for every feature of your own GeoJSON, KML or CSV file: its "
-                                            "zone, country and distances"))
-    cla.add_argument("input", help=_("the file to read (.geojson, .json, .kml, .csv; up to {size} MB and {count} "
-                                     "features)").format(size=i18n.number(20), count=i18n.number(50_000)))
-    cla.add_argument("--out", action="append", default=[], metavar="OUTPUT",
-                     help=_("write the answers to OUTPUT.csv or OUTPUT.geojson (repeat for both); without it, a "
-                            "table is printed"))
-    cla.add_argument("--lat-column", help=_("the CSV column holding latitudes (found by its header otherwise)"))
-    cla.add_argument("--lon-column", help=_("the CSV column holding longitudes (found by its header otherwise)"))
-    cla.add_argument("--encoding", help=_("the text encoding of the file when it is not UTF-8, e.g. cp1251"))
+    cla = sub.add_parser(
+        "classify",
+        help=_(
+            "answer for every feature of your own GeoJSON, KML or CSV file: its "
+            "zone, country and distances"
+        ),
+    )
+    cla.add_argument(
+        "input",
+        help=_(
+            "the file to read (.geojson, .json, .kml, .csv; up to {size} MB and {count} features)"
+        ).format(size=i18n.number(20), count=i18n.number(50_000)),
+    )
+    cla.add_argument(
+        "--out",
+        action="append",
+        default=[],
+        metavar="OUTPUT",
+        help=_(
+            "write the answers to OUTPUT.csv or OUTPUT.geojson (repeat for both); without it, a "
+            "table is printed"
+        ),
+    )
+    cla.add_argument(
+        "--lat-column", help=_("the CSV column holding latitudes (found by its header otherwise)")
+    )
+    cla.add_argument(
+        "--lon-column", help=_("the CSV column holding longitudes (found by its header otherwise)")
+    )
+    cla.add_argument(
+        "--encoding", help=_("the text encoding of the file when it is not UTF-8, e.g. cp1251")
+    )
     geometry_options(cla)
 
-    whe = sub.add_parser("where", help=_("find a place by name and say what is there: zone, distances, coordinates"))
-    whe.add_argument("name", help=_("a place name in any GeoNames spelling, e.g. Kharkiv, Харків, Kharkov"))
-    whe.add_argument("--online", action="store_true",
-                     help=_("also ask OpenStreetMap's Nominatim when nothing matches exactly offline (needs "
-                            "internet; set KHARKIV_MAP_CONTACT to your e-mail or URL, as its usage policy asks)"))
+    whe = sub.add_parser(
+        "where", help=_("find a place by name and say what is there: zone, distances, coordinates")
+    )
+    whe.add_argument(
+        "name", help=_("a place name in any GeoNames spelling, e.g. Kharkiv, Харків, Kharkov")
+    )
+    whe.add_argument(
+        "--online",
+        action="store_true",
+        help=_(
+            "also ask OpenStreetMap's Nominatim when nothing matches exactly offline (needs "
+            "internet; set KHARKIV_MAP_CONTACT to your e-mail or URL, as its usage policy asks)"
+        ),
+    )
     geometry_options(whe)
 
-    assets = sub.add_parser("assets", help=_("install or check the map's pinned scripts (Leaflet, jQuery, plugins)"))
+    assets = sub.add_parser(
+        "assets", help=_("install or check the map's pinned scripts (Leaflet, jQuery, plugins)")
+    )
     assets_sub = assets.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    for name, text in (("install", _("fetch, verify and install every bundle (Leaflet from PyPI, plugins with npm)")),
-                       ("status", _("say which bundles are installed and intact (exit 1 if any is not)"))):
+    for name, text in (
+        (
+            "install",
+            _("fetch, verify and install every bundle (Leaflet from PyPI, plugins with npm)"),
+        ),
+        ("status", _("say which bundles are installed and intact (exit 1 if any is not)")),
+    ):
         action = assets_sub.add_parser(name, help=text, description=text)
-        action.add_argument("--dest", type=Path, default=None,
-                            help=_("install folder (default: $KHARKIV_MAP_ASSETS or <repo>/static/vendor)"))
+        action.add_argument(
+            "--dest",
+            type=Path,
+            default=None,
+            help=_("install folder (default: $KHARKIV_MAP_ASSETS or <repo>/static/vendor)"),
+        )
         if name == "install":
             action.add_argument("--no-npm", action="store_true", help=_("skip the npm plugins"))
 
     data = sub.add_parser("data", help=_("rebuild the border data from its source package"))
     data_sub = data.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    rebuild = data_sub.add_parser("rebuild", help=_("rebuild data/borders.geojson, the files made from it "
-                                                    "and data/SHA256SUMS (needs npm and the npm registry, or --package)"))
+    rebuild = data_sub.add_parser(
+        "rebuild",
+        help=_(
+            "rebuild data/borders.geojson, the files made from it "
+            "and data/SHA256SUMS (needs npm and the npm registry, or --package)"
+        ),
+    )
     source = rebuild.add_mutually_exclusive_group()
-    source.add_argument("--package", type=Path, help=_("an already downloaded countries-land-100m-0.6.0.tgz"))
-    source.add_argument("--display-only", action="store_true",
-                        help=_("rebuild only the files made from the committed borders.geojson: "
-                                 "data/display.geojson and data/ground.* (no npm)"))
+    source.add_argument(
+        "--package", type=Path, help=_("an already downloaded countries-land-100m-0.6.0.tgz")
+    )
+    source.add_argument(
+        "--display-only",
+        action="store_true",
+        help=_(
+            "rebuild only the files made from the committed borders.geojson: "
+            "data/display.geojson and data/ground.* (no npm)"
+        ),
+    )
     return top
 
 

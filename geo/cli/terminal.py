@@ -11,11 +11,13 @@ import contextlib
 import re
 import sys
 
-from geo.i18n import quote
 from geo import i18n
+from geo.i18n import quote
 
 # Values argparse repeats in its messages ('quoted', or bare), to be cut to a short start.
-_LONG_VALUE = re.compile(r"'([^'\n]{%d,})'|(\S{%d,})" % (quote.VALUE_LIMIT + 1, quote.VALUE_LIMIT + 3))
+_LONG_VALUE = re.compile(
+    r"'([^'\n]{%d,})'|(\S{%d,})" % (quote.VALUE_LIMIT + 1, quote.VALUE_LIMIT + 3)
+)
 
 
 def lang_flag(argv: list[str]) -> str | None:
@@ -59,7 +61,9 @@ def one_line(message: str) -> str:
     """An argparse message with the long values it repeats cut to a short start, and control
     characters and line separators in a value (which str.splitlines reads as line breaks)
     shown as U+FFFD: one line whatever was typed."""
-    message = _LONG_VALUE.sub(lambda m: f"'{quote.shown(m[1])}'" if m[1] else quote.shown(m[2]), message)
+    message = _LONG_VALUE.sub(
+        lambda m: f"'{quote.shown(m[1])}'" if m[1] else quote.shown(m[2]), message
+    )
     return "".join(ch if ch.isprintable() else "\ufffd" for ch in message)
 
 
@@ -67,10 +71,8 @@ def printable_streams() -> None:
     """Print in whatever encoding the terminal has, replacing what it cannot show (a
     non-UTF-8 file name, "–" on an ASCII terminal) instead of failing."""
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="replace")
-        except (AttributeError, ValueError):
-            pass
 
 
 #: The failures that end a command with one sentence and exit status 2, by module. A module
@@ -87,5 +89,9 @@ SENTENCE_ERRORS = {
 
 
 def sentence_errors() -> tuple[type[BaseException], ...]:
-    return tuple(getattr(sys.modules[module], name) for module, names in SENTENCE_ERRORS.items()
-                 if module in sys.modules for name in names)
+    return tuple(
+        getattr(sys.modules[module], name)
+        for module, names in SENTENCE_ERRORS.items()
+        if module in sys.modules
+        for name in names
+    )

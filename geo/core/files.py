@@ -16,6 +16,7 @@ Messages name the path as the user gave it, never a temporary name, and cut long
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -26,18 +27,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.i18n import N_, _, number
-from geo.i18n.quote import shown, shown_path
+from geo.i18n.quote import shown_path
 
 _TEMP_TRIES = 20
 
 
 #: The operating system's reasons people meet most, for translation (the system writes them in English).
 OS_REASONS = {
-    errno.ENOENT: N_("No such file or directory"), errno.EACCES: N_("Permission denied"),
-    errno.EPERM: N_("Operation not permitted"), errno.ENOSPC: N_("No space left on device"),
-    errno.EDQUOT: N_("Disk quota exceeded"), errno.EROFS: N_("Read-only file system"),
-    errno.EISDIR: N_("Is a directory"), errno.ENOTDIR: N_("Not a directory"),
-    errno.ENAMETOOLONG: N_("File name too long"), errno.EIO: N_("Input/output error"),
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EDQUOT: N_("Disk quota exceeded"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+    errno.EIO: N_("Input/output error"),
 }
 
 
@@ -88,21 +94,31 @@ def read_regular(path: str | os.PathLike, max_bytes: int) -> bytes:
             raise ReadError(path, _("is not a regular file (a folder, device or pipe)"))
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as err:
-        raise ReadError(path, _("cannot be read ({why})").format(why=os_reason(err)),
-                        isinstance(err, FileNotFoundError)) from None
+        raise ReadError(
+            path,
+            _("cannot be read ({why})").format(why=os_reason(err)),
+            isinstance(err, FileNotFoundError),
+        ) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise ReadError(path, _("is not a regular file (a folder, device or pipe)"))
         if info.st_size > max_bytes:
-            raise ReadError(path, _("is {size} bytes, more than the {limit} expected")
-                            .format(size=number(info.st_size), limit=number(max_bytes)))
+            raise ReadError(
+                path,
+                _("is {size} bytes, more than the {limit} expected").format(
+                    size=number(info.st_size), limit=number(max_bytes)
+                ),
+            )
         chunks, total = [], 0
         while chunk := os.read(fd, min(1 << 20, max_bytes + 1 - total)):
             chunks.append(chunk)
             total += len(chunk)
             if total > max_bytes:
-                raise ReadError(path, _("grew past {limit} bytes while being read").format(limit=number(max_bytes)))
+                raise ReadError(
+                    path,
+                    _("grew past {limit} bytes while being read").format(limit=number(max_bytes)),
+                )
         return b"".join(chunks)
     except OSError as err:
         raise ReadError(path, _("cannot be read ({why})").format(why=os_reason(err))) from None
@@ -145,31 +161,58 @@ def check_output(path: str | os.PathLike) -> Target:
     folder_given = os.path.dirname(given.rstrip(os.sep)) or "."
     if given.endswith(os.sep) or os.path.basename(given) in (".", ".."):
         if os.path.isdir(given):
-            raise _refuse(given, _("it is a folder; give a file name such as {example}").format(example=_example(given)))
-        raise _refuse(given, _("a name ending in {sep} names a folder, and there is none; give a file name such as "
-                               "{example}").format(sep=os.sep, example=_example(given)))
+            raise _refuse(
+                given,
+                _("it is a folder; give a file name such as {example}").format(
+                    example=_example(given)
+                ),
+            )
+        raise _refuse(
+            given,
+            _(
+                "a name ending in {sep} names a folder, and there is none; give a file name such "
+                "as "
+                "{example}"
+            ).format(sep=os.sep, example=_example(given)),
+        )
     real = Path(os.path.realpath(given))
     try:
         info = os.stat(real)
     except FileNotFoundError:
         info = None
     except NotADirectoryError:
-        raise _refuse(given, _("{folder} is not a folder").format(folder=shown_path(folder_given))) from None
+        raise _refuse(
+            given, _("{folder} is not a folder").format(folder=shown_path(folder_given))
+        ) from None
     except OSError as err:
         raise _refuse(given, os_reason(err)) from None
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
-            raise _refuse(given, _("it is a folder; give a file name such as {example}").format(example=_example(given)))
+            raise _refuse(
+                given,
+                _("it is a folder; give a file name such as {example}").format(
+                    example=_example(given)
+                ),
+            )
         if not stat.S_ISREG(info.st_mode):
-            raise _refuse(given, _("it is not a regular file (a device, pipe or socket), and is left alone"))
+            raise _refuse(
+                given, _("it is not a regular file (a device, pipe or socket), and is left alone")
+            )
         if not os.access(real, os.W_OK):
             raise _refuse(given, _("permission denied"))
         return Target(given, real, stat.S_IMODE(info.st_mode))
     if not real.parent.is_dir():
-        what = _("the folder {folder} is not a folder") if real.parent.exists() else _("the folder {folder} does not exist")
+        what = (
+            _("the folder {folder} is not a folder")
+            if real.parent.exists()
+            else _("the folder {folder} does not exist")
+        )
         raise _refuse(given, what.format(folder=shown_path(folder_given)))
     if not os.access(real.parent, os.W_OK | os.X_OK):
-        raise _refuse(given, _("permission denied in the folder {folder}").format(folder=shown_path(folder_given)))
+        raise _refuse(
+            given,
+            _("permission denied in the folder {folder}").format(folder=shown_path(folder_given)),
+        )
     return Target(given, real, None)
 
 
@@ -185,7 +228,9 @@ def _identity(real: Path) -> list:
     return keys
 
 
-def check_outputs(paths: Iterable[str | os.PathLike], inputs: Iterable[str | os.PathLike] = ()) -> list[Target]:
+def check_outputs(
+    paths: Iterable[str | os.PathLike], inputs: Iterable[str | os.PathLike] = ()
+) -> list[Target]:
     """:func:`check_output` for each path, no two naming the same file, and none naming one of
     ``inputs`` (the files the command reads), by any spelling, symbolic link or hard link:
     an output never replaces what it is made from."""
@@ -200,12 +245,19 @@ def check_outputs(paths: Iterable[str | os.PathLike], inputs: Iterable[str | os.
         keys = _identity(target.real)
         for key in keys:
             if key in read:
-                raise OutputError(_("{output} is the input file {input}: writing it would destroy what is read; "
-                                    "give the output its own name.").format(output=shown_path(target.given),
-                                                                   input=shown_path(read[key])))
+                raise OutputError(
+                    _(
+                        "{output} is the input file {input}: writing it would destroy what is "
+                        "read; "
+                        "give the output its own name."
+                    ).format(output=shown_path(target.given), input=shown_path(read[key]))
+                )
             if key in seen:
-                raise OutputError(_("{first} and {second} are the same file; give each output its own name.")
-                                  .format(first=shown_path(seen[key]), second=shown_path(target.given)))
+                raise OutputError(
+                    _(
+                        "{first} and {second} are the same file; give each output its own name."
+                    ).format(first=shown_path(seen[key]), second=shown_path(target.given))
+                )
         seen.update(dict.fromkeys(keys, target.given))
         targets.append(target)
     return targets
@@ -227,11 +279,13 @@ def _temp_beside(target: Target) -> tuple[int, Path]:
 def _write_fd(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
     os.fsync(fd)
 
 
-def write_all(outputs: Mapping[str | os.PathLike, str | bytes], inputs: Iterable[str | os.PathLike] = ()) -> None:
+def write_all(
+    outputs: Mapping[str | os.PathLike, str | bytes], inputs: Iterable[str | os.PathLike] = ()
+) -> None:
     """Write several files all or nothing; text is written as UTF-8.
 
     Every path is checked first (:func:`check_outputs`, against ``inputs`` too). Each file is then written to a
@@ -241,7 +295,9 @@ def write_all(outputs: Mapping[str | os.PathLike, str | bytes], inputs: Iterable
     less the umask. Raises :class:`OutputError` (one sentence naming the user's path).
     """
     targets = check_outputs(outputs, inputs)
-    payloads = [data.encode("utf-8") if isinstance(data, str) else bytes(data) for data in outputs.values()]
+    payloads = [
+        data.encode("utf-8") if isinstance(data, str) else bytes(data) for data in outputs.values()
+    ]
     staged: list[tuple[Target, Path]] = []
     try:
         for target, data in zip(targets, payloads):
@@ -249,7 +305,10 @@ def write_all(outputs: Mapping[str | os.PathLike, str | bytes], inputs: Iterable
                 fd, temp = _temp_beside(target)
             except OSError as err:
                 # Written beside the target so the final move is atomic; say so in the user's terms.
-                raise _refuse(target.given, _("its folder takes no new file ({why})").format(why=os_reason(err))) from None
+                raise _refuse(
+                    target.given,
+                    _("its folder takes no new file ({why})").format(why=os_reason(err)),
+                ) from None
             staged.append((target, temp))
             try:
                 if target.mode is not None:
@@ -266,7 +325,5 @@ def write_all(outputs: Mapping[str | os.PathLike, str | bytes], inputs: Iterable
                 raise _refuse(target.given, os_reason(err)) from None
     finally:
         for _target, temp in staged:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
-            except FileNotFoundError:
-                pass

@@ -48,13 +48,17 @@ def _transformers() -> tuple[pyproj.Transformer, pyproj.Transformer]:
 def to_metres(geom: BaseGeometry) -> BaseGeometry:
     """Longitude/latitude geometry -> the regional AEQD projection, in metres."""
     forward, _ = _transformers()
-    return shapely.transform(geom, lambda xy: np.column_stack(forward.transform(xy[:, 0], xy[:, 1])))
+    return shapely.transform(
+        geom, lambda xy: np.column_stack(forward.transform(xy[:, 0], xy[:, 1]))
+    )
 
 
 def to_degrees(geom: BaseGeometry) -> BaseGeometry:
     """Regional AEQD geometry in metres -> longitude/latitude."""
     _, inverse = _transformers()
-    return shapely.transform(geom, lambda xy: np.column_stack(inverse.transform(xy[:, 0], xy[:, 1])))
+    return shapely.transform(
+        geom, lambda xy: np.column_stack(inverse.transform(xy[:, 0], xy[:, 1]))
+    )
 
 
 def length_m(geom: BaseGeometry) -> float:
@@ -97,7 +101,9 @@ def spherical_distances_m(lat: float, lon: float, lats, lons) -> np.ndarray:
     return 2 * 6_371_008.8 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def geodesic_circle(lat: float, lon: float, radius_m: float, vertices: int = 256) -> shapely.Polygon:
+def geodesic_circle(
+    lat: float, lon: float, radius_m: float, vertices: int = 256
+) -> shapely.Polygon:
     """The true circle of ``radius_m`` around a point: every vertex is the geodesic
     destination at that distance on an evenly spaced azimuth."""
     azimuths = np.linspace(0.0, 360.0, vertices, endpoint=False)

@@ -13,15 +13,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from geo.i18n import quote
 from geopy.distance import Distance
 
-from geo.i18n.quote import shown
 from geo.i18n import _, decimal_sign, npgettext, number, pgettext, plain
+from geo.i18n.quote import shown
 
 KM_PER_MI = 1.609344
 _UNITS = {"m": "meters", "km": "kilometers", "mi": "miles"}
-_PATTERN = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([a-zA-Z]*)\s*$", re.ASCII)
+_PATTERN = re.compile(
+    r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([a-zA-Z]*)\s*$", re.ASCII
+)
 
 
 class DistanceError(ValueError):
@@ -39,10 +40,10 @@ class Area:
     def km2(self) -> float:
         return self.m2 / 1e6
 
-    def __add__(self, other: "Area") -> "Area":
+    def __add__(self, other: Area) -> Area:
         return Area(self.m2 + other.m2)
 
-    def __sub__(self, other: "Area") -> "Area":
+    def __sub__(self, other: Area) -> Area:
         return Area(self.m2 - other.m2)
 
 
@@ -64,7 +65,11 @@ def symbol(unit: str, written: str = "") -> str:
         # A fraction agrees as 2 does in Ukrainian ("few": милі); so does a number not given.
         n = 2 if decimal_sign() in written or not whole else int(whole)
         return npgettext("unit", "mi", "mi", n)
-    return {"m": pgettext("unit", "m"), "km": pgettext("unit", "km"), "km2": pgettext("unit", "km²")}[unit]
+    return {
+        "m": pgettext("unit", "m"),
+        "km": pgettext("unit", "km"),
+        "km2": pgettext("unit", "km²"),
+    }[unit]
 
 
 def describe(d: Distance, unit: str) -> str:
@@ -124,7 +129,9 @@ def unit_of(text: str) -> str:
     return match.group(2).lower() if match else ""
 
 
-def parse_distance(text: str, *, what: str, low: Distance, high: Distance, example: str) -> Distance:
+def parse_distance(
+    text: str, *, what: str, low: Distance, high: Distance, example: str
+) -> Distance:
     """Parse ``"12mi"``, ``"19.3km"`` or ``"500m"`` and check it lies in [low, high].
 
     Raises DistanceError with one sentence otherwise (no unit, negative, NaN, out of range,
@@ -133,11 +140,19 @@ def parse_distance(text: str, *, what: str, low: Distance, high: Distance, examp
     >>> parse_distance("١٢mi", what="radius", low=distance(1, "mi"), high=distance(100, "mi"), example="12mi").miles
     12.0
     """
+
     def refuse(message: str, **more) -> DistanceError:
-        accepted = _("{what} takes a distance with a unit (m, km or mi) from {low_km} to {high_km} "
-                     "({low_mi} to {high_mi}), e.g. {example}").format(
-            what=what, low_km=describe(low, "km"), high_km=describe(high, "km"), low_mi=describe(low, "mi"),
-            high_mi=describe(high, "mi"), example=example)
+        accepted = _(
+            "{what} takes a distance with a unit (m, km or mi) from {low_km} to {high_km} "
+            "({low_mi} to {high_mi}), e.g. {example}"
+        ).format(
+            what=what,
+            low_km=describe(low, "km"),
+            high_km=describe(high, "km"),
+            low_mi=describe(low, "mi"),
+            high_mi=describe(high, "mi"),
+            example=example,
+        )
         return DistanceError(message.format(what=what, value=echo(text), accepted=accepted, **more))
 
     match = _PATTERN.match(_ascii_digits(str(text)))

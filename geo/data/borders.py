@@ -22,10 +22,8 @@ from pathlib import Path
 import shapely
 import shapely.geometry
 
-from geo.i18n import quote
-from geo.core import files
-from geo.core import geodesy
-from geo.i18n import _
+from geo.core import files, geodesy
+from geo.i18n import _, quote
 
 BORDERS_FILE = "borders.geojson"
 DISPLAY_FILE = "display.geojson"
@@ -36,12 +34,22 @@ REBUILD = "kharkiv-map data rebuild"
 WKB_FILE = "ground.wkb"
 INDEX_FILE = "ground.json"
 #: Far above the real files (ground.wkb and ground.json: about 1.5 MB and 400 bytes).
-MAX_BYTES = {BORDERS_FILE: 64 << 20, DISPLAY_FILE: 16 << 20, CHECKSUMS_FILE: 64 << 10, WKB_FILE: 32 << 20,
-             INDEX_FILE: 64 << 10}
+MAX_BYTES = {
+    BORDERS_FILE: 64 << 20,
+    DISPLAY_FILE: 16 << 20,
+    CHECKSUMS_FILE: 64 << 10,
+    WKB_FILE: 32 << 20,
+    INDEX_FILE: 64 << 10,
+}
 _KEY = re.compile(r'"A3":"([^"]+)"')
 _SUM_LINE = re.compile(r"([0-9a-f]{64})  (\S.*)")
-_KINDS = {"UKR": "MultiPolygon", "RUS": "MultiPolygon", "BLR": "MultiPolygon", "MDA": "MultiPolygon",
-          "border": "LineString"}
+_KINDS = {
+    "UKR": "MultiPolygon",
+    "RUS": "MultiPolygon",
+    "BLR": "MultiPolygon",
+    "MDA": "MultiPolygon",
+    "border": "LineString",
+}
 
 
 def find_data_dir() -> Path:
@@ -68,7 +76,11 @@ def _read(path: Path, name: str) -> bytes:
     try:
         return files.read_regular(path, MAX_BYTES.get(name, MAX_BYTES[BORDERS_FILE]))
     except files.ReadError as err:
-        raise DataError(_("{problem}; restore it from git or run {command}.").format(problem=err, command=REBUILD)) from None
+        raise DataError(
+            _("{problem}; restore it from git or run {command}.").format(
+                problem=err, command=REBUILD
+            )
+        ) from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,16 +124,34 @@ def expected_checksums(data_dir: Path) -> dict[str, str]:
     try:
         lines = raw.decode("utf-8").splitlines()
     except UnicodeDecodeError as err:
-        raise DataError(_("{file} is not UTF-8 text (byte {byte} at offset {offset}); restore it from git or run "
-                          "{command}.").format(file=quote.shown_path(sums), byte=f"{raw[err.start]:#04x}",
-                                               offset=err.start, command=REBUILD)) from None
+        raise DataError(
+            _(
+                "{file} is not UTF-8 text (byte {byte} at offset {offset}); restore it from git "
+                "or run "
+                "{command}."
+            ).format(
+                file=quote.shown_path(sums),
+                byte=f"{raw[err.start]:#04x}",
+                offset=err.start,
+                command=REBUILD,
+            )
+        ) from None
     table = {}
     for number, line in enumerate(lines, 1):
         match = _SUM_LINE.fullmatch(line.rstrip())
         if match is None:
-            raise DataError(_("{file} line {number} is not \"<sha256>  <file name>\" ({line}); restore it from git "
-                              "or run {command}.").format(file=quote.shown_path(sums), number=number,
-                                                          line=repr(quote.shown(line)), command=REBUILD))
+            raise DataError(
+                _(
+                    '{file} line {number} is not "<sha256>  <file name>" ({line}); restore it '
+                    "from git "
+                    "or run {command}."
+                ).format(
+                    file=quote.shown_path(sums),
+                    number=number,
+                    line=repr(quote.shown(line)),
+                    command=REBUILD,
+                )
+            )
         table[match[2]] = match[1]
     return table
 
@@ -131,16 +161,26 @@ def read_verified(data_dir: Path, name: str) -> bytes:
     path = data_dir / name
     expected = expected_checksums(data_dir).get(name)
     if expected is None:
-        raise DataError(_("{file} has no entry in {sums}; run {command}.").format(file=path, sums=data_dir / CHECKSUMS_FILE,
-                                                                                  command=REBUILD))
+        raise DataError(
+            _("{file} has no entry in {sums}; run {command}.").format(
+                file=path, sums=data_dir / CHECKSUMS_FILE, command=REBUILD
+            )
+        )
     payload = _read(path, name)
     if files.sha256(payload) != expected:
-        raise DataError(_("{file} does not match its checksum in {sums} (altered or truncated); restore it from git "
-                          "or run {command}.").format(file=path, sums=CHECKSUMS_FILE, command=REBUILD))
+        raise DataError(
+            _(
+                "{file} does not match its checksum in {sums} (altered or truncated); restore it "
+                "from git "
+                "or run {command}."
+            ).format(file=path, sums=CHECKSUMS_FILE, command=REBUILD)
+        )
     return payload
 
 
-def load_region(data_dir: Path = DATA_DIR, check_all: bool = True, countries_on_use: bool = False) -> Region:
+def load_region(
+    data_dir: Path = DATA_DIR, check_all: bool = True, countries_on_use: bool = False
+) -> Region:
     """Read and verify the border file, after checking every other file the checksum list
     names (``check_all=False``: the border file only, for rebuilding the others). Use
     ``region()`` for the cached copy. ``countries_on_use``: parse the border line alone now
@@ -171,7 +211,7 @@ def _border_alone(payload: bytes) -> shapely.LineString | None:
     if end < 0:
         return None
     try:
-        line = shapely.from_geojson(payload[start + len(b'{"geometry":'):end].decode("utf-8"))
+        line = shapely.from_geojson(payload[start + len(b'{"geometry":') : end].decode("utf-8"))
     except (UnicodeDecodeError, shapely.errors.GEOSException, ValueError, TypeError):
         return None
     if line.geom_type != "LineString" or line.is_empty:
@@ -188,22 +228,32 @@ def _shapes(path: Path, payload: bytes) -> dict[str, shapely.Geometry]:
     geo.tools.rebuild wrote, but the checksum list can be altered with it: every decoding or
     geometry problem still ends as one DataError naming the file.
     """
+
     def bad(what: str) -> DataError:
-        return DataError(_("{file} {problem}; run {command}.").format(file=quote.shown_path(path), problem=what,
-                                                                      command=REBUILD))
+        return DataError(
+            _("{file} {problem}; run {command}.").format(
+                file=quote.shown_path(path), problem=what, command=REBUILD
+            )
+        )
 
     try:
         text = payload.decode("utf-8")
         parts = shapely.get_parts(shapely.from_geojson(text))
     except UnicodeDecodeError as err:
-        raise bad(_("is not UTF-8 text (byte {byte} at offset {offset})")
-                  .format(byte=f"{payload[err.start]:#04x}", offset=err.start)) from None
+        raise bad(
+            _("is not UTF-8 text (byte {byte} at offset {offset})").format(
+                byte=f"{payload[err.start]:#04x}", offset=err.start
+            )
+        ) from None
     except (shapely.errors.GEOSException, ValueError, TypeError) as err:
         raise bad(_("is not readable GeoJSON ({why})").format(why=quote.shown(err))) from None
     codes = _KEY.findall(text)
     if len(codes) != len(parts) or len(set(codes)) != len(codes):
-        raise bad(_("has {shapes} shapes for {keys} keys, not one shape per key").format(shapes=len(parts),
-                                                                                       keys=len(codes)))
+        raise bad(
+            _("has {shapes} shapes for {keys} keys, not one shape per key").format(
+                shapes=len(parts), keys=len(codes)
+            )
+        )
     shapes = dict(zip(codes, parts))
     missing = set(_KINDS) - set(shapes)
     if missing:
@@ -214,8 +264,11 @@ def _shapes(path: Path, payload: bytes) -> dict[str, shapely.Geometry]:
             geom = shapes[code] = shapely.MultiPolygon([geom])
         # Types and emptiness only: a full validity check would double the load time.
         if geom.geom_type != kind or geom.is_empty:
-            raise bad(_("holds {key} as an empty or {found} shape, not a {kind}")
-                      .format(key=quote.shown(code), found=geom.geom_type, kind=kind))
+            raise bad(
+                _("holds {key} as an empty or {found} shape, not a {kind}").format(
+                    key=quote.shown(code), found=geom.geom_type, kind=kind
+                )
+            )
         shapely.prepare(geom)
     return shapes
 
@@ -232,11 +285,24 @@ def _display_file() -> dict[tuple[str, float], shapely.Geometry]:
     payload = read_verified(DATA_DIR, DISPLAY_FILE)
     try:
         features = json.loads(payload.decode("utf-8"))["features"]
-        return {(f["properties"]["A3"], float(f["properties"]["tolerance_m"])): shapely.geometry.shape(f["geometry"])
-                for f in features}
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError, shapely.errors.GEOSException) as err:
-        raise DataError(_("{file} is not the display file ({why}); run {command} --display-only.")
-                        .format(file=quote.shown_path(path), why=quote.shown(err), command=REBUILD)) from None
+        return {
+            (f["properties"]["A3"], float(f["properties"]["tolerance_m"])): shapely.geometry.shape(
+                f["geometry"]
+            )
+            for f in features
+        }
+    except (
+        UnicodeDecodeError,
+        ValueError,
+        KeyError,
+        TypeError,
+        shapely.errors.GEOSException,
+    ) as err:
+        raise DataError(
+            _("{file} is not the display file ({why}); run {command} --display-only.").format(
+                file=quote.shown_path(path), why=quote.shown(err), command=REBUILD
+            )
+        ) from None
 
 
 def display_outlines(tolerance_m: float) -> dict[str, shapely.Geometry]:
@@ -244,7 +310,11 @@ def display_outlines(tolerance_m: float) -> dict[str, shapely.Geometry]:
     by country code."""
     found = {code: geom for (code, tol), geom in _display_file().items() if tol == tolerance_m}
     if not found:
-        raise DataError(_("{file} has no outlines at {tolerance} m; run {command} --display-only.")
-                        .format(file=quote.shown_path(DATA_DIR / DISPLAY_FILE), tolerance=f"{tolerance_m:g}",
-                                command=REBUILD))
+        raise DataError(
+            _("{file} has no outlines at {tolerance} m; run {command} --display-only.").format(
+                file=quote.shown_path(DATA_DIR / DISPLAY_FILE),
+                tolerance=f"{tolerance_m:g}",
+                command=REBUILD,
+            )
+        )
     return found

@@ -123,7 +123,7 @@ def encode(geom: shapely.Geometry) -> str:
         kind, body = "MultiPolygon", "[" + ",".join(polys) + "]"
     else:
         raise ValueError(f"cannot encode a {kind} for drawing (lines and polygons only)")
-    return '{"type":"%s","coordinates":%s}' % (kind, body)
+    return f'{{"type":"{kind}","coordinates":{body}}}'
 
 
 def decode(text: str) -> shapely.Geometry:
@@ -162,7 +162,9 @@ def drawing_error_m(metric: shapely.Geometry, drawn: str) -> float:
     return float(shapely.hausdorff_distance(full, shape, densify=0.25))
 
 
-def simplified_countries(countries_deg: dict[str, shapely.Geometry], tolerance_m: float) -> dict[str, shapely.Geometry]:
+def simplified_countries(
+    countries_deg: dict[str, shapely.Geometry], tolerance_m: float
+) -> dict[str, shapely.Geometry]:
     """The countries (lon/lat) simplified together by ``tolerance_m`` in the regional
     projection, so the edge two countries share stays one edge (``shapely.coverage_simplify``);
     small islands and lakes are left out first, and the small overlaps of the source (up to a
@@ -171,9 +173,15 @@ def simplified_countries(countries_deg: dict[str, shapely.Geometry], tolerance_m
     taken = None
     metric = {}
     for code, _ in COUNTRIES:
-        geom = drop_small(geodesy.to_metres(countries_deg[code]), max((10 * tolerance_m) ** 2, DISPLAY_MIN_AREA_M2))
+        geom = drop_small(
+            geodesy.to_metres(countries_deg[code]),
+            max((10 * tolerance_m) ** 2, DISPLAY_MIN_AREA_M2),
+        )
         if taken is not None:
-            geom = drop_small(shapely.make_valid(geom.difference(taken)), max((10 * tolerance_m) ** 2, DISPLAY_MIN_AREA_M2))
+            geom = drop_small(
+                shapely.make_valid(geom.difference(taken)),
+                max((10 * tolerance_m) ** 2, DISPLAY_MIN_AREA_M2),
+            )
         taken = geom if taken is None else shapely.union(taken, geom)
         metric[code] = geom
     simple = shapely.coverage_simplify(np.array(list(metric.values()), dtype=object), tolerance_m)
@@ -188,7 +196,7 @@ def country_outlines(tolerance_m: float) -> str:
 
     shapes = display_outlines(tolerance_m)
     features = (
-        '{"type":"Feature","properties":{"name":%s},"geometry":%s}' % (json.dumps(name), encode(shapes[code]))
+        f'{{"type":"Feature","properties":{{"name":{json.dumps(name)}}},"geometry":{encode(shapes[code])}}}'
         for code, name in COUNTRIES
     )
-    return '{"type":"FeatureCollection","features":[%s]}' % ",".join(features)
+    return '{{"type":"FeatureCollection","features":[{}]}}'.format(",".join(features))

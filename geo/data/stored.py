@@ -35,10 +35,10 @@ from pathlib import Path
 
 import shapely
 
-from geo.i18n import quote
 from geo.core.units import Area
 from geo.data import borders
 from geo.data.borders import INDEX_FILE, WKB_FILE
+from geo.i18n import quote
 
 #: The shapes ``ground.wkb`` holds, in order.
 NAMES = ("sector", "reach_border", "reach_sector", "band_land")
@@ -58,13 +58,23 @@ def read(data_dir: Path) -> dict[str, object]:
         parts = shapely.get_parts(shapely.from_wkb(borders.read_verified(data_dir, WKB_FILE)))
         if list(index["geometries"]) != list(NAMES) or len(parts) != len(NAMES):
             raise ValueError(f"it holds {index['geometries']} for {list(NAMES)}")
-        areas = {f"reach_{origin}_area": Area(float(index["reach_area_m2"][origin]))
-                 for origin in ("border", "sector")}
+        areas = {
+            f"reach_{origin}_area": Area(float(index["reach_area_m2"][origin]))
+            for origin in ("border", "sector")
+        }
     except borders.DataError:
         raise
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError, shapely.errors.GEOSException) as err:
-        raise borders.DataError(f"{quote.shown_path(data_dir / WKB_FILE)} is not the zones' stored geometry "
-                             f"({quote.shown(err)}); run {borders.REBUILD} --display-only.") from None
+    except (
+        UnicodeDecodeError,
+        ValueError,
+        KeyError,
+        TypeError,
+        shapely.errors.GEOSException,
+    ) as err:
+        raise borders.DataError(
+            f"{quote.shown_path(data_dir / WKB_FILE)} is not the zones' stored geometry "
+            f"({quote.shown(err)}); run {borders.REBUILD} --display-only."
+        ) from None
     for part in parts:
         shapely.prepare(part)
     return {**dict(zip(NAMES, parts)), **areas}

@@ -46,16 +46,20 @@ import shapely
 from geopy.distance import Distance
 
 from geo.core import geodesy
-from geo.engine import places
-from geo.engine import query
-from geo.i18n import N_, _
-from geo.engine.layers import AREAS, Layers
 from geo.core.units import KM_PER_MI, Area
+from geo.engine import places, query
+from geo.engine.layers import AREAS, Layers
+from geo.i18n import N_, _
 from geo.userfiles.userdata import Feature, UserData
 
 #: Every zone a feature can be in, in the order they are tried.
 ZONES = tuple(spec.key for spec in AREAS) + ("ukraine", "russia", "elsewhere")
-COUNTRIES = (("UKR", N_("Ukraine")), ("RUS", N_("Russia")), ("BLR", N_("Belarus")), ("MDA", N_("Moldova")))
+COUNTRIES = (
+    ("UKR", N_("Ukraine")),
+    ("RUS", N_("Russia")),
+    ("BLR", N_("Belarus")),
+    ("MDA", N_("Moldova")),
+)
 EARTH_RADIUS_M = 6_371_008.8
 #: The prefix of every answer added to a user's feature, so none replaces the user's own.
 PREFIX = "km_"
@@ -72,7 +76,9 @@ class Row:
     lat: float  # the point, or a point on the surface of a line or an area
     lon: float
     zone: str  # a key of ZONES
-    shares: Mapping[str, float]  # zone -> share of the feature's length or area (a point: 1.0 in its zone)
+    shares: Mapping[
+        str, float
+    ]  # zone -> share of the feature's length or area (a point: 1.0 in its zone)
     country: str  # "Ukraine", "Russia", "Belarus", "Moldova" or "other"
     border_m: float  # geodesic metres to the border: use ``to_border``
     border_point: tuple[float, float]  # (lat, lon) of the nearest border point
@@ -109,8 +115,11 @@ def _xy(convert, xy: np.ndarray) -> np.ndarray:
 def _to_metres(geoms: np.ndarray) -> np.ndarray:
     """Lon/lat geometries in AEQD metres; points made directly from their projected coordinates."""
     points_only = (shapely.get_type_id(geoms) == 0).all()
-    return shapely.points(_xy(geodesy.to_metres, shapely.get_coordinates(geoms))) if points_only \
+    return (
+        shapely.points(_xy(geodesy.to_metres, shapely.get_coordinates(geoms)))
+        if points_only
         else geodesy.to_metres(geoms)
+    )
 
 
 def _geodesic_ends(lines_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -151,7 +160,10 @@ def point_zones(layers: Layers, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     reg = layers.ground.region
     zone = np.full(len(lon), "elsewhere", dtype=object)
     unset = np.ones(len(lon), dtype=bool)
-    tests = [(spec.key, layers.geometry(spec.key)) for spec in AREAS] + [("ukraine", reg.ukraine), ("russia", reg.russia)]
+    tests = [(spec.key, layers.geometry(spec.key)) for spec in AREAS] + [
+        ("ukraine", reg.ukraine),
+        ("russia", reg.russia),
+    ]
     for key, geom in tests:
         hit = unset & shapely.intersects_xy(geom, lon, lat)
         zone[hit] = key
@@ -173,7 +185,10 @@ def zone_shares(layers: Layers, geoms_m: np.ndarray) -> list[dict[str, float]]:
     reg = layers.ground.region
     measure = shapely.area if shapely.get_dimensions(geoms_m[0]) == 2 else shapely.length
     box = shapely.total_bounds(geoms_m)
-    zones = [(spec.key, layers[spec.key].metric) for spec in AREAS] + [("ukraine", reg.ukraine_m), ("russia", reg.russia_m)]
+    zones = [(spec.key, layers[spec.key].metric) for spec in AREAS] + [
+        ("ukraine", reg.ukraine_m),
+        ("russia", reg.russia_m),
+    ]
     total = measure(geoms_m)
     remaining, shares = geoms_m, {}
     for key, zone in zones:
@@ -181,8 +196,10 @@ def zone_shares(layers: Layers, geoms_m: np.ndarray) -> list[dict[str, float]]:
         shares[key] = measure(shapely.intersection(remaining, local))
         remaining = shapely.difference(remaining, local)
     shares["elsewhere"] = measure(remaining)
-    return [{key: float(shares[key][i] / total[i]) if total[i] > 0 else 0.0 for key in ZONES}
-            for i in range(len(geoms_m))]
+    return [
+        {key: float(shares[key][i] / total[i]) if total[i] > 0 else 0.0 for key in ZONES}
+        for i in range(len(geoms_m))
+    ]
 
 
 def classify(features: UserData | Sequence[Feature], layers: Layers) -> tuple[Row, ...]:
@@ -206,16 +223,27 @@ def classify(features: UserData | Sequence[Feature], layers: Layers) -> tuple[Ro
         index = np.flatnonzero(dims == dim)
         shares.update(zip(index.tolist(), zone_shares(layers, geoms_m[index])))
     rows = []
-    columns = (lat.tolist(), lon.tolist(), zone.tolist(), country.tolist(), border_m.tolist(),
-               border_at[:, 1].tolist(), border_at[:, 0].tolist(), kharkiv_m.tolist())
+    columns = (
+        lat.tolist(),
+        lon.tolist(),
+        zone.tolist(),
+        country.tolist(),
+        border_m.tolist(),
+        border_at[:, 1].tolist(),
+        border_at[:, 0].tolist(),
+        kharkiv_m.tolist(),
+    )
     for i, (la, lo, zo, co, bm, blat, blon, km) in enumerate(zip(*columns)):
         feature, share, size = feats[i], shares.get(i), None
         if share is None:  # a point, or points: the zone of the point on its surface
             share = {zo: 1.0}
         else:
             zo = max(ZONES, key=share.__getitem__)
-            size = (Distance(meters=geodesy.length_m(feature.geometry)) if dims[i] == 1
-                    else Area(geodesy.area_m2(feature.geometry)))
+            size = (
+                Distance(meters=geodesy.length_m(feature.geometry))
+                if dims[i] == 1
+                else Area(geodesy.area_m2(feature.geometry))
+            )
         rows.append(Row(feature, la, lo, zo, share, co, bm, (blat, blon), km, size))
     return tuple(rows)
 
@@ -248,7 +276,9 @@ def answers(row: Row, layers: Layers) -> dict[str, object]:
     return {PREFIX + key: value for key, value in out.items()}
 
 
-def _own(properties: Mapping[str, object], taken: Mapping[str, object] | Sequence[str]) -> dict[str, object]:
+def _own(
+    properties: Mapping[str, object], taken: Mapping[str, object] | Sequence[str]
+) -> dict[str, object]:
     """A user's properties, any that collide with an answer's name renamed ``<name> (own)``."""
     return {(f"{k} (own)" if k in taken else k): v for k, v in properties.items()}
 
@@ -285,8 +315,25 @@ def to_csv(rows: Sequence[Row], layers: Layers) -> str:
 
 def answers_header() -> tuple[str, ...]:
     """The ``km_`` columns, in order (what ``to_csv`` writes first, even for no rows)."""
-    keys = ("feature kind lat lon zone zone_name country to_border_km to_border_mi to_kharkiv_km to_kharkiv_mi "
-            "length_km area_km2").split() + [f"share_{k}" for k in ZONES] + ["radius_km", "depth_km", "stage"]
+    keys = (
+        [
+            "feature",
+            "kind",
+            "lat",
+            "lon",
+            "zone",
+            "zone_name",
+            "country",
+            "to_border_km",
+            "to_border_mi",
+            "to_kharkiv_km",
+            "to_kharkiv_mi",
+            "length_km",
+            "area_km2",
+        ]
+        + [f"share_{k}" for k in ZONES]
+        + ["radius_km", "depth_km", "stage"]
+    )
     return tuple(PREFIX + k for k in keys)
 
 
@@ -297,6 +344,17 @@ def to_geojson(rows: Sequence[Row], layers: Layers) -> str:
     for row in rows:
         geometry = shapely.orient_polygons(row.feature.geometry, exterior_cw=False)
         answer = answers(row, layers)
-        props = {**{k: _plain(v) for k, v in _own(row.feature.properties, answer).items()}, **answer}
-        features.append({"type": "Feature", "properties": props, "geometry": json.loads(shapely.to_geojson(geometry))})
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, allow_nan=False)
+        props = {
+            **{k: _plain(v) for k, v in _own(row.feature.properties, answer).items()},
+            **answer,
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": json.loads(shapely.to_geojson(geometry)),
+            }
+        )
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features}, ensure_ascii=False, allow_nan=False
+    )

@@ -22,13 +22,11 @@ from geopy.distance import Distance, geodesic
 
 from geo import i18n
 from geo.core import geodesy
-from geo.engine import places
-from geo.engine import stages
-from geo.engine import zones
-from geo.engine import layers as registry
-from geo.i18n import _, number, percent
-from geo.engine.layers import ARTICLE_CLAIM, Layers
 from geo.core.units import Area, area_text, length_text, setting_text, symbol
+from geo.engine import layers as registry
+from geo.engine import places, stages, zones
+from geo.engine.layers import ARTICLE_CLAIM, Layers
+from geo.i18n import _, number, percent
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,9 @@ def _area(geom_m) -> Area:
     return Area(geodesy.area_m2(geodesy.to_degrees(geom_m)))
 
 
-def stage_figures(params: zones.Params, ground: zones.Ground | None = None) -> tuple[StageFigures, ...]:
+def stage_figures(
+    params: zones.Params, ground: zones.Ground | None = None
+) -> tuple[StageFigures, ...]:
     """Every stage measured for the depth in ``params``. The counterfire zone of each stage
     lies inside the reach (D ≤ 300 km, and the Kharkiv sector is part of the border), so the
     sanctuary's area is the reach's less the permitted area.
@@ -96,10 +96,15 @@ def stage_figures(params: zones.Params, ground: zones.Ground | None = None) -> t
         if stage.origin is None:
             permitted = Area(0.0)
         elif custom:
-            permitted = _area(zones.counterfire_zone(ground, zones.Params(params.radius, params.depth, stage)).metric)
+            permitted = _area(
+                zones.counterfire_zone(
+                    ground, zones.Params(params.radius, params.depth, stage)
+                ).metric
+            )
         else:
-            permitted = registry.layer("counterfire_zone", zones.Params(params.radius, params.depth, stage),
-                                       drawn=False).measure
+            permitted = registry.layer(
+                "counterfire_zone", zones.Params(params.radius, params.depth, stage), drawn=False
+            ).measure
         rows.append(StageFigures(stage, permitted, reach - permitted, reach))
     return tuple(rows)
 
@@ -135,7 +140,9 @@ def to_json(f: Figures) -> dict:
     for spec in registry.REGISTRY:
         if spec.figure:
             value = f.measure(spec.key)
-            out[spec.figure.key] = round(value.km, 3) if spec.figure.kind == "length" else round(value.km2, 1)
+            out[spec.figure.key] = (
+                round(value.km, 3) if spec.figure.kind == "length" else round(value.km2, 1)
+            )
     out["kharkiv_to_border_mi"] = round(f.kharkiv_to_border.miles, 3)
     out["article_claim_mi"] = round(f.article_claim.miles, 3)
     out["stage"] = f.params.stage.id
@@ -159,6 +166,7 @@ def to_json(f: Figures) -> dict:
 
 def stages_json(rows: tuple[StageFigures, ...]) -> list[dict]:
     """The stages as ``facts --json`` lists them, in English whatever the language."""
+
     def km2(a: Area | None):
         return None if a is None else round(a.km2, 1)
 
@@ -173,7 +181,9 @@ def stages_json(rows: tuple[StageFigures, ...]) -> list[dict]:
                 "permitted_area_km2": km2(row.permitted),
                 "sanctuary_area_km2": km2(row.sanctuary),
                 "reach_area_km2": km2(row.reach),
-                "permitted_share": None if row.permitted_share is None else round(row.permitted_share, 4),
+                "permitted_share": None
+                if row.permitted_share is None
+                else round(row.permitted_share, 4),
                 "measured": row.permitted is not None,
             }
             for row in rows
@@ -182,13 +192,20 @@ def stages_json(rows: tuple[StageFigures, ...]) -> list[dict]:
 
 def rows(f: Figures, radius_unit: str = "mi") -> list[tuple[str, str]]:
     """(label, value as text) for every figure, parameters first, in the current language."""
-    out = [(_("Stage of the policy"), f"{f.params.stage.label}: {_(f.params.stage.title)}"),
-           (_("Radius R (band and ring)"), setting_text(f.params.radius, radius_unit)),
-           (_("Counterfire depth D"), setting_text(f.params.depth, "km"))]
+    out = [
+        (_("Stage of the policy"), f"{f.params.stage.label}: {_(f.params.stage.title)}"),
+        (_("Radius R (band and ring)"), setting_text(f.params.radius, radius_unit)),
+        (_("Counterfire depth D"), setting_text(f.params.depth, "km")),
+    ]
     for spec in registry.REGISTRY:
         if spec.figure:
             value = f.measure(spec.key)
-            out.append((_(spec.figure.label), length_text(value) if isinstance(value, Distance) else area_text(value)))
+            out.append(
+                (
+                    _(spec.figure.label),
+                    length_text(value) if isinstance(value, Distance) else area_text(value),
+                )
+            )
     out.append((_("The article's figure"), setting_text(f.article_claim, "mi")))
     return out
 
@@ -204,11 +221,15 @@ def as_table(f: Figures) -> str:
     for row in f.places:
         named = _("yes") if row.place.named_in_article else _("context")
         if row.to_kharkiv is None:
-            lines.append(f"{row.place.label:<34} {'—':>12} {'—':>12}  "
-                         + _("{named} (label point, not measured)").format(named=named))
+            lines.append(
+                f"{row.place.label:<34} {'—':>12} {'—':>12}  "
+                + _("{named} (label point, not measured)").format(named=named)
+            )
         else:
-            lines.append(f"{row.place.label:<34} {number(row.to_kharkiv.km, 1):>9} {km} "
-                         f"{number(row.to_border.km, 1):>9} {km}  {named}")
+            lines.append(
+                f"{row.place.label:<34} {number(row.to_kharkiv.km, 1):>9} {km} "
+                f"{number(row.to_border.km, 1):>9} {km}  {named}"
+            )
     return "\n".join(lines)
 
 
@@ -219,13 +240,25 @@ def stages_table(rows: tuple[StageFigures, ...]) -> str:
     for row in rows:
         if row.permitted is None:
             unmeasured = _("not measured")
-            lines.append(f"{row.stage.label:<20} {unmeasured:>14} {unmeasured:>14} {'—':>8}  "
-                         f"({_(stages.KURSK_NOTE)})")
+            lines.append(
+                f"{row.stage.label:<20} {unmeasured:>14} {unmeasured:>14} {'—':>8}  "
+                f"({_(stages.KURSK_NOTE)})"
+            )
         else:
-            lines.append(f"{row.stage.label:<20} {area_text(row.permitted):>14} {area_text(row.sanctuary):>14} "
-                         f"{percent(row.permitted_share, 1):>8}")
+            lines.append(
+                f"{row.stage.label:<20} {area_text(row.permitted):>14} "
+                f"{area_text(row.sanctuary):>14} "
+                f"{percent(row.permitted_share, 1):>8}"
+            )
     # The published words stay in English (a translation says so beside them).
-    lines.append(_("Sanctuary: Russia within 300 km of the land border ({area}) left off-limits. "
-                   "Published: {source}, \"{quote}\" (measured differently).")
-                 .format(area=area_text(rows[0].reach), source=stages.PUBLISHED_SOURCE, quote=stages.PUBLISHED_QUOTE))
+    lines.append(
+        _(
+            "Sanctuary: Russia within 300 km of the land border ({area}) left off-limits. "
+            'Published: {source}, "{quote}" (measured differently).'
+        ).format(
+            area=area_text(rows[0].reach),
+            source=stages.PUBLISHED_SOURCE,
+            quote=stages.PUBLISHED_QUOTE,
+        )
+    )
     return "\n".join(lines)

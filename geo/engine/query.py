@@ -21,19 +21,23 @@ import shapely
 from geopy.distance import Distance, geodesic
 
 from geo.engine import layers as registry
-from geo.engine import places
-from geo.engine import zones
-from geo.i18n import N_, _, number, pgettext
+from geo.engine import places, zones
 from geo.engine.layers import Layers
+from geo.i18n import N_, _, number, pgettext
 
 #: What is said of a point in no area of the registry: the rest of each country, or neither.
 OTHER_SENTENCES = {
     "ukraine": N_("Ukraine, more than R = {R} from the Russian border."),
-    "russia": N_("Russia, beyond the reach of the map's zones: more than {REACH} from the land border."),
+    "russia": N_(
+        "Russia, beyond the reach of the map's zones: more than {REACH} from the land border."
+    ),
     "elsewhere": N_("Neither Ukraine nor Russia as this map draws them ({WHERE})."),
 }
-OTHER_NAMES = {"ukraine": N_("Ukraine, beyond R"), "russia": N_("Russia, beyond the zones' reach"),
-               "elsewhere": N_("Elsewhere")}
+OTHER_NAMES = {
+    "ukraine": N_("Ukraine, beyond R"),
+    "russia": N_("Russia, beyond the zones' reach"),
+    "elsewhere": N_("Elsewhere"),
+}
 #: The neighbours a point outside both countries may be in, as ``{WHERE}`` says it.
 NEIGHBOURS = (("BLR", N_("in Belarus")), ("MDA", N_("in Moldova")))
 
@@ -86,11 +90,19 @@ def normalise(lat, lon) -> tuple[float, float]:
     try:
         lat, lon = float(lat), float(lon)
     except (TypeError, ValueError):
-        raise PointError(_("({lat}, {lon}) is not a point: give latitude and longitude in degrees, "
-                           "e.g. 50.0, 36.3.").format(lat=repr(lat), lon=repr(lon))) from None
+        raise PointError(
+            _(
+                "({lat}, {lon}) is not a point: give latitude and longitude in degrees, "
+                "e.g. 50.0, 36.3."
+            ).format(lat=repr(lat), lon=repr(lon))
+        ) from None
     if not (math.isfinite(lat) and math.isfinite(lon)) or not -90 <= lat <= 90:
-        raise PointError(_("({lat}, {lon}) is not a point on Earth: latitude runs from -90 to 90 "
-                           "degrees and both must be finite, e.g. 50.0, 36.3.").format(lat=lat, lon=lon))
+        raise PointError(
+            _(
+                "({lat}, {lon}) is not a point on Earth: latitude runs from -90 to 90 "
+                "degrees and both must be finite, e.g. 50.0, 36.3."
+            ).format(lat=lat, lon=lon)
+        )
     return lat, (lon if -180.0 <= lon < 180.0 else (lon + 180.0) % 360.0 - 180.0)
 
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from geo.i18n import N_, _, date_text
 from geo.core.units import echo
+from geo.i18n import N_, _, date_text
 
 
 @dataclass(frozen=True)
@@ -61,34 +61,52 @@ class Stage:
 
 STAGES: tuple[Stage, ...] = (
     Stage(
-        "2024-05-29", N_("No U.S. weapons across the border"),
-        N_("U.S.-supplied weapons were not to be used on Russian territory: everything in their reach "
-           "across the border was off-limits."),
-        "ISW, which calls it the \"sanctuary\" (9–10 June 2024)",
-        "territory in range of US-provided weapons but that Ukrainian forces are not allowed to strike",
+        "2024-05-29",
+        N_("No U.S. weapons across the border"),
+        N_(
+            "U.S.-supplied weapons were not to be used on Russian territory: everything in their "
+            "reach "
+            "across the border was off-limits."
+        ),
+        'ISW, which calls it the "sanctuary" (9–10 June 2024)',
+        "territory in range of US-provided weapons but that Ukrainian forces are not allowed to "
+        "strike",
         None,
         before=datetime.date(2024, 5, 30),
     ),
     Stage(
-        "2024-05-30", N_("Counterfire from the Kharkiv sector"),
-        N_("The U.S. let Ukraine use its weapons for counterfire against Russian forces across the border "
-           "from the Kharkiv region; long-range ATACMS strikes deep inside Russia stayed barred."),
+        "2024-05-30",
+        N_("Counterfire from the Kharkiv sector"),
+        N_(
+            "The U.S. let Ukraine use its weapons for counterfire against Russian forces across "
+            "the border "
+            "from the Kharkiv region; long-range ATACMS strikes deep inside Russia stayed barred."
+        ),
         "AP, Politico and Reuters, 30–31 May 2024",
         "for counter-fire purposes in the Kharkiv region",
         "sector",
     ),
     Stage(
-        "2024-06-20", N_("Counterfire along the whole border"),
-        N_("U.S. officials said the permission covered Russian forces attacking across the border anywhere "
-           "along it."),
+        "2024-06-20",
+        N_("Counterfire along the whole border"),
+        N_(
+            "U.S. officials said the permission covered Russian forces attacking across the "
+            "border anywhere "
+            "along it."
+        ),
         "Jake Sullivan on PBS, reported by Politico, 20 June 2024",
         "anywhere that Russian forces are coming across the border",
         "border",
     ),
     Stage(
-        "2024-11-17", N_("ATACMS allowed inside Russia"),
-        N_("The U.S. allowed Ukraine to use ATACMS missiles inside Russia, reportedly limited at first to "
-           "Kursk Oblast, where Ukrainian forces held ground; counterfire along the border continued."),
+        "2024-11-17",
+        N_("ATACMS allowed inside Russia"),
+        N_(
+            "The U.S. allowed Ukraine to use ATACMS missiles inside Russia, reportedly limited "
+            "at first to "
+            "Kursk Oblast, where Ukrainian forces held ground; counterfire along the border "
+            "continued."
+        ),
         "NYT, AP, CNN and Washington Post, 17 November 2024; the Kursk limit as reported by Axios",
         "reportedly limited to Kursk Oblast",
         "border",
@@ -101,18 +119,23 @@ PUBLISHED_SOURCE = "ISW, Russian Offensive Campaign Assessment, 9–10 June 2024
 PUBLISHED_QUOTE = "reduced the size of Russia's ground sanctuary by at most 16%"
 PUBLISHED_SHARE = 0.16
 PUBLISHED_DEFINITION = N_(
-    "ISW's sanctuary: Russian territory in range of U.S.-provided weapons (ATACMS) that Ukrainian forces are "
-    "not allowed to strike with them, measured from Ukrainian-held territory with ISW's own method and "
+    "ISW's sanctuary: Russian territory in range of U.S.-provided weapons (ATACMS) that "
+    "Ukrainian forces are "
+    "not allowed to strike with them, measured from Ukrainian-held territory with ISW's own "
+    "method and "
     "target set; it published no geometry."
 )
 MEASURED_DEFINITION = N_(
     "This map's sanctuary: Russian territory (without Crimea) within 300 km (ATACMS reach) of the "
-    "international Russia–Ukraine land border that a stage leaves off-limits; the permitted share is the "
+    "international Russia–Ukraine land border that a stage leaves off-limits; the permitted "
+    "share is the "
     "counterfire zone's area over the whole reach's, both geodesic."
 )
 WHY_DIFFERENT = N_(
-    "The figures differ because they measure different things: ISW measured from the ground Ukraine held "
-    "(not the international border) and counted its own set of targets, while the map measures areas from "
+    "The figures differ because they measure different things: ISW measured from the ground "
+    "Ukraine held "
+    "(not the international border) and counted its own set of targets, while the map measures "
+    "areas from "
     "the international land border. The measured share is an area ratio, not a count of targets."
 )
 
@@ -136,6 +159,10 @@ def parse_stage(text: object) -> Stage:
     """
     found = BY_ID.get(str(text).strip())
     if found is None:
-        raise StageError(_("stage {value} is not a stage of the policy: stage takes one of {choices}, "
-                           "e.g. 2024-06-20.").format(value=echo(text), choices=", ".join(BY_ID)))
+        raise StageError(
+            _(
+                "stage {value} is not a stage of the policy: stage takes one of {choices}, "
+                "e.g. 2024-06-20."
+            ).format(value=echo(text), choices=", ".join(BY_ID))
+        )
     return found

@@ -30,14 +30,14 @@ import shapely.ops
 from geopy.distance import Distance
 
 from geo.core import geodesy
-from geo.engine import places
-from geo.data import stored as stored_geometry
 from geo.core.cache import Kept
+from geo.core.units import Area, distance, parse_distance
+from geo.data import stored as stored_geometry
 from geo.data.borders import Region, region
-from geo.i18n import N_
+from geo.engine import places
 from geo.engine.stages import DEFAULT as DEFAULT_STAGE
 from geo.engine.stages import Stage
-from geo.core.units import Area, distance, parse_distance
+from geo.i18n import N_
 
 #: (lat, lon) of the Sumy–Kharkiv–Belgorod and Kharkiv–Luhansk–Belgorod oblast tripoints.
 SECTOR_ENDS = ((50.357, 35.618), (49.925, 38.063))
@@ -67,11 +67,15 @@ DEPTH_PRESETS = {
 
 
 def parse_radius(text: str) -> Distance:
-    return parse_distance(text, what="radius", low=RADIUS_RANGE[0], high=RADIUS_RANGE[1], example="12mi")
+    return parse_distance(
+        text, what="radius", low=RADIUS_RANGE[0], high=RADIUS_RANGE[1], example="12mi"
+    )
 
 
 def parse_depth(text: str) -> Distance:
-    return parse_distance(text, what="depth", low=DEPTH_RANGE[0], high=DEPTH_RANGE[1], example="80km")
+    return parse_distance(
+        text, what="depth", low=DEPTH_RANGE[0], high=DEPTH_RANGE[1], example="80km"
+    )
 
 
 def _in_range(value: Distance, limits: tuple[Distance, Distance]) -> bool:
@@ -97,12 +101,19 @@ class Params:
 
     def __post_init__(self):
         if not isinstance(self.stage, Stage):
-            raise TypeError(f"stage must be a geo.engine.stages.Stage, not {type(self.stage).__name__}")
-        for value, limits, what in ((self.radius, RADIUS_RANGE, "radius"), (self.depth, DEPTH_RANGE, "depth")):
+            raise TypeError(
+                f"stage must be a geo.engine.stages.Stage, not {type(self.stage).__name__}"
+            )
+        for value, limits, what in (
+            (self.radius, RADIUS_RANGE, "radius"),
+            (self.depth, DEPTH_RANGE, "depth"),
+        ):
             if not isinstance(value, Distance):
                 raise TypeError(f"{what} must be a geopy Distance, not {type(value).__name__}")
             if not _in_range(value, limits):
-                raise ValueError(f"{what} {value.km:.4g} km is outside {limits[0].km:.4g}–{limits[1].km:.4g} km")
+                raise ValueError(
+                    f"{what} {value.km:.4g} km is outside {limits[0].km:.4g}–{limits[1].km:.4g} km"
+                )
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,20 +141,28 @@ class Ground:
     def buffer(self, origin: str, distance_m: float) -> shapely.Geometry:
         """``buffer_line(self.line(origin), distance_m)``, remembered for the last
         ``BUFFERS_KEPT`` (origin, distance) pairs: several layers share each buffer."""
-        return self._remember((origin, float(distance_m)), lambda: buffer_line(self.line(origin), distance_m))
+        return self._remember(
+            (origin, float(distance_m)), lambda: buffer_line(self.line(origin), distance_m)
+        )
 
     def reach(self, origin: str = "border") -> shapely.Geometry:
         """Russian territory within DEEP_STRIKE_REACH of a line (metres); of the whole land
         border, it is the reach in which the sanctuary is measured."""
-        return self._stored_or(f"reach_{origin}", lambda: clip_to(self.region.russia_m,
-                                                                  self.buffer(origin, DEEP_STRIKE_REACH.m)))
+        return self._stored_or(
+            f"reach_{origin}",
+            lambda: clip_to(self.region.russia_m, self.buffer(origin, DEEP_STRIKE_REACH.m)),
+        )
 
     def reach_area(self, origin: str = "border") -> Area:
         """The geodesic area of the reach of a line (the whole land border), measured once."""
-        return self._stored_or(f"reach_{origin}_area", lambda: Area(geodesy.metric_area_m2(self.reach(origin))))
+        return self._stored_or(
+            f"reach_{origin}_area", lambda: Area(geodesy.metric_area_m2(self.reach(origin)))
+        )
 
     def _stored_or(self, key: str, make):
-        return self.stored[key] if key in self.stored else self._remember((key,), make)  # geo.data.stored
+        return (
+            self.stored[key] if key in self.stored else self._remember((key,), make)
+        )  # geo.data.stored
 
     def zone(self, origin: str, distance_m: float) -> shapely.Geometry:
         """Russian territory within a distance of a line: cut from its reach up to NESTED_M; at
@@ -151,12 +170,20 @@ class Ground:
         if distance_m == DEEP_STRIKE_REACH.m:
             return self.reach(origin)
         land = self.reach(origin) if distance_m <= NESTED_M else self.region.russia_m
-        return self._remember(("zone", origin, float(distance_m)),
-                              lambda: clip_to(land, self.buffer(origin, distance_m)))
+        return self._remember(
+            ("zone", origin, float(distance_m)),
+            lambda: clip_to(land, self.buffer(origin, distance_m)),
+        )
 
     def zone_area(self, origin: str, distance_m: float) -> Area:
-        return self.reach_area(origin) if distance_m == DEEP_STRIKE_REACH.m else self._remember(
-            ("zone area", origin, float(distance_m)), lambda: Area(geodesy.metric_area_m2(self.zone(origin, distance_m))))
+        return (
+            self.reach_area(origin)
+            if distance_m == DEEP_STRIKE_REACH.m
+            else self._remember(
+                ("zone area", origin, float(distance_m)),
+                lambda: Area(geodesy.metric_area_m2(self.zone(origin, distance_m))),
+            )
+        )
 
     def band_land(self, radius_m: float) -> shapely.Geometry:
         """Ukraine as far as a border band of ``radius_m`` may reach (``geo.data.stored``)."""
@@ -169,9 +196,13 @@ class Shape:
     """A layer's geometry: in metres (regional AEQD) and, when it was made on the ellipsoid,
     in longitude/latitude too (else ``geo.engine.layers`` unprojects the metric one)."""
 
-    metric: shapely.Geometry | None  # None: ``later`` makes it on first use (figures need no overlay)
+    metric: (
+        shapely.Geometry | None
+    )  # None: ``later`` makes it on first use (figures need no overlay)
     degrees: shapely.Geometry | None = None
-    area: Area | None = None  # known without measuring (a reach less a zone; the zones nest): else measured
+    area: Area | None = (
+        None  # known without measuring (a reach less a zone; the zones nest): else measured
+    )
     later: Callable[[], shapely.Geometry] | None = None
 
 
@@ -199,7 +230,9 @@ def clip_to(area_m: shapely.Geometry, shape_m: shapely.Geometry) -> shapely.Geom
     return shapely.intersection(local, shape_m)
 
 
-def nearest_on_border(samples: np.ndarray, lat: float, lon: float) -> tuple[Distance, tuple[float, float]]:
+def nearest_on_border(
+    samples: np.ndarray, lat: float, lon: float
+) -> tuple[Distance, tuple[float, float]]:
     """Geodesic distance from a point to the border line, and the (lat, lon) reached.
 
     ``samples`` is the border as lon/lat points ``BORDER_SAMPLE_M`` apart (``border_samples``),
@@ -216,7 +249,9 @@ def nearest_on_border(samples: np.ndarray, lat: float, lon: float) -> tuple[Dist
 @lru_cache(maxsize=1)
 def border_samples() -> np.ndarray:
     """The project's border as lon/lat points no more than BORDER_SAMPLE_M apart, made once per process."""
-    return shapely.get_coordinates(geodesy.to_degrees(shapely.segmentize(region().border_m, BORDER_SAMPLE_M)))
+    return shapely.get_coordinates(
+        geodesy.to_degrees(shapely.segmentize(region().border_m, BORDER_SAMPLE_M))
+    )
 
 
 def to_border(lat: float, lon: float) -> tuple[Distance, tuple[float, float]]:
@@ -288,7 +323,9 @@ def deep_strike_zone(g: Ground, p: Params) -> Shape:
     if p.depth.m >= DEEP_STRIKE_REACH.m:
         return Shape(shapely.Polygon())
     area = g.reach_area(origin) - g.zone_area(origin, p.depth.m) if p.depth.m <= NESTED_M else None
-    return Shape(None, area=area, later=lambda: shapely.difference(reach, g.buffer(origin, p.depth.m)))
+    return Shape(
+        None, area=area, later=lambda: shapely.difference(reach, g.buffer(origin, p.depth.m))
+    )
 
 
 def sanctuary(g: Ground, p: Params) -> Shape:
@@ -297,6 +334,10 @@ def sanctuary(g: Ground, p: Params) -> Shape:
     if p.stage.origin is None:
         return Shape(g.reach(), area=g.reach_area())
     origin = _origin(p.stage)
-    nested = p.depth.m <= NESTED_M or p.depth.m == DEEP_STRIKE_REACH.m  # the zone within the reach: its area known
+    nested = (
+        p.depth.m <= NESTED_M or p.depth.m == DEEP_STRIKE_REACH.m
+    )  # the zone within the reach: its area known
     area = g.reach_area() - g.zone_area(origin, p.depth.m) if nested else None
-    return Shape(None, area=area, later=lambda: shapely.difference(g.reach(), g.buffer(origin, p.depth.m)))
+    return Shape(
+        None, area=area, later=lambda: shapely.difference(g.reach(), g.buffer(origin, p.depth.m))
+    )

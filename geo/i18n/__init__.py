@@ -29,7 +29,6 @@ import datetime
 import gettext as _gettext
 import io
 import re
-import sys
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -45,13 +44,34 @@ LOCALE_DIR = Path(__file__).with_name("locale")
 #: The catalogues, each with the source files whose strings it holds (globs relative to the
 #: repository; the first domain that matches a file takes it).
 DOMAINS = {
-    "cli": ("geo/cli/program.py", "geo/cli/commands.py", "geo/render/print/figure.py",
-            "geo/render/print/figure_marks.py"),
-    "texts": ("geo/narrative/story.py", "geo/narrative/about.py", "pages/Classroom.py", "pages/About.py"),
-    "messages": ("geo/core/units.py", "geo/core/files.py", "geo/userfiles/*.py", "geo/engine/classify.py",
-                 "geo/engine/gazetteer.py", "geo/data/borders.py", "geo/data/scripts.py", "pages/shared/viewstate.py",
-                 "geo/engine/zones.py", "geo/tools/rebuild.py", "geo/render/web/assets/*.py",
-                 "geo/render/web/userlayer.py", "geo/render/web/export.py", "geo/i18n/__init__.py"),
+    "cli": (
+        "geo/cli/program.py",
+        "geo/cli/commands.py",
+        "geo/render/print/figure.py",
+        "geo/render/print/figure_marks.py",
+    ),
+    "texts": (
+        "geo/narrative/story.py",
+        "geo/narrative/about.py",
+        "pages/Classroom.py",
+        "pages/About.py",
+    ),
+    "messages": (
+        "geo/core/units.py",
+        "geo/core/files.py",
+        "geo/userfiles/*.py",
+        "geo/engine/classify.py",
+        "geo/engine/gazetteer.py",
+        "geo/data/borders.py",
+        "geo/data/scripts.py",
+        "pages/shared/viewstate.py",
+        "geo/engine/zones.py",
+        "geo/tools/rebuild.py",
+        "geo/render/web/assets/*.py",
+        "geo/render/web/userlayer.py",
+        "geo/render/web/export.py",
+        "geo/i18n/__init__.py",
+    ),
     "app": ("app.py", "pages/*.py", "pages/shared/*.py"),
     "map": ("geo/*.py",),
 }
@@ -68,8 +88,11 @@ def accepted() -> str:
 
 
 def _unknown(value: object) -> LanguageError:
-    return LanguageError(_("lang {value} is not a language of this map: lang takes {accepted}, e.g. lang=uk.")
-                         .format(value=repr(shown(value)), accepted=accepted()))
+    return LanguageError(
+        _(
+            "lang {value} is not a language of this map: lang takes {accepted}, e.g. lang=uk."
+        ).format(value=repr(shown(value)), accepted=accepted())
+    )
 
 
 def parse_language(text: object) -> str:
@@ -176,7 +199,9 @@ def number(value: float, digits: int = 0) -> str:
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(round(value, digits), format=pattern, locale=code, decimal_quantization=True)
+    return format_decimal(
+        round(value, digits), format=pattern, locale=code, decimal_quantization=True
+    )
 
 
 def decimal_sign() -> str:

@@ -20,7 +20,13 @@ from geo.i18n import DOMAINS
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The calls the extractor reads (Babel's keyword specs).
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+}
 
 
 def _key(message_id: str | tuple[str, ...]) -> str:
@@ -45,18 +51,26 @@ def domain_of(path: str) -> str | None:
     return next((d for d, globs in DOMAINS.items() if any(fnmatch(path, g) for g in globs)), None)
 
 
-def extract() -> dict[str, dict[tuple[str, str | None], tuple[str | tuple[str, str], list[tuple[str, int]]]]]:
+def extract() -> dict[
+    str, dict[tuple[str, str | None], tuple[str | tuple[str, str], list[tuple[str, int]]]]
+]:
     """The strings of the code, per catalogue: {domain: {(msgid, context): (id, locations)}}."""
     from babel.messages.extract import extract_from_file
 
     found: dict[str, dict] = {d: {} for d in DOMAINS}
-    files = [ROOT / "app.py", *sorted((ROOT / "pages").glob("**/*.py")), *sorted((ROOT / "geo").glob("**/*.py"))]
+    files = [
+        ROOT / "app.py",
+        *sorted((ROOT / "pages").glob("**/*.py")),
+        *sorted((ROOT / "geo").glob("**/*.py")),
+    ]
     for path in files:
         rel = path.relative_to(ROOT).as_posix()
         domain = domain_of(rel)
         if domain is None:
             continue
-        for lineno, message, _comments, context in extract_from_file("python", str(path), keywords=KEYWORDS):
+        for lineno, message, _comments, context in extract_from_file(
+            "python", str(path), keywords=KEYWORDS
+        ):
             key = (_key(message), context)
             entry = found[domain].setdefault(key, (message, []))
             entry[1].append((rel, lineno))
@@ -66,7 +80,7 @@ def extract() -> dict[str, dict[tuple[str, str | None], tuple[str | tuple[str, s
 HEADER = """# Ukrainian translations of the Kharkiv border map's interface.
 # Maintained with `python -m geo.i18n update [DOMAIN]` (geo/i18n/__init__.py); the tests check it is complete."""
 #: Fixed header dates, so that a catalogue changes only when its strings do.
-_EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+_EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 
 def update(code: str = "uk", domains: list[str] | None = None) -> list[str]:
@@ -81,10 +95,25 @@ def update(code: str = "uk", domains: list[str] | None = None) -> list[str]:
         if domains and domain not in domains:
             continue
         path = i18n.catalogue_paths(code)[domain]
-        old = i18n.read_catalogue(code, domain) if path.exists() else Catalog(locale=code, domain=domain)
-        new = Catalog(locale=code, domain=domain, project="kharkiv-border-map", version="", charset="utf-8",
-                      header_comment=HEADER, creation_date=_EPOCH, revision_date=_EPOCH, fuzzy=False,
-                      language_team="", last_translator="", msgid_bugs_address="")
+        old = (
+            i18n.read_catalogue(code, domain)
+            if path.exists()
+            else Catalog(locale=code, domain=domain)
+        )
+        new = Catalog(
+            locale=code,
+            domain=domain,
+            project="kharkiv-border-map",
+            version="",
+            charset="utf-8",
+            header_comment=HEADER,
+            creation_date=_EPOCH,
+            revision_date=_EPOCH,
+            fuzzy=False,
+            language_team="",
+            last_translator="",
+            msgid_bugs_address="",
+        )
         for (msgid, context), (message, locations) in messages.items():
             previous = old.get(msgid, context=context)
             plural = not isinstance(message, str)
@@ -92,7 +121,12 @@ def update(code: str = "uk", domains: list[str] | None = None) -> list[str]:
                 string = previous.string
             else:  # new, or turned from a plain string into a plural one (or back)
                 string = ("",) * new.num_plurals if plural else ""
-            new.add(message, string, locations=sorted({(f, 0) for f, _line in locations}), context=context)
+            new.add(
+                message,
+                string,
+                locations=sorted({(f, 0) for f, _line in locations}),
+                context=context,
+            )
         added = sum(1 for key in messages if old.get(key[0], context=key[1]) is None)
         dropped = sum(1 for m in old if m.id and (_key(m.id), m.context) not in messages)
         buffer = io.BytesIO()
@@ -100,7 +134,9 @@ def update(code: str = "uk", domains: list[str] | None = None) -> list[str]:
         if not path.exists() or path.read_bytes() != buffer.getvalue():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(buffer.getvalue())
-        report.append(f"{path.relative_to(ROOT)}: {len(new)} strings, {added} new, {dropped} dropped")
+        report.append(
+            f"{path.relative_to(ROOT)}: {len(new)} strings, {added} new, {dropped} dropped"
+        )
     return report
 
 
@@ -128,12 +164,20 @@ def problems(code: str = "uk") -> list[str]:
                 continue
             wanted = set(placeholder.findall(ids[-1])) | set(placeholder.findall(ids[0]))
             for s in strings:
-                if set(placeholder.findall(s)) - wanted or (len(ids) == 1 and set(placeholder.findall(s)) != wanted):
-                    out.append(f"{where}: {msgid!r} and its {code} translation {s!r} have different placeholders.")
+                if set(placeholder.findall(s)) - wanted or (
+                    len(ids) == 1 and set(placeholder.findall(s)) != wanted
+                ):
+                    out.append(
+                        f"{where}: {msgid!r} and its {code} translation {s!r} have different "
+                        f"placeholders."
+                    )
                     break
         for entry in catalog:
             if entry.id and (_key(entry.id), entry.context) not in messages:
-                out.append(f"{path.name}: {entry.id!r} is no longer in the code (run `python -m geo.i18n update`).")
+                out.append(
+                    f"{path.name}: {entry.id!r} is no longer in the code (run `python -m "
+                    f"geo.i18n update`)."
+                )
     return out
 
 
@@ -146,9 +190,11 @@ def main(argv: list[str] | None = None) -> int:
         found = problems()
         for line in found:
             print(line)
-        print(f"{len(found)} problems in the uk catalogues." if found else "The uk catalogues are complete.")
+        print(
+            f"{len(found)} problems in the uk catalogues."
+            if found
+            else "The uk catalogues are complete."
+        )
         return 1 if found and args == ["check"] else 0
     print(f"usage: python -m geo.i18n update [{'|'.join(DOMAINS)} ...] | check", file=sys.stderr)
     return 2
-
-

@@ -31,4 +31,4 @@ def shown_path(path: str | os.PathLike, limit: int = PATH_LIMIT) -> str:
     if len(text) <= limit:
         return text
     head = limit // 3
-    return text[:head] + "…" + text[-(limit - head):]
+    return text[:head] + "…" + text[-(limit - head) :]

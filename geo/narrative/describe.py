@@ -22,11 +22,11 @@ from collections.abc import Iterable
 
 from geopy.distance import Distance
 
+from geo.core.units import Area, length_text
 from geo.engine import layers as registry
 from geo.engine.facts import place_figures
-from geo.i18n import _, ngettext, number, pgettext
 from geo.engine.layers import Layers, LayerSpec
-from geo.core.units import Area, length_text
+from geo.i18n import _, ngettext, number, pgettext
 
 #: The Okabe–Ito colours of the registry in everyday words (the Classroom's words too).
 COLOUR_NAMES = {
@@ -45,33 +45,50 @@ RADIUS_UNITS = ("mi", "km")
 def colour_words(colour: str) -> str:
     """A colour of the registry in the current language (as ``{colour}`` in the drawing
     words below takes it)."""
-    return {"black": pgettext("colour", "black"), "pink": pgettext("colour", "pink"),
-            "green": pgettext("colour", "green"), "orange": pgettext("colour", "orange"),
-            "blue": pgettext("colour", "blue"), "orange-red": pgettext("colour", "orange-red"),
-            "grey": pgettext("colour", "grey")}.get(COLOUR_NAMES.get(colour.upper(), ""), "")
+    return {
+        "black": pgettext("colour", "black"),
+        "pink": pgettext("colour", "pink"),
+        "green": pgettext("colour", "green"),
+        "orange": pgettext("colour", "orange"),
+        "blue": pgettext("colour", "blue"),
+        "orange-red": pgettext("colour", "orange-red"),
+        "grey": pgettext("colour", "grey"),
+    }.get(COLOUR_NAMES.get(colour.upper(), ""), "")
 
 
 def pattern_words(pattern: str, of: str) -> str:
     """A line pattern (``solid``, ``dashed``, ``dotted``) in the current language, said of an
     ``"outline"`` or a ``"line"`` (a translation may inflect it differently)."""
     if of == "outline":
-        return {"solid": pgettext("outline", "solid"), "dashed": pgettext("outline", "dashed"),
-                "dotted": pgettext("outline", "dotted")}[pattern]
-    return {"solid": pgettext("line", "solid"), "dashed": pgettext("line", "dashed"),
-            "dotted": pgettext("line", "dotted")}[pattern]
+        return {
+            "solid": pgettext("outline", "solid"),
+            "dashed": pgettext("outline", "dashed"),
+            "dotted": pgettext("outline", "dotted"),
+        }[pattern]
+    return {
+        "solid": pgettext("line", "solid"),
+        "dashed": pgettext("line", "dashed"),
+        "dotted": pgettext("line", "dotted"),
+    }[pattern]
 
 
 def _check(layers: Layers, shown, radius_unit: str) -> set[str]:
     if not isinstance(layers, Layers):
-        raise TypeError(f"layers must be geo.engine.layers.Layers (from geo.engine.layers.layers(Params())), "
-                        f"not {type(layers).__name__}")
+        raise TypeError(
+            f"layers must be geo.engine.layers.Layers (from geo.engine.layers.layers(Params())), "
+            f"not {type(layers).__name__}"
+        )
     if radius_unit not in RADIUS_UNITS:
-        raise ValueError(f"radius_unit {radius_unit!r} is not one of {', '.join(RADIUS_UNITS)}, e.g. 'mi'")
+        raise ValueError(
+            f"radius_unit {radius_unit!r} is not one of {', '.join(RADIUS_UNITS)}, e.g. 'mi'"
+        )
     visible = set(registry.KEYS) if shown is None else set(shown)
     unknown = visible - set(registry.KEYS)
     if unknown:
-        raise ValueError(f"unknown layers {', '.join(sorted(map(str, unknown)))}: shown takes keys of "
-                         f"geo.engine.layers.REGISTRY ({', '.join(registry.KEYS)}), e.g. {{'border', 'places'}}")
+        raise ValueError(
+            f"unknown layers {', '.join(sorted(map(str, unknown)))}: shown takes keys of "
+            f"geo.engine.layers.REGISTRY ({', '.join(registry.KEYS)}), e.g. {{'border', 'places'}}"
+        )
     return visible
 
 
@@ -85,9 +102,16 @@ def drawing_words(spec: LayerSpec) -> str:
     if spec.geometry is None:
         return _("{colour} circles, each with its name").format(colour=colour).strip()
     if style.get("fill", True) and "fillColor" in style:
-        return _a(_("{colour} shaded area with a {pattern} outline")
-                  .format(colour=colour, pattern=pattern_words(spec.outline, "outline")))
-    return _a(_("{pattern} {colour} line").format(colour=colour, pattern=pattern_words(spec.outline, "line")))
+        return _a(
+            _("{colour} shaded area with a {pattern} outline").format(
+                colour=colour, pattern=pattern_words(spec.outline, "outline")
+            )
+        )
+    return _a(
+        _("{pattern} {colour} line").format(
+            colour=colour, pattern=pattern_words(spec.outline, "line")
+        )
+    )
 
 
 def _a(words: str) -> str:
@@ -99,8 +123,14 @@ def _a(words: str) -> str:
 def area_words(area: Area) -> str:
     """``23,294 square kilometres (8,994 square miles)``."""
     km2, mi2 = round(area.km2), round(area.km2 / KM2_PER_SQ_MI)
-    return (ngettext("{count} square kilometre", "{count} square kilometres", km2).format(count=number(km2))
-            + " (" + ngettext("{count} square mile", "{count} square miles", mi2).format(count=number(mi2)) + ")")
+    return (
+        ngettext("{count} square kilometre", "{count} square kilometres", km2).format(
+            count=number(km2)
+        )
+        + " ("
+        + ngettext("{count} square mile", "{count} square miles", mi2).format(count=number(mi2))
+        + ")"
+    )
 
 
 def overview(layers: Layers, radius_unit: str = "mi") -> str:
@@ -110,18 +140,31 @@ def overview(layers: Layers, radius_unit: str = "mi") -> str:
     # Lower-case only a first word that is not an acronym ("ATACMS allowed …" stays).
     first = title.split(" ", 1)[0]
     title = title if first.isupper() else title[:1].lower() + title[1:]
-    return _("A map of the Russia–Ukraine border around Kharkiv, in north-east Ukraine, as the U.S. policy stood "
-             "at this stage: {stage}, {title}. {description} Source: {source}. The distances set: R = {R}, D = {D}.") \
-        .format(stage=stage.label, title=title, description=_(stage.description),
-                source=stage.source, R=values["R"], D=values["D"])
+    return _(
+        "A map of the Russia–Ukraine border around Kharkiv, in north-east Ukraine, as the U.S. "
+        "policy stood "
+        "at this stage: {stage}, {title}. {description} Source: {source}. The distances set: R = "
+        "{R}, D = {D}."
+    ).format(
+        stage=stage.label,
+        title=title,
+        description=_(stage.description),
+        source=stage.source,
+        R=values["R"],
+        D=values["D"],
+    )
 
 
 def layer_sentence(layers: Layers, spec: LayerSpec, values: dict[str, str]) -> str:
     """One shown layer: its legend sentence, then how it is drawn (or that it is empty)."""
     sentence = spec.text(spec.legend, values)
     if spec.geometry is not None and layers[spec.key].metric.is_empty:
-        return _("{sentence}: empty for these distances, so nothing is drawn.").format(sentence=sentence)
-    return _("{sentence}; drawn as {drawing}.").format(sentence=sentence, drawing=drawing_words(spec))
+        return _("{sentence}: empty for these distances, so nothing is drawn.").format(
+            sentence=sentence
+        )
+    return _("{sentence}; drawn as {drawing}.").format(
+        sentence=sentence, drawing=drawing_words(spec)
+    )
 
 
 def drawn(layers: Layers, visible: set[str], radius_unit: str = "mi") -> str:
@@ -140,7 +183,9 @@ def drawn(layers: Layers, visible: set[str], radius_unit: str = "mi") -> str:
 
 def _measure_sentence(spec: LayerSpec, value: Distance | Area, radius_unit: str) -> str:
     if isinstance(value, Distance):
-        return _("{label}: {length} long.").format(label=_(spec.figure.label), length=length_text(value, radius_unit))
+        return _("{label}: {length} long.").format(
+            label=_(spec.figure.label), length=length_text(value, radius_unit)
+        )
     return _("{label}: {area}.").format(label=_(spec.figure.label), area=area_words(value))
 
 
@@ -150,21 +195,36 @@ def key_figures(layers: Layers, visible: set[str], radius_unit: str = "mi") -> s
     gap, claim = layers.kharkiv_to_border, registry.ARTICLE_CLAIM
     difference = Distance(kilometers=abs(gap.km - claim.km))
     if claim < gap:
-        sentence = _("Measured from Kharkiv's centre, the nearest point of the Russian border is {gap} away; "
-                     "the article says {claim}, {difference} less than measured.")
+        sentence = _(
+            "Measured from Kharkiv's centre, the nearest point of the Russian border is {gap} "
+            "away; "
+            "the article says {claim}, {difference} less than measured."
+        )
     else:
-        sentence = _("Measured from Kharkiv's centre, the nearest point of the Russian border is {gap} away; "
-                     "the article says {claim}, {difference} more than measured.")
-    parts = [sentence.format(gap=length_text(gap, radius_unit), claim=layers.values(radius_unit)["CLAIM"],
-                             difference=length_text(difference, radius_unit))]
+        sentence = _(
+            "Measured from Kharkiv's centre, the nearest point of the Russian border is {gap} "
+            "away; "
+            "the article says {claim}, {difference} more than measured."
+        )
+    parts = [
+        sentence.format(
+            gap=length_text(gap, radius_unit),
+            claim=layers.values(radius_unit)["CLAIM"],
+            difference=length_text(difference, radius_unit),
+        )
+    ]
     measured = [
         _measure_sentence(spec, layers[spec.key].measure, radius_unit)
         for spec in registry.REGISTRY
-        if spec.key in visible and spec.figure and spec.key != "kharkiv_to_border"
+        if spec.key in visible
+        and spec.figure
+        and spec.key != "kharkiv_to_border"
         and not layers[spec.key].metric.is_empty
     ]
     if measured:
-        parts.append(_("Measured on the WGS84 ellipsoid: {figures}").format(figures=" ".join(measured)))
+        parts.append(
+            _("Measured on the WGS84 ellipsoid: {figures}").format(figures=" ".join(measured))
+        )
     return " ".join(parts)
 
 
@@ -178,23 +238,36 @@ def places_marked(radius_unit: str = "mi") -> str:
             continue
         distance = length_text(row.to_border, radius_unit)
         if place.named_in_article:
-            cities.append(_("{place}: {distance} from the border").format(place=place.label, distance=distance))
+            cities.append(
+                _("{place}: {distance} from the border").format(
+                    place=place.label, distance=distance
+                )
+            )
         else:
-            cities.append(_("{place}: {distance} from the border, context, not named in the article")
-                          .format(place=place.label, distance=distance))
+            cities.append(
+                _("{place}: {distance} from the border, context, not named in the article").format(
+                    place=place.label, distance=distance
+                )
+            )
     text = _("Places marked: {places}.").format(places="; ".join(cities))
     if len(countries) == 2:
         text += " " + _("The names {first} and {second} label the two countries.").format(
-            first=countries[0], second=countries[1])
+            first=countries[0], second=countries[1]
+        )
     return text
 
 
-def paragraphs(layers: Layers, shown: Iterable[str] | None = None, radius_unit: str = "mi") -> tuple[str, ...]:
+def paragraphs(
+    layers: Layers, shown: Iterable[str] | None = None, radius_unit: str = "mi"
+) -> tuple[str, ...]:
     """The description's paragraphs: the view, what is drawn, the key figures, and the
     places when they are shown. ``shown``: layer keys (None: all)."""
     visible = _check(layers, shown, radius_unit)
-    out = [overview(layers, radius_unit), drawn(layers, visible, radius_unit),
-           key_figures(layers, visible, radius_unit)]
+    out = [
+        overview(layers, radius_unit),
+        drawn(layers, visible, radius_unit),
+        key_figures(layers, visible, radius_unit),
+    ]
     if "places" in visible:
         out.append(places_marked(radius_unit))
     return tuple(out)

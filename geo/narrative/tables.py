@@ -17,12 +17,12 @@ from itertools import combinations
 
 from geopy.distance import Distance, geodesic
 
+from geo.core.units import area_text, length_text, symbol
 from geo.engine import layers as registry
 from geo.engine import places
 from geo.engine.facts import Figures, StageFigures, rows
-from geo.i18n import _, number, percent
 from geo.engine.stages import KURSK_NOTE
-from geo.core.units import area_text, length_text, symbol
+from geo.i18n import _, number, percent
 
 
 def claims(f: Figures) -> list[dict]:
@@ -32,8 +32,9 @@ def claims(f: Figures) -> list[dict]:
         {
             _("What"): _("Kharkiv to the Russian border"),
             _("The article says"): f"{said} ({number(f.article_claim.km, 1)} {symbol('km')})",
-            _("Measured"): _("{distance}, city centre to the nearest border point")
-            .format(distance=length_text(f.kharkiv_to_border)),
+            _("Measured"): _("{distance}, city centre to the nearest border point").format(
+                distance=length_text(f.kharkiv_to_border)
+            ),
             _("Measured ÷ claimed"): number(f.kharkiv_to_border.m / f.article_claim.m, 2),
         }
     ]
@@ -63,8 +64,11 @@ def place_rows(f: Figures) -> list[dict]:
 def stage_rows(stage_rows: tuple[StageFigures, ...]) -> list[dict]:
     """One row per stage: its date, what it permitted, the sanctuary it left, the share (the
     source as published, in English)."""
+
     def area(a):
-        return area_text(a) if a is not None else _("not measured ({note})").format(note=_(KURSK_NOTE))
+        return (
+            area_text(a) if a is not None else _("not measured ({note})").format(note=_(KURSK_NOTE))
+        )
 
     return [
         {
@@ -72,7 +76,9 @@ def stage_rows(stage_rows: tuple[StageFigures, ...]) -> list[dict]:
             _("What was reported"): _(row.stage.title),
             _("Permitted (within 300 km)"): area(row.permitted),
             _("Sanctuary (off-limits)"): area(row.sanctuary),
-            _("Permitted share"): "—" if row.permitted_share is None else percent(row.permitted_share, 1),
+            _("Permitted share"): "—"
+            if row.permitted_share is None
+            else percent(row.permitted_share, 1),
             _("Source"): row.stage.source,
         }
         for row in stage_rows
@@ -83,12 +89,18 @@ def city_pairs() -> list[tuple[places.Place, places.Place, Distance]]:
     """Geodesic distance between every two city places (country labels are not places one
     measures from), nearest pairs first."""
     cities = [p for p in places.places() if p.kind == "city"]
-    pairs = [(a, b, Distance(kilometers=geodesic((a.lat, a.lon), (b.lat, b.lon)).km)) for a, b in combinations(cities, 2)]
+    pairs = [
+        (a, b, Distance(kilometers=geodesic((a.lat, a.lon), (b.lat, b.lon)).km))
+        for a, b in combinations(cities, 2)
+    ]
     return sorted(pairs, key=lambda pair: pair[2])
 
 
 def city_distances() -> list[dict]:
-    return [{_("From"): a.label, _("To"): b.label, _("Distance (km)"): round(d.km, 1)} for a, b, d in city_pairs()]
+    return [
+        {_("From"): a.label, _("To"): b.label, _("Distance (km)"): round(d.km, 1)}
+        for a, b, d in city_pairs()
+    ]
 
 
 def csv_text(f: Figures) -> str:
@@ -96,24 +108,74 @@ def csv_text(f: Figures) -> str:
     value per row, with R and D (in metres) on every row."""
     params = {"radius_m": round(f.params.radius.m, 3), "depth_m": round(f.params.depth.m, 3)}
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=["item", "measure", "value", "unit", *params], lineterminator="\n")
+    writer = csv.DictWriter(
+        out, fieldnames=["item", "measure", "value", "unit", *params], lineterminator="\n"
+    )
     writer.writeheader()
-    writer.writerow({"item": "Radius R", "measure": "radius_km", "value": round(f.params.radius.km, 4), "unit": "km", **params})
-    writer.writerow({"item": "Counterfire depth D", "measure": "depth_km", "value": round(f.params.depth.km, 4), "unit": "km", **params})
+    writer.writerow(
+        {
+            "item": "Radius R",
+            "measure": "radius_km",
+            "value": round(f.params.radius.km, 4),
+            "unit": "km",
+            **params,
+        }
+    )
+    writer.writerow(
+        {
+            "item": "Counterfire depth D",
+            "measure": "depth_km",
+            "value": round(f.params.depth.km, 4),
+            "unit": "km",
+            **params,
+        }
+    )
     for spec in registry.REGISTRY:
         if spec.figure:
             value = f.measure(spec.key)
             number = round(value.km, 3) if spec.figure.kind == "length" else round(value.km2, 1)
             unit = "km" if spec.figure.kind == "length" else "km²"
-            writer.writerow({"item": spec.figure.label, "measure": spec.figure.key, "value": number, "unit": unit, **params})
-    writer.writerow({"item": "The article's figure", "measure": "article_claim_mi",
-                     "value": round(f.article_claim.miles, 3), "unit": "mi", **params})
+            writer.writerow(
+                {
+                    "item": spec.figure.label,
+                    "measure": spec.figure.key,
+                    "value": number,
+                    "unit": unit,
+                    **params,
+                }
+            )
+    writer.writerow(
+        {
+            "item": "The article's figure",
+            "measure": "article_claim_mi",
+            "value": round(f.article_claim.miles, 3),
+            "unit": "mi",
+            **params,
+        }
+    )
     for row in f.places:
-        for measure, value in (("distance_to_kharkiv_km", row.to_kharkiv), ("distance_to_border_km", row.to_border)):
+        for measure, value in (
+            ("distance_to_kharkiv_km", row.to_kharkiv),
+            ("distance_to_border_km", row.to_border),
+        ):
             if value is not None:
-                writer.writerow({"item": row.place.name, "measure": measure, "value": round(value.km, 3),
-                                 "unit": "km", **params})
+                writer.writerow(
+                    {
+                        "item": row.place.name,
+                        "measure": measure,
+                        "value": round(value.km, 3),
+                        "unit": "km",
+                        **params,
+                    }
+                )
     for a, b, d in city_pairs():
-        writer.writerow({"item": f"{a.name} – {b.name}", "measure": "geodesic_distance_km",
-                         "value": round(d.km, 1), "unit": "km", **params})
+        writer.writerow(
+            {
+                "item": f"{a.name} – {b.name}",
+                "measure": "geodesic_distance_km",
+                "value": round(d.km, 1),
+                "unit": "km",
+                **params,
+            }
+        )
     return out.getvalue()

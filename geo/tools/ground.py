@@ -17,17 +17,28 @@ def build(region) -> tuple[bytes, bytes]:
     """The two files' contents for a ``geo.data.borders.Region`` (its full geometry in metres)."""
 
     sector = zones.kharkiv_sector_m(region.border_m)
-    reach = {origin: zones.clip_to(region.russia_m, zones.buffer_line(line, zones.DEEP_STRIKE_REACH.m))
-             for origin, line in (("border", region.border_m), ("sector", sector))}
-    band_land = zones.clip_to(region.ukraine_m, zones.buffer_line(region.border_m, zones.RADIUS_RANGE[1].m))
-    shapes = {"sector": sector, "reach_border": reach["border"], "reach_sector": reach["sector"],
-              "band_land": band_land}
+    reach = {
+        origin: zones.clip_to(region.russia_m, zones.buffer_line(line, zones.DEEP_STRIKE_REACH.m))
+        for origin, line in (("border", region.border_m), ("sector", sector))
+    }
+    band_land = zones.clip_to(
+        region.ukraine_m, zones.buffer_line(region.border_m, zones.RADIUS_RANGE[1].m)
+    )
+    shapes = {
+        "sector": sector,
+        "reach_border": reach["border"],
+        "reach_sector": reach["sector"],
+        "band_land": band_land,
+    }
     wkb = shapely.to_wkb(shapely.GeometryCollection([shapes[name] for name in NAMES]))
     index = {
-        "about": "Parameter-free geometry of the zones, made from borders.geojson by geo/tools/ground.py",
+        "about": "Parameter-free geometry of the zones, made from borders.geojson by "
+        "geo/tools/ground.py",
         "crs": geodesy.aeqd_proj4(),
         "geometries": list(NAMES),
-        "reach_area_m2": {origin: geodesy.area_m2(geodesy.to_degrees(shape)) for origin, shape in reach.items()},
+        "reach_area_m2": {
+            origin: geodesy.area_m2(geodesy.to_degrees(shape)) for origin, shape in reach.items()
+        },
         "band_radius_m": zones.RADIUS_RANGE[1].m,
         "reach_m": zones.DEEP_STRIKE_REACH.m,
     }

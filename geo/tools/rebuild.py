@@ -49,14 +49,28 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from geo.i18n import quote
+from geo.core import files, geodesy
 from geo.data import display
-from geo.core import files
-from geo.core import geodesy
+from geo.data.borders import (
+    BORDERS_FILE,
+    CHECKSUMS_FILE,
+    DATA_DIR,
+    DISPLAY_FILE,
+    INDEX_FILE,
+    WKB_FILE,
+)
+from geo.data.source import (
+    COUNTRIES,
+    MAX_GAP_M,
+    NAMES,
+    PACKAGE,
+    PACKAGE_SHA256,
+    PRECISION_DEG,
+    REGION,
+    VERSION,
+)
+from geo.i18n import _, number, quote
 from geo.tools import ground
-from geo.data.borders import BORDERS_FILE, CHECKSUMS_FILE, DATA_DIR, DISPLAY_FILE, INDEX_FILE, WKB_FILE
-from geo.data.source import COUNTRIES, MAX_GAP_M, NAMES, PACKAGE, PACKAGE_SHA256, PRECISION_DEG, REGION, VERSION
-from geo.i18n import _, number
 
 #: Far above the source tarball's size (its map.geo.json is 126 MB before compression).
 MAX_PACKAGE_BYTES = 256 << 20
@@ -96,11 +110,15 @@ def extract(features: list[dict]) -> dict[str, shapely.MultiPolygon]:
     return rounded
 
 
-def land_border(ukraine: shapely.Geometry, russia: shapely.Geometry, belarus: shapely.Geometry) -> shapely.LineString:
+def land_border(
+    ukraine: shapely.Geometry, russia: shapely.Geometry, belarus: shapely.Geometry
+) -> shapely.LineString:
     """The Russia–Ukraine land border as one line (step 5), in lon/lat."""
     ukr, rus, blr = (geodesy.to_metres(g) for g in (ukraine, russia, belarus))
     shared = shapely.line_merge(ukr.boundary.intersection(rus.boundary))
-    pieces = [shapely.get_coordinates(p) for p in shapely.get_parts(shared) if p.geom_type == "LineString"]
+    pieces = [
+        shapely.get_coordinates(p) for p in shapely.get_parts(shared) if p.geom_type == "LineString"
+    ]
     ends = np.array([[p[0], p[-1]] for p in pieces])
     to_belarus = shapely.distance(blr, shapely.points(ends.reshape(-1, 2))).reshape(-1, 2)
     first, end = np.unravel_index(np.argmin(to_belarus), to_belarus.shape)
@@ -112,8 +130,11 @@ def land_border(ukraine: shapely.Geometry, russia: shapely.Geometry, belarus: sh
         gaps = np.hypot(*(ends[order] - tip).transpose(2, 0, 1))
         k, end = np.unravel_index(np.argmin(gaps), gaps.shape)
         if gaps[k, end] > MAX_GAP_M:
-            raise ValueError(_("a gap of {gap} m in the shared border exceeds {limit} m")
-                             .format(gap=f"{gaps[k, end]:.0f}", limit=f"{MAX_GAP_M:.0f}"))
+            raise ValueError(
+                _("a gap of {gap} m in the shared border exceeds {limit} m").format(
+                    gap=f"{gaps[k, end]:.0f}", limit=f"{MAX_GAP_M:.0f}"
+                )
+            )
         piece = pieces[order[k]]
         chain.append(piece if end == 0 else piece[::-1])
         remaining.discard(order[k])
@@ -148,8 +169,13 @@ def display_geojson(shapes: dict[str, shapely.Geometry]) -> bytes:
         simple = display.simplified_countries({code: shapes[code] for code in COUNTRIES}, tolerance)
         for code in sorted(simple):
             geom = shapely.normalize(shapely.set_precision(simple[code], 10.0**-display.DECIMALS))
-            features.append({"type": "Feature", "properties": {"A3": code, "name": NAMES[code], "tolerance_m": tolerance},
-                             "geometry": json.loads(shapely.to_geojson(geom))})
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"A3": code, "name": NAMES[code], "tolerance_m": tolerance},
+                    "geometry": json.loads(shapely.to_geojson(geom)),
+                }
+            )
     collection = {
         "type": "FeatureCollection",
         "source": f"{BORDERS_FILE}, simplified for drawing (geo/data/display.py)",
@@ -163,16 +189,26 @@ def fetch_package(workdir: Path) -> Path:
     """Download the tarball from the npm registry with `npm pack`."""
     try:
         subprocess.run(
-            ["npm", "pack", "--ignore-scripts", "--silent", f"{PACKAGE}@{VERSION}"], cwd=workdir, check=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            ["npm", "pack", "--ignore-scripts", "--silent", f"{PACKAGE}@{VERSION}"],
+            cwd=workdir,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
     except OSError as err:
-        raise BuildError(_("could not run npm to fetch {package} ({why}).")
-                         .format(package=f"{PACKAGE}@{VERSION}", why=files.os_reason(err))) from None
+        raise BuildError(
+            _("could not run npm to fetch {package} ({why}).").format(
+                package=f"{PACKAGE}@{VERSION}", why=files.os_reason(err)
+            )
+        ) from None
     except subprocess.CalledProcessError as err:
         reason = (err.stderr.strip().splitlines() or ["no reason given"])[-1]
-        raise BuildError(_("npm could not fetch {package} ({why}).")
-                         .format(package=f"{PACKAGE}@{VERSION}", why=quote.shown(reason))) from None
+        raise BuildError(
+            _("npm could not fetch {package} ({why}).").format(
+                package=f"{PACKAGE}@{VERSION}", why=quote.shown(reason)
+            )
+        ) from None
     return next(workdir.glob("*.tgz"))
 
 
@@ -182,18 +218,29 @@ def read_package(payload: bytes, name: str) -> list[dict]:
         with tarfile.open(fileobj=io.BytesIO(payload)) as tar:
             member = tar.extractfile("package/map.geo.json")
             if member is None:
-                raise BuildError(_("{file} has no file package/map.geo.json.").format(file=quote.shown_path(name)))
+                raise BuildError(
+                    _("{file} has no file package/map.geo.json.").format(
+                        file=quote.shown_path(name)
+                    )
+                )
             return json.load(member)["features"]
     except (tarfile.TarError, KeyError, ValueError, EOFError) as err:
-        raise BuildError(_("{file} is not the {package} package ({why}).")
-                         .format(file=quote.shown_path(name), package=PACKAGE, why=quote.shown(err))) from None
+        raise BuildError(
+            _("{file} is not the {package} package ({why}).").format(
+                file=quote.shown_path(name), package=PACKAGE, why=quote.shown(err)
+            )
+        ) from None
 
 
 def checksums(data_dir: Path, new: dict[str, bytes]) -> str:
     """SHA256SUMS for the GeoJSON files in ``data_dir``, with ``new`` contents taking precedence."""
     contents = dict(new)
     for path in sorted(data_dir.iterdir()):
-        if path.suffix in (".geojson", ".json", ".wkb") and path.name not in contents and path.is_file():
+        if (
+            path.suffix in (".geojson", ".json", ".wkb")
+            and path.name not in contents
+            and path.is_file()
+        ):
             contents[path.name] = files.read_regular(path, MAX_PACKAGE_BYTES)
     return "".join(f"{files.sha256(data)}  {name}\n" for name, data in sorted(contents.items()))
 
@@ -206,9 +253,17 @@ def build(payload: bytes, name: str, data_dir: Path = DATA_DIR) -> Path:
     shapes = extract(read_package(payload, name))
     geojson, shown = to_geojson(shapes), display_geojson(shapes)
     target = data_dir / BORDERS_FILE
-    new = {BORDERS_FILE: geojson, DISPLAY_FILE: shown, **ground_files(region_from(_shapes(target, geojson)))}
-    files.write_all({**{data_dir / file: content for file, content in new.items()},
-                     data_dir / CHECKSUMS_FILE: checksums(data_dir, new)})
+    new = {
+        BORDERS_FILE: geojson,
+        DISPLAY_FILE: shown,
+        **ground_files(region_from(_shapes(target, geojson))),
+    }
+    files.write_all(
+        {
+            **{data_dir / file: content for file, content in new.items()},
+            data_dir / CHECKSUMS_FILE: checksums(data_dir, new),
+        }
+    )
     return target
 
 
@@ -227,12 +282,18 @@ def build_display(data_dir: Path = DATA_DIR) -> Path:
     shown = display_geojson({code: region.country(code) for code in COUNTRIES})
     target = data_dir / DISPLAY_FILE
     new = {DISPLAY_FILE: shown, **ground_files(region)}
-    files.write_all({**{data_dir / file: content for file, content in new.items()},
-                     data_dir / CHECKSUMS_FILE: checksums(data_dir, new)})
+    files.write_all(
+        {
+            **{data_dir / file: content for file, content in new.items()},
+            data_dir / CHECKSUMS_FILE: checksums(data_dir, new),
+        }
+    )
     return target
 
 
-def rebuild(package: Path | None = None, data_dir: Path = DATA_DIR, display_only: bool = False) -> str:
+def rebuild(
+    package: Path | None = None, data_dir: Path = DATA_DIR, display_only: bool = False
+) -> str:
     """Fetch (or read ``package``), check its SHA-256, rebuild; one line saying what was written.
     ``display_only``: rebuild only the display file, from the committed border file.
 
@@ -247,13 +308,19 @@ def rebuild(package: Path | None = None, data_dir: Path = DATA_DIR, display_only
         payload = files.read_regular(tarball, MAX_PACKAGE_BYTES)
         digest = files.sha256(payload)
         if digest != PACKAGE_SHA256:
-            raise BuildError(_("{file} has SHA-256 {digest}; expected {expected} ({package}).")
-                             .format(file=quote.shown_path(tarball), digest=digest, expected=PACKAGE_SHA256,
-                                     package=f"{PACKAGE}@{VERSION}"))
+            raise BuildError(
+                _("{file} has SHA-256 {digest}; expected {expected} ({package}).").format(
+                    file=quote.shown_path(tarball),
+                    digest=digest,
+                    expected=PACKAGE_SHA256,
+                    package=f"{PACKAGE}@{VERSION}",
+                )
+            )
         target = build(payload, str(tarball), data_dir)
     return _wrote(target, files.read_regular(target, MAX_PACKAGE_BYTES))
 
 
 def _wrote(target: Path, written: bytes) -> str:
-    return _("wrote {file} ({size} bytes, SHA-256 {digest})").format(file=target, size=number(len(written)),
-                                                                     digest=files.sha256(written))
+    return _("wrote {file} ({size} bytes, SHA-256 {digest})").format(
+        file=target, size=number(len(written)), digest=files.sha256(written)
+    )

@@ -20,9 +20,10 @@ FORMATS = {"geojson": "GeoJSON", "kml": "KML", "csv": "CSV"}
 
 def accepted() -> str:
     """What the reader takes, for messages (in the current language)."""
-    return _("GeoJSON (.geojson, .json), KML (.kml) or CSV with latitude and longitude columns (.csv), "
-             "UTF-8, up to {size} MB and {count} features").format(size=i18n.number(MAX_BYTES / 1e6),
-                                                                   count=i18n.number(MAX_FEATURES))
+    return _(
+        "GeoJSON (.geojson, .json), KML (.kml) or CSV with latitude and longitude columns (.csv), "
+        "UTF-8, up to {size} MB and {count} features"
+    ).format(size=i18n.number(MAX_BYTES / 1e6), count=i18n.number(MAX_FEATURES))
 
 
 class UserDataError(ValueError):
@@ -48,6 +49,12 @@ class Notes:
             self.dropped += 1
 
     def done(self) -> tuple[str, ...]:
-        more = ngettext("{file}: {count} more message like this is not shown.",
-                        "{file}: {count} more messages like these are not shown.", self.dropped)
-        return tuple(self.messages + [more.format(file=self.name, count=i18n.number(self.dropped))] * bool(self.dropped))
+        more = ngettext(
+            "{file}: {count} more message like this is not shown.",
+            "{file}: {count} more messages like these are not shown.",
+            self.dropped,
+        )
+        return tuple(
+            self.messages
+            + [more.format(file=self.name, count=i18n.number(self.dropped))] * bool(self.dropped)
+        )

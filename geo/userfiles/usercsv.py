@@ -16,8 +16,8 @@ import re
 import shapely
 
 from geo import i18n
-from geo.i18n import _, ngettext
 from geo.core.units import echo
+from geo.i18n import _, ngettext
 from geo.userfiles.reading import MAX_FEATURES, UserDataError
 
 LAT_NAMES = ("lat", "latitude", "y", "breite", "широта")
@@ -35,29 +35,39 @@ def _delimiter(text: str) -> str:
         return max(DELIMITERS, key=header.count)
 
 
-def _column(header: list[str], wanted: str | None, names: tuple[str, ...], latitude: bool, shown: str) -> int:
+def _column(
+    header: list[str], wanted: str | None, names: tuple[str, ...], latitude: bool, shown: str
+) -> int:
     """The index of the latitude (``latitude``) or longitude column: the one named ``wanted``, else the
     first of ``names`` in the header."""
     folded = [h.strip().casefold() for h in header]
     found = echo(", ".join(header))
     if wanted is not None:
         if wanted.strip().casefold() not in folded:
-            message = (_("{file} has no column {column} for the latitude: its header is {header}.") if latitude
-                       else _("{file} has no column {column} for the longitude: its header is {header}."))
+            message = (
+                _("{file} has no column {column} for the latitude: its header is {header}.")
+                if latitude
+                else _("{file} has no column {column} for the longitude: its header is {header}.")
+            )
             raise UserDataError(message.format(file=shown, column=echo(wanted), header=found))
         return folded.index(wanted.strip().casefold())
     for name in names:
         if name in folded:
             return folded.index(name)
-    message = (_("{file} has no latitude column: its header is {header}; {hint}.") if latitude
-               else _("{file} has no longitude column: its header is {header}; {hint}."))
+    message = (
+        _("{file} has no latitude column: its header is {header}; {hint}.")
+        if latitude
+        else _("{file} has no longitude column: its header is {header}; {hint}.")
+    )
     raise UserDataError(message.format(file=shown, header=found, hint=names_hint()))
 
 
 def names_hint() -> str:
     """How to name the coordinate columns, for messages."""
-    return _("name them lat and lon (or latitude/longitude, y/x, breite/länge, широта/довгота), "
-             "or pass lat_column= and lon_column=")
+    return _(
+        "name them lat and lon (or latitude/longitude, y/x, breite/länge, широта/довгота), "
+        "or pass lat_column= and lon_column="
+    )
 
 
 def number(text: str, delimiter: str) -> float | None:
@@ -70,7 +80,9 @@ def number(text: str, delimiter: str) -> float | None:
         return None
 
 
-def read_rows(text: str, notes, *, lat_column: str | None = None, lon_column: str | None = None) -> list:
+def read_rows(
+    text: str, notes, *, lat_column: str | None = None, lon_column: str | None = None
+) -> list:
     """(point, properties, where) for each data row; bad rows reported in ``notes``."""
     shown = notes.name
     delimiter = _delimiter(text)
@@ -82,42 +94,71 @@ def read_rows(text: str, notes, *, lat_column: str | None = None, lon_column: st
             if any(cell.strip() for cell in row):
                 rows.append((reader.line_num, row))
             if len(rows) > MAX_FEATURES:
-                raise UserDataError(_("{file} has more than {limit} rows, over the limit: split it.")
-                                    .format(file=shown, limit=i18n.number(MAX_FEATURES)))
+                raise UserDataError(
+                    _("{file} has more than {limit} rows, over the limit: split it.").format(
+                        file=shown, limit=i18n.number(MAX_FEATURES)
+                    )
+                )
     except csv.Error as err:
-        raise UserDataError(_("{file} is not readable CSV (line {line}: {why}); give a comma-, semicolon- or "
-                              "tab-separated file with a header row.")
-                            .format(file=shown, line=reader.line_num, why=err)) from None
+        raise UserDataError(
+            _(
+                "{file} is not readable CSV (line {line}: {why}); give a comma-, semicolon- or "
+                "tab-separated file with a header row."
+            ).format(file=shown, line=reader.line_num, why=err)
+        ) from None
     header = [h.strip() for h in header]
     folded = [h.casefold() for h in header]
     twice = sorted({h for h, f in zip(header, folded) if folded.count(f) > 1})
     if twice:
-        raise UserDataError(ngettext("{file} has the column {columns} more than once in its header; give each "
-                                     "column its own name.",
-                                     "{file} has the columns {columns} more than once in its header; give each "
-                                     "column its own name.", len(twice))
-                            .format(file=shown, columns=", ".join(map(echo, twice))))
+        raise UserDataError(
+            ngettext(
+                "{file} has the column {columns} more than once in its header; give each "
+                "column its own name.",
+                "{file} has the columns {columns} more than once in its header; give each "
+                "column its own name.",
+                len(twice),
+            ).format(file=shown, columns=", ".join(map(echo, twice)))
+        )
     ilat = _column(header, lat_column, LAT_NAMES, True, shown)
     ilon = _column(header, lon_column, LON_NAMES, False, shown)
     if not rows:
-        raise UserDataError(_("{file} has a header but no rows: give one row per place, with its latitude and "
-                              "longitude.").format(file=shown))
+        raise UserDataError(
+            _(
+                "{file} has a header but no rows: give one row per place, with its latitude and "
+                "longitude."
+            ).format(file=shown)
+        )
     found = []
     for line, row in rows:
         where = _("line {number}").format(number=line)
         if len(row) != len(header):
-            notes.add(where, ngettext("has {count} field where the header has {expected}",
-                                      "has {count} fields where the header has {expected}", len(row))
-                      .format(count=len(row), expected=len(header)), skip=True)
+            notes.add(
+                where,
+                ngettext(
+                    "has {count} field where the header has {expected}",
+                    "has {count} fields where the header has {expected}",
+                    len(row),
+                ).format(count=len(row), expected=len(header)),
+                skip=True,
+            )
             continue
         lat, lon = number(row[ilat], delimiter), number(row[ilon], delimiter)
         if lat is None or lon is None:
             bad = row[ilat] if lat is None else row[ilon]
-            notes.add(where, _("has {value} where a number of degrees belongs (e.g. 50.0)").format(value=echo(bad)),
-                      skip=True)
+            notes.add(
+                where,
+                _("has {value} where a number of degrees belongs (e.g. 50.0)").format(
+                    value=echo(bad)
+                ),
+                skip=True,
+            )
             continue
         if not (math.isfinite(lat) and math.isfinite(lon)):
-            notes.add(where, _("has a coordinate that is not a finite number (NaN or infinite)"), skip=True)
+            notes.add(
+                where,
+                _("has a coordinate that is not a finite number (NaN or infinite)"),
+                skip=True,
+            )
             continue
         props = {h: cell for i, (h, cell) in enumerate(zip(header, row)) if i not in (ilat, ilon)}
         found.append((shapely.Point(lon, lat), props, where))

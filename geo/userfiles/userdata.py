@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import reduce
 from pathlib import Path
 
@@ -35,14 +35,21 @@ import pyproj
 import shapely
 
 from geo import i18n
-from geo.data.source import REGION
 from geo.core.files import os_reason
-from geo.i18n import _, N_, ngettext
 from geo.core.units import echo
+from geo.data.source import REGION
+from geo.i18n import N_, _
 from geo.userfiles import usercsv, usergdal
-from geo.userfiles.reading import FORMATS, MAX_BYTES, MAX_FEATURES, Notes, UserDataError, accepted
+from geo.userfiles.reading import FORMATS, MAX_BYTES, Notes, UserDataError, accepted
 
-EXTENSIONS = {".geojson": "geojson", ".json": "geojson", ".kml": "kml", ".csv": "csv", ".tsv": "csv", ".txt": "csv"}
+EXTENSIONS = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".kml": "kml",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+}
 WGS84 = pyproj.CRS.from_epsg(4326)
 KINDS = {0: "point", 1: "line", 2: "area"}
 #: The kinds as people read them (``KINDS`` are the values written into the answers).
@@ -57,13 +64,17 @@ def _g(value: float) -> str:
 
 
 def _mixed(dims: list[int]) -> str:  # "points and lines": the kinds a collection mixes
-    return reduce(lambda kinds, kind: _("{kinds} and {kind}").format(kinds=kinds, kind=kind),
-                  [_(KIND_PLURALS[d]) for d in dims])
+    return reduce(
+        lambda kinds, kind: _("{kinds} and {kind}").format(kinds=kinds, kind=kind),
+        [_(KIND_PLURALS[d]) for d in dims],
+    )
 
 
 @dataclass(frozen=True)
 class Feature:
-    geometry: shapely.Geometry  # lon/lat, WGS84, valid, 2-D: (Multi)Point, (Multi)LineString or (Multi)Polygon
+    geometry: (
+        shapely.Geometry
+    )  # lon/lat, WGS84, valid, 2-D: (Multi)Point, (Multi)LineString or (Multi)Polygon
     properties: Mapping[str, object]
     where: str  # "feature 3", "line 7": where it is in the file, for messages and tables
 
@@ -88,14 +99,25 @@ def read_path(path: str | Path, **options) -> UserData:
     try:
         size = path.stat().st_size
     except OSError as err:
-        raise UserDataError(_("{file} cannot be read ({why}); give a readable file: {accepted}.")
-                            .format(file=echo(str(path)), why=os_reason(err), accepted=accepted())) from None
+        raise UserDataError(
+            _("{file} cannot be read ({why}); give a readable file: {accepted}.").format(
+                file=echo(str(path)), why=os_reason(err), accepted=accepted()
+            )
+        ) from None
     _check_size(path.name, size)
     return read(path.read_bytes(), path.name, **options)
 
 
-def read(data: bytes, name: str, *, format: str | None = None, encoding: str | None = None,
-         lat_column: str | None = None, lon_column: str | None = None, crs: str | None = None) -> UserData:
+def read(
+    data: bytes,
+    name: str,
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
+    lat_column: str | None = None,
+    lon_column: str | None = None,
+    crs: str | None = None,
+) -> UserData:
     """The usable features of one file, from its bytes. ``name`` is the file's name (its
     extension picks the format unless ``format`` is given); ``lat_column``/``lon_column``
     name a CSV's coordinate columns and ``crs`` the CRS of its x/y columns (default WGS84).
@@ -105,30 +127,44 @@ def read(data: bytes, name: str, *, format: str | None = None, encoding: str | N
     suffix = Path(str(name)).suffix.lower()
     fmt = format or EXTENSIONS.get(suffix) or (None if suffix else _sniff(data))
     if fmt not in FORMATS:
-        raise UserDataError(_("{file} is not in a format this map reads: {accepted}.")
-                            .format(file=shown, accepted=accepted()))
+        raise UserDataError(
+            _("{file} is not in a format this map reads: {accepted}.").format(
+                file=shown, accepted=accepted()
+            )
+        )
     text = decode(data, shown, encoding, fmt)
     if not text.strip():
-        raise UserDataError(_("{file} is empty: give {accepted}.").format(file=shown, accepted=accepted()))
+        raise UserDataError(
+            _("{file} is empty: give {accepted}.").format(file=shown, accepted=accepted())
+        )
     notes = Notes(shown)
-    from geo.userfiles import usercsv
-    from geo.userfiles import usergdal  # each imports this module
 
     if fmt == "csv":
-        shapes, source_crs = usercsv.read_rows(text, notes, lat_column=lat_column, lon_column=lon_column), crs
+        shapes, source_crs = (
+            usercsv.read_rows(text, notes, lat_column=lat_column, lon_column=lon_column),
+            crs,
+        )
     else:
         shapes, source_crs = usergdal.read_features(text, fmt, notes)
     shapes = reproject(shapes, source_crs, shown, notes)
     check_degrees(shapes, shown)
     features = [f for geom, props, where in shapes for f in _features(geom, props, where, notes)]
-    check_swapped([f.geometry for f in features], shown, fmt, notes, named=bool(lat_column or lon_column))
+    check_swapped(
+        [f.geometry for f in features], shown, fmt, notes, named=bool(lat_column or lon_column)
+    )
     return UserData(str(name), fmt, tuple(features), notes.skipped, notes.done())
 
 
 def _check_size(shown: str, size: int) -> None:
     if size > MAX_BYTES:
-        raise UserDataError(_("{file} is {size} MB, over the limit of {limit} MB: split it, or simplify its shapes.")
-                            .format(file=shown, size=i18n.number(size / 1e6, 1), limit=i18n.number(MAX_BYTES / 1e6)))
+        raise UserDataError(
+            _(
+                "{file} is {size} MB, over the limit of {limit} MB: split it, or simplify its "
+                "shapes."
+            ).format(
+                file=shown, size=i18n.number(size / 1e6, 1), limit=i18n.number(MAX_BYTES / 1e6)
+            )
+        )
 
 
 def _sniff(data: bytes) -> str:
@@ -147,13 +183,24 @@ def decode(data: bytes, shown: str, encoding: str | None, fmt: str) -> str:
     try:
         text = data.decode(encoding or "utf-8-sig")
     except LookupError:
-        raise UserDataError(_("{file} names an encoding {encoding} that Python does not know; save it as UTF-8.")
-                            .format(file=shown, encoding=echo(encoding))) from None
+        raise UserDataError(
+            _(
+                "{file} names an encoding {encoding} that Python does not know; save it as UTF-8."
+            ).format(file=shown, encoding=echo(encoding))
+        ) from None
     except UnicodeDecodeError as err:
-        raise UserDataError(_("{file} is not {encoding} text (byte {byte} at position {position} cannot be decoded); "
-                              "save it as UTF-8, or name its encoding (e.g. encoding='cp1251').").format(
-            file=shown, encoding=encoding or "UTF-8", byte=f"0x{data[err.start]:02X}",
-            position=i18n.number(err.start))) from None
+        raise UserDataError(
+            _(
+                "{file} is not {encoding} text (byte {byte} at position {position} cannot be "
+                "decoded); "
+                "save it as UTF-8, or name its encoding (e.g. encoding='cp1251')."
+            ).format(
+                file=shown,
+                encoding=encoding or "UTF-8",
+                byte=f"0x{data[err.start]:02X}",
+                position=i18n.number(err.start),
+            )
+        ) from None
     return text.lstrip("\ufeff")
 
 
@@ -164,17 +211,26 @@ def reproject(shapes: list, crs: str | None, shown: str, notes: Notes) -> list:
     try:
         source = pyproj.CRS.from_user_input(crs)
     except pyproj.exceptions.CRSError:
-        raise UserDataError(_("{file} declares a CRS {crs} that pyproj does not know; give WGS84 "
-                              "longitude/latitude (EPSG:4326) or an EPSG code.").format(file=shown, crs=echo(crs))) from None
+        raise UserDataError(
+            _(
+                "{file} declares a CRS {crs} that pyproj does not know; give WGS84 "
+                "longitude/latitude (EPSG:4326) or an EPSG code."
+            ).format(file=shown, crs=echo(crs))
+        ) from None
     if source.to_2d().equals(WGS84, ignore_axis_order=True):  # EPSG:4979 (3-D) and OGC:CRS84 too
         return shapes
     move = pyproj.Transformer.from_crs(source, WGS84, always_xy=True)
-    notes.messages.append(_("{file}: coordinates in {crs_name} ({crs}) were reprojected to WGS84.")
-                          .format(file=shown, crs_name=source.name, crs=echo(crs)))
+    notes.messages.append(
+        _("{file}: coordinates in {crs_name} ({crs}) were reprojected to WGS84.").format(
+            file=shown, crs_name=source.name, crs=echo(crs)
+        )
+    )
     out = []
     for geom, props, where in shapes:
         if geom is not None:
-            geom = shapely.transform(geom, lambda xy: np.column_stack(move.transform(xy[:, 0], xy[:, 1])))
+            geom = shapely.transform(
+                geom, lambda xy: np.column_stack(move.transform(xy[:, 0], xy[:, 1]))
+            )
         out.append((geom, props, where))
     return out
 
@@ -186,16 +242,23 @@ def check_degrees(shapes: list, shown: str) -> None:
     xy = xy[np.isfinite(xy).all(axis=1)]
     if len(xy) and ((np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)).all():
         x, y = xy[0]
-        raise UserDataError(_("{file} has coordinates such as ({x}, {y}), far outside longitude ±180 and latitude ±90: "
-                              "they look projected, in a CRS the file does not declare; give WGS84 degrees, or declare "
-                              "the CRS (GeoJSON's crs member, or crs='EPSG:32637' for a CSV).")
-                            .format(file=shown, x=i18n.number(x), y=i18n.number(y)))
+        raise UserDataError(
+            _(
+                "{file} has coordinates such as ({x}, {y}), far outside longitude ±180 and "
+                "latitude ±90: "
+                "they look projected, in a CRS the file does not declare; give WGS84 degrees, or "
+                "declare "
+                "the CRS (GeoJSON's crs member, or crs='EPSG:32637' for a CSV)."
+            ).format(file=shown, x=i18n.number(x), y=i18n.number(y))
+        )
 
 
 def _parts(geom: shapely.Geometry) -> list[shapely.Geometry]:
     """The simple parts of a geometry, however deeply collections nest."""
     parts = list(shapely.get_parts(geom))
-    while any(p.geom_type == "GeometryCollection" or p.geom_type.startswith("Multi") for p in parts):
+    while any(
+        p.geom_type == "GeometryCollection" or p.geom_type.startswith("Multi") for p in parts
+    ):
         parts = [q for p in parts for q in shapely.get_parts(p)]
     return [p for p in parts if not p.is_empty]
 
@@ -208,33 +271,67 @@ def _features(geom, props: dict, where: str, notes: Notes) -> list[Feature]:
     geom = shapely.force_2d(geom)
     xy = shapely.get_coordinates(geom)
     if not np.isfinite(xy).all():
-        notes.add(where, _("has a coordinate that is not a finite number (NaN or infinite)"), skip=True)
+        notes.add(
+            where, _("has a coordinate that is not a finite number (NaN or infinite)"), skip=True
+        )
         return []
     bad = (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
     if bad.any():
         x, y = xy[np.argmax(bad)]
-        notes.add(where, _("has a point at longitude {x}, latitude {y}, out of range (longitude runs from -180 to "
-                           "180 and latitude from -90 to 90 degrees)").format(x=_g(x), y=_g(y)), skip=True)
+        notes.add(
+            where,
+            _(
+                "has a point at longitude {x}, latitude {y}, out of range (longitude runs from "
+                "-180 to "
+                "180 and latitude from -90 to 90 degrees)"
+            ).format(x=_g(x), y=_g(y)),
+            skip=True,
+        )
         return []
     parts = _parts(geom)
     by_kind: dict[int, list] = {}
     for part in parts:
         by_kind.setdefault(int(shapely.get_dimensions(part)), []).append(part)
     if len(by_kind) > 1:
-        notes.add(where, _("mixes {kinds}; it is kept as one feature for each").format(kinds=_mixed(sorted(by_kind))))
+        notes.add(
+            where,
+            _("mixes {kinds}; it is kept as one feature for each").format(
+                kinds=_mixed(sorted(by_kind))
+            ),
+        )
     out = []
     for dim, group in sorted(by_kind.items()):
-        label = where if len(by_kind) == 1 else _("{where} ({kinds})").format(where=where, kinds=_(KIND_PLURALS[dim]))
+        label = (
+            where
+            if len(by_kind) == 1
+            else _("{where} ({kinds})").format(where=where, kinds=_(KIND_PLURALS[dim]))
+        )
         one = group[0] if len(group) == 1 else MULTI[dim](group)
         if not one.is_valid:
             reason = shapely.is_valid_reason(one)
             fixed = [p for p in _parts(shapely.make_valid(one)) if shapely.get_dimensions(p) == dim]
             if not fixed:
-                notes.add(label, _("is not a valid {kind} ({reason}) and cannot be repaired")
-                          .format(kind=_(KIND_NAMES[dim]), reason=reason), skip=True)
+                notes.add(
+                    label,
+                    _("is not a valid {kind} ({reason}) and cannot be repaired").format(
+                        kind=_(KIND_NAMES[dim]), reason=reason
+                    ),
+                    skip=True,
+                )
                 continue
-            notes.add(label, _("was not valid ({reason}) and was repaired with shapely.make_valid").format(reason=reason))
-            one = fixed[0] if len(fixed) == 1 else shapely.union_all(fixed) if dim == 2 else MULTI[dim](fixed)
+            notes.add(
+                label,
+                _("was not valid ({reason}) and was repaired with shapely.make_valid").format(
+                    reason=reason
+                ),
+            )
+            one = (
+                fixed[0]
+                if len(fixed) == 1
+                else shapely.union_all(fixed)
+                if dim == 2
+                else MULTI[dim](fixed)
+            )
         out.append(Feature(one, dict(props), label))
     return out
 
@@ -251,12 +348,26 @@ def check_swapped(geoms: list, shown: str, fmt: str, notes: Notes, named: bool) 
     inside = lambda x, y: (x >= west) & (x <= east) & (y >= south) & (y <= north)  # noqa: E731
     if inside(xy[:, 0], xy[:, 1]).any() or not inside(xy[:, 1], xy[:, 0]).all():
         return
-    said = _("every point lies outside the map's region (lon {west}–{east} E, lat {south}–{north} N) but inside it "
-             "with latitude and longitude exchanged").format(west=_g(west), east=_g(east), south=_g(south), north=_g(north))
+    said = _(
+        "every point lies outside the map's region (lon {west}–{east} E, lat {south}–{north} N) "
+        "but inside it "
+        "with latitude and longitude exchanged"
+    ).format(west=_g(west), east=_g(east), south=_g(south), north=_g(north))
     if fmt == "csv" and not named:
-        raise UserDataError(_("{file} looks like latitude and longitude are swapped: {said}; name the columns with "
-                              "lat_column= and lon_column= (or fix the header).").format(file=shown, said=said))
-    order = _("GeoJSON and KML write longitude first") if fmt != "csv" else _("the columns were named")
-    notes.messages.insert(0, _("{file}: latitude and longitude may be swapped: {said}; {order}, so the file was "
-                               "loaded as written.").format(file=shown, said=said, order=order))
-
+        raise UserDataError(
+            _(
+                "{file} looks like latitude and longitude are swapped: {said}; name the columns "
+                "with "
+                "lat_column= and lon_column= (or fix the header)."
+            ).format(file=shown, said=said)
+        )
+    order = (
+        _("GeoJSON and KML write longitude first") if fmt != "csv" else _("the columns were named")
+    )
+    notes.messages.insert(
+        0,
+        _(
+            "{file}: latitude and longitude may be swapped: {said}; {order}, so the file was "
+            "loaded as written."
+        ).format(file=shown, said=said, order=order),
+    )

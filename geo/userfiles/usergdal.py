@@ -26,21 +26,32 @@ import numpy as np
 import shapely
 
 from geo import i18n
-from geo.i18n import _
 from geo.core.units import echo
+from geo.i18n import _
 from geo.userfiles.reading import FORMATS, MAX_FEATURES, Notes, UserDataError, accepted
 
 DRIVERS = {"geojson": {"GeoJSON"}, "kml": {"LIBKML", "KML"}}
 #: LIBKML's styling fields, dropped from a placemark's properties.
 KML_STYLE_FIELDS = {"tessellate", "extrude", "visibility", "drawOrder", "icon", "altitudeMode"}
 #: The values of a GeoJSON object's ``type`` that GDAL's GeoJSON driver reads as such.
-GEOJSON_TYPES = {"FeatureCollection", "Feature", "Point", "MultiPoint", "LineString", "MultiLineString",
-                 "Polygon", "MultiPolygon", "GeometryCollection"}
+GEOJSON_TYPES = {
+    "FeatureCollection",
+    "Feature",
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+}
 #: A CRS given by name: an EPSG or OGC code, as ``EPSG:32637``, ``urn:ogc:def:crs:EPSG::32637``
 #: or ``OGC:CRS84``. Anything else (a link object, a URL, a file name) is refused before GDAL,
 #: which would fetch or open it.
-CRS_NAME = re.compile(r"(?:EPSG|OGC|CRS):[A-Za-z0-9.]+|urn:ogc:def:crs:(?:EPSG|OGC|CRS)::?[A-Za-z0-9.]*:?[A-Za-z0-9.]+",
-                      re.IGNORECASE)
+CRS_NAME = re.compile(
+    r"(?:EPSG|OGC|CRS):[A-Za-z0-9.]+|urn:ogc:def:crs:(?:EPSG|OGC|CRS)::?[A-Za-z0-9.]*:?[A-Za-z0-9.]+",
+    re.IGNORECASE,
+)
 #: GDAL configuration for reading users' bytes: nothing outside them is fetched or opened.
 #: ``/vsicurl/`` takes only names ending in an extension no URL has; GML and WFS schemas are
 #: not downloaded; LIBKML resolves no external style; a remote resource may not name a local file.
@@ -81,7 +92,9 @@ def _crs_is_a_name(crs: object) -> bool:
     if crs.get("type") == "EPSG":
         return type(props.get("code")) is int
     name = props.get("name")
-    return crs.get("type") == "name" and isinstance(name, str) and CRS_NAME.fullmatch(name) is not None
+    return (
+        crs.get("type") == "name" and isinstance(name, str) and CRS_NAME.fullmatch(name) is not None
+    )
 
 
 def _crs_checked(pairs: list[tuple[str, object]]) -> dict:
@@ -102,30 +115,53 @@ def check_content(text: str, fmt: str, shown: str) -> None:
     what = FORMATS[fmt]
     if fmt == "geojson":
         if not text.lstrip().startswith(("{", "[")):  # not JSON at all: XML, say
-            raise UserDataError(_("{file} is not {format}: {accepted}.").format(file=shown, format=what,
-                                                                              accepted=accepted()))
+            raise UserDataError(
+                _("{file} is not {format}: {accepted}.").format(
+                    file=shown, format=what, accepted=accepted()
+                )
+            )
         try:
             value = json.loads(text, object_pairs_hook=_crs_checked)
         except _CrsLink as link:
-            raise UserDataError(_("{file} gives its CRS as {crs}, a link or URL, which this map does not follow: "
-                                  "name the CRS (e.g. EPSG:32637) or give WGS84 longitude/latitude.")
-                                .format(file=shown, crs=echo(json.dumps(link.value, ensure_ascii=False)
-                                                             if not isinstance(link.value, str) else link.value))) from None
+            raise UserDataError(
+                _(
+                    "{file} gives its CRS as {crs}, a link or URL, which this map does not follow: "
+                    "name the CRS (e.g. EPSG:32637) or give WGS84 longitude/latitude."
+                ).format(
+                    file=shown,
+                    crs=echo(
+                        json.dumps(link.value, ensure_ascii=False)
+                        if not isinstance(link.value, str)
+                        else link.value
+                    ),
+                )
+            ) from None
         except (ValueError, RecursionError) as err:
-            raise UserDataError(_("{file} is not readable {format} ({why}): {accepted}.")
-                                .format(file=shown, format=what, why=_gdal_detail(err), accepted=accepted())) from None
+            raise UserDataError(
+                _("{file} is not readable {format} ({why}): {accepted}.").format(
+                    file=shown, format=what, why=_gdal_detail(err), accepted=accepted()
+                )
+            ) from None
         if not isinstance(value, dict) or value.get("type") not in GEOJSON_TYPES:
             found = value.get("type") if isinstance(value, dict) else None
-            raise UserDataError(_("{file} is not readable {format} ({why}): {accepted}.").format(
-                file=shown, format=what, accepted=accepted(),
-                why=_("its type is {type}, not one of GeoJSON's").format(type=echo(found))))
+            raise UserDataError(
+                _("{file} is not readable {format} ({why}): {accepted}.").format(
+                    file=shown,
+                    format=what,
+                    accepted=accepted(),
+                    why=_("its type is {type}, not one of GeoJSON's").format(type=echo(found)),
+                )
+            )
         return
     position = 0
     while (part := _XML_PROLOGUE.match(text, position)) and part.end() > position:
         position = part.end()
     if not _KML_ROOT.match(text, position):
-        raise UserDataError(_("{file} is not {format}: {accepted}.").format(file=shown, format=what,
-                                                                          accepted=accepted()))
+        raise UserDataError(
+            _("{file} is not {format}: {accepted}.").format(
+                file=shown, format=what, accepted=accepted()
+            )
+        )
 
 
 def read_features(text: str, fmt: str, notes: Notes) -> tuple[list, str | None]:
@@ -137,7 +173,9 @@ def read_features(text: str, fmt: str, notes: Notes) -> tuple[list, str | None]:
     check_content(text, fmt, shown)
     pyogrio.set_gdal_config_options(CONFINED)
     if fmt == "kml":  # the text is Unicode now: tell GDAL so
-        text = re.sub(r"^\s*<\?xml[^>]*\?>", '<?xml version="1.0" encoding="UTF-8"?>', text, count=1)
+        text = re.sub(
+            r"^\s*<\?xml[^>]*\?>", '<?xml version="1.0" encoding="UTF-8"?>', text, count=1
+        )
     data = text.encode("utf-8")
     what = FORMATS[fmt]
     found, crs, count = [], None, 0
@@ -145,31 +183,54 @@ def read_features(text: str, fmt: str, notes: Notes) -> tuple[list, str | None]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             layers = list(pyogrio.list_layers(data)[:, 0])
-            infos = [pyogrio.read_info(data, layer=i, force_feature_count=True) for i in range(len(layers))]
+            infos = [
+                pyogrio.read_info(data, layer=i, force_feature_count=True)
+                for i in range(len(layers))
+            ]
             drivers = {info["driver"] for info in infos}
             if not infos or not drivers <= DRIVERS[fmt]:
-                raise UserDataError(_("{file} is not {format}: {accepted}.").format(file=shown, format=what,
-                                                                                      accepted=accepted()))
+                raise UserDataError(
+                    _("{file} is not {format}: {accepted}.").format(
+                        file=shown, format=what, accepted=accepted()
+                    )
+                )
             count = sum(max(int(info["features"]), 0) for info in infos)
             if count > MAX_FEATURES:
-                raise UserDataError(_("{file} has {count} features, over the limit of {limit}: split it.")
-                                    .format(file=shown, count=i18n.number(count), limit=i18n.number(MAX_FEATURES)))
+                raise UserDataError(
+                    _("{file} has {count} features, over the limit of {limit}: split it.").format(
+                        file=shown, count=i18n.number(count), limit=i18n.number(MAX_FEATURES)
+                    )
+                )
             crs = next((info["crs"] for info in infos if info["crs"]), None)
             for index, (layer, info) in enumerate(zip(layers, infos)):
-                meta, _fids, wkb, columns = pyogrio.raw.read(data, layer=index, datetime_as_string=True)
-                names, integer = list(meta["fields"]), [t.startswith("OFTInteger") for t in meta["ogr_types"]]
+                meta, _fids, wkb, columns = pyogrio.raw.read(
+                    data, layer=index, datetime_as_string=True
+                )
+                names, integer = (
+                    list(meta["fields"]),
+                    [t.startswith("OFTInteger") for t in meta["ogr_types"]],
+                )
                 for i, blob in enumerate(wkb):
-                    where = (_("feature {number} (layer {layer})") if len(layers) > 1 else _("feature {number}")).format(
-                        number=len(found) + 1, layer=echo(layer))
-                    props = {n: _value(col[i], whole) for n, col, whole in zip(names, columns, integer)
-                             if not (info["driver"] != "GeoJSON" and n in KML_STYLE_FIELDS)}
+                    where = (
+                        _("feature {number} (layer {layer})")
+                        if len(layers) > 1
+                        else _("feature {number}")
+                    ).format(number=len(found) + 1, layer=echo(layer))
+                    props = {
+                        n: _value(col[i], whole)
+                        for n, col, whole in zip(names, columns, integer)
+                        if not (info["driver"] != "GeoJSON" and n in KML_STYLE_FIELDS)
+                    }
                     props = {k: v for k, v in props.items() if v is not None}
                     found.append((None if blob is None else shapely.from_wkb(blob), props, where))
     except UserDataError:
         raise
     except Exception as err:  # GDAL reports malformed input through several exception types
-        raise UserDataError(_("{file} is not readable {format} ({why}): {accepted}.")
-                            .format(file=shown, format=what, why=_gdal_detail(err), accepted=accepted())) from None
+        raise UserDataError(
+            _("{file} is not readable {format} ({why}): {accepted}.").format(
+                file=shown, format=what, why=_gdal_detail(err), accepted=accepted()
+            )
+        ) from None
     return found, crs
 
 

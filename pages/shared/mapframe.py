@@ -28,8 +28,15 @@ import folium.elements
 import streamlit as st
 import streamlit_folium as sf
 
-_HELPERS = ("_component_func", "_get_html", "_get_header", "_get_map_string", "get_full_id", "generate_js_hash",
-            "_get_feature_group_string")
+_HELPERS = (
+    "_component_func",
+    "_get_html",
+    "_get_header",
+    "_get_map_string",
+    "get_full_id",
+    "generate_js_hash",
+    "_get_feature_group_string",
+)
 ADAPTED = all(hasattr(sf, name) for name in _HELPERS)
 
 
@@ -76,19 +83,38 @@ def prepare(m: folium.Map) -> Prepared:
     script = sf._get_map_string(m)
     css, js = _links(m)
     bounds = m.get_bounds()
-    return Prepared(script, header, html, sf.get_full_id(m), css, js,
-                    (tuple(bounds[0]), tuple(bounds[1])), m.options.get("zoom"))
+    return Prepared(
+        script,
+        header,
+        html,
+        sf.get_full_id(m),
+        css,
+        js,
+        (tuple(bounds[0]), tuple(bounds[1])),
+        m.options.get("zoom"),
+    )
 
 
 def _defaults(p: Prepared, returned: Iterable[str]) -> dict:
     (south, west), (north, east) = p.bounds
     every = {
-        "last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
-        "last_object_clicked_tooltip": None, "last_object_clicked_popup": None, "all_drawings": None,
+        "last_clicked": None,
+        "last_object_clicked": None,
+        "last_object_clicked_count": None,
+        "last_object_clicked_tooltip": None,
+        "last_object_clicked_popup": None,
+        "all_drawings": None,
         "last_active_drawing": None,
-        "bounds": {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}},
-        "zoom": p.zoom, "last_circle_radius": None, "last_circle_polygon": None, "selected_layers": None,
-        "selected_tags": None, "last_geocoder_result": None,
+        "bounds": {
+            "_southWest": {"lat": south, "lng": west},
+            "_northEast": {"lat": north, "lng": east},
+        },
+        "zoom": p.zoom,
+        "last_circle_radius": None,
+        "last_circle_polygon": None,
+        "selected_layers": None,
+        "selected_tags": None,
+        "last_geocoder_result": None,
     }
     return {k: v for k, v in every.items() if k in returned}
 
@@ -101,9 +127,17 @@ def feature_group_script(group: folium.FeatureGroup, idx: int = 0) -> str:
     return sf._get_feature_group_string(group, map=folium.Map(tiles=None), idx=idx)
 
 
-def show(p: Prepared, *, key: str, height: int, returned_objects: list[str],
-         center: tuple[float, float] | None = None, zoom: int | None = None, overlay: str | None = None,
-         feature_group_to_add: folium.FeatureGroup | None = None) -> dict | None:
+def show(
+    p: Prepared,
+    *,
+    key: str,
+    height: int,
+    returned_objects: list[str],
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    overlay: str | None = None,
+    feature_group_to_add: folium.FeatureGroup | None = None,
+) -> dict | None:
     """Draw a prepared map at the container's width, with groups added on top without
     redrawing the map: ``overlay`` (a group's script from :func:`feature_group_script`, shared
     by sessions) and a per-session ``feature_group_to_add`` above it; returns what
@@ -115,8 +149,16 @@ def show(p: Prepared, *, key: str, height: int, returned_objects: list[str],
     if p.fallback is not None:
         from streamlit_folium import st_folium
 
-        return st_folium(p.fallback, key=key, height=height, use_container_width=True, center=center,
-                         zoom=zoom, returned_objects=returned_objects, feature_group_to_add=feature_group_to_add)
+        return st_folium(
+            p.fallback,
+            key=key,
+            height=height,
+            use_container_width=True,
+            center=center,
+            zoom=zoom,
+            returned_objects=returned_objects,
+            feature_group_to_add=feature_group_to_add,
+        )
     groups = [overlay] if overlay else []
     if feature_group_to_add is not None:
         groups.append(feature_group_script(feature_group_to_add, idx=len(groups)))
@@ -126,9 +168,23 @@ def show(p: Prepared, *, key: str, height: int, returned_objects: list[str],
         st.session_state[key] = st.session_state.get(hash_key, {})
 
     return sf._component_func(
-        script=p.script, header=p.header, html=p.html, id=p.id, key=hash_key, height=height, width=None,
-        returned_objects=list(returned_objects), default=_defaults(p, returned_objects), zoom=zoom,
-        center=center, feature_group="".join(groups) or None, return_on_hover=False, layer_control=None,
-        pixelated=False, css_links=list(p.css_links), js_links=list(p.js_links), on_change=on_change,
+        script=p.script,
+        header=p.header,
+        html=p.html,
+        id=p.id,
+        key=hash_key,
+        height=height,
+        width=None,
+        returned_objects=list(returned_objects),
+        default=_defaults(p, returned_objects),
+        zoom=zoom,
+        center=center,
+        feature_group="".join(groups) or None,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        css_links=list(p.css_links),
+        js_links=list(p.js_links),
+        on_change=on_change,
         wrap_longitude=False,
     )

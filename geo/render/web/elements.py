@@ -25,8 +25,8 @@ import folium.plugins
 from branca.element import MacroElement
 from folium.template import Template
 
-from geo.data.display import DECODER_JS
 from geo.core.escape import html_text
+from geo.data.display import DECODER_JS
 from geo.i18n import _
 
 
@@ -41,8 +41,10 @@ class ZoomControl(MacroElement):
     """Leaflet's zoom buttons (on a map made with ``zoom_control=False``) with their titles,
     which Leaflet also gives the buttons as their accessible names."""
 
-    _template = Template("{% macro script(this, kwargs) %}L.control.zoom({{ this.options|tojson }})"
-                         ".addTo({{ this._parent.get_name() }});{% endmacro %}")
+    _template = Template(
+        "{% macro script(this, kwargs) %}L.control.zoom({{ this.options|tojson }})"
+        ".addTo({{ this._parent.get_name() }});{% endmacro %}"
+    )
 
     def __init__(self, zoom_in: str, zoom_out: str):
         super().__init__()
@@ -109,7 +111,9 @@ class DrawnShape(MacroElement):
         super().__init__()
         self._name = "DrawnShape"
         self.pane = pane
-        if "<" in geojson:  # GeoJSON from shapely has no "<"; refuse anything that could end the script
+        if (
+            "<" in geojson
+        ):  # GeoJSON from shapely has no "<"; refuse anything that could end the script
             raise ValueError("drawing geometry must be compact GeoJSON text without '<'")
         self.geojson = geojson
         self.style = dict(style)
@@ -210,8 +214,10 @@ class Panes(MacroElement):
         self._name = "Panes"
         for name, z_index in panes:
             if not re.fullmatch(r"[A-Za-z]+", name) or not 200 < z_index < 400:
-                raise ValueError(f"pane {name!r} at {z_index}: a name of letters, e.g. 'zones', between "
-                                 "the tiles (200) and the overlay pane (400), e.g. 390")
+                raise ValueError(
+                    f"pane {name!r} at {z_index}: a name of letters, e.g. 'zones', between "
+                    "the tiles (200) and the overlay pane (400), e.g. 390"
+                )
         self.panes = [list(p) for p in panes]
 
 

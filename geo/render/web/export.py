@@ -11,12 +11,12 @@ import numpy as np
 import shapely
 
 from geo import i18n
-from geo.render.web import assets
-from geo.engine import places
-from geo.engine import layers as registry
 from geo.core.escape import html_text
+from geo.engine import layers as registry
+from geo.engine import places
 from geo.engine.facts import figures, to_json
 from geo.engine.layers import Layers
+from geo.render.web import assets
 
 #: Coordinates in the GeoJSON export are rounded to 1e-6 degrees (about 0.1 m).
 GEOJSON_DECIMALS = 6
@@ -43,7 +43,7 @@ def geometry_text(geom: shapely.Geometry) -> str:
 
 
 def _feature(props: dict, geometry: str) -> str:
-    return '{"type":"Feature","properties":%s,"geometry":%s}' % (_dumps(props), geometry)
+    return f'{{"type":"Feature","properties":{_dumps(props)},"geometry":{geometry}}}'
 
 
 def _dumps(value) -> str:
@@ -69,26 +69,40 @@ def geojson_text(layers: Layers) -> str:
         features.append(_feature(props, geometry_text(layers.geometry(spec.key))))
     place_layer = registry.BY_KEY["places"].feature
     for row in figs["places"]:
-        props = {"layer": place_layer, **params, **{k: v for k, v in row.items() if k not in ("lat", "lon")}}
-        features.append(_feature(props, _dumps({"type": "Point", "coordinates": [row["lon"], row["lat"]]})))
+        props = {
+            "layer": place_layer,
+            **params,
+            **{k: v for k, v in row.items() if k not in ("lat", "lon")},
+        }
+        features.append(
+            _feature(props, _dumps({"type": "Point", "coordinates": [row["lon"], row["lat"]]}))
+        )
     head = {
         "type": "FeatureCollection",
         "parameters": params,
         "facts": {k: v for k, v in figs.items() if k != "places"},
-        "attribution": "Borders © OpenStreetMap contributors (ODbL 1.0), via @geo-maps/countries-land-100m; "
+        "attribution": "Borders © OpenStreetMap contributors (ODbL 1.0), via "
+        "@geo-maps/countries-land-100m; "
         "places: GeoNames (CC BY 4.0); quotes: " + places.ARTICLE,
     }
     return _dumps(head)[:-1] + ',"features":[' + ",".join(features) + "]}"
 
 
-def map_html(layers: Layers, basemap: str = "osm", cdn: bool = False,
-             show: set[str] | None = None, radius_unit: str = "mi") -> tuple[str, list[str]]:
+def map_html(
+    layers: Layers,
+    basemap: str = "osm",
+    cdn: bool = False,
+    show: set[str] | None = None,
+    radius_unit: str = "mi",
+) -> tuple[str, list[str]]:
     """The standalone page: every script and stylesheet inlined (``cdn=False``), or linked
     from public CDNs (``cdn=True``). Returns (html, notices about left-out plugins)."""
     from geo.render.web.mapview import MAP_TITLE, build_map
 
     m = build_map(layers, basemap, show, radius_unit=radius_unit)
-    m.get_root().title = html_text(i18n._(MAP_TITLE))  # the tab's name, and what a screen reader opens with
+    m.get_root().title = html_text(
+        i18n._(MAP_TITLE)
+    )  # the tab's name, and what a screen reader opens with
     page, notices = assets.render_html(m, "cdn" if cdn else "inline")
     # The language of the page's text, for screen readers' pronunciation (branca writes a bare <html>).
     return page.replace("<html>", f'<html lang="{i18n.current()}">', 1), notices

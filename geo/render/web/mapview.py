@@ -18,17 +18,28 @@ from __future__ import annotations
 import folium
 import folium.plugins
 
-from geo.narrative import describe
+from geo.core.escape import html_text
+from geo.core.units import length_text
 from geo.data import display
 from geo.engine import layers as registry
-from geo.render.web.elements import (Background, Description, DrawnShape, FocusAndPrint, GeometryDecoder, LeanMap,
-                          OutlineMiniMap, Outlines, Panes, PlacePopup, ZoomControl)
-from geo.core.escape import html_text
 from geo.engine.facts import PlaceFigures, place_figures
-from geo.i18n import N_, _, decimal_sign, pgettext
 from geo.engine.layers import Layers
+from geo.i18n import N_, _, decimal_sign, pgettext
+from geo.narrative import describe
+from geo.render.web.elements import (
+    Background,
+    Description,
+    DrawnShape,
+    FocusAndPrint,
+    GeometryDecoder,
+    LeanMap,
+    OutlineMiniMap,
+    Outlines,
+    Panes,
+    PlacePopup,
+    ZoomControl,
+)
 from geo.render.web.legend import Legend, ViewText
-from geo.core.units import length_text
 
 #: The map's title, in English (``_(MAP_TITLE)`` where shown).
 MAP_TITLE = N_("Kharkiv, May 2024: where U.S. weapons could strike back")
@@ -48,7 +59,8 @@ FIXED = tuple(spec for spec in registry.GEOMETRIC if not spec.depends)
 OUTLINES_PANE, ZONES_PANE = ("kharkivOutlines", 380), ("kharkivZones", 390)
 
 CITY_LABEL = (
-    '<div class="kharkiv-city-label" style="font:bold 14px/1.2 sans-serif;color:#222;white-space:nowrap;'
+    '<div class="kharkiv-city-label" style="font:bold 14px/1.2 '
+    "sans-serif;color:#222;white-space:nowrap;"
     'text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff">{name}</div>'
 )
 COUNTRY_LABEL = (
@@ -71,8 +83,10 @@ def popup_html(row: PlaceFigures) -> str:
     parts.append(f"<br><span>{e(_(place.note))}</span>")
     if place.quote:
         source = _("article, paragraph {paragraph}").format(paragraph=place.paragraph)
-        parts.append('<blockquote style="margin:6px 0;padding-left:8px;border-left:3px solid #999">'
-                     f"&ldquo;{e(place.quote)}&rdquo;<br><small>{e(source)}</small></blockquote>")
+        parts.append(
+            '<blockquote style="margin:6px 0;padding-left:8px;border-left:3px solid #999">'
+            f"&ldquo;{e(place.quote)}&rdquo;<br><small>{e(source)}</small></blockquote>"
+        )
     if row.to_kharkiv is not None:
         to_kharkiv = _("To Kharkiv: {distance}").format(distance=length_text(row.to_kharkiv))
         to_border = _("To the border: {distance}").format(distance=length_text(row.to_border))
@@ -97,14 +111,18 @@ def legend_entries(values: dict[str, str], blank: set[str] = frozenset()) -> lis
     for spec in (*registry.GEOMETRIC, registry.BY_KEY["places"]):
         style = spec.style
         filled = style.get("fill", True) and "fillColor" in style
-        entries.append({
-            "key": spec.key,
-            "label": "" if spec.key in blank else spec.text(spec.legend, values),
-            "color": style["color"],
-            "border": spec.outline,
-            "weight": min(3, int(style["weight"])),
-            "fill": _rgba(style["fillColor"], style.get("fillOpacity", 0.2)) if filled else "transparent",
-        })
+        entries.append(
+            {
+                "key": spec.key,
+                "label": "" if spec.key in blank else spec.text(spec.legend, values),
+                "color": style["color"],
+                "border": spec.outline,
+                "weight": min(3, int(style["weight"])),
+                "fill": _rgba(style["fillColor"], style.get("fillOpacity", 0.2))
+                if filled
+                else "transparent",
+            }
+        )
     return entries
 
 
@@ -114,9 +132,16 @@ def tooltip(spec: registry.LayerSpec, values: dict[str, str]) -> str:
     return f"{_(spec.title)}: {spec.text(spec.legend, values)}"
 
 
-def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None, *,
-              layer_control: bool = True, radius_unit: str = "mi", extra_legend: tuple[dict, ...] = (),
-              base: bool = False) -> folium.Map:
+def build_map(
+    layers: Layers,
+    basemap: str = "osm",
+    show: set[str] | None = None,
+    *,
+    layer_control: bool = True,
+    radius_unit: str = "mi",
+    extra_legend: tuple[dict, ...] = (),
+    base: bool = False,
+) -> folium.Map:
     """The whole map for one set of layers.
 
     ``basemap``: "osm" (OpenStreetMap tiles) or "none" (a plain background drawn from the
@@ -137,14 +162,21 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
     m = LeanMap(tiles=None, control_scale=True, zoom_control=False, **OPENING_VIEW)
     ZoomControl(_("Zoom in"), _("Zoom out")).add_to(m)
     GeometryDecoder().add_to(m)
-    credit = _('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors')
+    credit = _(
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+    )
     if basemap == "osm":
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False, attr=credit).add_to(m)
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False, attr=credit).add_to(
+            m
+        )
     else:
         Background(NONE_BACKGROUND).add_to(m)
     Panes((OUTLINES_PANE, ZONES_PANE)).add_to(m)
-    Outlines(display.country_outlines(display.COUNTRY_TOLERANCE_M), COUNTRY_STYLE[basemap],
-             pane=OUTLINES_PANE[0]).add_to(m)
+    Outlines(
+        display.country_outlines(display.COUNTRY_TOLERANCE_M),
+        COUNTRY_STYLE[basemap],
+        pane=OUTLINES_PANE[0],
+    ).add_to(m)
 
     for spec in FIXED if base else registry.GEOMETRIC:
         group = folium.FeatureGroup(name=_(spec.title), show=spec.key in visible)
@@ -159,17 +191,26 @@ def build_map(layers: Layers, basemap: str = "osm", show: set[str] | None = None
     FocusAndPrint().add_to(m)
     if layer_control:
         folium.LayerControl(collapsed=False).add_to(m)
-    folium.plugins.Fullscreen(position="topleft", title=_("Full Screen"), title_cancel=_("Exit Full Screen")).add_to(m)
-    minimap = {"toggle_display": True, "zoom_level_offset": -5,
-               "strings": {"hideText": _("Hide MiniMap"), "showText": _("Show MiniMap")}}
+    folium.plugins.Fullscreen(
+        position="topleft", title=_("Full Screen"), title_cancel=_("Exit Full Screen")
+    ).add_to(m)
+    minimap = {
+        "toggle_display": True,
+        "zoom_level_offset": -5,
+        "strings": {"hideText": _("Hide MiniMap"), "showText": _("Show MiniMap")},
+    }
     if basemap == "osm":
         folium.plugins.MiniMap(folium.TileLayer("OpenStreetMap", attr=credit), **minimap).add_to(m)
     else:
-        OutlineMiniMap(display.country_outlines(display.MINIMAP_TOLERANCE_M), COUNTRY_STYLE["none"], **minimap).add_to(m)
+        OutlineMiniMap(
+            display.country_outlines(display.MINIMAP_TOLERANCE_M), COUNTRY_STYLE["none"], **minimap
+        ).add_to(m)
     return m
 
 
-def overlay(layers: Layers, show: set[str] | None = None, radius_unit: str = "mi") -> folium.FeatureGroup:
+def overlay(
+    layers: Layers, show: set[str] | None = None, radius_unit: str = "mi"
+) -> folium.FeatureGroup:
     """What a base map (``build_map(..., base=True)``) lacks for one view, as one group to add
     on top of it: the shown layers of :data:`PARAMETRIC` (drawn as :func:`build_map` draws
     them, bottom first) and the view's sentences (``geo.render.web.legend.ViewText``: the legend's
@@ -181,7 +222,9 @@ def overlay(layers: Layers, show: set[str] | None = None, radius_unit: str = "mi
         if spec.key in visible:
             _draw(spec, layers, values, group)
     labels = {spec.key: spec.text(spec.legend, values) for spec in PARAMETRIC}
-    ViewText(values_line(values), labels, describe.paragraphs(layers, visible, radius_unit)).add_to(group)
+    ViewText(values_line(values), labels, describe.paragraphs(layers, visible, radius_unit)).add_to(
+        group
+    )
     return group
 
 
@@ -190,7 +233,9 @@ def values_line(values: dict[str, str]) -> str:
     return f"R = {values['R']}, D = {values['D']}"
 
 
-def _draw(spec: registry.LayerSpec, layers: Layers, values: dict[str, str], group: folium.FeatureGroup) -> None:
+def _draw(
+    spec: registry.LayerSpec, layers: Layers, values: dict[str, str], group: folium.FeatureGroup
+) -> None:
     """A layer's drawing into ``group`` (nothing for an empty layer); those drawn from R, D or
     the stage in their pane."""
     layer = layers[spec.key]
@@ -207,19 +252,32 @@ def _add_places(m: folium.Map, show: bool) -> None:
         popup = PlacePopup(popup_html(row), max_width=340)
         tip = folium.Tooltip(html_text(place.label))
         if place.kind == "country":
-            icon = folium.DivIcon(html=COUNTRY_LABEL.format(name=html_text(place.label)),
-                                  icon_size=(120, 24), icon_anchor=(60, 12))
+            icon = folium.DivIcon(
+                html=COUNTRY_LABEL.format(name=html_text(place.label)),
+                icon_size=(120, 24),
+                icon_anchor=(60, 12),
+            )
             folium.Marker((place.lat, place.lon), icon=icon, popup=popup, tooltip=tip).add_to(group)
             continue
         folium.CircleMarker(
-            (place.lat, place.lon), radius=7, weight=2, color="#000000",
-            fill=True, fill_color="#000000" if place.named_in_article else "#ffffff",
-            fill_opacity=1.0, popup=popup, tooltip=tip,
+            (place.lat, place.lon),
+            radius=7,
+            weight=2,
+            color="#000000",
+            fill=True,
+            fill_color="#000000" if place.named_in_article else "#ffffff",
+            fill_opacity=1.0,
+            popup=popup,
+            tooltip=tip,
         ).add_to(group)
         # The name beside the marker, so a projected map reads without hovering. Not
         # clickable, nor a stop for the Tab key: clicks go to the marker or the map.
-        label = folium.DivIcon(html=CITY_LABEL.format(name=html_text(place.label)),
-                               icon_size=(220, 18), icon_anchor=(-10, 9))
-        folium.Marker((place.lat, place.lon), icon=label, interactive=False, keyboard=False).add_to(group)
+        label = folium.DivIcon(
+            html=CITY_LABEL.format(name=html_text(place.label)),
+            icon_size=(220, 18),
+            icon_anchor=(-10, 9),
+        )
+        folium.Marker((place.lat, place.lon), icon=label, interactive=False, keyboard=False).add_to(
+            group
+        )
     group.add_to(m)
-

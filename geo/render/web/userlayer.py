@@ -17,11 +17,11 @@ import shapely
 from branca.element import MacroElement
 from folium.template import Template
 
-from geo.engine.classify import Row
 from geo import i18n
 from geo.core.escape import html_text
-from geo.i18n import _, ngettext
 from geo.core.units import length_text
+from geo.engine.classify import Row
+from geo.i18n import _, ngettext
 
 STYLE = {"color": "#000000", "weight": 1.5, "fillColor": "#F0E442", "fillOpacity": 0.8}
 #: Properties shown in a popup, and the longest value shown.
@@ -69,14 +69,32 @@ def popup_html(row: Row) -> str:
     for key, value in props[:MAX_PROPERTIES]:
         parts.append(f"<div><i>{_text(key)}</i>: {_text(value)}</div>")
     if len(props) > MAX_PROPERTIES:
-        more = len(props) - MAX_PROPERTIES  # the sentences are the catalogue's; only values are escaped
-        parts.append("<div><small>{}</small></div>".format(
-            ngettext("{count} more property in the download", "{count} more properties in the download", more)
-            .format(count=more)))
-    parts.append(f"<hr style='margin:4px 0'><div><b>{_text(row.zone_name)}</b> ({_text(_(row.country))})</div>")
-    parts.append("<div>{}</div>".format(_("To the border: {distance}").format(distance=_text(length_text(row.to_border)))))
-    parts.append("<div>{}</div></div>".format(
-        _("To Kharkiv's centre: {distance}").format(distance=_text(length_text(row.to_kharkiv)))))
+        more = (
+            len(props) - MAX_PROPERTIES
+        )  # the sentences are the catalogue's; only values are escaped
+        parts.append(
+            "<div><small>{}</small></div>".format(
+                ngettext(
+                    "{count} more property in the download",
+                    "{count} more properties in the download",
+                    more,
+                ).format(count=more)
+            )
+        )
+    parts.append(
+        f"<hr style='margin:4px 0'><div><b>{_text(row.zone_name)}</b> "
+        f"({_text(_(row.country))})</div>"
+    )
+    parts.append(
+        "<div>{}</div>".format(
+            _("To the border: {distance}").format(distance=_text(length_text(row.to_border)))
+        )
+    )
+    parts.append(
+        "<div>{}</div></div>".format(
+            _("To Kharkiv's centre: {distance}").format(distance=_text(length_text(row.to_kharkiv)))
+        )
+    )
     return "".join(parts)
 
 
@@ -92,16 +110,26 @@ def feature_collection(rows: Sequence[Row]) -> dict:
     features = []
     for row in rows:
         geometry = shapely.transform(row.feature.geometry, lambda xy: xy.round(DECIMALS))
-        features.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(geometry)),
-                         "properties": {"popup": popup_html(row), "label": _label(row)}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(shapely.to_geojson(geometry)),
+                "properties": {"popup": popup_html(row), "label": _label(row)},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
 def legend_entry(title: str, count: int) -> dict:
     """The layer's line in the map's legend (the same shape as ``mapview.legend_entries``)."""
     label = ngettext("{title} ({count} feature)", "{title} ({count} features)", count)
-    return {"label": label.format(title=title, count=i18n.number(count)), "color": STYLE["color"], "border": "solid",
-            "weight": 1, "fill": STYLE["fillColor"]}
+    return {
+        "label": label.format(title=title, count=i18n.number(count)),
+        "color": STYLE["color"],
+        "border": "solid",
+        "weight": 1,
+        "fill": STYLE["fillColor"],
+    }
 
 
 def feature_group(rows: Sequence[Row], title: str) -> folium.FeatureGroup:

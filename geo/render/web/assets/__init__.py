@@ -35,8 +35,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from geo.render.web.assets.installer import install
 from geo.data.scripts import BUNDLES, DROPPED_LINKS, MODES, AssetFile, Bundle
+from geo.render.web.assets.installer import install
 from geo.render.web.assets.store import (
     DEFAULT_BASE_URL,
     ENV_VAR,
@@ -51,9 +51,21 @@ if TYPE_CHECKING:
     import folium
 
 __all__ = [
-    "BUNDLES", "DEFAULT_BASE_URL", "DROPPED_LINKS", "ENV_VAR", "INSTALL_HINT", "MODES",
-    "AssetFile", "AssetsMissing", "Bundle", "UnknownAssetLink",
-    "install", "localise", "render_html", "status", "vendor_dir",
+    "BUNDLES",
+    "DEFAULT_BASE_URL",
+    "DROPPED_LINKS",
+    "ENV_VAR",
+    "INSTALL_HINT",
+    "MODES",
+    "AssetFile",
+    "AssetsMissing",
+    "Bundle",
+    "UnknownAssetLink",
+    "install",
+    "localise",
+    "render_html",
+    "status",
+    "vendor_dir",
 ]
 
 
@@ -72,7 +84,9 @@ def localise(m: folium.Map, mode: str, base_url: str = DEFAULT_BASE_URL) -> list
     return rewrite.localise(m, mode, base_url)
 
 
-def render_html(m: folium.Map, mode: str = "inline", base_url: str = DEFAULT_BASE_URL) -> tuple[str, list[str]]:
+def render_html(
+    m: folium.Map, mode: str = "inline", base_url: str = DEFAULT_BASE_URL
+) -> tuple[str, list[str]]:
     """The full HTML page of map ``m`` and the notices: :func:`localise`, render, then a last
     check that no script or stylesheet is linked from anywhere but the chosen place.
 
@@ -82,4 +96,3 @@ def render_html(m: folium.Map, mode: str = "inline", base_url: str = DEFAULT_BAS
     from geo.render.web.assets import rewrite
 
     return rewrite.render_html(m, mode, base_url)
-

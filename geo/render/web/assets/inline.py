@@ -18,12 +18,11 @@ from pathlib import Path
 from branca.element import Element, Figure
 from jinja2 import Template
 
-from geo.i18n import quote
 from geo.data import scripts
-from geo.render.web.assets import store
 from geo.data.scripts import AssetFile, Bundle
+from geo.i18n import _, quote
+from geo.render.web.assets import store
 from geo.render.web.assets.store import AssetsMissing, UnknownAssetLink
-from geo.i18n import _
 
 _IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif"}
 _CSS_URL = re.compile(r"""url\(\s*(?P<q>["']?)(?P<ref>[^"')]+)(?P=q)\s*\)""")
@@ -82,15 +81,26 @@ def _text(bundle: Bundle, asset: AssetFile, folder: Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         path = store.location(bundle, asset, folder, fallback=True)
-        raise AssetsMissing(_("The map asset {file} is not UTF-8 text (offset {offset}); run {setup} (or {install}) "
-                              "to reinstall it.").format(file=quote.shown_path(path), offset=err.start,
-                                                         setup=store.SETUP_COMMAND, install=store.INSTALL_COMMAND),
-                            path) from None
+        raise AssetsMissing(
+            _(
+                "The map asset {file} is not UTF-8 text (offset {offset}); run {setup} (or "
+                "{install}) "
+                "to reinstall it."
+            ).format(
+                file=quote.shown_path(path),
+                offset=err.start,
+                setup=store.SETUP_COMMAND,
+                install=store.INSTALL_COMMAND,
+            ),
+            path,
+        ) from None
 
 
 def _data_uri(bundle: Bundle, asset: AssetFile, folder: Path) -> str:
     kind = _IMAGE_TYPES.get(posixpath.splitext(asset.path)[1].lower(), "application/octet-stream")
-    payload = base64.b64encode(store.read_verified(bundle, asset, folder, fallback=True)).decode("ascii")
+    payload = base64.b64encode(store.read_verified(bundle, asset, folder, fallback=True)).decode(
+        "ascii"
+    )
     return f"data:{kind};base64,{payload}"
 
 
@@ -103,14 +113,20 @@ def css_with_data_uris(css: str, bundle: Bundle, css_path: str, folder: Path) ->
         if ref.startswith(("data:", "#")):
             return match[0]
         if scripts.is_external(ref):
-            raise UnknownAssetLink(_("{file} refers to {url} on the internet; it cannot be inlined.")
-                                   .format(file=f"{bundle.name}/{css_path}", url=quote.shown(ref)))
+            raise UnknownAssetLink(
+                _("{file} refers to {url} on the internet; it cannot be inlined.").format(
+                    file=f"{bundle.name}/{css_path}", url=quote.shown(ref)
+                )
+            )
         path = posixpath.normpath(posixpath.join(base, re.split(r"[?#]", ref)[0]))
         try:
             asset = bundle.file(path)
         except KeyError:
-            raise AssetsMissing(_("{file} names {path}, which geo/data/scripts.py does not pin.")
-                                .format(file=f"{bundle.name}/{css_path}", path=path)) from None
+            raise AssetsMissing(
+                _("{file} names {path}, which geo/data/scripts.py does not pin.").format(
+                    file=f"{bundle.name}/{css_path}", path=path
+                )
+            ) from None
         return f'url("{_data_uri(bundle, asset, folder)}")'
 
     return _CSS_URL.sub(swap, css)
@@ -119,11 +135,18 @@ def css_with_data_uris(css: str, bundle: Bundle, css_path: str, folder: Path) ->
 def _leaflet_icons(bundle: Bundle, folder: Path) -> InlineScript:
     """Leaflet finds its default marker icon by reading a CSS url() back as a folder path,
     which cannot work once that url() is a data: URI; give it the images directly."""
-    images = {key: json.dumps(_data_uri(bundle, bundle.file(f"images/{name}"), folder))
-              for key, name in (("iconUrl", "marker-icon.png"), ("iconRetinaUrl", "marker-icon-2x.png"),
-                                ("shadowUrl", "marker-shadow.png"))}
+    images = {
+        key: json.dumps(_data_uri(bundle, bundle.file(f"images/{name}"), folder))
+        for key, name in (
+            ("iconUrl", "marker-icon.png"),
+            ("iconRetinaUrl", "marker-icon-2x.png"),
+            ("shadowUrl", "marker-shadow.png"),
+        )
+    }
     options = ", ".join(f"{key}: {uri}" for key, uri in images.items())
-    return InlineScript(f"L.Icon.Default.imagePath = ''; L.Icon.Default.mergeOptions({{{options}}});")
+    return InlineScript(
+        f"L.Icon.Default.imagePath = ''; L.Icon.Default.mergeOptions({{{options}}});"
+    )
 
 
 def element_for(bundle: Bundle, asset: AssetFile, folder: Path) -> Element:

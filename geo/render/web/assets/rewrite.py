@@ -24,12 +24,11 @@ import folium
 from branca.element import CssLink, Element, Figure, JavascriptLink
 from folium.elements import JSCSSMixin
 
-from geo.i18n import quote
 from geo.data import scripts
-from geo.render.web.assets import inline, store
 from geo.data.scripts import AssetFile, Bundle
+from geo.i18n import _, quote
+from geo.render.web.assets import inline, store
 from geo.render.web.assets.store import AssetsMissing, UnknownAssetLink
-from geo.i18n import _
 
 _EXTERNAL_TAG = re.compile(
     r"""<script\b[^>]*\bsrc=["']?(?P<s>[^"'\s>]+)"""
@@ -60,9 +59,11 @@ def _cdn_links(element: JSCSSMixin, attr: str) -> list[tuple[str, str]]:
 
 def _unknown(element: Element, url: str) -> UnknownAssetLink:
     return UnknownAssetLink(
-        _("{element} links {url}, which geo/data/scripts.py does not vendor; pin it in BUNDLES (with its sha256) or "
-          "leave that element off the map, so the map never loads code from the internet.")
-        .format(element=type(element).__name__, url=quote.shown(url))
+        _(
+            "{element} links {url}, which geo/data/scripts.py does not vendor; pin it in BUNDLES "
+            "(with its sha256) or "
+            "leave that element off the map, so the map never loads code from the internet."
+        ).format(element=type(element).__name__, url=quote.shown(url))
     )
 
 
@@ -79,8 +80,14 @@ def _kept_links(
         yield name, url, index.get(url)
 
 
-def _rewrite(element: Element, links: list[tuple[str, str]], mode: str, base_url: str,
-             figure: Figure | None, folder: Path) -> list[tuple[str, str]]:
+def _rewrite(
+    element: Element,
+    links: list[tuple[str, str]],
+    mode: str,
+    base_url: str,
+    figure: Figure | None,
+    folder: Path,
+) -> list[tuple[str, str]]:
     """The element's links for ``mode``; in ``"inline"`` mode the pinned ones go into the header."""
     out = []
     for name, url, pinned in _kept_links(element, links):
@@ -94,8 +101,9 @@ def _rewrite(element: Element, links: list[tuple[str, str]], mode: str, base_url
     return out
 
 
-def _absent_bundles(links: list[tuple[str, str]], folder: Path, mode: str,
-                    problems: dict[str, AssetsMissing | None]) -> list[Bundle]:
+def _absent_bundles(
+    links: list[tuple[str, str]], folder: Path, mode: str, problems: dict[str, AssetsMissing | None]
+) -> list[Bundle]:
     """The optional bundles these links need that are not installed (``problems`` caches checks).
 
     A required bundle that is missing, or any file present but altered, raises instead:
@@ -137,8 +145,11 @@ def _forget_rendered_links(m: folium.Map, names: set[str]) -> None:
 def check_mode(mode: str) -> None:
     if mode not in scripts.MODES:
         choices = ", ".join(map(repr, scripts.MODES))
-        raise ValueError(_("mode must be one of {choices}, got {value} (example: localise(m, 'static')).")
-                         .format(choices=choices, value=repr(quote.shown(mode))))
+        raise ValueError(
+            _(
+                "mode must be one of {choices}, got {value} (example: localise(m, 'static'))."
+            ).format(choices=choices, value=repr(quote.shown(mode)))
+        )
 
 
 def localise(m: folium.Map, mode: str, base_url: str = store.DEFAULT_BASE_URL) -> list[str]:
@@ -152,7 +163,11 @@ def localise(m: folium.Map, mode: str, base_url: str = store.DEFAULT_BASE_URL) -
     check_mode(mode)
     folder = store.vendor_dir()
     for bundle in scripts.BUNDLES.values() if mode != "cdn" else ():
-        problem = store.bundle_problem(bundle, folder, fallback=mode == "inline") if bundle.required else None
+        problem = (
+            store.bundle_problem(bundle, folder, fallback=mode == "inline")
+            if bundle.required
+            else None
+        )
         if problem is not None:
             raise problem
     root = m.get_root()
@@ -167,7 +182,9 @@ def localise(m: folium.Map, mode: str, base_url: str = store.DEFAULT_BASE_URL) -
             left_out.add(id(element))
             continue
         if isinstance(element, branca.colormap.ColorMap):
-            raise _unknown(element, _("d3.js from d3js.org and cdnjs (added by branca and streamlit-folium)"))
+            raise _unknown(
+                element, _("d3.js from d3js.org and cdnjs (added by branca and streamlit-folium)")
+            )
         if not isinstance(element, JSCSSMixin):
             continue
         js, css = _cdn_links(element, "default_js"), _cdn_links(element, "default_css")
@@ -179,7 +196,9 @@ def localise(m: folium.Map, mode: str, base_url: str = store.DEFAULT_BASE_URL) -
             del parent._children[key]
             left_out.add(id(element))
             notices.extend(
-                _("{label} left out: its script is not installed (needs npm; run `make setup`).").format(label=_(b.label))
+                _(
+                    "{label} left out: its script is not installed (needs npm; run `make setup`)."
+                ).format(label=_(b.label))
                 for b in absent
             )
             continue
@@ -196,15 +215,22 @@ def refuse_outside_links(html: str, mode: str, base_url: str = store.DEFAULT_BAS
     """Last guard on the finished page: no script or stylesheet from anywhere but the chosen place."""
     for match in _EXTERNAL_TAG.finditer(html):
         url = match["s"] or match["h"]
-        local = url.startswith(base_url.rstrip("/") + "/") if mode == "static" else not scripts.is_external(url)
+        local = (
+            url.startswith(base_url.rstrip("/") + "/")
+            if mode == "static"
+            else not scripts.is_external(url)
+        )
         if not local:
             raise UnknownAssetLink(
-                _("The rendered map still links {url}; map code is not loaded from there.").format(url=quote.shown(url))
+                _("The rendered map still links {url}; map code is not loaded from there.").format(
+                    url=quote.shown(url)
+                )
             )
 
 
-def render_html(m: folium.Map, mode: str = "inline",
-                base_url: str = store.DEFAULT_BASE_URL) -> tuple[str, list[str]]:
+def render_html(
+    m: folium.Map, mode: str = "inline", base_url: str = store.DEFAULT_BASE_URL
+) -> tuple[str, list[str]]:
     """The full HTML page of map ``m`` with its scripts from the pinned files; and notices."""
     notices = localise(m, mode, base_url)
     html = m.get_root().render()

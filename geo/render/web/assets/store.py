@@ -14,11 +14,10 @@ import importlib.metadata
 import os
 from pathlib import Path
 
-from geo.i18n import quote
 from geo.core import files
 from geo.data import scripts
 from geo.data.scripts import AssetFile, Bundle
-from geo.i18n import _
+from geo.i18n import _, quote
 
 #: Environment variable that moves the install location away from ``<repo>/static/vendor``.
 ENV_VAR = "KHARKIV_MAP_ASSETS"
@@ -69,15 +68,21 @@ def root(dest: Path | str | None) -> Path:
 
 
 def _missing(path: Path) -> AssetsMissing:
-    return AssetsMissing(_("The map asset {file} is missing; run {setup} (or {install}) to install it.")
-                         .format(file=quote.shown_path(path), setup=SETUP_COMMAND, install=INSTALL_COMMAND), path)
+    return AssetsMissing(
+        _("The map asset {file} is missing; run {setup} (or {install}) to install it.").format(
+            file=quote.shown_path(path), setup=SETUP_COMMAND, install=INSTALL_COMMAND
+        ),
+        path,
+    )
 
 
 def _altered(path: Path) -> AssetsMissing:
     return AssetsMissing(
-        _("The map asset {file} does not match the sha256 pinned in geo/data/scripts.py (altered or another version); "
-          "run {setup} (or {install}) to reinstall it.")
-        .format(file=quote.shown_path(path), setup=SETUP_COMMAND, install=INSTALL_COMMAND),
+        _(
+            "The map asset {file} does not match the sha256 pinned in geo/data/scripts.py "
+            "(altered or another version); "
+            "run {setup} (or {install}) to reinstall it."
+        ).format(file=quote.shown_path(path), setup=SETUP_COMMAND, install=INSTALL_COMMAND),
         path,
     )
 
@@ -89,8 +94,12 @@ def read_file(path: Path, asset: AssetFile) -> bytes:
     except files.ReadError as err:
         if err.missing:
             raise _missing(path) from None
-        raise AssetsMissing(_("The map asset {problem}; run {setup} (or {install}) to reinstall it.")
-                            .format(problem=err, setup=SETUP_COMMAND, install=INSTALL_COMMAND), path) from None
+        raise AssetsMissing(
+            _("The map asset {problem}; run {setup} (or {install}) to reinstall it.").format(
+                problem=err, setup=SETUP_COMMAND, install=INSTALL_COMMAND
+            ),
+            path,
+        ) from None
     if files.sha256(data) != asset.sha256:
         raise _altered(path)
     return data
@@ -103,15 +112,25 @@ def xstatic_base(bundle: Bundle) -> Path:
         base = Path(importlib.import_module(bundle.module).BASE_DIR)
     except (ImportError, AttributeError, importlib.metadata.PackageNotFoundError):
         raise AssetsMissing(
-            _("{label} cannot be read because the Python package {spec} is not installed; run {setup} "
-              "(or `pip install {spec}`).").format(label=_(bundle.label), spec=bundle.spec, setup=SETUP_COMMAND)
+            _(
+                "{label} cannot be read because the Python package {spec} is not installed; run "
+                "{setup} "
+                "(or `pip install {spec}`)."
+            ).format(label=_(bundle.label), spec=bundle.spec, setup=SETUP_COMMAND)
         ) from None
     if installed != bundle.version:
         raise AssetsMissing(
-            _("{label} cannot be read because {package} {installed} is installed but geo/data/scripts.py pins "
-              "{version}; run `pip install {spec}`.").format(label=_(bundle.label), package=bundle.package,
-                                                              installed=installed, version=bundle.version,
-                                                              spec=bundle.spec)
+            _(
+                "{label} cannot be read because {package} {installed} is installed but "
+                "geo/data/scripts.py pins "
+                "{version}; run `pip install {spec}`."
+            ).format(
+                label=_(bundle.label),
+                package=bundle.package,
+                installed=installed,
+                version=bundle.version,
+                spec=bundle.spec,
+            )
         )
     return base
 
@@ -144,4 +163,6 @@ def status(dest: Path | str | None = None) -> dict[str, bool]:
     """Which bundles (leaflet, jquery, fullscreen, measure, minimap) are installed and intact
     under ``dest`` (default :func:`vendor_dir`)."""
     folder = root(dest)
-    return {name: bundle_problem(bundle, folder) is None for name, bundle in scripts.BUNDLES.items()}
+    return {
+        name: bundle_problem(bundle, folder) is None for name, bundle in scripts.BUNDLES.items()
+    }
