@@ -389,3 +389,6 @@ def test_a_link_to_a_page_works_as_the_first_visit_to_a_new_server(
         assert page.get_by_text("Page not found").count() == 0
         assert page.get_by_role("heading", name=heading).count() == 1
         assert kept in page.url
+        # Drawn inside app.py's frame: its page title and its navigation, not the pages/ folder's.
+        assert page.title().endswith("Kharkiv border map"), page.title()
+        assert page.get_by_test_id("stSidebarNav").get_by_text("About").count() == 1

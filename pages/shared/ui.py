@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 import folium
 import streamlit as st
@@ -90,23 +92,66 @@ def problems():
         st.stop()
 
 
+@dataclass(frozen=True)
+class Screen:
+    """One screen of the app: its script in ``pages/``, its title (translated where shown), its
+    URL path (the same in every language; the script is named as it) and whether the sidebar
+    shows the distances and the layer switches on it."""
+
+    script: str
+    title: str
+    path: str
+    distances: bool
+    layers: bool
+
+
+SCREENS = (
+    Screen("pages/map.py", N_("Map"), "", distances=True, layers=True),
+    Screen("pages/Facts.py", N_("Facts"), "Facts", distances=True, layers=False),
+    Screen("pages/Classroom.py", N_("Classroom"), "Classroom", distances=False, layers=False),
+    Screen("pages/Your_data.py", N_("Your data"), "Your_data", distances=True, layers=True),
+    Screen("pages/Export.py", N_("Export"), "Export", distances=True, layers=True),
+    Screen("pages/About.py", N_("About"), "About", distances=False, layers=False),
+)
+
+
+def navigation():
+    """Declare the app's pages (``st.navigation``): the page Streamlit will run, and its screen."""
+    current = st.navigation(
+        [
+            st.Page(s.script, title=_(s.title), url_path=s.path or None, default=not s.path)
+            for s in SCREENS
+        ]
+    )
+    return current, next(s for s in SCREENS if s.path == current.url_path)
+
+
+#: Whether this script run draws inside ``app.py``'s frame: ``app.py`` sets it before the
+#: screen runs (``in_frame``). A new thread, and so a new session, starts without it.
+_FRAMED: ContextVar[bool] = ContextVar("kharkiv_map_in_frame", default=False)
+
+
+def in_frame() -> None:
+    """Called by ``app.py`` before it runs the screen: this run has drawn the frame."""
+    _FRAMED.set(True)
+
+
 def leave_folder_navigation() -> None:
-    """Hand a run over to ``app.py``'s navigation when Streamlit started it in its older
-    folder-based navigation.
+    """Hand a run over to ``app.py``'s navigation when Streamlit ran this screen by itself.
 
-    Streamlit decides, when its first session starts, whether an app with a ``pages/`` folder
-    uses that folder as its navigation, and keeps that until ``st.navigation`` has run once.
-    So on a newly started server, a first visit to ``/Facts`` runs ``pages/Facts.py`` by
-    itself, without the frame (each screen's file is named as its URL path, so it is found
-    rather than "Page not found"). Called first by each screen: in that case it switches
-    Streamlit to ``st.navigation`` and reruns, so the frame draws and the screen runs within
-    it. ``PagesManager.uses_pages_directory`` is Streamlit's own switch for this (checked
-    with Streamlit 1.67; the browser tests cover a first visit)."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    Streamlit treats an app with a ``pages/`` folder the older, folder-based way until
+    ``st.navigation`` has been called once in the process: so on a newly started server, a
+    first visit to ``/Facts`` runs ``pages/Facts.py`` by itself, without the frame (each
+    screen's file is named as its URL path, so it is found rather than "Page not found").
+    Called first by each screen: when the frame was not drawn in this run, the screen declares
+    the app's pages (:func:`navigation`, Streamlit's documented way of leaving the
+    folder-based pages) and reruns, and from then on ``app.py`` runs first and draws the
+    frame. Only public Streamlit calls; ``tests/test_app_browser.py`` covers a first visit to
+    a screen on a new server."""
+    if _FRAMED.get():
+        return
+    navigation()
+    st.rerun()
 
 
 def labels(names=None):
