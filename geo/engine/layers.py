@@ -15,12 +15,26 @@ measured from), ``{DEEP_RANGE}`` (how far the prohibited zone runs) and ``{KURSK
 on the unmeasured Kursk Oblast permission, or nothing).
 
 :func:`build` makes every layer for one :class:`~geo.engine.zones.Params`: its metric geometry, its
-drawing, its lon/lat geometry and its measured figure, each made once. An entry names the
-fields of ``Params`` its geometry depends on (``depends``): a layer is built once per process
-for each value of those fields and shared by every ``Params`` that agrees on them (the border
-once, the ring and the band once per R, the zones once per D and stage). That store of built
-layers, keyed by value, and :func:`layers` (the same ``Layers`` again for the same ``Params``)
-are the engine's one cache.
+drawing, its lon/lat geometry and its measured figure, each made once.
+
+The path of a distance, D for example, from the sidebar to the drawn zone, and the one cache
+on it:
+
+1. The sidebar's number and unit become a ``Distance`` (``pages.shared.viewstate``; the URL's
+   ``depth=80km`` the same way) and the view's :class:`~geo.engine.zones.Params` holds it as
+   that value, checked against its range once, where ``Params`` is made.
+2. :func:`layers` answers from the engine's one cache (``_KEPT``, a bounded
+   :class:`geo.core.cache.Kept`): the same ``Layers`` again for the same ``Params``, and each
+   layer kept by what it depends on (``LayerSpec.depends``, :func:`dependence`), so a new D
+   rebuilds the zones that D shapes and nothing else (the border once, the ring and the band
+   once per R, the zones once per D and stage).
+3. The layer's geometry function (``geo.engine.zones``) takes ``params.depth.m``: the one
+   change of form into metres; the buffers of a line, which several layers share, are
+   remembered by the ground the layers stand on (``Ground.buffer``, keyed by the line and the
+   distance in metres), part of the same build.
+4. The drawing (``Layer.drawing``), the lon/lat geometry and the figure are made once per layer
+   and kept on it. The app keeps only what it renders from the layers (the map's base and the
+   overlay's script, ``pages.shared.ui``), never the layers themselves.
 """
 
 from __future__ import annotations

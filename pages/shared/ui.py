@@ -1,6 +1,7 @@
 """The app's frame, drawn once per run by ``app.py`` for every page: the sidebar controls
 kept in step with the URL's query string, the URL's warnings, the data-problem guard, and
-the one cache of engine results at the Streamlit edge.
+the drawn map: the engine's layers (kept by the engine, ``geo.engine.layers``) and, kept here,
+only what is rendered from them (the map's base and the overlay's script).
 
 The view (R, D, layers, basemap: ``pages.shared.viewstate.ViewState``) lives in
 ``st.session_state["view"]``, read from the URL on a session's first run and written back to
@@ -179,27 +180,21 @@ def deferred(function, /, *args, **kwargs):
     return make
 
 
-# --------------------------------------------------------------------------- the cache
+# --------------------------------------------------------------------------- the layers and the drawn map
 
 
 def _params_key(p: Params) -> str:
-    """What a cached result depends on: every field of the parameters, by value (the
+    """What a rendered overlay depends on: every field of the parameters, by value (the
     dataclass's repr names each field, so a field added later is part of the key too)."""
     return repr(p)
 
 
 def built(params: Params) -> Layers:
-    """Every layer for one set of parameters, shared by every session: the app's one cache
-    of engine results (``geo.engine.layers.build`` is not cached itself). The spinner is drawn here,
-    in the reader's language (a cache's own spinner text is fixed when the module is read),
-    and only when the work takes a moment."""
+    """Every layer for one set of parameters, from the engine's cache (``geo.engine.layers``:
+    its docstring follows D from this sidebar to the drawn zone). The spinner is drawn here,
+    in the reader's language, and only when the work takes a moment."""
     with st.spinner(_("Building the zones for these distances…")):
-        return _built(params)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs={Params: _params_key})
-def _built(params: Params) -> Layers:
-    return layers.build(params)
+        return layers.layers(params)
 
 
 def folium_map(
@@ -219,7 +214,7 @@ def folium_map(
     # the cached ``_base_map``, which would keep the spinner's element to replay; the
     # callers have built them already.
     m = mapview.build_map(
-        _built(view.params),
+        layers.layers(view.params),
         view.basemap,
         view.shown() if shown is None else shown,
         layer_control=False,
@@ -277,7 +272,9 @@ def _base_map(
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs={Params: _params_key})
 def _overlay(params: Params, radius_unit: str, shown: frozenset[str], lang: str) -> str:
-    return mapframe.feature_group_script(mapview.overlay(_built(params), set(shown), radius_unit))
+    return mapframe.feature_group_script(
+        mapview.overlay(layers.layers(params), set(shown), radius_unit)
+    )
 
 
 # --------------------------------------------------------------------------- the view
