@@ -757,7 +757,7 @@ def local_nginx_conf(text: str, replica_ports: list[int], port: int, folder: Pat
         flags=re.MULTILINE,
     )
     if not replaced:
-        raise ValueError(f"the upstream block of {NGINX_CONF.name} has no `server` line to replace.")
+        raise ValueError(f"{NGINX_CONF.name}'s upstream block has no `server` line to replace.")
     text = text[: upstream.start(2)] + body + text[upstream.end(2) :]
     text, listens = re.subn(
         r"^([ \t]*)listen[ \t]+[^;\n]+;",
@@ -818,7 +818,7 @@ class LoadBalancer:
             "-g",
             f"daemon off; pid {self.folder / 'nginx.pid'};",
         ]
-        self._log = open(self.log_path, "w")
+        self._log = open(self.log_path, "a")  # appended to by nginx's own log files too
         self.process = subprocess.Popen(
             command,
             stdout=self._log,
@@ -1138,8 +1138,8 @@ async def cluster_round(lb: LoadBalancer, n: int, args, deadline: float) -> Clus
     every session holds its map, as in :func:`hold_all`."""
     proto = Proto()
     await asyncio.gather(*(warm_up(server, proto, args) for server in lb.replicas))
-    names = {s.port: lb.names[f"127.0.0.1:{s.port}"] for s in lb.replicas}
-    stats = [ReplicaStats(names[s.port], s.port, s.rss_mib()) for s in lb.replicas]
+    stats = [ReplicaStats(lb.names[f"127.0.0.1:{s.port}"], s.port, s.rss_mib())
+             for s in lb.replicas]
     cpu0 = [s.cpu_s() for s in lb.replicas]
     start, release, holding = asyncio.Event(), asyncio.Event(), {}
 
@@ -1148,36 +1148,25 @@ async def cluster_round(lb: LoadBalancer, n: int, args, deadline: float) -> Clus
         stats[i].cpu_s = lb.replicas[i].cpu_s() - cpu0[i]
         lb.replicas[i].kill()
         stats[i].stopped = True
-        for index in [k for k, held in holding.items() if held == name]:
-            holding.pop(index, None)  # they are about to find out
 
     depths = session_depths(n, args)
     outage = Outage(n / 2, stop) if args.kill_one else Outage()
-    tasks = [
-        asyncio.create_task(
-            cluster_session(
-                lb,
-                proto,
-                depths[i],
-                args,
-                args.ramp * i / n,
-                start,
-                holding,
-                i,
-                release,
-                deadline,
-                outage,
-            )
+
+    def session(i: int):
+        delay = args.ramp * i / n
+        return cluster_session(
+            lb, proto, depths[i], args, delay, start, holding, i, release, deadline, outage
         )
-        for i in range(n)
-    ]
+
+    tasks = [asyncio.create_task(session(i)) for i in range(n)]
     machine0, own0 = machine_busy_s(), own_cpu_s()
     began = time.monotonic()
     start.set()
     try:
         while time.monotonic() < deadline and not all(t.done() for t in tasks):
             done = sum(t.done() for t in tasks)
-            if len(holding) + done >= n and (not args.kill_one or outage.stopped is not None):
+            held = sum(not outage.lost(replica) for replica in holding.values())
+            if held + done >= n and (not args.kill_one or outage.stopped is not None):
                 break
             await asyncio.sleep(0.05)
         wall = time.monotonic() - began

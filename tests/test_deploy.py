@@ -123,6 +123,7 @@ def test_nginx_passes_the_websocket_upgrade_on_the_stream(http, server):
 def test_nginx_is_sticky_by_a_cookie_it_sets(http, server):
     upstream = one(http, "upstream", "streamlit")[2]
     assert one(upstream, "hash")[1] == ["$replica_key", "consistent"]
+    assert find(upstream, "zone", "streamlit")  # the workers share which replica has failed
     key = one(http, "map", f"$cookie_{COOKIE}", "$replica_key")[2]
     assert ("default", [f"$cookie_{COOKIE}"], None) in key
     new_key = {d[0]: d[1] for d in one(http, "map", "$uri", "$replica_key_new")[2]}
