@@ -921,6 +921,11 @@ class ClusterResult(Result):
     lost_at: float | None = None  # when the session's replica was lost under it
     again_s: float | None = None  # from then until the map came again, from another replica
 
+    @property
+    def final_replica(self) -> str | None:
+        """The replica of the session's last WebSocket."""
+        return next((v.replica for v in reversed(self.visits) if v.what == "/_stcore/stream"), None)
+
 
 class Outage:
     """``--kill-one``: the maps each replica has sent, and which replica was stopped, when.
@@ -1223,9 +1228,11 @@ def cluster_lines(r: ClusterRound) -> list[str]:
         if s.stopped:
             memory = f"RSS before {s.rss_before:.0f} MiB; stopped (SIGKILL)"
         else:
+            held = sum(x.final_replica == s.name for x in r.results)
+            each = f"{(s.rss_with - s.rss_before) / held:.2f}" if held else "-"
             memory = (
                 f"RSS before/with sessions/closed {s.rss_before:.0f} / {s.rss_with:.0f} / "
-                f"{s.rss_closed:.0f} MiB"
+                f"{s.rss_closed:.0f} MiB, {held} sessions on it at the end, {each} MiB each"
             )
         lines.append(f"     replica {s.name} (127.0.0.1:{s.port}): {memory}, CPU {s.cpu_s:.1f} s")
     outage = r.outage
