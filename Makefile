@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: setup run export test test-fast lint fuzz mutation audit bench load data i18n docs clean
+.PHONY: setup run export test test-fast lint fuzz mutation audit bench load load-cluster data i18n docs clean
 
 setup: $(VENV)/.installed static/vendor/.installed .cache/axe/axe.min.js
 
@@ -77,6 +77,13 @@ bench: setup
 LOAD_ARGS ?= --sessions 10,20,40,80
 load: setup
 	$(PY) bench/load.py $(LOAD_ARGS)
+
+# The app as two replicas behind Debian's nginx with deploy/nginx.conf, all on 127.0.0.1, 80
+# sessions through it and one replica killed half-way (not part of `make test`; about a
+# minute). docs/deploying.md records a run.
+CLUSTER_ARGS ?= --cluster 2 --sessions 80 --kill-one
+load-cluster: setup
+	$(PY) bench/load.py $(CLUSTER_ARGS)
 
 # Rebuilds data/borders.geojson from the npm package (network: the npm registry).
 data: setup
