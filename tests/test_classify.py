@@ -18,6 +18,7 @@ from geo.engine import classify, layers, stages, zones
 from geo.userfiles import userdata
 from geo.userfiles.userdata import Feature
 from tests.measure import distance_to_line_m, haversine_m, line_points
+from tests.scopes import shared
 
 KHARKIV = (49.98177, 36.25475)  # lat, lon
 BELGOROD = (50.60343, 36.58091)
@@ -30,22 +31,22 @@ def params(radius="12mi", depth="80km", stage=stages.DEFAULT):
     return zones.Params(radius=r, depth=d, stage=stage)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def built():
     return layers.layers(params())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def region():
     return zones.ground().region
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def border_pts(region):
     return line_points(region.border)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def sector_pts(built):
     return line_points(built.geometry("kharkiv_sector"))
 
@@ -57,7 +58,7 @@ def points(*latlons) -> list[Feature]:
     ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def across(built, region):
     """The Kharkiv sector's midpoint and the bearing from it straight into Russia."""
     sector = built.geometry("kharkiv_sector")
@@ -232,7 +233,7 @@ def test_line_shares_match_points_along_it(built):
 # --------------------------------------------------------------------------- writers
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def sample(built):
     text = (
         b'name,lat,lon,km_zone,note\nKharkiv,49.98177,36.25475,mine,=HYPERLINK("x")\n'

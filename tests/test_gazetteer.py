@@ -13,12 +13,13 @@ import pytest
 from geopy.distance import geodesic
 
 from geo.engine import gazetteer, layers, query, zones
+from tests.scopes import shared
 
 KHARKIV_ID = "GeoNames 706483"
 BELGOROD_ID = "GeoNames 578072"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def built():
     return layers.layers(zones.Params())
 

@@ -12,12 +12,13 @@ from geo.engine import facts, places
 from geo.engine import layers as registry
 from geo.narrative import tables
 from tests.measure import distance_to_line_m
+from tests.scopes import shared
 
 KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md
 MILE_KM = 1.609344
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def figures(default):
     return facts.figures(default)
 
