@@ -78,9 +78,10 @@ LOAD_ARGS ?= --sessions 10,20,40,80
 load: setup
 	$(PY) bench/load.py $(LOAD_ARGS)
 
-# Rebuilds data/borders.geojson from the npm package (network: the npm registry).
+# Rebuilds data/ from the npm packages, both border sources (network: the npm registry).
 data: setup
 	$(VENV)/bin/kharkiv-map data rebuild
+	$(VENV)/bin/kharkiv-map data rebuild --source naturalearth
 
 # The documentation site (docs/, mkdocs.yml) into build/site; --strict fails on a broken link
 # or anchor. MkDocs and its Material theme are the `docs` extra, installed here the first time.

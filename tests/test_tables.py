@@ -49,7 +49,8 @@ def test_figure_rows_give_each_figure_as_text(figures, default):
                     == f"{value.m / 1000:,.1f} km ({value.m / 1000 / MILE_KM:,.1f} mi)"
                 )
     assert rows["Stage of the policy"].startswith("30 May 2024")  # FACTS.md: the article's moment
-    assert len(rows) == sum(1 for spec in registry.REGISTRY if spec.figure) + 4
+    assert rows["Border data"] == "OpenStreetMap (npm @geo-maps/countries-land-100m@0.6.0)"
+    assert len(rows) == sum(1 for spec in registry.REGISTRY if spec.figure) + 5
 
 
 def test_place_rows_measure_cities_and_leave_labels_blank(figures, border_points):

@@ -42,7 +42,7 @@ def _table_number(value: float, width: int) -> str:
 def params(args):
     from geo.engine import zones
 
-    return zones.Params(radius=args.radius, depth=args.depth, stage=args.stage)
+    return zones.Params(radius=args.radius, depth=args.depth, stage=args.stage, source=args.source)
 
 
 def run_export(args) -> int:
@@ -181,9 +181,10 @@ def run_facts(args) -> int:
     figures = facts.figures(layers.build(asked, drawn=False))  # figures need no drawings
     rows = facts.stage_figures(asked)
     if args.json:
+        sources = facts.sources_json(facts.every_source())  # the default view, from each source
         print(
             json.dumps(
-                {**facts.to_json(figures), "stages": facts.stages_json(rows)},
+                {**facts.to_json(figures), "stages": facts.stages_json(rows), "sources": sources},
                 indent=2,
                 ensure_ascii=False,
             )
@@ -213,7 +214,7 @@ def run_assets(args) -> int:
 def run_data(args) -> int:
     from geo.tools import rebuild as build_data
 
-    print(build_data.rebuild(args.package, display_only=args.display_only))
+    print(build_data.rebuild(args.package, display_only=args.display_only, source=args.source))
     return 0
 
 

@@ -1,4 +1,5 @@
 """The map and its layers as file contents: a standalone HTML page and RFC 7946 GeoJSON.
+Both name the border source they were drawn from (``geo.data.source``).
 
 Writing them is :func:`geo.core.files.write_all`'s job (checked paths, all files or none).
 """
@@ -12,6 +13,7 @@ import shapely
 
 from geo import i18n
 from geo.core.escape import html_text
+from geo.data import source
 from geo.engine import layers as registry
 from geo.engine import places
 from geo.engine.facts import figures, to_json
@@ -32,6 +34,7 @@ def parameters(layers: Layers) -> dict:
         "stage": p.stage.id,
         "stage_date": p.stage.date,
         "stage_source": p.stage.source,
+        "source": p.source,
     }
 
 
@@ -81,11 +84,19 @@ def geojson_text(layers: Layers) -> str:
         "type": "FeatureCollection",
         "parameters": params,
         "facts": {k: v for k, v in figs.items() if k != "places"},
-        "attribution": "Borders © OpenStreetMap contributors (ODbL 1.0), via "
-        "@geo-maps/countries-land-100m; "
-        "places: GeoNames (CC BY 4.0); quotes: " + places.ARTICLE,
+        "attribution": attribution(layers.params.source),
     }
     return _dumps(head)[:-1] + ',"features":[' + ",".join(features) + "]}"
+
+
+def attribution(border_source: str = source.DEFAULT) -> str:
+    """The credits of a file made from a border source: ``Borders: OpenStreetMap, ©
+    OpenStreetMap contributors (ODbL-1.0), via npm @geo-maps/countries-land-100m@0.6.0; …``."""
+    src = source.BY_ID[border_source]
+    return (
+        f"Borders: {src.name}, {src.credit} ({src.licence}), via npm {src.spec}; "
+        "places: GeoNames (CC BY 4.0); quotes: " + places.ARTICLE
+    )
 
 
 def map_html(
