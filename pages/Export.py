@@ -4,6 +4,7 @@ figure (PNG, SVG, PDF) for slides and print."""
 import streamlit as st
 
 from geo import i18n
+from geo.data import source
 from geo.i18n import N_, _
 from geo.render.print import figure
 from geo.render.web import export
@@ -46,6 +47,8 @@ st.markdown(
         shown=len(view.layers),
         total=len(viewstate.LAYER_KEYS),
     )
+    + " "
+    + _("Border data: {source}.").format(source=source.BY_ID[view.source].name)
 )
 for notice in notices:
     st.info(ui.markdown_text(notice), icon="🧩")
