@@ -652,3 +652,14 @@ def test_an_unknown_source_in_the_link_is_one_warning_and_the_default():
     assert not at.exception
     assert [w.value for w in at.warning] and "source 'nope'" in at.warning[0].value
     assert at.radio(key="w_source").value == "osm"
+
+
+def test_export_offers_the_layers_as_a_geopackage_and_a_kml_named_after_the_view():
+    at = open_page(EXPORT, {"source": "naturalearth"})
+    assert_clean(at)
+    labels = [b.label for b in at.download_button]
+    assert "Download the layers (GeoPackage)" in labels and "Download the layers (KML)" in labels
+    said = text(at)
+    assert "kharkiv-layers_R12mi_D80km_naturalearth.gpkg" in said
+    assert "kharkiv-layers_R12mi_D80km_naturalearth.kml" in said
+    assert "Border data: Natural Earth 1:10m." in said

@@ -1,11 +1,12 @@
 """``kharkiv-map``: the map, its figures and its files from a terminal.
 
-    kharkiv-map export --out map.html [--geojson layers.geojson] [--radius 12mi] [--depth 80km]
-                       [--stage 2024-05-30] [--source osm|naturalearth] [--basemap osm|none] [--cdn]
+    kharkiv-map export --out map.html [--geojson layers.geojson] [--layers layers.gpkg|.kml|.geojson]
+                       [--radius 12mi] [--depth 80km] [--stage 2024-05-30] [--source osm|naturalearth]
+                       [--basemap osm|none] [--cdn]
     kharkiv-map facts [--json] [--radius 12mi] [--depth 80km] [--stage 2024-05-30] [--source …]
     kharkiv-map figure --out map.png|map.svg|map.pdf [--size 16:9|a4-portrait|1920x1080] [--scale 1|2]
                        [--radius 12mi] [--depth 80km] [--stage 2024-05-30] [--source …]
-    kharkiv-map classify INPUT [--out OUTPUT.csv|.geojson ...] [--radius 12mi] [--depth 80km]
+    kharkiv-map classify INPUT [--out OUTPUT.csv|.geojson|.gpkg ...] [--radius 12mi] [--depth 80km]
                        [--stage …] [--source …] [--lat-column NAME] [--lon-column NAME] [--encoding NAME]
     kharkiv-map where NAME [--online] [--radius 12mi] [--depth 80km] [--stage …] [--source …]
     kharkiv-map assets install [--dest DIR] [--no-npm]
@@ -248,6 +249,14 @@ def parser() -> argparse.ArgumentParser:
     )
     exp.add_argument("--out", required=True, help=_("the HTML file to write"))
     exp.add_argument("--geojson", help=_("also write the layers and places as RFC 7946 GeoJSON"))
+    exp.add_argument(
+        "--layers",
+        metavar="FILE",
+        help=_(
+            "also write the layers and places for GIS tools; the ending sets the format: "
+            ".geojson, .gpkg (GeoPackage) or .kml (Google Earth)"
+        ),
+    )
     geometry_options(exp)
     exp.add_argument(
         "--basemap",
@@ -310,8 +319,8 @@ def parser() -> argparse.ArgumentParser:
         default=[],
         metavar="OUTPUT",
         help=_(
-            "write the answers to OUTPUT.csv or OUTPUT.geojson (repeat for both); without it, a "
-            "table is printed"
+            "write the answers to OUTPUT.csv, OUTPUT.geojson or OUTPUT.gpkg (repeat for more); "
+            "without it, a table is printed"
         ),
     )
     cla.add_argument(
