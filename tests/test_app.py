@@ -663,3 +663,17 @@ def test_export_offers_the_layers_as_a_geopackage_and_a_kml_named_after_the_view
     assert "kharkiv-layers_R12mi_D80km_naturalearth.gpkg" in said
     assert "kharkiv-layers_R12mi_D80km_naturalearth.kml" in said
     assert "Border data: Natural Earth 1:10m." in said
+
+
+def test_a_change_of_source_redraws_the_whole_map_from_that_source():
+    """The map's base holds the border and the outlines, so it is made per source: a new
+    source gives a new base (streamlit-folium draws the map afresh) naming its credit."""
+    at = open_page(MAP)
+    first = map_component(at)
+    assert "OpenStreetMap contributors (ODbL)" in first["script"]
+    at.radio(key="w_source").set_value("naturalearth").run()
+    assert_clean(at)
+    second = map_component(at)
+    assert second["script"] != first["script"]
+    assert "Natural Earth 1:10m (public domain)" in second["script"]
+    assert second["feature_group"] != first["feature_group"]
