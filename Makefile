@@ -85,9 +85,10 @@ CLUSTER_ARGS ?= --cluster 2 --sessions 80 --kill-one
 load-cluster: setup
 	$(PY) bench/load.py $(CLUSTER_ARGS)
 
-# Rebuilds data/borders.geojson from the npm package (network: the npm registry).
+# Rebuilds data/ from the npm packages, both border sources (network: the npm registry).
 data: setup
 	$(VENV)/bin/kharkiv-map data rebuild
+	$(VENV)/bin/kharkiv-map data rebuild --source naturalearth
 
 # The documentation site (docs/, mkdocs.yml) into build/site; --strict fails on a broken link
 # or anchor. MkDocs and its Material theme are the `docs` extra, installed here the first time.

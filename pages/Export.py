@@ -1,10 +1,12 @@
-"""Export: the current view as a standalone HTML map, the layers as GeoJSON, and a static
-figure (PNG, SVG, PDF) for slides and print."""
+"""Export: the current view as a standalone HTML map, the layers as GeoJSON, GeoPackage and
+KML, and a static figure (PNG, SVG, PDF) for slides and print."""
 
 import streamlit as st
 
 from geo import i18n
+from geo.data import source
 from geo.i18n import N_, _
+from geo.render import gis
 from geo.render.print import figure
 from geo.render.web import export
 from pages.shared import ui, viewstate
@@ -46,6 +48,8 @@ st.markdown(
         shown=len(view.layers),
         total=len(viewstate.LAYER_KEYS),
     )
+    + " "
+    + _("Border data: {source}.").format(source=source.BY_ID[view.source].name)
 )
 for notice in notices:
     st.info(ui.markdown_text(notice), icon="🧩")
@@ -91,6 +95,31 @@ with geojson_column:
         key="download_geojson",
     )
     st.caption(ui.markdown_text(geojson_name))
+
+st.subheader(_("The layers for GIS tools"))
+st.markdown(
+    _(
+        "The same layers and places as a GeoPackage for QGIS and other GIS tools (WGS84, "
+        "EPSG:4326; one table per layer, with R, D, the stage, the border data and each figure as "
+        "columns), or as a KML for Google Earth, in the map's colours. Made when you click."
+    )
+)
+gpkg_column, kml_column = st.columns(2)
+for column, ending, label, mime in (
+    (gpkg_column, "gpkg", _("Download the layers (GeoPackage)"), "application/geopackage+sqlite3"),
+    (kml_column, "kml", _("Download the layers (KML)"), "application/vnd.google-earth.kml+xml"),
+):
+    name = viewstate.file_name(view, "layers", ending)
+    column.download_button(
+        label,
+        ui.deferred(gis.layers_file, layers, f".{ending}"),
+        file_name=name,
+        mime=mime,
+        icon="⬇️",
+        on_click="ignore",
+        key=f"download_layers_{ending}",
+    )
+    column.caption(ui.markdown_text(name))
 
 st.subheader(_("A picture for slides and print"))
 st.markdown(

@@ -164,23 +164,28 @@ class OutlineMiniMap(folium.plugins.MiniMap):
 
 class Outlines(MacroElement):
     """The country outlines (GeoJSON text), drawn under everything (in ``pane``, when given)
-    and not interactive."""
+    and not interactive; ``attribution``: the credit of the border source they come from, for
+    Leaflet's attribution control (HTML: escape text with ``geo.core.escape.html_text``)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         L.geoJson(kharkivGeometry({{ this.outline }}), {
             style: function () { return {{ this.style|tojson }}; }, interactive: false{% if this.pane %},
-            pane: {{ this.pane|tojson }}{% endif %}
+            pane: {{ this.pane|tojson }}{% endif %}{% if this.attribution %},
+            attribution: {{ this.attribution|tojson }}{% endif %}
         }).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, outline: str, style: dict, pane: str | None = None):
+    def __init__(
+        self, outline: str, style: dict, pane: str | None = None, attribution: str | None = None
+    ):
         super().__init__()
         self._name = "Outlines"
         self.pane = pane
+        self.attribution = attribution
         if "<" in outline:
             raise ValueError("outline must be GeoJSON text without '<'")
         self.outline = outline

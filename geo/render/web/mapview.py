@@ -20,7 +20,7 @@ import folium.plugins
 
 from geo.core.escape import html_text
 from geo.core.units import length_text
-from geo.data import display
+from geo.data import display, source
 from geo.engine import layers as registry
 from geo.engine.facts import PlaceFigures, place_figures
 from geo.engine.layers import Layers
@@ -172,17 +172,19 @@ def build_map(
     else:
         Background(NONE_BACKGROUND).add_to(m)
     Panes((OUTLINES_PANE, ZONES_PANE)).add_to(m)
+    border_source = layers.params.source
     Outlines(
-        display.country_outlines(display.COUNTRY_TOLERANCE_M),
+        display.country_outlines(display.COUNTRY_TOLERANCE_M, border_source),
         COUNTRY_STYLE[basemap],
         pane=OUTLINES_PANE[0],
+        attribution=html_text(_(source.BY_ID[border_source].borders_credit)),
     ).add_to(m)
 
     for spec in FIXED if base else registry.GEOMETRIC:
         group = folium.FeatureGroup(name=_(spec.title), show=spec.key in visible)
         _draw(spec, layers, values, group)
         group.add_to(m)
-    _add_places(m, "places" in visible)
+    _add_places(m, "places" in visible, border_source)
 
     title = _(MAP_TITLE)
     entries = legend_entries(values, blank={spec.key for spec in PARAMETRIC} if base else set())
@@ -203,7 +205,9 @@ def build_map(
         folium.plugins.MiniMap(folium.TileLayer("OpenStreetMap", attr=credit), **minimap).add_to(m)
     else:
         OutlineMiniMap(
-            display.country_outlines(display.MINIMAP_TOLERANCE_M), COUNTRY_STYLE["none"], **minimap
+            display.country_outlines(display.MINIMAP_TOLERANCE_M, border_source),
+            COUNTRY_STYLE["none"],
+            **minimap,
         ).add_to(m)
     return m
 
@@ -244,10 +248,10 @@ def _draw(
         DrawnShape(layer.drawing, dict(spec.style), tooltip(spec, values), pane).add_to(group)
 
 
-def _add_places(m: folium.Map, show: bool) -> None:
+def _add_places(m: folium.Map, show: bool, border_source: str = source.DEFAULT) -> None:
     spec = registry.BY_KEY["places"]
     group = folium.FeatureGroup(name=_(spec.title), show=show)
-    for row in place_figures():
+    for row in place_figures(border_source):
         place = row.place
         popup = PlacePopup(popup_html(row), max_width=340)
         tip = folium.Tooltip(html_text(place.label))
