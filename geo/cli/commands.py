@@ -64,6 +64,23 @@ def run_export(args) -> int:
     return 0
 
 
+def run_story(args) -> int:
+    from geo.engine import layers, zones
+    from geo.narrative import story
+    from geo.render.web import storypage
+
+    files.check_outputs([args.out])  # before the map is built: a bad path costs nothing
+    asked = zones.Params(radius=args.radius, depth=args.depth)  # the story sets the stages
+    page, notices = storypage.story_html(
+        layers.layers(asked), layers.layers(story.later(asked)), args.basemap
+    )
+    for notice in notices:
+        _note(notice)
+    files.write_all({args.out: page})
+    print(_wrote(args.out, len(page.encode())))
+    return 0
+
+
 FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
@@ -219,6 +236,7 @@ def run_data(args) -> int:
 
 COMMANDS = {
     "export": run_export,
+    "story": run_story,
     "figure": run_figure,
     "facts": run_facts,
     "classify": run_classify,
