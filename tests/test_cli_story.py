@@ -1,5 +1,5 @@
-"""``kharkiv-map story`` on the command line: what it writes and refuses, in both languages;
-and the other commands' flags as they were before it."""
+"""``kharkiv-map story`` and ``site`` on the command line: what they write and refuse, in both
+languages; and the other commands' flags as they were before them."""
 
 from __future__ import annotations
 
@@ -47,6 +47,8 @@ def test_story_in_ukrainian_with_the_osm_basemap(tmp_path, capsys):
         (["story", "--out", "{tmp}/s.html", "--stage", "2024-06-20"], "unrecognized arguments"),
         (["story", "--out", "{tmp}/s.html", "--radius", "500mi"], "500mi"),
         (["story", "--out", "{tmp}/s.html", "--basemap", "satellite"], "satellite"),
+        (["site", "--out", "{tmp}/s.html"], "is not a folder"),
+        (["site", "--out", "{tmp}/no/site"], "does not exist"),
     ],
 )
 def test_bad_arguments_are_one_line_and_exit_2(tmp_path, capsys, argv, says):
@@ -61,10 +63,10 @@ def test_the_commands_are_listed_in_the_help(capsys):
     with pytest.raises(SystemExit):
         program.main(["--help"])
     said = capsys.readouterr().out
-    assert "story" in said
+    assert "story" in said and "site" in said
 
 
-#: Each command's flags before ``story`` came: they stay as they were.
+#: Each command's flags before ``story`` and ``site`` came: they stay as they were.
 FLAGS = {
     "export": [
         "--basemap",

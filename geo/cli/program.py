@@ -3,6 +3,7 @@
     kharkiv-map export --out map.html [--geojson layers.geojson] [--radius 12mi] [--depth 80km]
                        [--stage 2024-05-30] [--basemap osm|none] [--cdn]
     kharkiv-map story --out story.html [--radius 12mi] [--depth 80km] [--basemap none|osm]
+    kharkiv-map site --out DIR [--basemap none|osm]
     kharkiv-map facts [--json] [--radius 12mi] [--depth 80km] [--stage 2024-05-30]
     kharkiv-map figure --out map.png|map.svg|map.pdf [--size 16:9|a4-portrait|1920x1080] [--scale 1|2]
                        [--radius 12mi] [--depth 80km] [--stage 2024-05-30]
@@ -253,6 +254,34 @@ def parser() -> argparse.ArgumentParser:
         help=_(
             "none: plain background, nothing loaded from the internet (the default); osm: "
             "OpenStreetMap tiles (need internet)"
+        ),
+    )
+
+    site = sub.add_parser(
+        "site",
+        help=_(
+            "write a static site for any web server: the story, the map of each stage, figures, "
+            "facts and data, in both languages"
+        ),
+    )
+    site.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help=_(
+            "the folder to write: a new or empty one, or a site this command wrote before "
+            "(then replaced)"
+        ),
+    )
+    site.add_argument(
+        "--basemap",
+        type=_basemap,
+        default="none",
+        metavar="{osm,none}",
+        help=_(
+            "none: plain background, nothing loaded from the internet (the default); osm: "
+            "OpenStreetMap tiles (mind the tile usage policy of openstreetmap.org for many "
+            "readers)"
         ),
     )
 
