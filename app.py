@@ -40,11 +40,14 @@ path, uses_distances, uses_layers = next(
     if path == current.url_path
 )
 
+# The sidebar starts folded on the Classroom (a projector) and in another page's frame
+# (Streamlit's embed mode, ?embed=true: the Export page's snippet).
+sidebar_folded = path == "Classroom" or bool(st.context.is_embedded)
 st.set_page_config(
     page_title=f"{current.title} · {_(TITLE)}",
     page_icon="🗺️",
     layout="wide",
-    initial_sidebar_state="collapsed" if path == "Classroom" else "expanded",
+    initial_sidebar_state="collapsed" if sidebar_folded else "expanded",
 )
 st.html(ui.PAGE_STYLE)
 ui.document_language()

@@ -160,10 +160,10 @@ st.code("?" + "&".join(f"{k}={v}" for k, v in viewstate.to_query(view).items()),
 st.subheader(_("The map in your own page"))
 st.markdown(
     _(
-        "Copy one of these into the HTML of your page. The first shows this app itself, without "
-        "its sidebar, at this view: it needs this app's server. The second shows the map's HTML "
-        "file (the download above), put beside your page: it suits a host that runs no server, "
-        "and `kharkiv-map site` makes every page of the map for one."
+        "Copy one of these into the HTML of your page. The first shows this app itself, its "
+        "sidebar folded away, at this view: it needs this app's server. The second shows the "
+        "map's HTML file (the download above), put beside your page: it suits a host that runs no "
+        "server, and `kharkiv-map site` makes every page of the map for one."
     )
 )
 title = _(mapview.MAP_TITLE)
