@@ -343,29 +343,29 @@ def story_html(layers: Layers, later: Layers, basemap: str = "none") -> tuple[st
     first = steps[0]
     m = build_map(layers, basemap, first.layers, layer_control=False, base=True, legend_folded=True)
     fixed = layer_groups(m)
-    groups: list[LayerGroup] = []
-    added: dict[tuple, int] = {}
+    groups: list[LayerGroup] = []  # the groups some step shows; the steps name them by index
+    index: dict[tuple, int] = {}
+
+    def group_of(key: str, params) -> int:
+        """The index of the group drawing layer ``key`` for ``params``: the base map's own for
+        a layer no step's parameters change, else one drawn here once, hidden at first."""
+        where = (key, None if key in fixed else params)
+        if where not in index:
+            if key in fixed:
+                group = fixed[key]
+            else:
+                group = layer_group(key, built[params], show=False, control=False)
+                group.add_to(m)
+            index[where] = len(groups)
+            groups.append(group)
+        return index[where]
+
+    order = (*registry.GEOMETRIC, registry.BY_KEY["places"])  # bottom first
     step_data, descriptions = [], []
     for step in steps:
         step_layers = built[step.params]
         values = step_layers.values("mi")
-        indexes = []
-        for spec in (*registry.GEOMETRIC, registry.BY_KEY["places"]):
-            if spec.key not in step.layers:
-                continue
-            if spec.key in fixed:
-                group = fixed[spec.key]
-            else:
-                where = (spec.key, step.params)
-                if where not in added:
-                    added[where] = len(groups)
-                    group = layer_group(spec.key, step_layers, values, show=False, control=False)
-                    group.add_to(m)
-                    groups.append(group)
-                group = groups[added[where]]
-            if group not in groups:
-                groups.append(group)
-            indexes.append(groups.index(group))
+        indexes = [group_of(spec.key, step.params) for spec in order if spec.key in step.layers]
         step_data.append(
             {
                 "groups": indexes,
