@@ -90,7 +90,7 @@ def run_site(args) -> int:
     for notice in notices:
         _note(notice)
     folders.write_folder(args.out, contents)
-    size = site.total_bytes(contents)
+    size = site.total_bytes(contents) + len(folders.manifest_text(contents).encode())
     written = len(contents) + 1  # and the manifest
     print(
         _("wrote {files} into {path} ({size}); open {index}").format(
