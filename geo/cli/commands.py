@@ -82,6 +82,45 @@ def run_export(args) -> int:
     return 0
 
 
+def run_story(args) -> int:
+    from geo.engine import layers, zones
+    from geo.narrative import story
+    from geo.render.web import storypage
+
+    files.check_outputs([args.out])  # before the map is built: a bad path costs nothing
+    asked = zones.Params(radius=args.radius, depth=args.depth)  # the story sets the stages
+    page, notices = storypage.story_html(
+        layers.layers(asked), layers.layers(story.later(asked)), args.basemap
+    )
+    for notice in notices:
+        _note(notice)
+    files.write_all({args.out: page})
+    print(_wrote(args.out, len(page.encode())))
+    return 0
+
+
+def run_site(args) -> int:
+    from geo.core import folders
+    from geo.render import site
+
+    folders.previous_files(args.out)  # before anything is made: a bad folder costs nothing
+    contents, notices = site.site_files(args.basemap)
+    for notice in notices:
+        _note(notice)
+    folders.write_folder(args.out, contents)
+    size = site.total_bytes(contents) + len(folders.manifest_text(contents).encode())
+    written = len(contents) + 1  # and the manifest
+    print(
+        _("wrote {files} into {path} ({size}); open {index}").format(
+            files=ngettext("{n} file", "{n} files", written).format(n=i18n.number(written)),
+            path=quote.shown_path(args.out),
+            size=ngettext("{n} byte", "{n} bytes", size).format(n=i18n.number(size)),
+            index=quote.shown_path(str(Path(args.out) / site.INDEX)),
+        )
+    )
+    return 0
+
+
 FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
@@ -244,6 +283,8 @@ def run_data(args) -> int:
 
 COMMANDS = {
     "export": run_export,
+    "story": run_story,
+    "site": run_site,
     "figure": run_figure,
     "facts": run_facts,
     "classify": run_classify,

@@ -3,6 +3,8 @@
     kharkiv-map export --out map.html [--geojson layers.geojson] [--layers layers.gpkg|.kml|.geojson]
                        [--radius 12mi] [--depth 80km] [--stage 2024-05-30] [--source osm|naturalearth]
                        [--basemap osm|none] [--cdn]
+    kharkiv-map story --out story.html [--radius 12mi] [--depth 80km] [--basemap none|osm]
+    kharkiv-map site --out DIR [--basemap none|osm]
     kharkiv-map facts [--json] [--radius 12mi] [--depth 80km] [--stage 2024-05-30] [--source …]
     kharkiv-map figure --out map.png|map.svg|map.pdf [--size 16:9|a4-portrait|1920x1080] [--scale 1|2]
                        [--radius 12mi] [--depth 80km] [--stage 2024-05-30] [--source …]
@@ -209,7 +211,7 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     presets = ", ".join(f"{d.km:.0f}km" for d in zones.DEPTH_PRESETS.values())
 
-    def geometry_options(p: argparse.ArgumentParser) -> None:
+    def geometry_options(p: argparse.ArgumentParser, stage: bool = True) -> None:
         p.add_argument(
             "--radius",
             type=_distance_type(zones.parse_radius),
@@ -227,6 +229,8 @@ def parser() -> argparse.ArgumentParser:
                 "{presets})"
             ).format(presets=presets),
         )
+        if not stage:
+            return
         p.add_argument(
             "--stage",
             type=_stage,
@@ -269,6 +273,54 @@ def parser() -> argparse.ArgumentParser:
         "--cdn",
         action="store_true",
         help=_("link Leaflet and plugins from public CDNs instead of inlining them (smaller file)"),
+    )
+
+    sto = sub.add_parser(
+        "story",
+        help=_(
+            "write the Classroom's six steps as one HTML file that works offline, from a USB "
+            "stick too"
+        ),
+    )
+    sto.add_argument("--out", required=True, help=_("the HTML file to write"))
+    geometry_options(sto, stage=False)
+    sto.add_argument(
+        "--basemap",
+        type=_basemap,
+        default="none",
+        metavar="{osm,none}",
+        help=_(
+            "none: plain background, nothing loaded from the internet (the default); osm: "
+            "OpenStreetMap tiles (need internet)"
+        ),
+    )
+
+    site = sub.add_parser(
+        "site",
+        help=_(
+            "write a static site for any web server: the story, the map of each stage, figures, "
+            "facts and data, in both languages"
+        ),
+    )
+    site.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help=_(
+            "the folder to write: a new or empty one, or a site this command wrote before "
+            "(then replaced)"
+        ),
+    )
+    site.add_argument(
+        "--basemap",
+        type=_basemap,
+        default="none",
+        metavar="{osm,none}",
+        help=_(
+            "none: plain background, nothing loaded from the internet (the default); osm: "
+            "OpenStreetMap tiles (mind the tile usage policy of openstreetmap.org for many "
+            "readers)"
+        ),
     )
 
     fig = sub.add_parser(

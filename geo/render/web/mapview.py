@@ -32,11 +32,13 @@ from geo.render.web.elements import (
     DrawnShape,
     FocusAndPrint,
     GeometryDecoder,
+    LayerGroup,
     LeanMap,
     OutlineMiniMap,
     Outlines,
     Panes,
     PlacePopup,
+    SmallScreens,
     ZoomControl,
 )
 from geo.render.web.legend import Legend, ViewText
@@ -141,6 +143,7 @@ def build_map(
     radius_unit: str = "mi",
     extra_legend: tuple[dict, ...] = (),
     base: bool = False,
+    legend_folded: bool = False,
 ) -> folium.Map:
     """The whole map for one set of layers.
 
@@ -150,6 +153,8 @@ def build_map(
     control out, for a host page that switches layers itself. An empty layer (the
     prohibited zone once D reaches 300 km) keeps its place in the control but draws nothing.
     ``extra_legend``: legend rows for layers the caller adds (a user's own file).
+    ``legend_folded``: the legend starts folded behind its button on every screen (it always
+    does on a small one).
 
     ``base=True``: only what does not depend on R, D or the stage (the same map for every
     ``Params``), for a host page that keeps it drawn and adds :func:`overlay` on top: the
@@ -181,18 +186,24 @@ def build_map(
     ).add_to(m)
 
     for spec in FIXED if base else registry.GEOMETRIC:
-        group = folium.FeatureGroup(name=_(spec.title), show=spec.key in visible)
-        _draw(spec, layers, values, group)
-        group.add_to(m)
+        layer_group(spec.key, layers, values, show=spec.key in visible).add_to(m)
     _add_places(m, "places" in visible, border_source)
 
     title = _(MAP_TITLE)
     entries = legend_entries(values, blank={spec.key for spec in PARAMETRIC} if base else set())
-    Legend(title, "" if base else values_line(values), entries + list(extra_legend)).add_to(m)
+    Legend(
+        title,
+        "" if base else values_line(values),
+        entries + list(extra_legend),
+        folded=legend_folded,
+    ).add_to(m)
     Description(title, () if base else describe.paragraphs(layers, visible, radius_unit)).add_to(m)
     FocusAndPrint().add_to(m)
-    if layer_control:
-        folium.LayerControl(collapsed=False).add_to(m)
+    control = folium.LayerControl(collapsed=False) if layer_control else None
+    if control is not None:
+        control.add_to(m)
+    # After the layer control: it folds the control on a small screen.
+    SmallScreens(control).add_to(m)
     folium.plugins.Fullscreen(
         position="topleft", title=_("Full Screen"), title_cancel=_("Exit Full Screen")
     ).add_to(m)
@@ -237,6 +248,31 @@ def values_line(values: dict[str, str]) -> str:
     return f"R = {values['R']}, D = {values['D']}"
 
 
+def layer_group(
+    key: str,
+    layers: Layers,
+    values: dict[str, str] | None = None,
+    *,
+    show: bool = True,
+    control: bool = True,
+) -> LayerGroup:
+    """The group drawing one layer of ``layers`` (a key of :data:`geo.engine.layers.GEOMETRIC`),
+    named in the layer control by its title; ``values``: ``layers.values(radius_unit)``."""
+    spec = registry.BY_KEY[key]
+    group = LayerGroup(key, _(spec.title), show=show, control=control)
+    _draw(spec, layers, layers.values() if values is None else values, group)
+    return group
+
+
+def layer_groups(m: folium.Map) -> dict[str, LayerGroup]:
+    """The groups :func:`build_map` drew on ``m``, by layer key (places included)."""
+    return {
+        child.key: child
+        for child in getattr(m, "_children", {}).values()
+        if isinstance(child, LayerGroup)
+    }
+
+
 def _draw(
     spec: registry.LayerSpec, layers: Layers, values: dict[str, str], group: folium.FeatureGroup
 ) -> None:
@@ -250,7 +286,7 @@ def _draw(
 
 def _add_places(m: folium.Map, show: bool, border_source: str = source.DEFAULT) -> None:
     spec = registry.BY_KEY["places"]
-    group = folium.FeatureGroup(name=_(spec.title), show=show)
+    group = LayerGroup(spec.key, _(spec.title), show=show)
     for row in place_figures(border_source):
         place = row.place
         popup = PlacePopup(popup_html(row), max_width=340)
