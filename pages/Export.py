@@ -5,6 +5,7 @@ import streamlit as st
 
 from geo import i18n
 from geo.data import source
+from geo.engine import layers as registry
 from geo.engine import zones
 from geo.i18n import N_, _
 from geo.narrative import story
@@ -133,10 +134,17 @@ st.markdown(
     ).format(radius=viewstate.label(view.radius, "mi"), depth=viewstate.label(view.depth, "km"))
 )
 told = zones.Params(radius=view.radius, depth=view.depth)
-story_layers, later_layers = ui.built(told), ui.built(story.later(told))
+
+
+def story_file(told: zones.Params) -> str:
+    """The story's page, its layers built when the button is clicked (from the engine's cache)."""
+    built, later = registry.layers(told), registry.layers(story.later(told))
+    return storypage.story_html(built, later, view.basemap)[0]
+
+
 st.download_button(
     _("Download the story (HTML)"),
-    ui.deferred(lambda: storypage.story_html(story_layers, later_layers, view.basemap)[0]),
+    ui.deferred(story_file, told),
     file_name=viewstate.file_name(view.with_(params=told), "story", "html", basemap=True),
     mime="text/html",
     icon="🏫",

@@ -66,7 +66,7 @@ def test_the_commands_are_listed_in_the_help(capsys):
     assert "story" in said and "site" in said
 
 
-#: Each command's flags before ``story`` and ``site`` came: they stay as they were.
+#: Each command's flags, the public surface: ``story`` and ``site`` changed none of them.
 FLAGS = {
     "export": [
         "--basemap",
@@ -74,12 +74,23 @@ FLAGS = {
         "--depth",
         "--geojson",
         "--lang",
+        "--layers",
         "--out",
         "--radius",
+        "--source",
         "--stage",
     ],
-    "figure": ["--depth", "--lang", "--out", "--radius", "--scale", "--size", "--stage"],
-    "facts": ["--depth", "--json", "--lang", "--radius", "--stage"],
+    "figure": [
+        "--depth",
+        "--lang",
+        "--out",
+        "--radius",
+        "--scale",
+        "--size",
+        "--source",
+        "--stage",
+    ],
+    "facts": ["--depth", "--json", "--lang", "--radius", "--source", "--stage"],
     "classify": [
         "--depth",
         "--encoding",
@@ -88,12 +99,13 @@ FLAGS = {
         "--lon-column",
         "--out",
         "--radius",
+        "--source",
         "--stage",
     ],
-    "where": ["--depth", "--lang", "--online", "--radius", "--stage"],
+    "where": ["--depth", "--lang", "--online", "--radius", "--source", "--stage"],
     "assets install": ["--dest", "--lang", "--no-npm"],
     "assets status": ["--dest", "--lang"],
-    "data rebuild": ["--display-only", "--lang", "--package"],
+    "data rebuild": ["--display-only", "--lang", "--package", "--source"],
 }
 
 

@@ -244,14 +244,7 @@ def run_facts(args) -> int:
     figures = facts.figures(layers.build(asked, drawn=False))  # figures need no drawings
     rows = facts.stage_figures(asked)
     if args.json:
-        sources = facts.sources_json(facts.every_source())  # the default view, from each source
-        print(
-            json.dumps(
-                {**facts.to_json(figures), "stages": facts.stages_json(rows), "sources": sources},
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        print(json.dumps(facts.document(figures, rows), indent=2, ensure_ascii=False))
     else:
         print(facts.as_table(figures) + "\n\n" + facts.stages_table(rows))
     return 0

@@ -379,3 +379,13 @@ def stages_table(rows: tuple[StageFigures, ...]) -> str:
         )
     )
     return "\n".join(lines)
+
+
+def document(figures, rows) -> dict:
+    """What ``kharkiv-map facts --json`` prints (and the static site's ``facts.json``): the
+    figures of one view, the stages' figures, and the default view from each border source."""
+    return {
+        **to_json(figures),
+        "stages": stages_json(rows),
+        "sources": sources_json(every_source()),
+    }

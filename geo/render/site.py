@@ -59,10 +59,7 @@ def figure_path(lang: str, stage: stages.Stage, ending: str) -> str:
 
 def facts_json(layers: Layers) -> str:
     """The figures for ``layers`` as ``kharkiv-map facts --json`` prints them."""
-    document = {
-        **facts.to_json(facts.figures(layers)),
-        "stages": facts.stages_json(facts.stage_figures(layers.params)),
-    }
+    document = facts.document(facts.figures(layers), facts.stage_figures(layers.params))
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
