@@ -329,7 +329,7 @@ def test_the_exported_html_opens_as_a_working_map(app_url, offline_page, artifac
     download.value.save_as(saved)
 
     with page.expect_download(timeout=DRAW_TIMEOUT_MS) as download:
-        page.get_by_role("button", name=re.compile("Download the layers")).click()
+        page.get_by_role("button", name=re.compile(r"Download the layers \(GeoJSON")).click()
     assert download.value.suggested_filename == "kharkiv-layers_R12mi_D150km.geojson"
     layers = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert layers["type"] == "FeatureCollection" and layers["parameters"]["depth_km"] == 150
