@@ -272,6 +272,7 @@ def test_geojson_writer_is_rfc7946(built, sample):
         and props["km_zone (own)"] == "mine"
         and props["km_zone"] == "ukraine"
     )
+    assert all(feature["type"] == "Feature" for feature in doc["features"])
     area = shapely.geometry.shape(doc["features"][2]["geometry"])
     assert area.exterior.is_ccw
     assert doc["features"][2]["properties"]["big"] == "inf"
@@ -288,6 +289,24 @@ def test_a_geopackage_row_holds_what_the_geojson_feature_holds(built, sample):
     assert first["km_zone"] == "ukraine" and first["km_zone (own)"] == "mine"
 
 
+def test_answers_keep_six_decimals_of_a_position_and_write_text_as_it_is(built):
+    # Six decimals of a degree are about 0.1 m: a place's position comes back where it was.
+    feats = [
+        Feature(
+            shapely.Point(36.123456789, 49.987654321), {"name": "Харків", "tags": ["а", 1]}, "p"
+        )
+    ]
+    rows = classify.classify(feats, built)
+    answer = classify.answers(rows[0], built)
+    assert (answer["km_lat"], answer["km_lon"]) == (49.987654, 36.123457)
+    text = classify.to_geojson(rows, built)
+    assert '"name": "Харків"' in text  # UTF-8 as written, not \u escapes
+    table = classify.to_csv(rows, built)
+    assert "\r" not in table and table.count("\n") == 2  # a header and one row, LF ended
+    row = next(csv.DictReader(io.StringIO(table)))
+    assert row["name"] == "Харків" and row["tags"] == '["а", 1]' and row["km_lat"] == "49.987654"
+
+
 def test_nothing_to_classify(built):
     assert classify.classify([], built) == ()
-    assert classify.to_csv((), built).strip() == ",".join(classify.answers_header())
+    assert classify.to_csv((), built) == ",".join(classify.answers_header()) + "\n"

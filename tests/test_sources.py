@@ -29,7 +29,8 @@ import shapely
 from geo.cli import program
 from geo.data import borders as data
 from geo.data import source
-from geo.engine import facts
+from geo.engine import facts, stages
+from tests.scopes import shared
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "countries-10m-subset.json"
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -165,7 +166,7 @@ def measured() -> dict[str, float]:
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def facts_json() -> dict:
     """``kharkiv-map facts --json``, the command's own ``main`` run in this process (so that a
     mutation run sees the engine functions it calls); tests/test_cli.py runs it as a user
@@ -195,6 +196,9 @@ def test_facts_lists_both_sources_with_their_licences(facts_json):
     assert entries["osm"]["licence"] == "ODbL-1.0" and entries["osm"]["version"] == "0.6.0"
     assert entries["naturalearth"]["licence"] == "Public domain"
     assert entries["naturalearth"]["version"] == "2.0.2"
+    # The npm packages the border data is rebuilt from (data/README.md names them).
+    assert entries["naturalearth"]["package"] == "world-atlas"
+    assert entries["osm"]["package"] == "@geo-maps/countries-land-100m"
     for entry in entries.values():
         assert set(facts.SOURCE_FIGURES) | {"permitted_share", "id", "name"} <= set(entry)
 
@@ -308,3 +312,16 @@ def test_the_figure_credits_and_where_name_natural_earth(tmp_path):
         env=env,
     )
     assert where.returncode == 0 and "To the border: 32.7 km" in where.stdout
+
+
+def test_facts_json_lists_every_stage_beside_the_view(facts_json):
+    listed = facts_json["stages"]
+    assert [row["id"] for row in listed] == [stage.id for stage in stages.STAGES]
+    for row in listed:
+        if row["measured"]:
+            # The share is given to 4 decimals, of the areas it is the quotient of.
+            share = row["permitted_area_km2"] / row["reach_area_km2"]
+            assert row["permitted_share"] == pytest.approx(share, abs=1e-4)
+            assert row["permitted_share"] == round(row["permitted_share"], 4)
+    shares = [entry["permitted_share"] for entry in facts_json["sources"]]
+    assert all(0 < share < 1 and share == round(share, 4) for share in shares)
