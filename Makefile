@@ -14,8 +14,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Leaflet and jQuery from the pip packages, the three plugins with `npm pack` (left out of
-# the map, with a notice, where npm is missing). Pinned and checksummed in geo/data/scripts.py.
+# Leaflet from its pip package, the two plugins with `npm pack` (left out of the map, with a
+# notice, where npm is missing). Pinned and checksummed in geo/data/scripts.py.
 static/vendor/.installed: $(VENV)/.installed geo/data/scripts.py
 	$(VENV)/bin/kharkiv-map assets install
 	touch $@

@@ -28,6 +28,8 @@ import folium.elements
 import streamlit as st
 import streamlit_folium as sf
 
+from geo.render.web import page
+
 _HELPERS = (
     "_component_func",
     "_get_html",
@@ -81,7 +83,7 @@ def prepare(m: folium.Map) -> Prepared:
     m.render()
     html, header = sf._get_html(m), sf._get_header(m)
     script = sf._get_map_string(m)
-    css, js = _links(m)
+    js, css = page.served(m)
     bounds = m.get_bounds()
     return Prepared(
         script,

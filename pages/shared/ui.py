@@ -213,6 +213,7 @@ def folium_map(
     # in the map would disagree with it. The layers come without a spinner: this may run inside
     # the cached ``_base_map``, which would keep the spinner's element to replay; the
     # callers have built them already.
+    plugins, notices = assets.plugins()
     m = mapview.build_map(
         layers.layers(view.params),
         view.basemap,
@@ -221,11 +222,12 @@ def folium_map(
         radius_unit=view.radius_unit,
         extra_legend=extra_legend,
         base=base,
+        plugins=plugins,
     )
     m.get_root().header.add_child(
         Element(COMPACT_LEGEND if legend else NO_LEGEND), name="legend_style"
     )
-    return m, assets.localise(m, "static")
+    return m, notices
 
 
 def map_description(built_layers: Layers, shown: set[str], radius_unit: str = "mi") -> None:

@@ -15,6 +15,8 @@ about them). An exported page is one whole map (``base=False``).
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import folium
 import folium.plugins
 
@@ -141,6 +143,7 @@ def build_map(
     radius_unit: str = "mi",
     extra_legend: tuple[dict, ...] = (),
     base: bool = False,
+    plugins: Collection[str] = ("fullscreen", "minimap"),
 ) -> folium.Map:
     """The whole map for one set of layers.
 
@@ -149,7 +152,9 @@ def build_map(
     None); hidden layers stay in the layer control. ``layer_control=False`` leaves the
     control out, for a host page that switches layers itself. An empty layer (the
     prohibited zone once D reaches 300 km) keeps its place in the control but draws nothing.
-    ``extra_legend``: legend rows for layers the caller adds (a user's own file).
+    ``extra_legend``: legend rows for layers the caller adds (a user's own file). ``plugins``:
+    the controls drawn with a third-party library (``geo.data.scripts``), those installed
+    (``geo.render.web.assets.plugins``).
 
     ``base=True``: only what does not depend on R, D or the stage (the same map for every
     ``Params``), for a host page that keeps it drawn and adds :func:`overlay` on top: the
@@ -191,21 +196,28 @@ def build_map(
     FocusAndPrint().add_to(m)
     if layer_control:
         folium.LayerControl(collapsed=False).add_to(m)
-    folium.plugins.Fullscreen(
-        position="topleft", title=_("Full Screen"), title_cancel=_("Exit Full Screen")
-    ).add_to(m)
-    minimap = {
+    if "fullscreen" in plugins:
+        folium.plugins.Fullscreen(
+            position="topleft", title=_("Full Screen"), title_cancel=_("Exit Full Screen")
+        ).add_to(m)
+    if "minimap" in plugins:
+        _add_minimap(m, basemap, credit)
+    return m
+
+
+def _add_minimap(m: folium.Map, basemap: str, credit: str) -> None:
+    """The MiniMap control: OpenStreetMap's tiles, or the country outlines for the tile-free
+    basemap."""
+    options = {
         "toggle_display": True,
         "zoom_level_offset": -5,
         "strings": {"hideText": _("Hide MiniMap"), "showText": _("Show MiniMap")},
     }
     if basemap == "osm":
-        folium.plugins.MiniMap(folium.TileLayer("OpenStreetMap", attr=credit), **minimap).add_to(m)
+        folium.plugins.MiniMap(folium.TileLayer("OpenStreetMap", attr=credit), **options).add_to(m)
     else:
-        OutlineMiniMap(
-            display.country_outlines(display.MINIMAP_TOLERANCE_M), COUNTRY_STYLE["none"], **minimap
-        ).add_to(m)
-    return m
+        outline = display.country_outlines(display.MINIMAP_TOLERANCE_M)
+        OutlineMiniMap(outline, COUNTRY_STYLE["none"], **options).add_to(m)
 
 
 def overlay(
