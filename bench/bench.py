@@ -162,21 +162,18 @@ def page_figures(folder: Path) -> dict[str, float]:
 async def until_drawn(
     page, previous=None, timeout_s: float = 120.0, fewer: bool = False
 ) -> list[str]:
-    """The polygons drawn in the map frame once there are zones, other ones than ``previous``
+    """The polygons drawn in the map once there are zones, other ones than ``previous``
     (``fewer``: the new map may draw fewer, as at D = 300 km, where one zone is empty)."""
     if not fewer:
         return await load.drawn_map(page, previous, time.monotonic() + timeout_s, "the map")
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        for frame in page.frames:
-            if "streamlit_folium" not in frame.url or frame.is_detached():
-                continue
-            try:
-                drawn = await frame.evaluate(load.DRAWN_POLYGONS)
-            except Exception:
-                continue
-            if drawn and len(drawn) >= load.MIN_POLYGONS and drawn != previous:
-                return drawn
+        try:
+            drawn = await page.evaluate(load.DRAWN_POLYGONS)
+        except Exception:
+            drawn = None
+        if drawn and len(drawn) >= load.MIN_POLYGONS and drawn != previous:
+            return drawn
         await asyncio.sleep(0.05)
     raise TimeoutError("timed out waiting for the redrawn map")
 

@@ -6,15 +6,16 @@
 For each N in ``--sessions`` a fresh ``streamlit run app.py`` (headless, localhost only, on a
 free port) is warmed with one session, then N sessions open the map page at the same moment.
 They speak Streamlit's own protocol over its websocket (``/_stcore/stream``), the way the
-browser does, with no browser: each waits for the streamlit-folium map, then changes the
-counterfire depth D (the "D in km" input) and waits for the redrawn map. Reported per N:
+browser does, with no browser: each waits for the map (the app's map component and its
+data), then changes the counterfire depth D (the "D in km" input) and waits for the redrawn
+map. Reported per N:
 sessions that got the map, time to map and time to the redrawn map (p50/p95), errors, the
 server's CPU seconds and memory (RSS) before and after, and MiB per extra session.
 
 ``--browsers K`` opens K real headless Chromium pages (Playwright, Debian's chromium; every
 request not to this machine is blocked) on the map page at once, times until Leaflet has
-drawn the zone polygons inside the component frame, then types a new D into the sidebar
-and times until the drawn zones change.
+drawn the zone polygons in the page (the app's map component draws in the page itself), then
+types a new D into the sidebar and times until the drawn zones change.
 
 ``--cluster R`` starts R replicas of the app and Debian's nginx with ``deploy/nginx.conf``
 in front of them (its upstream servers, listen address and temporary folders pointed at this
@@ -52,9 +53,10 @@ script can be maintained when Streamlit changes):
   query string and page hash and every widget's current value in ``widget_states``
   (``double_value`` for a number input, ``string_value`` for a selectbox or radio,
   ``bool_value`` for a checkbox or toggle); the changed widget carries its new value.
-- The map is a ``component_instance`` element of component ``streamlit_folium.st_folium``
-  whose ``json_args`` hold the Leaflet map script (``"script"``, with ``L.map(``) and the
-  script of the zones drawn over it (``"feature_group"``): a new D changes only the latter.
+- The map is a ``bidi_component`` element (Streamlit's custom components v2) of the app's
+  component ``kharkiv_border_map`` whose ``json`` is its data: the base the browser keeps
+  drawn (``"base"``, with folium's script, ``L.map(``, and an ``"id"``) and the overlay of the
+  zones drawn over it (``"overlay"``): a new D changes only the latter.
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ START_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 10
 CLOSED_SETTLE_S = 2.0  # after the sessions close, before the server's memory is read again
 DEPTH_KEY, PRESET_KEY = "w_depth", "w_preset"
-MAP_COMPONENT = "st_folium"
+MAP_COMPONENT = "kharkiv_border_map"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -353,8 +355,8 @@ class Session:
                 )
             elif what == "alert" and element.alert.format == self.proto.ERROR:
                 self.problems.append(f"error shown: {element.alert.body[:120]}")
-            elif what == "component_instance":
-                fingerprint = map_fingerprint(element.component_instance)
+            elif what == "bidi_component":
+                fingerprint = map_fingerprint(element.bidi_component)
                 if fingerprint:
                     self.maps.append((now, fingerprint))
 
@@ -407,18 +409,18 @@ class Session:
 
 
 def map_fingerprint(component) -> str | None:
-    """A hash of the drawn map when ``component`` is the streamlit-folium map, else None."""
-    if MAP_COMPONENT not in component.component_name:
+    """A hash of the drawn map when ``component`` is the app's map component, else None."""
+    if component.component_name != MAP_COMPONENT:
         return None
     try:
-        args = json.loads(component.json_args)
+        data = json.loads(component.json)
     except ValueError:
         return None
-    script = args.get("script") if isinstance(args, dict) else None
-    if not isinstance(script, str) or "L.map(" not in script:
+    base = data.get("base") if isinstance(data, dict) else None
+    if not isinstance(base, dict) or "L.map(" not in str(base.get("script", "")):
         return None
-    # A new R, D or stage changes only the overlay the map keeps drawn ("feature_group").
-    drawn = "\0".join(str(args.get(k, "")) for k in ("script", "header", "html", "feature_group"))
+    # A new R, D or stage changes only the overlay the map keeps drawn.
+    drawn = f"{base.get('id')}\0{json.dumps(data.get('overlay'), sort_keys=True)}"
     return hashlib.sha1(drawn.encode()).hexdigest()
 
 
@@ -644,12 +646,14 @@ def session_depths(n: int, args) -> list[float]:
 
 # --------------------------------------------------------------------------- real browsers
 
-#: Inside the streamlit-folium frame: the outlines of the polygons Leaflet has drawn (None
+#: In the page: the outlines of the polygons Leaflet has drawn in the app's map component (None
 #: before the map has loaded), so a redraw with another D shows as different bounds.
 DRAWN_POLYGONS = """() => {
-    if (!window.map || !window.map._loaded || typeof L === "undefined") return null;
+    const host = document.querySelector(".kharkiv-map-host");
+    const map = host && host.leafletMap;
+    if (!map || !map._loaded || typeof L === "undefined") return null;
     const out = [];
-    window.map.eachLayer(layer => {
+    map.eachLayer(layer => {
         if (layer instanceof L.Polygon && layer._path && layer._path.getAttribute("d")) {
             const b = layer.getBounds();
             out.push([b.getSouth(), b.getWest(), b.getNorth(), b.getEast()].map(x => x.toFixed(4)).join(","));
@@ -666,21 +670,18 @@ def is_local(url: str) -> bool:
 
 
 async def drawn_map(page, previous: list[str] | None, deadline: float, what: str) -> list[str]:
-    """The polygons drawn in the map frame once there are zones (other ones than ``previous``)."""
+    """The polygons drawn in the map once there are zones (other ones than ``previous``)."""
     while time.monotonic() < deadline:
-        for frame in page.frames:
-            if "streamlit_folium" not in frame.url or frame.is_detached():
-                continue
-            try:
-                drawn = await asyncio.wait_for(
-                    frame.evaluate(DRAWN_POLYGONS), max(0.1, deadline - time.monotonic())
-                )
-            except Exception:  # the frame went away in a rerun, or is still loading: look again
-                continue
-            # A redraw counts once it shows every zone the first map showed, with other outlines.
-            if drawn and len(drawn) >= max(MIN_POLYGONS, len(previous or ())) and drawn != previous:
-                return drawn
-        await asyncio.sleep(0.1)
+        try:
+            drawn = await asyncio.wait_for(
+                page.evaluate(DRAWN_POLYGONS), max(0.1, deadline - time.monotonic())
+            )
+        except Exception:  # the page is still loading, or navigating: look again
+            drawn = None
+        # A redraw counts once it shows every zone the first map showed, with other outlines.
+        if drawn and len(drawn) >= max(MIN_POLYGONS, len(previous or ())) and drawn != previous:
+            return drawn
+        await asyncio.sleep(0.05)
     raise TimeoutError(f"timed out waiting for {what}")
 
 

@@ -1,7 +1,8 @@
 """The app's frame, drawn once per run by ``app.py`` for every page: the sidebar controls
 kept in step with the URL's query string, the URL's warnings, the data-problem guard, and
 the drawn map: the engine's layers (kept by the engine, ``geo.engine.layers``) and, kept here,
-only what is rendered from them (the map's base and the overlay's script).
+only what is rendered from them (the map's base and the overlay's data, for
+``pages.shared.mapcomponent``).
 
 The view (R, D, layers, basemap: ``pages.shared.viewstate.ViewState``) lives in
 ``st.session_state["view"]``, read from the URL on a session's first run and written back to
@@ -30,8 +31,9 @@ from geo.engine.layers import Layers
 from geo.engine.zones import Params
 from geo.i18n import N_, _
 from geo.narrative import describe
-from geo.render.web import assets, mapview
-from pages.shared import mapframe, viewstate
+from geo.render.web import assets, mapview, page
+from geo.render.web.page import Hosted
+from pages.shared import viewstate
 from pages.shared.viewstate import LAYER_KEYS, RADIUS_UNITS, ViewState
 
 #: The basemaps and the choice of a depth of one's own, in English (the values the controls
@@ -205,12 +207,11 @@ def folium_map(
     extra_legend: tuple[dict, ...] = (),
     base: bool = False,
 ) -> tuple[folium.Map, list[str]]:
-    """A fresh map for this run (st_folium changes the map it is given), without the layer
-    control, the legend compact (or hidden), with its scripts served by this app
-    (``/app/static/vendor``) instead of a CDN; and notices about controls left out.
+    """A fresh map for this view, without the layer control, the legend compact (or hidden),
+    with the controls whose scripts are installed; and notices about controls left out.
     ``base``: without what R, D and the stage draw (``mapview.build_map``'s ``base``)."""
     # The sidebar switches layers (and keeps them in the link); a second set of switches
-    # in the map would disagree with it. The layers come without a spinner: this may run inside
+    # in the map would disagree with it. The layers come without a spinner: this runs inside
     # the cached ``_base_map``, which would keep the spinner's element to replay; the
     # callers have built them already.
     plugins, notices = assets.plugins()
@@ -238,45 +239,58 @@ def map_description(built_layers: Layers, shown: set[str], radius_unit: str = "m
 
 
 def map_frame(
-    view: ViewState, shown: set[str] | None = None, *, legend: bool = True
-) -> tuple[mapframe.Prepared, str | None, list[str]]:
-    """The map of this view for ``mapframe.show``, in two parts: the base (``mapview.build_map``
-    with ``base=True``), made once per language, basemap and fixed layers shown and shared by
-    every session, which the browser keeps drawn while R, D and the stage change; and the
-    overlay of this view's zones and sentences (``mapview.overlay``, as the script
-    streamlit-folium adds to a drawn map), made once per view. And notices about controls
-    left out. Without streamlit-folium's helpers: the whole map, and no overlay."""
+    view: ViewState,
+    shown: set[str] | None = None,
+    *,
+    legend: bool = True,
+    extra_legend: tuple[dict, ...] = (),
+) -> tuple[Hosted, dict, list[str]]:
+    """The map of this view for ``mapcomponent.show``, in two parts: the base
+    (``mapview.build_map`` with ``base=True``), made once per language, basemap, fixed layers
+    shown and legend and shared by every session, which the browser keeps drawn while R, D
+    and the stage change; and the overlay of this view's zones and sentences
+    (``mapview.overlay``, data), made once per view and shared too (read-only). And notices
+    about controls left out."""
     shown = frozenset(view.shown() if shown is None else shown)
     built(view.params)
-    if not mapframe.ADAPTED:
-        m, notices = folium_map(view, set(shown), legend=legend)
-        return mapframe.prepare(m), None, notices
     parametric = frozenset(spec.key for spec in mapview.PARAMETRIC)
     # The scripts' folder is part of the key: the map is checked against its files when made.
     with st.spinner(_("Drawing the map…")):
-        prepared, notices = _base_map(
-            view.basemap, shown - parametric, legend, str(assets.vendor_dir()), i18n.current(), view
+        base, notices = _base_map(
+            view.basemap,
+            shown - parametric,
+            legend,
+            json.dumps(extra_legend, sort_keys=True),
+            str(assets.vendor_dir()),
+            i18n.current(),
+            view,
         )
         zones = _overlay(view.params, view.radius_unit, shown & parametric, i18n.current())
-    return prepared, zones, list(notices)
+    return base, zones, list(notices)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _base_map(
-    basemap: str, fixed: frozenset[str], legend: bool, vendor: str, lang: str, _view: ViewState
-) -> tuple[mapframe.Prepared, tuple[str, ...]]:
-    """The base for every view with this basemap, fixed layers shown and language (``_view``,
-    not part of the key, only supplies layers to draw the fixed ones from: the base draws
-    nothing that depends on R, D or the stage, and ``tests/test_mapview.py`` checks that)."""
-    m, notices = folium_map(_view, set(fixed), legend=legend, base=True)
-    return mapframe.prepare(m), tuple(notices)
+    basemap: str,
+    fixed: frozenset[str],
+    legend: bool,
+    extra_legend: str,
+    vendor: str,
+    lang: str,
+    _view: ViewState,
+) -> tuple[Hosted, tuple[str, ...]]:
+    """The base for every view with this basemap, fixed layers shown, legend (and its extra
+    rows, JSON) and language (``_view``, not part of the key, only supplies layers to draw the
+    fixed ones from: the base draws nothing that depends on R, D or the stage, and
+    ``tests/test_mapview.py`` checks that)."""
+    extra = tuple(json.loads(extra_legend))
+    m, notices = folium_map(_view, set(fixed), legend=legend, extra_legend=extra, base=True)
+    return page.hosted(m), tuple(notices)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs={Params: _params_key})
-def _overlay(params: Params, radius_unit: str, shown: frozenset[str], lang: str) -> str:
-    return mapframe.feature_group_script(
-        mapview.overlay(layers.layers(params), set(shown), radius_unit)
-    )
+def _overlay(params: Params, radius_unit: str, shown: frozenset[str], lang: str) -> dict:
+    return mapview.overlay(layers.layers(params), set(shown), radius_unit)
 
 
 # --------------------------------------------------------------------------- the view

@@ -9,8 +9,9 @@ with the built layers holds text.
 
 The app draws a map in two parts, so that a change of R, D or the stage redraws only what
 changed: :func:`build_map` with ``base=True`` (the same for every set of parameters: kept in
-the browser) and :func:`overlay` (the layers drawn from R, D and the stage, and the sentences
-about them). An exported page is one whole map (``base=False``).
+the browser) and :func:`overlay`, data of the layers drawn from R, D and the stage and of the
+sentences about them, which the app's map component draws into the kept map. An exported
+page is one whole map (``base=False``).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from geo.render.web.elements import (
     PlacePopup,
     ZoomControl,
 )
-from geo.render.web.legend import Legend, ViewText
+from geo.render.web.legend import Legend
 
 #: The map's title, in English (``_(MAP_TITLE)`` where shown).
 MAP_TITLE = N_("Kharkiv, May 2024: where U.S. weapons could strike back")
@@ -108,7 +109,7 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 def legend_entries(values: dict[str, str], blank: set[str] = frozenset()) -> list[dict]:
     """One legend row per layer (drawing order, places last), from the registry; the rows of
-    the layers in ``blank`` without their sentence (for ``geo.render.web.legend.ViewText`` to write)."""
+    the layers in ``blank`` without their sentence (for the overlay's ``labels`` to write)."""
     entries = []
     for spec in (*registry.GEOMETRIC, registry.BY_KEY["places"]):
         style = spec.style
@@ -220,24 +221,32 @@ def _add_minimap(m: folium.Map, basemap: str, credit: str) -> None:
         OutlineMiniMap(outline, COUNTRY_STYLE["none"], **options).add_to(m)
 
 
-def overlay(
-    layers: Layers, show: set[str] | None = None, radius_unit: str = "mi"
-) -> folium.FeatureGroup:
-    """What a base map (``build_map(..., base=True)``) lacks for one view, as one group to add
-    on top of it: the shown layers of :data:`PARAMETRIC` (drawn as :func:`build_map` draws
-    them, bottom first) and the view's sentences (``geo.render.web.legend.ViewText``: the legend's
-    values line and rows, the text description)."""
+def overlay(layers: Layers, show: set[str] | None = None, radius_unit: str = "mi") -> dict:
+    """What a base map (``build_map(..., base=True)``) lacks for one view, as data for the page
+    that keeps the base drawn to draw into it (``pages/shared/mapcomponent.js``): ``shapes``,
+    the shown layers of :data:`PARAMETRIC`, bottom first, each as :func:`build_map` draws them
+    (its compact drawing, style, tooltip and pane); and the view's sentences: ``values``, the
+    legend's line under its heading, ``labels``, its rows' sentences by layer key, and
+    ``description``, the paragraphs of the text description. Tooltips are escaped here, as
+    :class:`~geo.render.web.elements.DrawnShape` escapes them; the sentences are text."""
     visible = set(registry.KEYS) if show is None else set(show)
     values = layers.values(radius_unit)
-    group = folium.FeatureGroup(control=False)
-    for spec in PARAMETRIC:
-        if spec.key in visible:
-            _draw(spec, layers, values, group)
-    labels = {spec.key: spec.text(spec.legend, values) for spec in PARAMETRIC}
-    ViewText(values_line(values), labels, describe.paragraphs(layers, visible, radius_unit)).add_to(
-        group
-    )
-    return group
+    shapes = [
+        {
+            "geometry": layers[spec.key].drawing,
+            "style": dict(spec.style),
+            "tooltip": html_text(tooltip(spec, values)),
+            "pane": ZONES_PANE[0],
+        }
+        for spec in PARAMETRIC
+        if spec.key in visible and not layers[spec.key].metric.is_empty
+    ]
+    return {
+        "shapes": shapes,
+        "values": values_line(values),
+        "labels": {spec.key: spec.text(spec.legend, values) for spec in PARAMETRIC},
+        "description": list(describe.paragraphs(layers, visible, radius_unit)),
+    }
 
 
 def values_line(values: dict[str, str]) -> str:
