@@ -22,7 +22,9 @@ st.set_page_config(
     page_title=f"{current.title} · {_(TITLE)}",
     page_icon="🗺️",
     layout="wide",
-    initial_sidebar_state="collapsed" if screen.path == "Classroom" else "expanded",
+    # Closed on a phone, where it would cover the page, and open on a wider screen ("auto");
+    # closed in the Classroom, where the projected page needs the room.
+    initial_sidebar_state="collapsed" if screen.path == "Classroom" else "auto",
 )
 st.html(ui.PAGE_STYLE)
 ui.document_language()

@@ -2,7 +2,7 @@
 Chromium with every request off this machine blocked (``offline_page``). The map must draw
 in the page itself (the app's own component, no iframe) from the app's own files, answer a
 click, redraw for a new depth in the same Leaflet map, and export an HTML page that works on
-its own."""
+its own; on a phone the sidebar must leave the page free and the map fill its width."""
 
 from __future__ import annotations
 
@@ -396,6 +396,72 @@ def points_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("points") / "three.csv"
     path.write_text("name,lat,lon\nA,50.0,36.2\nB,50.5,37.0\nC,49.5,35.5\n", encoding="utf-8")
     return path
+
+
+#: The screens the app is tried on: a phone (touch) and a laptop.
+SCREENS = {
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 3,
+    },
+    "laptop": {"viewport": {"width": 1440, "height": 900}},
+}
+#: What a finger taps on the map page: the map's controls, the legend's button, the button that
+#: opens the sidebar, and on the page its buttons (help marks included), the expanders'
+#: headings and the toggles.
+TAP_TARGETS = (
+    ".kharkiv-map-host .leaflet-bar a, .kharkiv-legend-toggle, [data-testid=stExpandSidebarButton], "
+    "[data-testid=stMain] button, [data-testid=stMain] summary, [data-testid=stMain] [data-testid=stCheckbox] label"
+)
+#: The width and height of each visible tap target, with a short name.
+TARGET_SIZES = f"""() => [...document.querySelectorAll("{TAP_TARGETS}")]
+    .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== "hidden")
+    .map(e => {{ const r = e.getBoundingClientRect();
+                 return [e.className || e.getAttribute("data-testid") || e.tagName,
+                         r.width, r.height]; }})"""
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_map_page_works_on_a_phone_and_on_a_laptop(app_url, browser, artifacts, screen):
+    from tests.conftest import offline
+
+    context = browser.new_context(**SCREENS[screen])
+    try:
+        page = offline(context)
+        page.goto(f"{app_url}/?basemap=none")
+        map_drawn(page)
+        page.wait_for_timeout(500)
+        width = page.viewport_size["width"]
+        sidebar = page.get_by_test_id("stSidebar")
+        box = page.locator(".kharkiv-map-host").bounding_box()
+        assert box["height"] >= 300
+        legend_body = page.locator(".kharkiv-legend-body")
+        toggle = page.locator(".kharkiv-legend-toggle")
+        if screen == "phone":
+            # The sidebar starts closed: nothing covers the page.
+            assert sidebar.get_attribute("data-collapsed") == "true"
+            assert sidebar.bounding_box()["x"] + sidebar.bounding_box()["width"] <= 0
+            # The map across the screen (less the page's margins), at a usable height.
+            assert box["width"] >= width - 48 and box["height"] <= 844
+            # The legend folds behind a button that opens it.
+            assert toggle.is_visible() and not legend_body.is_visible()
+            assert toggle.get_attribute("aria-expanded") == "false"
+            toggle.tap()
+            assert legend_body.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+            small = [t for t in page.evaluate(TARGET_SIZES) if min(t[1], t[2]) < 44]
+            assert small == [], small
+            assert len(page.evaluate(TARGET_SIZES)) >= 8  # the map's four, the sidebar's, help …
+        else:
+            assert sidebar.get_attribute("data-collapsed") == "false"
+            assert sidebar.bounding_box()["x"] == 0 and sidebar.bounding_box()["width"] >= 240
+            assert legend_body.is_visible() and not toggle.is_visible()
+            assert box["width"] >= 600
+        page.screenshot(path=str(artifacts / f"app-{screen}.png"))
+        assert page.blocked == [] and not page.errors, (page.blocked, page.errors)
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize(

@@ -47,12 +47,22 @@ UNIT_NAMES = {"mi": N_("miles"), "km": N_("kilometres")}
 
 #: Less empty space above the content, so the map fits a laptop screen. The label of a control
 #: a page does not use (drawn disabled) stays readable: 6:1 on the sidebar, not Streamlit's 2.3:1.
-#: The element that only holds ``document_language``'s script takes no space.
+#: The element that only holds ``document_language``'s script takes no space. On a touch screen
+#: or a narrow one, what a finger taps is at least 44 px each way (the sidebar's buttons, the
+#: help marks, the expanders' headings, the toggles), and the links to headings, shown on
+#: hover, are left out.
 PAGE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3rem; padding-bottom: 1.5rem; }
 .stElementContainer:has(:disabled, [aria-disabled="true"]) [data-testid="stWidgetLabel"],
 .stElementContainer:has(:disabled, [aria-disabled="true"]) [data-testid="stWidgetLabel"] p { color: #595959; }
 .stElementContainer:has(> [data-testid="stHtml"] > script:only-child) { display: none; }
+@media (pointer: coarse), (max-width: 640px) {
+  [data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] button,
+  [data-testid="stTooltipHoverTarget"] button { min-width: 44px; min-height: 44px;
+    display: inline-flex; align-items: center; justify-content: center; }
+  [data-testid="stExpander"] summary, [data-testid="stCheckbox"] label { min-height: 44px; align-items: center; }
+  [data-testid="stHeaderActionElements"] { display: none; }
+}
 </style>"""
 
 #: The map's legend in smaller type on the page, where the map shares the screen with the

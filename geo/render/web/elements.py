@@ -13,7 +13,8 @@ class and its values passed through ``tojson`` (Jinja's, which also escapes ``<`
 * :class:`OutlineMiniMap`: the MiniMap plugin drawing country outlines instead of tiles.
 * :class:`Panes`: Leaflet panes under the overlay pane, letting the pointer through.
 * :class:`Description`: the map in words for screen readers, escaped by ``html_text``.
-* :class:`FocusAndPrint`: visible keyboard focus, and a print layout without the controls.
+* :class:`FocusAndPrint`: visible keyboard focus, controls a finger can hit, and a print
+  layout without the controls.
 """
 
 from __future__ import annotations
@@ -261,10 +262,11 @@ class Description(MacroElement):
 
 
 class FocusAndPrint(MacroElement):
-    """Two stylesheets for the page the map is on: a clear focus ring on the map and every
-    control reached with the Tab key (Leaflet's own is faint or none), and, for print, the
-    map across the page with its legend but without the controls a sheet of paper cannot use
-    (zoom, full screen, layers, mini-map)."""
+    """Three stylesheets for the page the map is on: a clear focus ring on the map and every
+    control reached with the Tab key (Leaflet's own is faint or none); on a touch screen or a
+    narrow one, controls of at least 44 px a finger can hit (and no mini-map on a phone, where
+    it would cover the map); and, for print, the map across the page with its legend but
+    without the controls a sheet of paper cannot use (zoom, full screen, layers, mini-map)."""
 
     _template = Template(
         """
@@ -274,14 +276,20 @@ class FocusAndPrint(MacroElement):
         .leaflet-control button:focus-visible, .leaflet-marker-icon:focus-visible, .leaflet-popup a:focus-visible {
             outline: 3px solid {{ this.colour }} !important; outline-offset: 2px; }
         .leaflet-control-layers label { cursor: pointer; }
+        @media (pointer: coarse), (max-width: 640px) {
+            .leaflet-bar a, .leaflet-touch .leaflet-bar a { width: 44px; height: 44px; line-height: 44px; }
+            .leaflet-bar a.fullscreen-icon { background-position: 9px 9px; }
+            .leaflet-bar a.fullscreen-icon.leaflet-fullscreen-on { background-position: 9px -17px; }
+            .leaflet-control-minimap-toggle-display { width: 44px !important; height: 44px !important; }
+        }
+        @media (max-width: 640px) { .leaflet-control-minimap { display: none; } }
         @media print {
             .leaflet-control-zoom, .leaflet-control-fullscreen, .leaflet-control-zoom-fullscreen,
-            .leaflet-control-measure, .leaflet-control-layers, .leaflet-control-minimap,
+            .leaflet-control-layers, .leaflet-control-minimap, .kharkiv-legend-toggle,
             .leaflet-popup, .leaflet-tooltip { display: none !important; }
-            html, body { width: 100% !important; height: 100% !important; margin: 0 !important; }
-            .folium-map { position: relative !important; left: 0 !important; top: 0 !important;
+            body > .folium-map { position: relative !important; left: 0 !important; top: 0 !important;
                 width: 100% !important; height: 100vh !important; }
-            .kharkiv-legend { display: block !important; }
+            .kharkiv-legend, .kharkiv-legend-body { display: block !important; }
             * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
         }
         </style>

@@ -192,7 +192,9 @@ def build_map(
 
     title = _(MAP_TITLE)
     entries = legend_entries(values, blank={spec.key for spec in PARAMETRIC} if base else set())
-    Legend(title, "" if base else values_line(values), entries + list(extra_legend)).add_to(m)
+    Legend(
+        title, "" if base else values_line(values), entries + list(extra_legend), _("Legend")
+    ).add_to(m)
     Description(title, () if base else describe.paragraphs(layers, visible, radius_unit)).add_to(m)
     FocusAndPrint().add_to(m)
     if layer_control:
