@@ -73,9 +73,12 @@ function made(base, view) {
 }
 
 async function drawBase(host, state, base, view) {
-  for (const url of base.stylesheets) load(url, "stylesheet");
-  for (const url of base.scripts) await load(url, "script"); // Leaflet before its plugins
-  await Promise.all(base.stylesheets.map((url) => load(url, "stylesheet")));
+  // All asked for at once; scripts added together run in the order added (async = false),
+  // so Leaflet runs before its plugins while all three download side by side.
+  await Promise.all([
+    ...base.stylesheets.map((url) => load(url, "stylesheet")),
+    ...base.scripts.map((url) => load(url, "script")),
+  ]);
   const before = state.map && {center: state.map.getCenter(), zoom: state.map.getZoom()};
   if (state.map) state.map.remove();
   state.overlay = state.overlayText = null;
