@@ -64,8 +64,8 @@ mutation: setup
 fuzz: setup
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -p no:cacheprovider tests/test_fuzz.py --hypothesis-show-statistics
 
-# The accessibility checks alone: axe-core on every page of the app, its map frame and the
-# exported page; keyboard focus; print layouts (headless Chromium).
+# The accessibility checks alone: axe-core on every page of the app (the map drawn in it), the
+# exported page and the story file; keyboard focus; print layouts (headless Chromium).
 audit: setup
 	$(PY) -m pytest tests/test_accessibility.py
 
@@ -85,9 +85,10 @@ CLUSTER_ARGS ?= --cluster 2 --sessions 80 --kill-one
 load-cluster: setup
 	$(PY) bench/load.py $(CLUSTER_ARGS)
 
-# Rebuilds data/borders.geojson from the npm package (network: the npm registry).
+# Rebuilds data/ from the npm packages, both border sources (network: the npm registry).
 data: setup
 	$(VENV)/bin/kharkiv-map data rebuild
+	$(VENV)/bin/kharkiv-map data rebuild --source naturalearth
 
 # The documentation site (docs/, mkdocs.yml) into build/site; --strict fails on a broken link
 # or anchor. MkDocs and its Material theme are the `docs` extra, installed here the first time.

@@ -18,13 +18,15 @@ i18n.set_language(ui.language())
 
 TITLE = N_("Kharkiv border map")
 current, screen = ui.navigation()
+# The sidebar starts folded on the Classroom (a projector) and in another page's frame
+# (Streamlit's embed mode, ?embed=true: the Export page's snippet).
+sidebar_folded = screen.path == "Classroom" or bool(st.context.is_embedded)
 st.set_page_config(
     page_title=f"{current.title} · {_(TITLE)}",
     page_icon="🗺️",
     layout="wide",
-    # Closed on a phone, where it would cover the page, and open on a wider screen ("auto");
-    # closed in the Classroom, where the projected page needs the room.
-    initial_sidebar_state="collapsed" if screen.path == "Classroom" else "auto",
+    # Otherwise "auto": closed on a phone, where it would cover the page, open on a wider screen.
+    initial_sidebar_state="collapsed" if sidebar_folded else "auto",
 )
 st.html(ui.PAGE_STYLE)
 ui.document_language()

@@ -12,6 +12,7 @@ KHARKIV_MAP_REQUIRE_BROWSER set, as CI sets it, they fail instead.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import importlib.util
 import os
 import re
@@ -23,6 +24,14 @@ from typing import Self
 
 import pytest
 import yaml
+
+
+def _run_async(coroutine):
+    """``asyncio.run`` in a thread of its own: the browser tests' Playwright fixture keeps an
+    event loop running in this thread for the whole session."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -451,7 +460,7 @@ def test_a_session_reaches_one_replica_with_its_requests_and_its_websocket(clust
             load.Outage(),
         )
 
-    result = asyncio.run(run())
+    result = _run_async(run())
     assert result.error is None, result.error
     assert result.map_s is not None
     assert [v.what for v in result.visits] == ["/", HEALTH, "/_stcore/host-config", STREAM]
@@ -463,7 +472,7 @@ def test_readers_are_spread_over_both_replicas_and_each_stays_on_one(cluster):
     async def run():
         return [await open_page(cluster.lb, {}) for _ in range(24)]
 
-    sessions = asyncio.run(run())
+    sessions = _run_async(run())
     assert all(len(set(replicas)) == 1 for replicas in sessions), sessions
     # 24 random keys all on one of two replicas would be a 1 in 8 million chance.
     assert {replicas[0] for replicas in sessions} == {"A", "B"}
@@ -485,17 +494,17 @@ def test_without_a_cookie_the_websocket_follows_the_address(cluster):
     async def run():
         return {await handshake() for _ in range(6)}
 
-    assert len(asyncio.run(run())) == 1
+    assert len(_run_async(run())) == 1
 
 
 def test_a_lost_replica_is_skipped_and_its_readers_reach_the_other(nginx, tmp_path):
     with Cluster(tmp_path, nginx) as lost:
         cookies: dict[str, str] = {}
-        before = asyncio.run(open_page(lost.lb, cookies))
+        before = _run_async(open_page(lost.lb, cookies))
         assert len(set(before)) == 1
         gone = before[0]
         lost.servers["AB".index(gone)].kill()
-        after = asyncio.run(open_page(lost.lb, cookies))
+        after = _run_async(open_page(lost.lb, cookies))
         assert set(after) == {"AB".replace(gone, "")}, after
         log = lost.lb.log_tail(40)
         assert "connect() failed" in log or "Connection refused" in log, log

@@ -353,3 +353,28 @@ def test_a_build_on_a_given_ground_makes_the_same_layers(default):
     deeper = registry.build(params(depth="150km"), ground=zones.ground())
     assert deeper.params.depth.km == pytest.approx(150)
     assert deeper["counterfire_zone"].measure.m2 > 1.5 * default["counterfire_zone"].measure.m2
+
+
+# --------------------------------------------------------------------------- the border source
+
+
+def test_the_border_source_is_part_of_every_layers_key(default):
+    """A layer that depends on no parameter is still built once per source: each source's
+    layers stand on that source's ground, never on the other's."""
+    ne = registry.layers(zones.Params(source="naturalearth"))
+    assert ne is registry.layers(zones.Params(source="naturalearth")) and ne is not default
+    # Grounds compared by value: a test before may have emptied the engine's caches since.
+    assert ne.ground.region.border.equals(zones.ground("naturalearth").region.border)
+    assert default.ground.region.border.equals(zones.ground().region.border)
+    assert not ne.ground.region.border.equals(default.ground.region.border)
+    for spec in registry.GEOMETRIC:
+        assert registry.dependence(spec, ne.params) != registry.dependence(spec, default.params)
+        if spec.key in ("border", "kharkiv_sector", "counterfire_zone"):
+            assert not ne.geometry(spec.key).equals(default.geometry(spec.key))
+    assert ne["border"].measure.km < 0.85 * default["border"].measure.km
+
+
+def test_an_unknown_source_is_not_a_params():
+    with pytest.raises(ValueError, match="source 'ne' is not one of osm, naturalearth"):
+        zones.Params(source="ne")
+    assert zones.Params().source == "osm"

@@ -150,7 +150,7 @@ def test_size_limit_checked_before_anything_is_read(monkeypatch):
 def test_feature_limit_read_from_the_header_before_the_features(monkeypatch):
     import pyogrio.raw
 
-    monkeypatch.setattr(userdata, "MAX_FEATURES", 3)
+    monkeypatch.setattr(reading, "MAX_FEATURES", 3)
     monkeypatch.setattr("geo.userfiles.usergdal.MAX_FEATURES", 3)
     monkeypatch.setattr(
         pyogrio.raw, "read", lambda *a, **k: pytest.fail("read features over the limit")

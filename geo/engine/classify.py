@@ -358,3 +358,10 @@ def to_geojson(rows: Sequence[Row], layers: Layers) -> str:
     return json.dumps(
         {"type": "FeatureCollection", "features": features}, ensure_ascii=False, allow_nan=False
     )
+
+
+def answer_properties(row: Row, layers: Layers) -> dict[str, object]:
+    """A feature's own properties (renamed where an answer has their name) and its answers,
+    as ``to_geojson`` writes them: what a GeoPackage of the answers holds (``geo.render.gis``)."""
+    answer = answers(row, layers)
+    return {**{k: _plain(v) for k, v in _own(row.feature.properties, answer).items()}, **answer}

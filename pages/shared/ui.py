@@ -25,6 +25,7 @@ from branca.element import Element
 from geo import i18n
 from geo.core import units
 from geo.core.units import distance, in_unit
+from geo.data import source as sources
 from geo.data.borders import DataError
 from geo.engine import layers, stages, zones
 from geo.engine.layers import Layers
@@ -86,6 +87,7 @@ W_UNIT, W_RADIUS, W_PRESET, W_DEPTH, W_BASEMAP = (
 )
 W_STAGE = "w_stage"
 W_LANG = "w_lang"
+W_SOURCE = "w_source"
 PREV_UNIT = "w_unit_before"
 W_LAYER = "w_layer_{}".format
 
@@ -274,6 +276,7 @@ def map_frame(
             str(assets.vendor_dir()),
             i18n.current(),
             view,
+            view.source,
         )
         zones = _overlay(view.params, view.radius_unit, shown & parametric, i18n.current())
     return base, zones, list(notices)
@@ -288,11 +291,13 @@ def _base_map(
     vendor: str,
     lang: str,
     _view: ViewState,
+    source: str = sources.DEFAULT,
 ) -> tuple[Hosted, tuple[str, ...]]:
     """The base for every view with this basemap, fixed layers shown, legend (and its extra
-    rows, JSON) and language (``_view``, not part of the key, only supplies layers to draw the
-    fixed ones from: the base draws nothing that depends on R, D or the stage, and
-    ``tests/test_mapview.py`` checks that)."""
+    rows, JSON), language and border source (``_view``, not part of the key, only supplies
+    layers to draw the fixed ones from: the base draws nothing that depends on R, D or the
+    stage, and ``tests/test_mapview.py`` checks that; its fixed layers and outlines are the
+    source's)."""
     extra = tuple(json.loads(extra_legend))
     m, notices = folium_map(_view, set(fixed), legend=legend, extra_legend=extra, base=True)
     return page.hosted(m), tuple(notices)
@@ -372,6 +377,7 @@ def _init_widgets(state: ViewState) -> None:
     s.setdefault(W_BASEMAP, state.basemap)
     s.setdefault(W_STAGE, state.params.stage.id)
     s.setdefault(W_LANG, state.lang)
+    s.setdefault(W_SOURCE, state.source)
 
 
 def _unit_changed() -> None:
@@ -400,6 +406,7 @@ def _reset() -> None:
         W_DEPTH,
         W_BASEMAP,
         W_STAGE,
+        W_SOURCE,
         PREV_UNIT,
         *map(W_LAYER, LAYER_KEYS),
     ):
@@ -445,6 +452,22 @@ def stage_control(where) -> None:
             "What the U.S. permitted, as reported: before 30 May 2024, 30 May (the article), 20 "
             "June, "
             "17 November."
+        ),
+    )
+
+
+def source_control(where, disabled: bool = False) -> None:
+    """The border data every figure and shape is measured on (``geo.data.source``); the Facts
+    page shows both side by side."""
+    where.radio(
+        _("Border data"),
+        list(sources.IDS),
+        key=W_SOURCE,
+        format_func=labels({src.id: src.label for src in sources.SOURCES}),
+        disabled=disabled,
+        help=_(
+            "Which border line the figures and zones are measured from. Lengths depend on it "
+            "much more than areas; the Facts page shows both."
         ),
     )
 
@@ -522,10 +545,14 @@ def controls(
         format_func=labels(BASEMAP_LABELS),
         disabled=not shown,
     )
+    source_control(bar, disabled=not distances)
     bar.button(_("Reset to defaults"), on_click=_reset, icon="🔄", key="reset")
 
     params = Params(
-        distance(s[W_RADIUS], s[W_UNIT]), distance(s[W_DEPTH], "km"), stages.BY_ID[s[W_STAGE]]
+        distance(s[W_RADIUS], s[W_UNIT]),
+        distance(s[W_DEPTH], "km"),
+        stages.BY_ID[s[W_STAGE]],
+        s[W_SOURCE],
     )
     state = s[VIEW].with_(
         params=params,

@@ -13,6 +13,9 @@ from __future__ import annotations
 from branca.element import MacroElement
 from folium.template import Template
 
+from geo.i18n import _
+from geo.render.web.elements import SMALL_SCREEN
+
 
 class Legend(MacroElement):
     """A Leaflet control listing each layer's colour and meaning. Its entries travel as
@@ -21,23 +24,25 @@ class Legend(MacroElement):
     that the host page can write its sentence (``pages/shared/mapcomponent.js``); the line
     under the heading is ``.kharkiv-legend-values``.
 
-    On a narrow screen (a phone) the legend would cover much of the map: it folds behind a
-    button (``button``, its label) that opens and closes it, and says which it is
-    (``aria-expanded``)."""
+    A button above the rows folds them away and back (``aria-expanded``). On a small screen
+    (``geo.render.web.elements.SMALL_SCREEN``) the legend starts folded, so that at first it
+    covers no more of the map than the button; with ``folded`` it starts folded everywhere
+    (the story, whose text says what each colour is)."""
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}
         <style>
-        .kharkiv-legend-toggle { display: none; }
-        @media (max-width: 640px) {
-            .kharkiv-legend-toggle { display: block; min-width: 44px; min-height: 44px; padding: 0 14px;
-                font: bold 15px sans-serif; color: #000; background: #fff; border: 1px solid #767676;
-                border-radius: 4px; cursor: pointer; }
-            .kharkiv-legend:not(.kharkiv-legend-open) { padding: 0 !important; background: none !important;
-                box-shadow: none !important; }
-            .kharkiv-legend:not(.kharkiv-legend-open) .kharkiv-legend-body { display: none; }
-            .kharkiv-legend-open .kharkiv-legend-toggle { margin-bottom: 4px; }
+        .kharkiv-legend-toggle { display: block; margin: 0 0 2px; padding: 2px 6px;
+            border: 1px solid #767676; border-radius: 4px; background: #fff; color: #222;
+            font: inherit; font-weight: bold; cursor: pointer; }
+        .kharkiv-legend-toggle::after { content: " \\25BE"; }
+        .kharkiv-legend-toggle[aria-expanded="false"]::after { content: " \\25B8"; }
+        .kharkiv-legend-toggle[aria-expanded="false"] { margin: 0; }
+        .kharkiv-legend [hidden] { display: none !important; }
+        @media print {
+            .kharkiv-legend-toggle { display: none !important; }
+            .kharkiv-legend .kharkiv-legend-body[hidden] { display: block !important; }
         }
         </style>
         {% endmacro %}
@@ -49,19 +54,14 @@ class Legend(MacroElement):
                 div.style.cssText = "background:rgba(255,255,255,0.92);padding:6px 8px;"
                     + "font:13px/1.35 sans-serif;border-radius:4px;max-width:330px;"
                     + "box-shadow:0 1px 4px rgba(0,0,0,0.4)";
-                var button = L.DomUtil.create("button", "kharkiv-legend-toggle", div);
+                var toggle = L.DomUtil.create("button", "kharkiv-legend-toggle", div);
+                toggle.type = "button";
+                toggle.textContent = {{ this.toggle|tojson }};
                 var body = L.DomUtil.create("div", "kharkiv-legend-body", div);
                 body.id = {{ (this.get_name() ~ "_body")|tojson }};
-                button.type = "button";
-                button.textContent = {{ this.button|tojson }};
-                button.setAttribute("aria-controls", body.id);
-                button.setAttribute("aria-expanded", "false");
-                L.DomEvent.on(button, "click", function () {
-                    var open = div.classList.toggle("kharkiv-legend-open");
-                    button.setAttribute("aria-expanded", String(open));
-                });
+                toggle.setAttribute("aria-controls", body.id);
                 var heading = L.DomUtil.create("div", "", body);
-                heading.style.cssText = "font-weight:bold;font-size:14px";
+                heading.style.cssText = "font-weight:bold;font-size:1.08em";
                 heading.textContent = {{ this.heading|tojson }};
                 var title = L.DomUtil.create("div", "kharkiv-legend-values", body);
                 title.style.fontWeight = "bold";
@@ -77,7 +77,21 @@ class Legend(MacroElement):
                     var text = L.DomUtil.create("span", "kharkiv-legend-label", row);
                     text.textContent = e.label;
                 });
+                function unfold(open) {
+                    body.hidden = !open;
+                    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+                }
+                // Folded on a small screen, open elsewhere, following the screen as it changes
+                // (a phone turned, a frame resized) until the reader folds or unfolds it.
+                var small = window.matchMedia({{ this.small_screen|tojson }}), chosen = false;
+                function follow() {
+                    if (!chosen) unfold(!({{ this.folded|tojson }} || small.matches));
+                }
+                follow();
+                if (small.addEventListener) small.addEventListener("change", follow);
+                L.DomEvent.on(toggle, "click", function () { chosen = true; unfold(body.hidden); });
                 L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
             legend.addTo({{ this._parent.get_name() }});
@@ -86,10 +100,20 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, heading: str, title: str, entries: list[dict], button: str = "Legend"):
+    def __init__(
+        self,
+        heading: str,
+        title: str,
+        entries: list[dict],
+        toggle: str | None = None,
+        *,
+        folded: bool = False,
+    ):
         super().__init__()
         self._name = "Legend"
         self.heading = heading
         self.title = title
         self.entries = entries
-        self.button = button
+        self.toggle = _("Legend") if toggle is None else toggle
+        self.small_screen = SMALL_SCREEN
+        self.folded = bool(folded)
