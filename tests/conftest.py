@@ -56,10 +56,12 @@ MUTATION_ORDER = (
     "test_query",
     "test_classify",
     "test_tables",
+    "test_facts",
     "test_i18n",
     "test_i18n_map",
     "test_zones",
     "test_prebuilt",
+    "test_sources",
 )
 #: Caches that outlive a test session and hold no result of mutated code: the border file as
 #: read (``geo.data`` is not mutated). Everything else is made again for each mutant.

@@ -278,6 +278,16 @@ def test_geojson_writer_is_rfc7946(built, sample):
     assert doc["features"][1]["properties"]["note"].startswith("<script>")
 
 
+def test_a_geopackage_row_holds_what_the_geojson_feature_holds(built, sample):
+    # geo.render.gis writes answer_properties into a GeoPackage; an analyst comparing the two
+    # downloads sees the same names and values, own properties renamed the same way.
+    doc = json.loads(classify.to_geojson(sample, built))
+    for row, feature in zip(sample, doc["features"], strict=True):
+        assert classify.answer_properties(row, built) == feature["properties"]
+    first = classify.answer_properties(sample[0], built)
+    assert first["km_zone"] == "ukraine" and first["km_zone (own)"] == "mine"
+
+
 def test_nothing_to_classify(built):
     assert classify.classify([], built) == ()
     assert classify.to_csv((), built).strip() == ",".join(classify.answers_header())

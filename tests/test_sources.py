@@ -13,6 +13,8 @@ figures must be the ones the map gave before a second source existed.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -24,6 +26,7 @@ import pyproj
 import pytest
 import shapely
 
+from geo.cli import program
 from geo.data import borders as data
 from geo.data import source
 from geo.engine import facts
@@ -164,15 +167,13 @@ def measured() -> dict[str, float]:
 
 @pytest.fixture(scope="module")
 def facts_json() -> dict:
-    """``kharkiv-map facts --json``, run as a user runs it."""
-    out = subprocess.run(
-        [sys.executable, "-m", "geo", "facts", "--json"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).resolve().parents[1],
-    )
-    return json.loads(out.stdout)
+    """``kharkiv-map facts --json``, the command's own ``main`` run in this process (so that a
+    mutation run sees the engine functions it calls); tests/test_cli.py runs it as a user
+    does, in a process of its own."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert program.main(["facts", "--json"]) == 0
+    return json.loads(out.getvalue())
 
 
 # --------------------------------------------------------------------------- the tests
