@@ -14,8 +14,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Leaflet and jQuery from the pip packages, the three plugins with `npm pack` (left out of
-# the map, with a notice, where npm is missing). Pinned and checksummed in geo/data/scripts.py.
+# Leaflet from its pip package, the two plugins with `npm pack` (left out of the map, with a
+# notice, where npm is missing). Pinned and checksummed in geo/data/scripts.py.
 static/vendor/.installed: $(VENV)/.installed geo/data/scripts.py
 	$(VENV)/bin/kharkiv-map assets install
 	touch $@
@@ -64,8 +64,8 @@ mutation: setup
 fuzz: setup
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -p no:cacheprovider tests/test_fuzz.py --hypothesis-show-statistics
 
-# The accessibility checks alone: axe-core on every page of the app, its map frame and the
-# exported page; keyboard focus; print layouts (headless Chromium).
+# The accessibility checks alone: axe-core on every page of the app (the map drawn in it), the
+# exported page and the story file; keyboard focus; print layouts (headless Chromium).
 audit: setup
 	$(PY) -m pytest tests/test_accessibility.py
 

@@ -25,7 +25,8 @@ st.set_page_config(
     page_title=f"{current.title} · {_(TITLE)}",
     page_icon="🗺️",
     layout="wide",
-    initial_sidebar_state="collapsed" if sidebar_folded else "expanded",
+    # Otherwise "auto": closed on a phone, where it would cover the page, open on a wider screen.
+    initial_sidebar_state="collapsed" if sidebar_folded else "auto",
 )
 st.html(ui.PAGE_STYLE)
 ui.document_language()

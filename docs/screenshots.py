@@ -144,34 +144,14 @@ def streamlit_server(log_path: Path):
 
 
 def wait_for_map(page) -> None:
-    """Until Leaflet has drawn the zones and markers in the streamlit-folium frame, and the
-    opening view has settled (streamlit-folium sets it after the map has loaded)."""
-    deadline = time.monotonic() + DRAW_TIMEOUT_MS / 1000
-    frame = None
-    while frame is None:
-        for candidate in page.frames:
-            if "streamlit_folium" in candidate.url and not candidate.is_detached():
-                with contextlib.suppress(Exception):
-                    candidate.wait_for_function(
-                        "() => window.map && window.map._loaded && "
-                        "document.querySelectorAll('path').length > 8",
-                        timeout=DRAW_TIMEOUT_MS,
-                    )
-                    frame = candidate
-                    break
-        if frame is None:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the map never drew")
-            page.wait_for_timeout(250)
-    before = None
-    while True:
-        now = frame.evaluate(
-            "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
-        )
-        if now == before:
-            break
-        before = now
-        page.wait_for_timeout(500)
+    """Until Leaflet has drawn the zones and markers in the app's map component (in the page
+    itself), and the tiles and fonts have had a moment."""
+    page.wait_for_function(
+        """() => { const host = document.querySelector('.kharkiv-map-host');
+                   return Boolean(host && host.leafletMap && host.leafletMap._loaded
+                                  && host.querySelectorAll('path').length > 8); }""",
+        timeout=DRAW_TIMEOUT_MS,
+    )
 
 
 def app_pictures(out: Path, log_dir: Path) -> None:

@@ -7,7 +7,7 @@ from geo.engine import facts
 from geo.i18n import _
 from geo.narrative import story
 from geo.render.web import storypage
-from pages.shared import mapframe, ui, viewstate
+from pages.shared import mapcomponent, ui, viewstate
 
 ui.leave_folder_navigation()
 
@@ -79,15 +79,13 @@ with st.container(key="classroom"):
             st.markdown(f"> “{ui.markdown_text(current.quote)}”  \n> {source}")
     with map_column:
         story_view = view.with_(params=current.params, radius_unit="mi", layers=current.layers)
-        prepared, zones, _unused = ui.map_frame(story_view, legend=False)
-        mapframe.show(
-            prepared,
+        base, zones, _unused = ui.map_frame(story_view, legend=False)
+        mapcomponent.show(
+            base,
+            zones,
             key="story_map",
             height=story.MAP_SIZE_PX[1],
-            center=current.centre,
-            zoom=current.zoom,
-            returned_objects=[],
-            overlay=zones,
+            view=(current.centre, current.zoom),
         )
         ui.map_description(ui.built(current.params), current.layers)
 st.caption(

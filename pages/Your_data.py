@@ -3,7 +3,6 @@ the map, listed, and downloadable with the answers. Nothing of an upload is stor
 read in memory for this session only."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import i18n
 from geo.engine import classify
@@ -11,7 +10,7 @@ from geo.i18n import _, ngettext
 from geo.render import gis
 from geo.render.web import userlayer
 from geo.userfiles import userdata
-from pages.shared import ui, viewstate
+from pages.shared import mapcomponent, ui, viewstate
 
 ui.leave_folder_navigation()
 
@@ -77,15 +76,8 @@ skipped = (
 st.markdown(read + skipped)
 
 title = _("Your file: {name}").format(name=upload.name)
-m, _notices = ui.folium_map(view, extra_legend=(userlayer.legend_entry(title, len(rows)),))
-st_folium(
-    m,
-    key="user_map",
-    height=560,
-    use_container_width=True,
-    returned_objects=[],
-    feature_group_to_add=userlayer.feature_group(rows, title),
-)
+base, zones, _notices = ui.map_frame(view, extra_legend=(userlayer.legend_entry(title, len(rows)),))
+mapcomponent.show(base, {**zones, "features": userlayer.features(rows)}, key="user_map", height=560)
 
 # The columns are the downloads' (``km_…``), named the same in every language.
 st.dataframe([classify.answers(row, layers) for row in rows], hide_index=True, width="stretch")

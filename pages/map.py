@@ -1,24 +1,23 @@
 """The map: the zones for R and D, and what is at any point clicked."""
 
-import folium
 import streamlit as st
 
 from geo.core.escape import html_text
 from geo.core.units import length_text
 from geo.engine import gazetteer, query
 from geo.i18n import _
-from pages.shared import mapframe, ui
+from pages.shared import mapcomponent, ui
 
 ui.leave_folder_navigation()
 
-SELECTION, SEEN, FOUND = "selection", "map_seen", "found_place"
+SELECTION, FOUND = "selection", "found_place"
 FOUND_ZOOM = 9
 #: The opening view on this page: Kharkiv clear of the legend (right of it), the counterfire zone whole.
 OPENING_CENTRE, OPENING_ZOOM = (49.75, 36.0), 7
 
 view = ui.current()
 layers = ui.built(view.params)
-prepared, zones, notices = ui.map_frame(view)
+base, zones, notices = ui.map_frame(view)
 
 st.markdown(
     "#### " + _("Kharkiv, May 2024: where U.S. weapons could strike back across the border")
@@ -79,41 +78,25 @@ with answer_column:
         ),
     )
 
-centre, zoom, found_marker = OPENING_CENTRE, OPENING_ZOOM, None
+centre, zoom, overlay = OPENING_CENTRE, OPENING_ZOOM, zones
 if FOUND in st.session_state:
     name, lat, lon = st.session_state[FOUND]
     centre, zoom = (lat, lon), FOUND_ZOOM
-    found_marker = folium.FeatureGroup(name=_("Found place"))
-    folium.Marker(centre, tooltip=html_text(name)).add_to(found_marker)
+    overlay = {**zones, "marker": {"lat": lat, "lon": lon, "name": html_text(name)}}
 with map_column:
     # Only clicks come back: panning and zooming do not rerun the page. A new R, D or stage
     # changes only the overlay: the browser keeps the map and its view, and swaps the zones.
-    clicked = (
-        mapframe.show(
-            prepared,
-            key="map",
-            height=660,
-            center=centre,
-            zoom=zoom,
-            returned_objects=["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"],
-            overlay=zones,
-            feature_group_to_add=found_marker,
-        )
-        or {}
+    clicked = mapcomponent.show(
+        base, overlay, key="map", height=660, view=(centre, zoom), events=True
     )
     ui.map_description(layers, view.shown(), view.radius_unit)
 
-# A marker click also reports the map click at the same spot; a click on the map alone
-# changes only ``last_clicked``. What changed since the last run says which happened.
-seen = st.session_state.get(SEEN, {})
-point, obj, tip = (
-    clicked.get(k) for k in ("last_clicked", "last_object_clicked", "last_object_clicked_tooltip")
-)
-if obj and obj != seen.get("last_object_clicked") and query.place_named(tip):
-    st.session_state[SELECTION] = ("place", query.place_named(tip).name)
-elif point and point != seen.get("last_clicked"):
-    st.session_state[SELECTION] = ("point", point["lat"], point["lng"])
-st.session_state[SEEN] = clicked
+# A click on a place's marker asks about the place; on the map, or on the found place's
+# marker, about the point.
+if clicked.marker is not None and query.place_named(clicked.marker):
+    st.session_state[SELECTION] = ("place", query.place_named(clicked.marker).name)
+elif clicked.point is not None:
+    st.session_state[SELECTION] = ("point", *clicked.point)
 
 
 def show_answer(answer: query.Answer) -> None:

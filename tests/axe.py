@@ -4,8 +4,8 @@ It is a test tool, not part of the map, so it is not in git and not in ``static/
 ``make setup`` runs ``python -m tests.axe install``, which fetches the pinned release with
 ``npm pack axe-core@<version>`` (no ``node_modules``, no install scripts) and keeps only
 ``axe.min.js``, checked against its sha256, in ``.cache/axe/`` (gitignored). The fetching
-and checking are geo/render/web/assets' (``installer``, ``store``), so the file is verified exactly as the map's own scripts
-are. Without npm the install prints a notice and the audit tests skip; with
+and checking are ``geo.render.web.assets``', so the file is verified exactly as the map's own
+scripts are. Without npm the install prints a notice and the audit tests skip; with
 ``KHARKIV_MAP_REQUIRE_BROWSER`` set (CI) they fail instead.
 
 :func:`audit` injects the script with Playwright and returns axe's violations as plain
@@ -14,33 +14,31 @@ dicts, filtered to the impacts that fail a test.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
-from geo.data.scripts import AssetFile, Bundle
-from geo.render.web.assets import installer, store
+from geo.data.scripts import File, Library
+from geo.render.web import assets
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
 #: axe-core 4.11.1; the checksum matches the release's own sri-history.json
 #: ("sha256-fb+r38YGKTbXnIc927X4EaEhn8o5KL2Myd2B8eZfRyA=").
-BUNDLE = Bundle(
+LIBRARY = Library(
     name="axe",
     label="axe-core (accessibility audit)",
+    version="4.11.1",
     registry="npm",
     package="axe-core",
-    version="4.11.1",
-    files=(
-        AssetFile(
-            "axe.min.js",
-            "package/axe.min.js",
-            "7dbfabdfc6062936d79c873ddbb5f811a1219fca3928bd8cc9dd81f1e65f4720",
-        ),
-    ),
-    cdn={},
+    release="4.11.1",
+    source="package/",
+    files=(File("axe.min.js", "7dbfabdfc6062936d79c873ddbb5f811a1219fca3928bd8cc9dd81f1e65f4720"),),
+    project="axe-core",
+    licence="MPL-2.0",
+    holder="© Deque Systems, Inc.",
+    url="https://github.com/dequelabs/axe-core",
 )
-SCRIPT = CACHE / BUNDLE.name / "axe.min.js"
+SCRIPT = CACHE / LIBRARY.name / "axe.min.js"
 #: The impacts a test fails on (axe's scale: minor, moderate, serious, critical).
 FAILING = ("serious", "critical")
 #: WCAG 2.x A and AA rules, plus axe's best practices.
@@ -49,31 +47,19 @@ INSTALL_HINT = "run `make setup` with npm on PATH (it runs `python -m tests.axe 
 
 
 def installed() -> bool:
-    return store.bundle_problem(BUNDLE, CACHE) is None
+    return assets.problem(LIBRARY, CACHE) is None
 
 
 def script() -> str:
     """The verified axe-core script (``assets.AssetsMissing`` if absent or altered)."""
-    return store.read_verified(BUNDLE, BUNDLE.files[0], CACHE).decode("utf-8")
+    return assets.read(LIBRARY, LIBRARY.files[0], CACHE).decode("utf-8")
 
 
 def install() -> str:
-    """Fetch and check axe-core into ``.cache/axe`` unless it is already there; one line of news."""
-    if installed():
-        return f"{BUNDLE.label}: {BUNDLE.spec} already installed, checksum matches."
-    npm = shutil.which("npm")
-    if npm is None:
-        return (
-            f"{BUNDLE.label} not installed: npm is not on PATH (needs `npm pack {BUNDLE.spec}`); "
-            "the accessibility audit tests will be skipped."
-        )
-    try:
-        contents = installer._npm_contents(BUNDLE, npm)
-    except installer.NpmFailed as failure:
-        return f"{BUNDLE.label} not installed: {failure}; the accessibility audit tests will be skipped."
-    installer._check_contents(BUNDLE, contents)
-    installer._write(CACHE, [(BUNDLE, contents)])
-    return f"{BUNDLE.label}: installed {BUNDLE.spec} from npm into {SCRIPT.parent}."
+    """Fetch and check axe-core into ``.cache/axe`` unless it is already there; one line of
+    news (without npm, the audit tests will be skipped)."""
+    (line,) = assets.install(CACHE, libraries=[LIBRARY])
+    return line if installed() else f"{line} The accessibility audit tests will be skipped."
 
 
 def audit(

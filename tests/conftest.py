@@ -172,6 +172,13 @@ def browser():
 def offline_page(browser):
     """A page whose requests off this machine are aborted and recorded in ``page.blocked``."""
     context = browser.new_context(viewport={"width": 1280, "height": 860})
+    yield offline(context)
+    context.close()
+
+
+def offline(context):
+    """A new page of ``context`` whose requests off this machine are aborted and recorded in
+    ``page.blocked``, its script errors in ``page.errors``."""
     page = context.new_page()
     page.blocked = []
     page.errors = []
@@ -185,8 +192,7 @@ def offline_page(browser):
 
     context.route("**/*", route)
     page.on("pageerror", lambda err: page.errors.append(str(err)))
-    yield page
-    context.close()
+    return page
 
 
 # The engine's data and default layers, and the border and the Kharkiv sector as dense

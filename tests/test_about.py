@@ -3,10 +3,10 @@
 import pytest
 
 from geo.core import geodesy
+from geo.data import scripts
 from geo.engine import facts, zones
 from geo.engine import layers as registry
 from geo.narrative import about
-from geo.render.web import assets
 from geo.tools import rebuild as build_data
 from tests.measure import distance_to_line_m
 
@@ -31,10 +31,8 @@ def test_attribution_and_licences(text):
         "BSD-2-Clause",
     ):
         assert must in text, must
-    from geo.narrative import about
-
-    for bundle in assets.BUNDLES.values():
-        assert (bundle.spec in text) == (bundle.name in about.MAP_BUNDLES), bundle.name
+    for library in scripts.LIBRARIES:  # every library the map loads, credited from the manifest
+        assert library.spec in text and library.licence in text and library.holder in text
 
 
 def test_assumptions_come_from_the_constants(text):
@@ -70,12 +68,11 @@ def test_the_map_code_listed_is_the_code_the_map_loads():
     import re
 
     from geo.engine import layers
-    from geo.narrative import about
-    from geo.render.web import assets, mapview
+    from geo.render.web import mapview, page
 
-    html, _ = assets.render_html(mapview.build_map(layers.layers(), "none"), "static")
-    loaded = set(re.findall(r"/app/static/vendor/([a-z]+)/", html))
-    assert loaded == set(about.MAP_BUNDLES)
+    js, css = page.served(mapview.build_map(layers.layers(), "none"))
+    loaded = {re.match(r"/app/static/vendor/([a-z]+)/", url)[1] for url in js + css}
+    assert loaded == {library.name for library in scripts.LIBRARIES}
 
 
 def test_about_explains_the_two_sources_with_their_measured_spread(text):

@@ -1,6 +1,6 @@
-"""Accessibility in a real browser: an axe-core audit of every page of the app (and of the map
-frame inside it), of the exported page, with both basemaps and in both languages, and of the
-story file at each step in both languages; the map's controls reached and
+"""Accessibility in a real browser: an axe-core audit of every page of the app (the map drawn
+in it), of the exported page, with both basemaps and in both languages, and of the story file
+at each step in both languages; the map's controls reached and
 used with the keyboard, each with a visible focus ring; the text description where a screen
 reader finds it; and the print layouts.
 
@@ -11,7 +11,6 @@ it the audit tests skip with a notice; with ``KHARKIV_MAP_REQUIRE_BROWSER`` set 
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from geo.engine import layers
 from geo.narrative import story
 from geo.render.web import export, mapview, storypage
 from tests import axe
-from tests.test_app_browser import streamlit_server
+from tests.test_app_browser import MAP, map_drawn, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -274,28 +273,6 @@ def app_url(artifacts):
         yield url
 
 
-def map_frame(page):
-    """The streamlit-folium frame, once Leaflet has drawn in it."""
-    page.locator("iframe[title='streamlit_folium.st_folium']").first.wait_for(
-        timeout=DRAW_TIMEOUT_MS
-    )
-    deadline = time.monotonic() + DRAW_TIMEOUT_MS / 1000
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            if "streamlit_folium" in frame.url and not frame.is_detached():
-                try:
-                    frame.wait_for_function(
-                        "() => window.map && window.map._loaded && "
-                        "document.querySelectorAll('path').length > 8",
-                        timeout=10_000,
-                    )
-                    return frame
-                except Exception:  # the frame went away during a rerun: look again
-                    pass
-        page.wait_for_timeout(250)
-    pytest.fail("the streamlit-folium map never drew")
-
-
 #: Streamlit has finished the run: no "running" widget, and no element left from the last run
 #: (drawn faded while stale, which would fail the contrast check for the wrong reason).
 SETTLED = """() => !document.querySelector('[data-testid=stStatusWidget]')
@@ -324,13 +301,18 @@ def test_every_app_page_passes_the_audit(
     open_app_page(page, app_url, path, ready)
     name = path or "Map"
     if has_map:
-        frame = map_frame(page)
+        map_drawn(page)  # in the page itself: the audit below covers it
         page.get_by_text("Text description of the map").click()
         description = page.locator("[data-testid=stExpanderDetails]").filter(
             has_text="the article says 12 miles"
         )
         description.first.wait_for(timeout=10_000)
-        assert_clean(frame, axe_source, f"the map frame of the {name} page")
+        # The map is named, and described by its text description, in the page's document.
+        container = page.locator(".kharkiv-map-host .folium-map")
+        assert container.get_attribute("role") == "region" and container.get_attribute("aria-label")
+        note = page.locator(f"#{container.get_attribute('aria-describedby')}")
+        assert note.get_attribute("role") == "note"
+        assert "the article says 12 miles" in note.text_content()
     settle(page)
     assert_clean(page, axe_source, f"the {name} page")
     page.screenshot(path=str(artifacts / f"accessibility-{name}.png"))
@@ -339,29 +321,29 @@ def test_every_app_page_passes_the_audit(
 def test_the_keyboard_reaches_the_map_controls_in_the_app(app_url, offline_page):
     page = offline_page
     open_app_page(page, app_url, "", "What is here?")
-    frame = map_frame(page)
+    map_drawn(page)
     page.locator("body").focus()
     for _ in range(120):
         page.keyboard.press("Tab")
-        focused = frame.evaluate(FOCUSED)
+        focused = page.evaluate(FOCUSED)
         if "leaflet-control-zoom-in" in focused["cls"].split():
             break
     else:
         pytest.fail("Tab never reaches the map's zoom control")
     assert focused["ring"]
     page.keyboard.press("Enter")
-    frame.wait_for_function("() => window.map.getZoom() > 7", timeout=5_000)
+    page.wait_for_function(f"() => {MAP}.getZoom() > 7", timeout=5_000)
 
 
 def test_the_classroom_prints_without_sidebar_and_buttons(app_url, offline_page, artifacts):
     page = offline_page
     open_app_page(page, app_url, "Classroom", "Step 1 of 6")
-    map_frame(page)
+    map_drawn(page)
     assert page.get_by_role("button", name="Next →").is_visible()
     page.emulate_media(media="print")
     assert not page.locator("[data-testid=stSidebar]").is_visible()
     assert page.locator("[data-testid=stMain] button:visible").count() == 0
-    assert page.locator("iframe[title='streamlit_folium.st_folium']").is_visible()
+    assert page.locator(".kharkiv-map-host .folium-map").is_visible()
     width = page.evaluate(
         "() => [document.querySelector('[data-testid=stMainBlockContainer]').getBoundingClientRect().width, "
         "document.documentElement.clientWidth]"

@@ -397,17 +397,17 @@ def calls(monkeypatch):
 
 
 def map_component(at: AppTest) -> dict:
-    """The arguments the map page gives streamlit-folium's component."""
-    found = [c for c in at.get("component_instance") if "st_folium" in c.proto.component_name]
+    """The data the page gives the app's map component (``pages/shared/mapcomponent.py``)."""
+    found = [c for c in at.get("bidi_component") if c.proto.component_name == "kharkiv_border_map"]
     assert len(found) == 1
-    return json.loads(found[0].proto.json_args)
+    return json.loads(found[0].proto.json)
 
 
 def test_a_new_depth_is_built_once_and_drawn_once_without_reprojecting(calls):
     """The map is a base (``mapview.build_map``), the same for every R, D and stage, and an
     overlay of what they draw (``mapview.overlay``): the first visit makes each once; a new D
     builds its layers and its overlay once, and the base not at all, so the browser keeps the
-    map (the component's script, by which streamlit-folium keys its frame, is the same)."""
+    map (the component draws a new map only for a new base's id)."""
     at = open_page(MAP)
     assert_clean(at)
     assert calls.count["build"] == 1 and calls.count["draw"] == 1 and calls.count["overlay"] == 1
@@ -423,10 +423,10 @@ def test_a_new_depth_is_built_once_and_drawn_once_without_reprojecting(calls):
         "measure_outside_build": 0,
     }
     second = map_component(at)
-    assert second["script"] == first["script"] and second["html"] == first["html"]
-    assert second["feature_group"] != first["feature_group"]
-    assert "D = 150 km" in second["feature_group"] and "D = 80 km" in first["feature_group"]
-    assert "D = " not in first["script"]  # the base says nothing of D: the overlay writes it
+    assert second["base"] == first["base"]
+    assert second["overlay"] != first["overlay"]
+    assert "D = 150 km" in second["overlay"]["values"] and "D = 80 km" in first["overlay"]["values"]
+    assert "D = " not in json.dumps(first["base"])  # the base says nothing of D: the overlay does
     before = dict(calls.count)
     number(at, "R,").set_value(20).run()  # R: the same
     assert calls.since(before) == {
@@ -436,7 +436,7 @@ def test_a_new_depth_is_built_once_and_drawn_once_without_reprojecting(calls):
         "project_in_draw": 0,
         "measure_outside_build": 0,
     }
-    assert map_component(at)["script"] == first["script"]
+    assert map_component(at)["base"] == first["base"]
 
 
 def test_a_rerun_that_changes_nothing_geometric_builds_nothing(calls):
@@ -667,13 +667,14 @@ def test_export_offers_the_layers_as_a_geopackage_and_a_kml_named_after_the_view
 
 def test_a_change_of_source_redraws_the_whole_map_from_that_source():
     """The map's base holds the border and the outlines, so it is made per source: a new
-    source gives a new base (streamlit-folium draws the map afresh) naming its credit."""
+    source gives a new base (the component draws a new map for a new base's id) naming its
+    credit, and a new overlay."""
     at = open_page(MAP)
     first = map_component(at)
-    assert "OpenStreetMap contributors (ODbL)" in first["script"]
+    assert "OpenStreetMap contributors (ODbL)" in first["base"]["script"]
     at.radio(key="w_source").set_value("naturalearth").run()
     assert_clean(at)
     second = map_component(at)
-    assert second["script"] != first["script"]
-    assert "Natural Earth 1:10m (public domain)" in second["script"]
-    assert second["feature_group"] != first["feature_group"]
+    assert second["base"]["id"] != first["base"]["id"]
+    assert "Natural Earth 1:10m (public domain)" in second["base"]["script"]
+    assert second["overlay"] != first["overlay"]

@@ -1,7 +1,8 @@
 """The app in a real browser: `streamlit run app.py` on a free local port, opened in headless
 Chromium with every request off this machine blocked (``offline_page``). The map must draw
-from the app's own files, answer a click, redraw for a new depth, and export an HTML page
-that works on its own."""
+in the page itself (the app's own component, no iframe) from the app's own files, answer a
+click, redraw for a new depth in the same Leaflet map, and export an HTML page that works on
+its own; on a phone the sidebar must leave the page free and the map fill its width."""
 
 from __future__ import annotations
 
@@ -33,25 +34,27 @@ KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md
 CITIES = sum(1 for p in places.places() if p.kind == "city")
 LABELS = sum(1 for p in places.places() if p.kind == "country")
 
-#: What Leaflet has drawn in the map frame: polygons (with an SVG path) by outline colour,
-#: their bounds, and the markers.
-DRAWN = """() => {
-    const out = {polygons: {}, bounds: {}, circles: 0, labels: 0, names: 0};
-    window.map.eachLayer(layer => {
-        if (layer instanceof L.CircleMarker) { if (layer._path) out.circles++; }
-        else if (layer instanceof L.Marker) {
+#: The Leaflet map the app's map component drew in the page (pages/shared/mapcomponent.js).
+MAP = "document.querySelector('.kharkiv-map-host').leafletMap"
+#: What Leaflet has drawn in the map: polygons (with an SVG path) by outline colour, their
+#: bounds, and the markers.
+DRAWN = f"""() => {{
+    const out = {{polygons: {{}}, bounds: {{}}, circles: 0, labels: 0, names: 0}};
+    {MAP}.eachLayer(layer => {{
+        if (layer instanceof L.CircleMarker) {{ if (layer._path) out.circles++; }}
+        else if (layer instanceof L.Marker) {{
             if (layer._icon && layer._icon.querySelector(".kharkiv-country-label")) out.labels++;
             if (layer._icon && layer._icon.querySelector(".kharkiv-city-label")) out.names++;
-        }
-        else if (layer instanceof L.Polygon && layer._path && layer._path.getAttribute("d")) {
+        }}
+        else if (layer instanceof L.Polygon && layer._path && layer._path.getAttribute("d")) {{
             const colour = layer.options.color;
             out.polygons[colour] = (out.polygons[colour] || 0) + 1;
             const b = layer.getBounds();
             out.bounds[colour] = [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()];
-        }
-    });
+        }}
+    }});
     return out;
-}"""
+}}"""
 
 
 def _free_port() -> int:
@@ -123,52 +126,31 @@ def app_url(artifacts):
         yield url
 
 
-def map_frame(page, previous=None):
-    """The streamlit-folium frame, once Leaflet has drawn the zones and markers in it (a new
-    frame, not ``previous``, when the map is being redrawn)."""
-    deadline = time.monotonic() + DRAW_TIMEOUT_MS / 1000
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            if (
-                "streamlit_folium" in frame.url
-                and frame is not previous
-                and not frame.is_detached()
-            ):
-                try:
-                    frame.wait_for_function(
-                        "() => window.map && window.map._loaded && "
-                        "document.querySelectorAll('path').length > 8",
-                        timeout=DRAW_TIMEOUT_MS,
-                    )
-                    return frame
-                except Exception:  # the frame went away during a rerun: look again
-                    pass
-        page.wait_for_timeout(250)
-    pytest.fail("the streamlit-folium map never drew")
+#: The map component has drawn the map: Leaflet loaded, the map made, zones and markers drawn.
+DRAWN_READY = """() => {
+    const host = document.querySelector('.kharkiv-map-host');
+    return Boolean(host && host.leafletMap && host.leafletMap._loaded
+                   && host.querySelectorAll('path').length > 8);
+}"""
 
 
-def click_on_map(page, frame, lat: float, lon: float) -> None:
-    """Click where Leaflet draws (lat, lon), once the opening view has been set."""
-    before = None
-    while True:  # streamlit-folium sets the opening view after the map has loaded: let it settle
-        now = frame.evaluate(
-            "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
-        )
-        if now == before:
-            break
-        before = now
-        page.wait_for_timeout(400)
-    # A click focuses the map's frame, and the browser scrolls a frame it focuses fully into
-    # view: bring it into view first, so the page does not move between aiming and clicking.
-    page.locator("iframe[title='streamlit_folium.st_folium']").scroll_into_view_if_needed()
+def map_drawn(page) -> None:
+    """Wait until the map is drawn in the page itself: in the main document, no iframe."""
+    page.wait_for_function(DRAWN_READY, timeout=DRAW_TIMEOUT_MS)
+    assert page.locator("iframe").count() == 0
+    assert page.locator(".kharkiv-map-host .folium-map.leaflet-container").count() == 1
+
+
+def click_on_map(page, lat: float, lon: float) -> None:
+    """Click where Leaflet draws (lat, lon)."""
+    page.locator(".kharkiv-map-host").scroll_into_view_if_needed()
     page.wait_for_timeout(300)
-    point = frame.evaluate(f"""() => {{
-        const p = window.map.latLngToContainerPoint([{lat}, {lon}]);
-        const r = window.map.getContainer().getBoundingClientRect();
+    point = page.evaluate(f"""() => {{
+        const p = {MAP}.latLngToContainerPoint([{lat}, {lon}]);
+        const r = {MAP}.getContainer().getBoundingClientRect();
         return {{x: r.left + p.x, y: r.top + p.y}};
     }}""")
-    box = page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
-    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.mouse.click(point["x"], point["y"])
 
 
 def answer(page, *expected: str) -> str:
@@ -185,37 +167,42 @@ def test_the_map_draws_offline_with_zones_and_markers(app_url, offline_page, art
     sent = []  # messages from the browser to the app: a rerun is one
     page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
     page.goto(f"{app_url}/?basemap=none")
-    frame = map_frame(page)
-    drawn = frame.evaluate(DRAWN)
+    map_drawn(page)
+    drawn = page.evaluate(DRAWN)
     for key in ("counterfire_zone", "deep_strike_zone", "border_band", "kharkiv_ring"):
         assert drawn["polygons"].get(COLOURS[key]) == 1, key
     assert drawn["circles"] == CITIES and drawn["labels"] == LABELS and drawn["names"] == CITIES
-    # Leaflet came from this app, not a CDN.
-    assert frame.evaluate(
+    # Leaflet came from this app, not a CDN, once, into the page itself.
+    assert page.evaluate(
         "() => [...document.scripts].map(s => s.src).filter(s => s.includes('leaflet.js'))"
     ) == [f"{app_url}/app/static/vendor/leaflet/leaflet.js"]
     assert page.blocked == [], page.blocked  # no tiles, no usage statistics, no fonts, no CDN
     assert not page.errors, page.errors
     assert "depth=80km" in page.url and "radius=12mi" in page.url
+    # The text description is linked to the map in the same document.
+    container = page.locator(".kharkiv-map-host .folium-map")
+    note = page.locator(f"#{container.get_attribute('aria-describedby')}")
+    assert "the article says 12 miles" in note.text_content()
     page.screenshot(path=str(artifacts / "app-map.png"))
 
-    # Panning and zooming stay in the browser: the page is not run again.
+    # Panning, zooming and hovering stay in the browser: the page is not run again.
     page.wait_for_timeout(1000)
     before = len(sent)
-    view = "() => [window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]"
-    opening = frame.evaluate(view)
+    view = f"() => [{MAP}.getZoom(), {MAP}.getCenter().lat, {MAP}.getCenter().lng]"
+    opening = page.evaluate(view)
     assert opening[0] != 9  # so that the zoom below is a change
-    frame.evaluate("() => { window.map.setZoom(9); window.map.panBy([120, 80]); }")
+    page.evaluate(f"() => {{ {MAP}.setZoom(9); {MAP}.panBy([120, 80]); }}")
     page.wait_for_timeout(800)  # a press during the zoom animation would be a click, not a drag
-    zoomed = frame.evaluate(view)
-    box = page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
+    zoomed = page.evaluate(view)
+    box = container.bounding_box()
     page.mouse.move(box["x"] + 300, box["y"] + 300)
     page.mouse.down()
     page.mouse.move(box["x"] + 200, box["y"] + 250, steps=5)
     page.mouse.up()
+    page.mouse.move(box["x"] + 250, box["y"] + 200, steps=5)  # hovering the zones: tooltips only
     page.wait_for_timeout(1500)
     assert len(sent) == before
-    dragged = frame.evaluate(view)
+    dragged = page.evaluate(view)
     assert zoomed[0] == dragged[0] == 9
     # Dragging the map 100 px left and 50 px up moves the view east and south: at zoom 9 a
     # 100 px pull is about 0.27° of longitude. How far exactly varies from run to run (Leaflet
@@ -227,7 +214,7 @@ def test_the_map_draws_offline_with_zones_and_markers(app_url, offline_page, art
 def test_with_the_osm_basemap_only_tiles_leave_the_machine(app_url, offline_page):
     page = offline_page
     page.goto(app_url)
-    map_frame(page)
+    map_drawn(page)
     page.wait_for_timeout(500)
     assert page.blocked, "the OpenStreetMap basemap asked for no tiles"
     assert {re.sub(r"^https://([^/]+)/.*", r"\1", url) for url in page.blocked} == {
@@ -235,10 +222,10 @@ def test_with_the_osm_basemap_only_tiles_leave_the_machine(app_url, offline_page
     }
 
 
-#: Inside the map frame: the counterfire zone's bounds, once it is drawn once (the old one gone).
+#: The counterfire zone's bounds, once it is drawn once (the old one gone).
 COUNTERFIRE_BOUNDS = f"""() => {{
     const found = [];
-    window.map.eachLayer(layer => {{
+    {MAP}.eachLayer(layer => {{
         if (layer instanceof L.Polygon && layer._path && layer.options.color === "{COLOURS["counterfire_zone"]}") {{
             const b = layer.getBounds(); found.push([b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]);
         }}
@@ -247,65 +234,71 @@ COUNTERFIRE_BOUNDS = f"""() => {{
 }}"""
 
 
-def test_a_new_depth_redraws_the_counterfire_zone_in_the_same_map(app_url, offline_page):
+def test_three_new_depths_redraw_the_counterfire_zone_in_the_same_map(app_url, offline_page):
     page = offline_page
     page.goto(f"{app_url}/?basemap=none")
-    frame = map_frame(page)
-    south, west, north, east = frame.evaluate(COUNTERFIRE_BOUNDS)
-    frame.evaluate(
-        "() => { window.map.setView([50.3, 36.8], 8, {animate: false}); window.kept = true; }"
+    map_drawn(page)
+    north = page.evaluate(COUNTERFIRE_BOUNDS)[2]
+    page.evaluate(
+        f"() => {{ {MAP}.setView([50.3, 36.8], 8, {{animate: false}}); window.kept = {MAP}; }}"
     )
-    legend = frame.inner_text(".kharkiv-legend")
+    legend = page.inner_text(".kharkiv-legend")
     assert "D = 80 km" in legend and "within D = 80 km of the Kharkiv sector" in legend
-    field = page.get_by_label("D in km (5–300)")
-    field.fill("150")
-    field.press("Enter")
-    page.wait_for_url(re.compile(r"depth=150km"), timeout=DRAW_TIMEOUT_MS)
-    # 70 km deeper into Russia: the zone reaches about 0.6° further north.
-    frame.wait_for_function(
-        f"() => {{ const b = ({COUNTERFIRE_BOUNDS})(); return b && b[2] > {north + 0.4}; }}",
-        timeout=DRAW_TIMEOUT_MS,
-    )
-    wider = frame.evaluate(COUNTERFIRE_BOUNDS)
-    assert wider[2] > north + 0.4 and wider[3] > east + 0.4
-    # The same map, redrawn in place: the frame, its script's state and the reader's view are kept.
-    assert not frame.is_detached() and frame.evaluate("() => window.kept") is True
-    zoom, lat = frame.evaluate("() => [window.map.getZoom(), window.map.getCenter().lat]")
-    assert zoom == 8 and lat == pytest.approx(50.3, abs=0.01)
-    drawn = frame.evaluate(DRAWN)
-    for key in ("counterfire_zone", "deep_strike_zone", "border_band", "kharkiv_ring"):
-        assert drawn["polygons"].get(COLOURS[key]) == 1, key  # the old zones are gone
+    # Each depth reaches further north than 80 km does: about 0.6° for 150 km.
+    for depth, further in ((150, 0.4), (120, 0.2), (200, 0.8)):
+        field = page.get_by_label("D in km (5–300)")
+        field.fill(str(depth))
+        field.press("Enter")
+        page.wait_for_url(re.compile(rf"depth={depth}km"), timeout=DRAW_TIMEOUT_MS)
+        page.wait_for_function(
+            f"""() => {{ const b = ({COUNTERFIRE_BOUNDS})();
+                       return b && Math.abs(b[2] - {north + further}) < 0.35
+                              && document.querySelector('.kharkiv-legend-values').textContent
+                                 .includes('D = {depth} km'); }}""",
+            timeout=DRAW_TIMEOUT_MS,
+        )
+        # The same Leaflet map, redrawn in place: the map and the reader's view are kept.
+        assert page.evaluate(f"() => window.kept === {MAP}") is True
+        zoom, lat = page.evaluate(f"() => [{MAP}.getZoom(), {MAP}.getCenter().lat]")
+        assert zoom == 8 and lat == pytest.approx(50.3, abs=0.01)
+        drawn = page.evaluate(DRAWN)
+        for key in ("counterfire_zone", "deep_strike_zone", "border_band", "kharkiv_ring"):
+            assert drawn["polygons"].get(COLOURS[key]) == 1, key  # the old zones are gone
+        # The legend and the text description speak of the new zones.
+        legend = page.inner_text(".kharkiv-legend")
+        assert f"D = {depth} km" in legend
+        assert f"within D = {depth} km of the Kharkiv sector" in legend and "80 km" not in legend
+        note = page.evaluate("() => document.querySelector('.kharkiv-description').textContent")
+        assert f"D = {depth} km" in note and "D = 80 km" not in note
     # The pointer reaches the new zone through the panes above it (its tooltip, its click).
-    on_top = frame.evaluate("""() => {
-        const p = window.map.latLngToContainerPoint([50.75, 37.3]);
-        const r = window.map.getContainer().getBoundingClientRect();
+    on_top = page.evaluate(f"""() => {{
+        const p = {MAP}.latLngToContainerPoint([50.75, 37.3]);
+        const r = {MAP}.getContainer().getBoundingClientRect();
         const top = document.elementFromPoint(r.left + p.x, r.top + p.y);
         return top && top.getAttribute("stroke");
-    }""")
+    }}""")
     assert on_top == COLOURS["counterfire_zone"]
-    # The legend and the text description speak of the new zones.
-    legend = frame.inner_text(".kharkiv-legend")
-    assert "D = 150 km" in legend and "within D = 150 km of the Kharkiv sector" in legend
-    assert "80 km" not in legend
-    note = frame.evaluate("() => document.querySelector('.kharkiv-description').textContent")
-    assert "D = 150 km" in note and "D = 80 km" not in note
+    # Leaflet and its plugins were loaded once, for the tab, not once per change.
+    assert page.evaluate("() => document.querySelectorAll('script[src*=\"/vendor/\"]').length") == 3
     assert page.blocked == [] and not page.errors, (page.blocked, page.errors)
 
 
 def test_a_click_on_the_map_and_on_a_marker_gives_an_answer(app_url, offline_page, artifacts):
     page = offline_page
     page.goto(f"{app_url}/?basemap=none")
-    frame = map_frame(page)
-    click_on_map(page, frame, 50.75, 37.3)  # inside the counterfire zone, away from markers
+    map_drawn(page)
+    click_on_map(page, 50.75, 37.3)  # inside the counterfire zone, away from markers
     said = answer(page, "Counterfire zone (Russia)", "To Kharkiv's centre:")
     assert "To the border:" in said and "To Kharkiv's centre:" in said and "50.7" in said
     kharkiv = places.kharkiv()
     # Kharkiv in the middle of the map, clear of the legend (panning does not rerun the page).
-    frame.evaluate(
-        f"() => window.map.setView([{kharkiv.lat}, {kharkiv.lon}], 8, {{animate: false}})"
-    )
-    click_on_map(page, frame, kharkiv.lat, kharkiv.lon)
+    page.evaluate(f"() => {MAP}.setView([{kharkiv.lat}, {kharkiv.lon}], 8, {{animate: false}})")
+    click_on_map(page, kharkiv.lat, kharkiv.lon)
     said = answer(page, "12 miles from the Russian border", "To Kharkiv's centre:")
+    # The marker's popup shows its quote too (set without jQuery, which the page has not).
+    popup = page.locator(".kharkiv-map-host .leaflet-popup-content")
+    assert "12 miles from the Russian border" in popup.inner_text()
+    assert page.evaluate("() => typeof window.jQuery") == "undefined"
     from geo.data.borders import region
 
     gap = (
@@ -349,11 +342,11 @@ def test_the_exported_html_opens_as_a_working_map(app_url, offline_page, artifac
     assert not page.errors, page.errors
 
 
-def legend_covers(frame, lat: float, lon: float) -> bool:
-    """Whether the map's legend is what lies on top at (lat, lon) in the map's frame."""
-    return frame.evaluate(f"""() => {{
-        const p = window.map.latLngToContainerPoint([{lat}, {lon}]);
-        const r = window.map.getContainer().getBoundingClientRect();
+def legend_covers(page, lat: float, lon: float) -> bool:
+    """Whether the map's legend is what lies on top at (lat, lon) on the map."""
+    return page.evaluate(f"""() => {{
+        const p = {MAP}.latLngToContainerPoint([{lat}, {lon}]);
+        const r = {MAP}.getContainer().getBoundingClientRect();
         const top = document.elementFromPoint(r.left + p.x, r.top + p.y);
         return Boolean(top && top.closest(".kharkiv-legend"));
     }}""")
@@ -362,13 +355,116 @@ def legend_covers(frame, lat: float, lon: float) -> bool:
 def test_the_opening_view_shows_kharkiv_clear_of_the_legend(app_url, offline_page):
     page = offline_page
     page.goto(f"{app_url}/?basemap=none")
-    frame = map_frame(page)
-    page.wait_for_timeout(1500)  # streamlit-folium sets the opening view once the map has loaded
+    map_drawn(page)
+    page.locator(".kharkiv-map-host").scroll_into_view_if_needed()
     kharkiv = places.kharkiv()
     assert not legend_covers(
-        frame, 50.6, 37.6
+        page, 50.6, 37.6
     )  # the check itself: a point in the open sees no legend
-    assert not legend_covers(frame, kharkiv.lat, kharkiv.lon)
+    assert not legend_covers(page, kharkiv.lat, kharkiv.lon)
+
+
+@pytest.mark.parametrize("path, ready", [("Classroom", "Step 1 of 6"), ("Your_data", None)])
+def test_the_classroom_and_your_data_draw_the_map_in_the_page(
+    app_url, offline_page, points_file, path, ready
+):
+    page = offline_page
+    page.goto(f"{app_url}/{path}?basemap=none")
+    if ready is None:
+        page.wait_for_selector(
+            "[data-testid='stFileUploaderDropzoneInput']", state="attached", timeout=DRAW_TIMEOUT_MS
+        )
+        page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(points_file))
+    map_drawn(page)
+    if path == "Classroom":  # the next step redraws its zones in the same map, moved to its view
+        view = f"() => [{MAP}.getCenter().lat, {MAP}.getCenter().lng, {MAP}.getZoom()].join()"
+        first = page.evaluate(view)
+        page.get_by_role("button", name="Next →").click()
+        page.get_by_text("Step 2 of 6").wait_for(timeout=DRAW_TIMEOUT_MS)
+        page.wait_for_function(f"() => ({view})() !== {first!r}", timeout=DRAW_TIMEOUT_MS)
+        map_drawn(page)
+    else:
+        page.wait_for_function(
+            f"""() => {{ let n = 0; {MAP}.eachLayer(l => {{
+                if (l instanceof L.CircleMarker && l.options.fillColor === '#F0E442') n++; }});
+                return n === 3; }}""",
+            timeout=DRAW_TIMEOUT_MS,
+        )
+    assert page.blocked == [] and not page.errors, (page.blocked, page.errors)
+
+
+@pytest.fixture(scope="module")
+def points_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("points") / "three.csv"
+    path.write_text("name,lat,lon\nA,50.0,36.2\nB,50.5,37.0\nC,49.5,35.5\n", encoding="utf-8")
+    return path
+
+
+#: The screens the app is tried on: a phone (touch) and a laptop.
+SCREENS = {
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 3,
+    },
+    "laptop": {"viewport": {"width": 1440, "height": 900}},
+}
+#: What a finger taps on the map page: the map's controls, the legend's button, the button that
+#: opens the sidebar, and on the page its buttons (help marks included), the expanders'
+#: headings and the toggles.
+TAP_TARGETS = (
+    ".kharkiv-map-host .leaflet-bar a, .kharkiv-legend-toggle, [data-testid=stExpandSidebarButton], "
+    "[data-testid=stMain] button, [data-testid=stMain] summary, [data-testid=stMain] [data-testid=stCheckbox] label"
+)
+#: The width and height of each visible tap target, with a short name.
+TARGET_SIZES = f"""() => [...document.querySelectorAll("{TAP_TARGETS}")]
+    .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== "hidden")
+    .map(e => {{ const r = e.getBoundingClientRect();
+                 return [e.className || e.getAttribute("data-testid") || e.tagName,
+                         r.width, r.height]; }})"""
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_map_page_works_on_a_phone_and_on_a_laptop(app_url, browser, artifacts, screen):
+    from tests.conftest import offline
+
+    context = browser.new_context(**SCREENS[screen])
+    try:
+        page = offline(context)
+        page.goto(f"{app_url}/?basemap=none")
+        map_drawn(page)
+        page.wait_for_timeout(500)
+        width = page.viewport_size["width"]
+        sidebar = page.get_by_test_id("stSidebar")
+        box = page.locator(".kharkiv-map-host").bounding_box()
+        assert box["height"] >= 300
+        legend_body = page.locator(".kharkiv-legend-body")
+        toggle = page.locator(".kharkiv-legend-toggle")
+        if screen == "phone":
+            # The sidebar starts closed: nothing covers the page.
+            assert sidebar.get_attribute("data-collapsed") == "true"
+            assert sidebar.bounding_box()["x"] + sidebar.bounding_box()["width"] <= 0
+            # The map across the screen (less the page's margins), at a usable height.
+            assert box["width"] >= width - 48 and box["height"] <= 844
+            # The legend folds behind a button that opens it.
+            assert toggle.is_visible() and not legend_body.is_visible()
+            assert toggle.get_attribute("aria-expanded") == "false"
+            toggle.tap()
+            assert legend_body.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+            small = [t for t in page.evaluate(TARGET_SIZES) if min(t[1], t[2]) < 44]
+            assert small == [], small
+            assert len(page.evaluate(TARGET_SIZES)) >= 8  # the map's four, the sidebar's, help …
+        else:
+            assert sidebar.get_attribute("data-collapsed") == "false"
+            assert sidebar.bounding_box()["x"] == 0 and sidebar.bounding_box()["width"] >= 240
+            # The legend starts open, its button there to fold it.
+            assert legend_body.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+            assert box["width"] >= 600
+        page.screenshot(path=str(artifacts / f"app-{screen}.png"))
+        assert page.blocked == [] and not page.errors, (page.blocked, page.errors)
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize(

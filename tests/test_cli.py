@@ -407,11 +407,11 @@ def test_assets_install_failure_is_one_sentence_and_exit_2(tmp_path, monkeypatch
     from geo.cli import program as cli
     from geo.data import scripts
 
-    leaflet = scripts.BUNDLES["leaflet"]
+    leaflet, *plugins = scripts.LIBRARIES
     wrong = dataclasses.replace(
         leaflet, files=(dataclasses.replace(leaflet.files[0], sha256="0" * 64),)
     )
-    monkeypatch.setattr(scripts, "BUNDLES", {**scripts.BUNDLES, "leaflet": wrong})
+    monkeypatch.setattr(scripts, "LIBRARIES", (wrong, *plugins))
     assert cli.main(["assets", "install", "--dest", str(tmp_path), "--no-npm"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("kharkiv-map: error: ") and err.count("\n") == 1 and "pinned" in err

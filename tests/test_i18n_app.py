@@ -80,14 +80,15 @@ def strings_of(proto: Message):
 
 
 #: What the engine writes inside the app's pages, in the engine's catalogues and checked by its
-#: own tests: the map's frame, the text description of the map (under its expander), and tables.
+#: own tests: the map (the map component's data), the text description of the map (under its
+#: expander), and tables.
 ENGINE_BLOCKS = {"Text description of the map", "Текстовий опис мапи"}
 
 
 def nodes(block, engine: bool):
     """The elements of a block, and of the blocks in it (without the engine's, unless ``engine``)."""
     for child in block.children.values():
-        if getattr(child, "type", "") == "component_instance":
+        if getattr(child, "type", "") == "bidi_component":
             continue
         yield child
         if getattr(child, "children", None) and (
@@ -255,19 +256,21 @@ def test_a_download_made_on_click_is_made_in_the_pages_language():
 
 def test_a_change_of_language_redraws_the_whole_map_in_it():
     """The map's base and its overlay are both made per language: a new language gives a new
-    base (so streamlit-folium draws the map afresh) and an overlay written in it."""
+    base (so the map component draws the map afresh) and an overlay written in it."""
     at = open_page(MAP)
     english = test_app.map_component(at)
-    assert "Counterfire zone: Russia within D = 80 km" in english["feature_group"]
+    assert "Counterfire zone: Russia within D = 80 km" in json.dumps(english["overlay"])
     at.selectbox(key="w_lang").set_value("uk").run()
     assert_clean(at)
     ukrainian = test_app.map_component(at)
-    assert ukrainian["script"] != english["script"]
-    assert json.dumps("Зона вогню у відповідь: Росія в межах D")[1:-1] in ukrainian["feature_group"]
+    assert ukrainian["base"]["id"] != english["base"]["id"]
+    assert ukrainian["base"]["script"] != english["base"]["script"]
+    overlay = json.dumps(ukrainian["overlay"], ensure_ascii=False)
+    assert "Зона вогню у відповідь: Росія в межах D" in overlay
     assert (
-        "Counterfire zone" not in ukrainian["feature_group"]
-        and "Counterfire zone" not in ukrainian["script"]
+        "Counterfire zone" not in overlay and "Counterfire zone" not in ukrainian["base"]["script"]
     )
+    assert ukrainian["failed"] != english["failed"]  # the sentence shown if it cannot draw
 
 
 def test_facts_and_about_show_the_spread_between_sources_in_ukrainian():

@@ -68,5 +68,6 @@ def test_the_other_pages_in_ukrainian_declare_it_and_pass_the_audit(
     page.goto(f"{app_url}/{path}?lang=uk&basemap=none")
     page.get_by_text(ready).first.wait_for(timeout=DRAW_TIMEOUT_MS)
     settle(page)
-    assert page.evaluate("() => document.documentElement.lang") == "uk"
+    # The one-line script sets it when its element mounts, as on the Facts page above.
+    page.wait_for_function("() => document.documentElement.lang === 'uk'", timeout=10_000)
     assert_clean(page, axe_source, f"the {path or 'Map'} page in Ukrainian")

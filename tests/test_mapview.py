@@ -140,30 +140,38 @@ def test_the_base_map_is_the_same_for_every_r_d_and_stage(default):
     }
 
 
-def test_the_overlay_draws_the_rest_and_writes_the_views_sentences(default):
-    group = mapview.overlay(default, {"border", "counterfire_zone", "sanctuary"}, "km")
-    page = mapview.build_map(default, "none", layer_control=False, base=True)
-    group.add_to(page)
-    html = page.get_root().render()
-    assert default["counterfire_zone"].drawing in html and default["sanctuary"].drawing in html
-    assert default["border_band"].drawing not in html  # not shown
-    values = default.values("km")
-    assert json_in(mapview.values_line(values), html)
-    for spec in mapview.PARAMETRIC:  # every row's sentence, shown or not: the legend lists them all
-        assert json_in(spec.text(spec.legend, values), html)
+def test_the_overlay_is_the_rest_of_the_map_as_data(default):
+    import json
+
     from geo.narrative import describe
 
-    for paragraph in describe.paragraphs(
-        default, {"border", "counterfire_zone", "sanctuary"}, "km"
-    ):
-        assert json_in(paragraph, html)
-    # The zones in their pane, under the overlay pane's lines and places, whichever comes first.
-    assert html.count('pane: "kharkivZones"') == 2
-    assert (
-        html.index("createPane")
-        < html.index(default["border"].drawing)
-        < html.index(default["counterfire_zone"].drawing)
-    )
+    shown = {"border", "counterfire_zone", "sanctuary"}
+    data = mapview.overlay(default, shown, "km")
+    # The shown zones drawn from R, D and the stage, bottom first, in their pane.
+    drawn = [spec for spec in mapview.PARAMETRIC if spec.key in shown]
+    assert [shape["geometry"] for shape in data["shapes"]] == [
+        default[spec.key].drawing for spec in drawn
+    ]
+    assert {shape["pane"] for shape in data["shapes"]} == {mapview.ZONES_PANE[0]}
+    values = default.values("km")
+    for spec, shape in zip(drawn, data["shapes"]):
+        assert shape["style"] == spec.style
+        assert shape["tooltip"] == html_text(mapview.tooltip(spec, values))
+    # The view's sentences: every row's, shown or not (the legend lists them all).
+    assert data["values"] == mapview.values_line(values)
+    assert data["labels"] == {s.key: s.text(s.legend, values) for s in mapview.PARAMETRIC}
+    assert data["description"] == list(describe.paragraphs(default, shown, "km"))
+    assert json.loads(json.dumps(data)) == data  # data, ready for the page
+
+
+def test_the_views_sentences_are_written_as_text_never_as_html():
+    """The app's map component writes the overlay's sentences with textContent; the only HTML
+    it sets is the base folium rendered and the popups and tooltips their makers escaped."""
+    from pathlib import Path
+
+    script = (Path(__file__).parent.parent / "pages/shared/mapcomponent.js").read_text("utf-8")
+    assert "textContent = overlay.values" in script and "textContent = text" in script
+    assert script.count("innerHTML") == 1 and "host.innerHTML = base.styles + base.html" in script
 
 
 def json_in(text: str, html: str) -> bool:
@@ -178,17 +186,3 @@ def test_the_whole_map_draws_every_layer_in_its_pane(default):
     assert html.count('pane: "kharkivZones"') == len(mapview.PARAMETRIC)
     assert html.count('pane: "kharkivOutlines"') == 1
     assert "R = 12 mi (19.31 km), D = 80 km" in html
-
-
-def test_the_views_sentences_are_written_as_text_never_as_html():
-    from geo.render.web.legend import ViewText
-
-    group = __import__("folium").FeatureGroup()
-    __import__("folium").Map(tiles=None).add_child(group)
-    element = ViewText(
-        "</script><b>x</b>", {"sanctuary": "<img src=x onerror=alert(1)>"}, ["`${x}` </p>"]
-    )
-    group.add_child(element)
-    script = element._template.module.script(element)
-    assert "</script>" not in script and "<img" not in script and "</p>" not in script
-    assert "innerHTML" not in script and "textContent" in script

@@ -9,7 +9,7 @@ import csv
 import numpy as np
 import pytest
 
-from tests.test_app_browser import map_frame, streamlit_server
+from tests.test_app_browser import MAP, map_drawn, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -41,24 +41,28 @@ def test_a_csv_of_1000_points_is_drawn_listed_and_offered_for_download(
         )
         page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(points_csv))
         page.get_by_text("1,000 features", exact=False).first.wait_for(timeout=120_000)
-        frame = map_frame(page)
-        frame.wait_for_function(
-            "() => { let n = 0; window.map.eachLayer(l => { if (l instanceof L.CircleMarker && "
+        map_drawn(page)  # in the page itself, no iframe
+        page.wait_for_function(
+            f"() => {{ let n = 0; {MAP}.eachLayer(l => {{ if (l instanceof L.CircleMarker && "
             "l.options.fillColor === '#F0E442') n++; }); return n >= 1000; }",
             timeout=60_000,
         )
-        legend = frame.locator(".kharkiv-legend").inner_text()
+        legend = page.locator(".kharkiv-legend").inner_text()
         assert "Your file: points.csv (1,000 features)" in legend
-        tooltip = frame.evaluate("""() => { let t = null; window.map.eachLayer(l => {
+        tooltip = page.evaluate(f"""() => {{ let t = null; {MAP}.eachLayer(l => {{
             if (!t && l instanceof L.CircleMarker && l.options.fillColor === '#F0E442') t = l.getTooltip().getContent();
-        }); return t; }""")
+        }}); return t; }}""")
         assert "${window.__pwned" in tooltip.replace("&#36;", "$").replace("&#123;", "{").replace(
             "&#125;", "}"
         )
-        assert (
-            frame.evaluate("() => window.__pwned") is None
-            and page.evaluate("() => window.__pwned") is None
-        )
+        # A popup opened shows the text as written and runs nothing.
+        page.evaluate(f"""() => {{ let done = false; {MAP}.eachLayer(l => {{
+            if (!done && l instanceof L.CircleMarker && l.options.fillColor === '#F0E442') {{
+                l.openPopup(); done = true; }} }}); }}""")
+        popup = page.locator(".kharkiv-map-host .leaflet-popup-content").inner_text()
+        assert PAYLOAD in popup
+        page.wait_for_timeout(500)
+        assert page.evaluate("() => window.__pwned") is None and not page.errors
         buttons = page.locator("[data-testid='stDownloadButton']").all_inner_texts()
         assert any("CSV" in b for b in buttons) and any("GeoJSON" in b for b in buttons)
         page.screenshot(path=str(artifacts / "your-data.png"), full_page=True)

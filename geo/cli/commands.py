@@ -251,6 +251,7 @@ def run_facts(args) -> int:
 
 
 def run_assets(args) -> int:
+    from geo.data.scripts import LIBRARIES
     from geo.render.web import assets
 
     folder = args.dest if args.dest is not None else assets.vendor_dir()
@@ -260,10 +261,9 @@ def run_assets(args) -> int:
         print(_("Map assets are in {path}.").format(path=quote.shown_path(folder)))
         return 0
     intact = assets.status(folder)
-    for name, ok in intact.items():
-        bundle = assets.BUNDLES[name]
-        state = _("installed") if ok else _("missing or altered")
-        print(f"{_(bundle.label)} ({bundle.spec}): {state}")
+    for library in LIBRARIES:
+        state = _("installed") if intact[library.name] else _("missing or altered")
+        print(f"{_(library.label)} ({library.spec}): {state}")
     return 0 if all(intact.values()) else 1
 
 

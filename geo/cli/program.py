@@ -22,7 +22,7 @@ arguments before the parser is built, so ``--help`` is written in it; argparse's
 ("usage:", "options:", its error messages) come from the ``cli`` catalogue too. Flags,
 command names and ``facts --json`` stay the same in every language.
 
-Exit status: 0 on success, 1 when ``assets status`` finds a bundle missing or ``where``
+Exit status: 0 on success, 1 when ``assets status`` finds a library missing or ``where``
 finds no place, 2 for a bad argument (a language the map does not speak included),
 unwritable path, or missing data/assets, always with one sentence on stderr; 130 when
 interrupted (Ctrl-C), quietly. Output goes out in the terminal's encoding, with
@@ -403,15 +403,15 @@ def parser() -> argparse.ArgumentParser:
     geometry_options(whe)
 
     assets = sub.add_parser(
-        "assets", help=_("install or check the map's pinned scripts (Leaflet, jQuery, plugins)")
+        "assets", help=_("install or check the map's pinned scripts (Leaflet and its plugins)")
     )
     assets_sub = assets.add_subparsers(dest="action", required=True, parser_class=_Parser)
     for name, text in (
         (
             "install",
-            _("fetch, verify and install every bundle (Leaflet from PyPI, plugins with npm)"),
+            _("fetch, verify and install every library (Leaflet from PyPI, plugins with npm)"),
         ),
-        ("status", _("say which bundles are installed and intact (exit 1 if any is not)")),
+        ("status", _("say which libraries are installed and intact (exit 1 if any is not)")),
     ):
         action = assets_sub.add_parser(name, help=text, description=text)
         action.add_argument(

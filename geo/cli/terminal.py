@@ -80,7 +80,7 @@ def printable_streams() -> None:
 SENTENCE_ERRORS = {
     "geo.core.files": ("OutputError", "ReadError"),
     "geo.data.borders": ("DataError",),
-    "geo.render.web.assets.store": ("AssetsMissing", "UnknownAssetLink"),
+    "geo.render.web.assets": ("AssetsMissing", "UnknownAssetLink"),
     "geo.tools.rebuild": ("BuildError",),
     "geo.render.print.figure": ("FigureError",),
     "geo.userfiles.userdata": ("UserDataError",),

@@ -23,7 +23,9 @@ T = TypeVar("T")
 
 class Kept:
     """At most ``size`` results by key. ``get(key, make)`` returns the kept result or keeps
-    ``make()``'s; two threads making the same key at once both get the first one kept.
+    ``make()``'s. A key is made once even when many threads ask for it at once (the app's
+    sessions after the same change of D): the first makes it, the others wait for it and get
+    the same object. ``make`` may ask for other keys of the same store.
 
     >>> kept = Kept(2)
     >>> kept.get("a", lambda: [1]) is kept.get("a", lambda: [2])
@@ -37,6 +39,7 @@ class Kept:
         self.size = size
         self._items: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
+        self._making: dict[Hashable, threading.Lock] = {}  # a lock per key being made
 
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:
@@ -51,13 +54,22 @@ class Kept:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        made = make()
-        with self._lock:
-            found = self._items.setdefault(key, made)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return found
+            making = self._making.setdefault(key, threading.Lock())
+        with making:
+            with self._lock:
+                if key in self._items:  # made by another thread while this one waited
+                    self._items.move_to_end(key)
+                    return self._items[key]
+            try:
+                made = make()
+            finally:
+                with self._lock:
+                    self._making.pop(key, None)
+            with self._lock:
+                self._items[key] = made
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        return made
 
     def clear(self) -> None:
         with self._lock:

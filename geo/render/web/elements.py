@@ -277,7 +277,8 @@ class FocusAndPrint(MacroElement):
     """Two stylesheets for the page the map is on: a clear focus ring on the map and every
     control reached with the Tab key (Leaflet's own is faint or none), and, for print, the
     map across the page with its legend but without the controls a sheet of paper cannot use
-    (zoom, full screen, layers, mini-map)."""
+    (zoom, full screen, layers, mini-map). On a phone, :class:`SmallScreens` makes the
+    controls tap targets."""
 
     _template = Template(
         """
@@ -289,12 +290,11 @@ class FocusAndPrint(MacroElement):
         .leaflet-control-layers label { cursor: pointer; }
         @media print {
             .leaflet-control-zoom, .leaflet-control-fullscreen, .leaflet-control-zoom-fullscreen,
-            .leaflet-control-measure, .leaflet-control-layers, .leaflet-control-minimap,
+            .leaflet-control-layers, .leaflet-control-minimap, .kharkiv-legend-toggle,
             .leaflet-popup, .leaflet-tooltip { display: none !important; }
-            html, body { width: 100% !important; height: 100% !important; margin: 0 !important; }
-            .folium-map { position: relative !important; left: 0 !important; top: 0 !important;
+            body > .folium-map { position: relative !important; left: 0 !important; top: 0 !important;
                 width: 100% !important; height: 100vh !important; }
-            .kharkiv-legend { display: block !important; }
+            .kharkiv-legend, .kharkiv-legend-body { display: block !important; }
             * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
         }
         </style>

@@ -19,7 +19,8 @@ from geo.engine import layers as registry
 from geo.engine import places
 from geo.engine.facts import figures, to_json
 from geo.engine.layers import Layers
-from geo.render.web import assets
+from geo.render.web import assets, page
+from geo.render.web.mapview import MAP_TITLE, build_map
 
 #: Coordinates in the GeoJSON export are rounded to 1e-6 degrees (about 0.1 m).
 GEOJSON_DECIMALS = 6
@@ -148,12 +149,11 @@ def map_html(
 ) -> tuple[str, list[str]]:
     """The standalone page: every script and stylesheet inlined (``cdn=False``), or linked
     from public CDNs (``cdn=True``). Returns (html, notices about left-out plugins)."""
-    from geo.render.web.mapview import MAP_TITLE, build_map
-
-    m = build_map(layers, basemap, show, radius_unit=radius_unit)
+    plugins, notices = assets.plugins(cdn, fallback=True)
+    m = build_map(layers, basemap, show, radius_unit=radius_unit, plugins=plugins)
     m.get_root().title = html_text(
         i18n._(MAP_TITLE)
     )  # the tab's name, and what a screen reader opens with
-    page, notices = assets.render_html(m, "cdn" if cdn else "inline")
+    html = page.standalone(m, cdn=cdn)
     # The language of the page's text, for screen readers' pronunciation (branca writes a bare <html>).
-    return page.replace("<html>", f'<html lang="{i18n.current()}">', 1), notices
+    return html.replace("<html>", f'<html lang="{i18n.current()}">', 1), notices

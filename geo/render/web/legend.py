@@ -1,15 +1,11 @@
-"""The map's legend, and the script that writes one view's sentences into a drawn map.
+"""The map's legend: a Leaflet control listing each layer's colour and meaning.
 
-* :class:`Legend`: a Leaflet control listing each layer's colour and meaning.
-* :class:`ViewText`: the sentences that depend on R, D and the stage (the legend's
-  "R = …, D = …" line, the legend rows of the layers drawn from them, and the map's text
-  description), written into a map already drawn.
-
-The app draws its map in two parts (``geo.render.web.mapview``): a base that does not change with R, D
-or the stage, kept in the browser, and an overlay of the layers drawn from them, replaced on
-every change. The base's legend leaves those sentences empty and the overlay's
-:class:`ViewText` fills them, so the legend always speaks of the zones on the map. Both pass
-their text as JSON and write it with ``textContent``: nothing in it is read as HTML.
+The app draws its map in two parts (``geo.render.web.mapview``): a base that does not change
+with R, D or the stage, kept in the browser, and an overlay of the layers drawn from them,
+replaced on every change. The base's legend leaves the sentences about those layers empty
+(the "R = …, D = …" line and their rows' labels) and the app's map component writes the
+overlay's into it (``pages/shared/mapcomponent.js``), so the legend always speaks of the
+zones on the map. Both write the text with ``textContent``: nothing in it is read as HTML.
 """
 
 from __future__ import annotations
@@ -25,7 +21,8 @@ class Legend(MacroElement):
     """A Leaflet control listing each layer's colour and meaning. Its entries travel as
     JSON and are written with ``textContent``, so nothing in them is read as HTML. A row
     with a ``key`` (a layer of ``geo.engine.layers.REGISTRY``) carries it as ``data-layer``, so
-    that :class:`ViewText` can find it; the line under the heading is ``.kharkiv-legend-values``.
+    that the host page can write its sentence (``pages/shared/mapcomponent.js``); the line
+    under the heading is ``.kharkiv-legend-values``.
 
     A button above the rows folds them away and back (``aria-expanded``). On a small screen
     (``geo.render.web.elements.SMALL_SCREEN``) the legend starts folded, so that at first it
@@ -120,49 +117,3 @@ class Legend(MacroElement):
         self.toggle = _("Legend") if toggle is None else toggle
         self.small_screen = SMALL_SCREEN
         self.folded = bool(folded)
-
-
-class ViewText(MacroElement):
-    """One view's sentences written into the drawn map this element's group is added to:
-    the legend's values line (``title``), the labels of the legend rows named in ``labels``
-    (layer key to sentence), and the paragraphs of the text description
-    (``geo.render.web.elements.Description``), each with ``textContent``.
-
-    Added to a ``folium.FeatureGroup`` that is added to the map (its grandparent): its script
-    runs after the map's own, which made the legend and the description."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function (container) {
-            var legend = container.querySelector(".kharkiv-legend");
-            if (legend) {
-                var values = legend.querySelector(".kharkiv-legend-values");
-                if (values) values.textContent = {{ this.title|tojson }};
-                var labels = {{ this.labels|tojson }};
-                legend.querySelectorAll("[data-layer]").forEach(function (row) {
-                    var key = row.getAttribute("data-layer");
-                    var label = row.querySelector(".kharkiv-legend-label");
-                    if (label && Object.prototype.hasOwnProperty.call(labels, key)) label.textContent = labels[key];
-                });
-            }
-            // The description's own script moves it into the map's container, where it can
-            // find it by its id; where streamlit-folium renames the ids, it stays beside the map.
-            var note = container.querySelector(".kharkiv-description") || document.querySelector(".kharkiv-description");
-            if (note) {
-                note.textContent = "";
-                {{ this.paragraphs|tojson }}.forEach(function (text) {
-                    note.appendChild(document.createElement("p")).textContent = text;
-                });
-            }
-        })({{ this._parent._parent.get_name() }}.getContainer());
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, title: str, labels: dict[str, str], paragraphs: tuple[str, ...] | list[str]):
-        super().__init__()
-        self._name = "ViewText"
-        self.title = title
-        self.labels = dict(labels)
-        self.paragraphs = list(paragraphs)

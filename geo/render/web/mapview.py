@@ -9,11 +9,14 @@ with the built layers holds text.
 
 The app draws a map in two parts, so that a change of R, D or the stage redraws only what
 changed: :func:`build_map` with ``base=True`` (the same for every set of parameters: kept in
-the browser) and :func:`overlay` (the layers drawn from R, D and the stage, and the sentences
-about them). An exported page is one whole map (``base=False``).
+the browser) and :func:`overlay`, data of the layers drawn from R, D and the stage and of the
+sentences about them, which the app's map component draws into the kept map. An exported
+page is one whole map (``base=False``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 import folium
 import folium.plugins
@@ -41,7 +44,7 @@ from geo.render.web.elements import (
     SmallScreens,
     ZoomControl,
 )
-from geo.render.web.legend import Legend, ViewText
+from geo.render.web.legend import Legend
 
 #: The map's title, in English (``_(MAP_TITLE)`` where shown).
 MAP_TITLE = N_("Kharkiv, May 2024: where U.S. weapons could strike back")
@@ -108,7 +111,7 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 def legend_entries(values: dict[str, str], blank: set[str] = frozenset()) -> list[dict]:
     """One legend row per layer (drawing order, places last), from the registry; the rows of
-    the layers in ``blank`` without their sentence (for ``geo.render.web.legend.ViewText`` to write)."""
+    the layers in ``blank`` without their sentence (for the overlay's ``labels`` to write)."""
     entries = []
     for spec in (*registry.GEOMETRIC, registry.BY_KEY["places"]):
         style = spec.style
@@ -143,6 +146,7 @@ def build_map(
     radius_unit: str = "mi",
     extra_legend: tuple[dict, ...] = (),
     base: bool = False,
+    plugins: Collection[str] = ("fullscreen", "minimap"),
     legend_folded: bool = False,
 ) -> folium.Map:
     """The whole map for one set of layers.
@@ -152,9 +156,10 @@ def build_map(
     None); hidden layers stay in the layer control. ``layer_control=False`` leaves the
     control out, for a host page that switches layers itself. An empty layer (the
     prohibited zone once D reaches 300 km) keeps its place in the control but draws nothing.
-    ``extra_legend``: legend rows for layers the caller adds (a user's own file).
-    ``legend_folded``: the legend starts folded behind its button on every screen (it always
-    does on a small one).
+    ``extra_legend``: legend rows for layers the caller adds (a user's own file). ``plugins``:
+    the controls drawn with a third-party library (``geo.data.scripts``), those installed
+    (``geo.render.web.assets.plugins``). ``legend_folded``: the legend starts folded behind
+    its button on every screen (it always does on a small one).
 
     ``base=True``: only what does not depend on R, D or the stage (the same map for every
     ``Params``), for a host page that keeps it drawn and adds :func:`overlay` on top: the
@@ -204,43 +209,56 @@ def build_map(
         control.add_to(m)
     # After the layer control: it folds the control on a small screen.
     SmallScreens(control).add_to(m)
-    folium.plugins.Fullscreen(
-        position="topleft", title=_("Full Screen"), title_cancel=_("Exit Full Screen")
-    ).add_to(m)
-    minimap = {
+    if "fullscreen" in plugins:
+        folium.plugins.Fullscreen(
+            position="topleft", title=_("Full Screen"), title_cancel=_("Exit Full Screen")
+        ).add_to(m)
+    if "minimap" in plugins:
+        _add_minimap(m, basemap, credit, border_source)
+    return m
+
+
+def _add_minimap(m: folium.Map, basemap: str, credit: str, border_source: str) -> None:
+    """The MiniMap control: OpenStreetMap's tiles, or the country outlines (from
+    ``border_source``) for the tile-free basemap."""
+    options = {
         "toggle_display": True,
         "zoom_level_offset": -5,
         "strings": {"hideText": _("Hide MiniMap"), "showText": _("Show MiniMap")},
     }
     if basemap == "osm":
-        folium.plugins.MiniMap(folium.TileLayer("OpenStreetMap", attr=credit), **minimap).add_to(m)
+        folium.plugins.MiniMap(folium.TileLayer("OpenStreetMap", attr=credit), **options).add_to(m)
     else:
-        OutlineMiniMap(
-            display.country_outlines(display.MINIMAP_TOLERANCE_M, border_source),
-            COUNTRY_STYLE["none"],
-            **minimap,
-        ).add_to(m)
-    return m
+        outline = display.country_outlines(display.MINIMAP_TOLERANCE_M, border_source)
+        OutlineMiniMap(outline, COUNTRY_STYLE["none"], **options).add_to(m)
 
 
-def overlay(
-    layers: Layers, show: set[str] | None = None, radius_unit: str = "mi"
-) -> folium.FeatureGroup:
-    """What a base map (``build_map(..., base=True)``) lacks for one view, as one group to add
-    on top of it: the shown layers of :data:`PARAMETRIC` (drawn as :func:`build_map` draws
-    them, bottom first) and the view's sentences (``geo.render.web.legend.ViewText``: the legend's
-    values line and rows, the text description)."""
+def overlay(layers: Layers, show: set[str] | None = None, radius_unit: str = "mi") -> dict:
+    """What a base map (``build_map(..., base=True)``) lacks for one view, as data for the page
+    that keeps the base drawn to draw into it (``pages/shared/mapcomponent.js``): ``shapes``,
+    the shown layers of :data:`PARAMETRIC`, bottom first, each as :func:`build_map` draws them
+    (its compact drawing, style, tooltip and pane); and the view's sentences: ``values``, the
+    legend's line under its heading, ``labels``, its rows' sentences by layer key, and
+    ``description``, the paragraphs of the text description. Tooltips are escaped here, as
+    :class:`~geo.render.web.elements.DrawnShape` escapes them; the sentences are text."""
     visible = set(registry.KEYS) if show is None else set(show)
     values = layers.values(radius_unit)
-    group = folium.FeatureGroup(control=False)
-    for spec in PARAMETRIC:
-        if spec.key in visible:
-            _draw(spec, layers, values, group)
-    labels = {spec.key: spec.text(spec.legend, values) for spec in PARAMETRIC}
-    ViewText(values_line(values), labels, describe.paragraphs(layers, visible, radius_unit)).add_to(
-        group
-    )
-    return group
+    shapes = [
+        {
+            "geometry": layers[spec.key].drawing,
+            "style": dict(spec.style),
+            "tooltip": html_text(tooltip(spec, values)),
+            "pane": ZONES_PANE[0],
+        }
+        for spec in PARAMETRIC
+        if spec.key in visible and not layers[spec.key].metric.is_empty
+    ]
+    return {
+        "shapes": shapes,
+        "values": values_line(values),
+        "labels": {spec.key: spec.text(spec.legend, values) for spec in PARAMETRIC},
+        "description": list(describe.paragraphs(layers, visible, radius_unit)),
+    }
 
 
 def values_line(values: dict[str, str]) -> str:

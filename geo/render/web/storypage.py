@@ -12,7 +12,7 @@ the focus: there they move the map), the step links, and the browser's own back 
 
 Every text goes through ``geo.core.escape.html_text`` (the page's HTML) or ``tojson`` (the
 script's data), as on the exported page. Leaflet and the plugins are pasted into the file as
-the export pastes them (``geo.render.web.assets``); with the basemap ``none`` nothing is loaded
+the export pastes them (``geo.render.web.page.standalone``); with the basemap ``none`` nothing is loaded
 from anywhere.
 
 Printing gives one step per page: just before the browser prints, the script draws each step
@@ -37,7 +37,7 @@ from geo.engine import layers as registry
 from geo.engine.layers import Layers
 from geo.i18n import _
 from geo.narrative import describe, story
-from geo.render.web import assets
+from geo.render.web import assets, page
 from geo.render.web.elements import LayerGroup
 from geo.render.web.mapview import MAP_TITLE, PARAMETRIC, build_map, layer_group, layer_groups
 from geo.render.web.mapview import values_line as legend_values_line
@@ -341,7 +341,16 @@ def story_html(layers: Layers, later: Layers, basemap: str = "none") -> tuple[st
     steps = story_steps(layers, later)
     built = {layers.params: layers, later.params: later}
     first = steps[0]
-    m = build_map(layers, basemap, first.layers, layer_control=False, base=True, legend_folded=True)
+    plugins, notices = assets.plugins(fallback=True)
+    m = build_map(
+        layers,
+        basemap,
+        first.layers,
+        layer_control=False,
+        base=True,
+        legend_folded=True,
+        plugins=plugins,
+    )
     fixed = layer_groups(m)
     groups: list[LayerGroup] = []  # the groups some step shows; the steps name them by index
     index: dict[tuple, int] = {}
@@ -391,5 +400,5 @@ def story_html(layers: Layers, later: Layers, basemap: str = "none") -> tuple[st
     StorySteps(_panel(steps, descriptions, caption), groups, step_data).add_to(m)
     title = _("{title}: the story in {count} steps").format(title=_(MAP_TITLE), count=len(steps))
     m.get_root().title = html_text(title)
-    page, notices = assets.render_html(m, "inline")
-    return page.replace("<html>", f'<html lang="{i18n.current()}">', 1), notices
+    html = page.standalone(m)
+    return html.replace("<html>", f'<html lang="{i18n.current()}">', 1), notices

@@ -2,8 +2,8 @@
 feature with its own properties and the answers (zone, country, distances).
 
 Every text from the user's file reaches the page through ``geo.core.escape.html_text`` (keys and
-values alike), and the drawing data travels as JSON through Jinja's ``tojson``, so no
-property can end the script or run as code. Points are small circles, lines and areas are
+values alike), and the drawing data travels as JSON (the app's map component's data), so no
+property can end a script or run as code. Points are small circles, lines and areas are
 drawn in one colour not used by the zones (Okabe–Ito yellow, #F0E442, outlined in black).
 """
 
@@ -12,10 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-import folium
 import shapely
-from branca.element import MacroElement
-from folium.template import Template
 
 from geo import i18n
 from geo.core.escape import html_text
@@ -28,33 +25,6 @@ STYLE = {"color": "#000000", "weight": 1.5, "fillColor": "#F0E442", "fillOpacity
 MAX_PROPERTIES, MAX_VALUE_CHARS = 12, 200
 #: Coordinates drawn to 5 decimals (about 1 m).
 DECIMALS = 5
-
-
-class UserShapes(MacroElement):
-    """The features as one GeoJSON layer: points as circle markers, each with its popup."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        L.geoJson({{ this.data|tojson }}, {
-            pointToLayer: function (feature, latlng) {
-                return L.circleMarker(latlng, Object.assign({radius: 5}, {{ this.style|tojson }}));
-            },
-            style: function () { return {{ this.style|tojson }}; },
-            onEachFeature: function (feature, layer) {
-                layer.bindPopup(feature.properties.popup, {maxWidth: 340});
-                layer.bindTooltip(feature.properties.label);
-            }
-        }).addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, data: dict, style: dict):
-        super().__init__()
-        self._name = "UserShapes"
-        self.data = data
-        self.style = dict(style)
 
 
 def _text(value: object) -> str:
@@ -132,9 +102,8 @@ def legend_entry(title: str, count: int) -> dict:
     }
 
 
-def feature_group(rows: Sequence[Row], title: str) -> folium.FeatureGroup:
-    """A FeatureGroup with the user's features, to add to a map (or to pass to
-    streamlit-folium's ``feature_group_to_add``)."""
-    group = folium.FeatureGroup(name=title)
-    UserShapes(feature_collection(rows), STYLE).add_to(group)
-    return group
+def features(rows: Sequence[Row]) -> dict:
+    """The layer as data for the app's map component (``pages/shared/mapcomponent.js``), which
+    draws points as small circles and lines and areas in :data:`STYLE`, each feature with its
+    popup and its label (both escaped here)."""
+    return {"data": feature_collection(rows), "style": dict(STYLE)}
