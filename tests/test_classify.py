@@ -7,6 +7,7 @@ import io
 import json
 
 import numpy as np
+import pyproj
 import pytest
 import shapely
 from geopy.distance import geodesic
@@ -305,6 +306,53 @@ def test_answers_keep_six_decimals_of_a_position_and_write_text_as_it_is(built):
     assert "\r" not in table and table.count("\n") == 2  # a header and one row, LF ended
     row = next(csv.DictReader(io.StringIO(table)))
     assert row["name"] == "Харків" and row["tags"] == '["а", 1]' and row["km_lat"] == "49.987654"
+
+
+def test_every_answer_is_measured_and_rounded_as_the_columns_say(built, sample, border_pts, region):
+    # Each km_ column against a measurement made here: distances to the border along the
+    # border's own points (spherical, within the ellipsoid's 0.5 %), to Kharkiv along PROJ's
+    # geodesic, the area on PROJ's ellipsoid; miles as kilometres over 1.609344; each rounded to
+    # the decimals its name promises (3 for km and mi, 4 for shares, 6 for degrees).
+    geod = pyproj.Geod(ellps="WGS84")
+    for row in sample:
+        answer = classify.answers(row, built)
+        assert list(answer) == list(classify.answers_header())
+        lat, lon = answer["km_lat"], answer["km_lon"]
+        assert (lat, lon) == (round(row.lat, 6), round(row.lon, 6))
+        if row.feature.geometry.geom_type == "Point":
+            assert answer["km_to_border_km"] == pytest.approx(
+                distance_to_line_m(lat, lon, border_pts) / 1000, rel=0.005, abs=0.05
+            )
+            _az, _back, metres = geod.inv(36.25475, 49.98177, lon, lat)
+            assert answer["km_to_kharkiv_km"] == pytest.approx(metres / 1000, abs=0.002)
+            assert answer[f"km_share_{row.zone}"] == 1  # a point lies in one zone
+        else:  # the area reaches over the border
+            assert row.feature.geometry.intersects(region.border)
+            assert answer["km_to_border_km"] == 0
+        for what in ("to_border", "to_kharkiv"):
+            km, mi = answer[f"km_{what}_km"], answer[f"km_{what}_mi"]
+            assert mi == pytest.approx(km / 1.609344, abs=0.001)
+            assert km == round(km, 3) and mi == round(mi, 3)
+        shares = [answer[f"km_share_{key}"] for key in classify.ZONES]
+        assert sum(shares) == pytest.approx(1, abs=1e-3)
+        assert all(0 <= share <= 1 and share == round(share, 4) for share in shares)
+        assert answer["km_country"] == row.country and answer["km_zone"] == row.zone
+        assert answer["km_radius_km"] == 19.312  # 12 mi
+        assert answer["km_depth_km"] == 80.0 and answer["km_stage"] == built.params.stage.id
+    kharkiv, belgorod, area = (classify.answers(row, built) for row in sample)
+    assert kharkiv["km_zone"] == "ukraine" and belgorod["km_country"] == "Russia"
+    assert kharkiv["km_length_km"] is None and kharkiv["km_area_km2"] is None
+    ring = [(36.0, 50.0), (36.0, 50.3), (36.5, 50.3), (36.5, 50.0), (36.0, 50.0)]
+    km2 = abs(geod.geometry_area_perimeter(shapely.Polygon(ring))[0]) / 1e6
+    assert area["km_area_km2"] == pytest.approx(km2, rel=1e-3)
+    assert area["km_area_km2"] == round(area["km_area_km2"], 3) and area["km_length_km"] is None
+    line = Feature(shapely.LineString([(36.0, 50.0), (36.3, 50.1)]), {}, "a line")
+    (row,) = classify.classify([line], built)
+    answer = classify.answers(row, built)
+    _az, _back, metres = geod.inv(36.0, 50.0, 36.3, 50.1)
+    assert answer["km_length_km"] == pytest.approx(metres / 1000, rel=1e-3)
+    assert answer["km_length_km"] == round(answer["km_length_km"], 3)
+    assert answer["km_area_km2"] is None
 
 
 def test_nothing_to_classify(built):
