@@ -8,6 +8,7 @@ import pytest
 import shapely
 from geopy.distance import geodesic
 
+from geo import i18n
 from geo.engine import layers as registry
 from geo.engine import places, query, zones
 from tests.measure import distance_to_line_m
@@ -199,6 +200,13 @@ def test_a_point_on_the_prime_meridian_is_east():
     assert query.coordinates_text(0.0, 0.0) == "0.00000° N, 0.00000° E"
     assert query.coordinates_text(51.5, 0.5) == "51.50000° N, 0.50000° E"
     assert query.coordinates_text(51.5, -0.5) == "51.50000° N, 0.50000° W"
+
+
+def test_each_hemisphere_in_ukrainian():
+    # The four letters are translated in context (latitude, longitude): S and W too.
+    with i18n.language("uk"):
+        assert query.coordinates_text(-33.5, -151.0) == "33,50000° пд. ш., 151,00000° зх. д."
+        assert query.coordinates_text(49.5, 36.25) == "49,50000° пн. ш., 36,25000° сх. д."
 
 
 @pytest.mark.parametrize(

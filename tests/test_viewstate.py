@@ -191,6 +191,7 @@ def test_a_view_that_is_not_one_says_what_is_accepted():
             f"unknown layers ['roads']; known: {keys}",
         ),
         (lambda: ViewState(basemap="satellite"), "basemap 'satellite' is not one of osm, none"),
+        (lambda: ViewState(lang="fr"), "lang 'fr' is not one of en, uk"),
     ]:
         with pytest.raises(ValueError) as err:
             make()
@@ -211,6 +212,17 @@ def test_warnings_name_the_bad_values_and_the_choices():
     assert warning == (
         "basemap 'satellite' is not one of osm, none: basemap takes osm or none, e.g. basemap=osm; "
         "using basemap=osm instead."
+    )
+    _, (warning,) = from_query({"layers": "roads."})
+    assert warning.startswith(
+        "layers 'roads.' names 'roads.', which the map does not have: layers takes 'all', "
+        "'none' or a comma-separated list of "
+    )
+    assert warning.endswith("e.g. places,border,counterfire_zone; using layers=all instead.")
+    _, (warning,) = from_query({"depth": "9" * 500})  # far over any value's length
+    assert warning == (
+        "depth is 500 characters long, which is no depth this map takes "
+        "(e.g. depth=80km); using depth=80km instead."
     )
     _, (warning,) = from_query({"radius": "12"})
     assert warning.endswith("e.g. 12mi; using radius=12mi instead.")
