@@ -3,9 +3,14 @@ checked against a measurement made here with another library."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+
 import pyproj
 import pytest
 
+from geo.cli import program
 from geo.engine import facts, layers, zones
 from tests.scopes import shared
 
@@ -58,3 +63,76 @@ def test_the_places_table_gives_each_citys_distances_and_whether_the_article_nam
         assert named == {"Kyiv": "yes", "Belgorod": "context"}[name]
     # Countries are label points: no distances, said in words.
     assert places["Russia"] == ["—", "—", "yes", "(label", "point,", "not", "measured)"]
+
+
+#: ``facts --json``'s keys: public surface (docs/cli.md), unchanged from release to release.
+TOP_KEYS = [
+    "radius_m", "depth_m", "border_length_km", "kharkiv_sector_length_km",
+    "kharkiv_to_border_km", "border_band_area_km2", "counterfire_zone_area_km2",
+    "deep_strike_zone_area_km2", "sanctuary_area_km2", "kharkiv_to_border_mi",
+    "article_claim_mi", "stage", "source", "places", "stages", "sources",
+]  # fmt: skip
+PLACE_KEYS = [
+    "name", "lat", "lon", "kind", "named_in_article", "note", "quote", "paragraph",
+    "distance_to_kharkiv_km", "distance_to_border_km",
+]  # fmt: skip
+STAGE_KEYS = [
+    "id", "date", "label", "title", "source", "permitted_area_km2", "sanctuary_area_km2",
+    "reach_area_km2", "permitted_share", "measured",
+]  # fmt: skip
+
+
+@pytest.fixture(scope=shared("module"))
+def document() -> dict:
+    """``kharkiv-map facts --json --depth 100km``, the command's ``main`` in this process."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert program.main(["facts", "--json", "--depth", "100km"]) == 0
+    return json.loads(out.getvalue())
+
+
+def decimals(value: float) -> int:
+    return len(repr(value).partition(".")[2].rstrip("0")) if "e" not in repr(value) else 99
+
+
+def test_facts_json_keeps_its_keys_and_the_decimals_each_promises(document):
+    assert list(document) == TOP_KEYS
+    assert document["radius_m"] == 19_312.128 and document["depth_m"] == 100_000.0  # 12 mi
+    assert document["stage"] == "2024-05-30" and document["source"] == "osm"
+    assert document["article_claim_mi"] == 12.0
+    assert document["kharkiv_to_border_mi"] == pytest.approx(
+        document["kharkiv_to_border_km"] / 1.609344, abs=0.001
+    )
+    for key in TOP_KEYS:
+        if key.endswith(("_km", "_mi")):
+            assert decimals(document[key]) <= 3, key
+        elif key.endswith("_km2"):
+            assert decimals(document[key]) <= 1, key
+    # Lengths stay in km (a border of about 2,000 km), areas in km² (tens of thousands).
+    assert 1500 < document["border_length_km"] < 2500
+    assert 10_000 < document["counterfire_zone_area_km2"] < 100_000
+    for place in document["places"]:
+        assert list(place) == PLACE_KEYS
+        if place["kind"] == "city":
+            _az, _back, metres = GEOD.inv(KHARKIV[1], KHARKIV[0], place["lon"], place["lat"])
+            assert place["distance_to_kharkiv_km"] == pytest.approx(metres / 1000, abs=0.01)
+            assert decimals(place["distance_to_kharkiv_km"]) <= 3
+            assert decimals(place["distance_to_border_km"]) <= 3
+            assert place["distance_to_border_km"] > 0
+        else:
+            assert place["distance_to_kharkiv_km"] is place["distance_to_border_km"] is None
+    kyiv = next(place for place in document["places"] if place["name"] == "Kyiv")
+    assert kyiv["named_in_article"] is True and kyiv["quote"] and kyiv["paragraph"] >= 1
+    for stage in document["stages"]:
+        assert list(stage) == STAGE_KEYS
+        assert isinstance(stage["title"], str) and stage["date"].startswith("2024-")
+        if stage["measured"]:
+            permitted, sanctuary = stage["permitted_area_km2"], stage["sanctuary_area_km2"]
+            assert permitted + sanctuary == pytest.approx(stage["reach_area_km2"], abs=0.15)
+            assert all(decimals(v) <= 1 for v in (permitted, sanctuary, stage["reach_area_km2"]))
+        else:
+            assert stage["permitted_area_km2"] is stage["permitted_share"] is None
+    # The 30 May stage's permitted area is the view's counterfire zone, at D = 100 km.
+    may = next(stage for stage in document["stages"] if stage["id"] == "2024-05-30")
+    assert may["permitted_area_km2"] == document["counterfire_zone_area_km2"]
+    assert may["reach_area_km2"] > 400_000  # Russia within 300 km of the border
