@@ -277,6 +277,7 @@ def test_geojson_writer_is_rfc7946(built, sample):
     area = shapely.geometry.shape(doc["features"][2]["geometry"])
     assert area.exterior.is_ccw
     assert doc["features"][2]["properties"]["big"] == "inf"
+    assert doc["features"][2]["properties"]["n"] == 1.5  # a finite number stays a number
     assert doc["features"][1]["properties"]["note"].startswith("<script>")
 
 
@@ -294,7 +295,9 @@ def test_answers_keep_six_decimals_of_a_position_and_write_text_as_it_is(built):
     # Six decimals of a degree are about 0.1 m: a place's position comes back where it was.
     feats = [
         Feature(
-            shapely.Point(36.123456789, 49.987654321), {"name": "Харків", "tags": ["а", 1]}, "p"
+            shapely.Point(36.123456789, 49.987654321),
+            {"name": "Харків", "tags": ["а", 1], "empty": None},
+            "p",
         )
     ]
     rows = classify.classify(feats, built)
@@ -302,10 +305,12 @@ def test_answers_keep_six_decimals_of_a_position_and_write_text_as_it_is(built):
     assert (answer["km_lat"], answer["km_lon"]) == (49.987654, 36.123457)
     text = classify.to_geojson(rows, built)
     assert '"name": "Харків"' in text  # UTF-8 as written, not \u escapes
+    assert json.loads(text)["features"][0]["properties"]["tags"] == ["а", 1]
     table = classify.to_csv(rows, built)
     assert "\r" not in table and table.count("\n") == 2  # a header and one row, LF ended
     row = next(csv.DictReader(io.StringIO(table)))
     assert row["name"] == "Харків" and row["tags"] == '["а", 1]' and row["km_lat"] == "49.987654"
+    assert row["empty"] == ""  # no value, an empty cell
 
 
 def test_every_answer_is_measured_and_rounded_as_the_columns_say(built, sample, border_pts, region):
@@ -344,7 +349,10 @@ def test_every_answer_is_measured_and_rounded_as_the_columns_say(built, sample, 
     assert kharkiv["km_length_km"] is None and kharkiv["km_area_km2"] is None
     ring = [(36.0, 50.0), (36.0, 50.3), (36.5, 50.3), (36.5, 50.0), (36.0, 50.0)]
     km2 = abs(geod.geometry_area_perimeter(shapely.Polygon(ring))[0]) / 1e6
-    assert area["km_area_km2"] == pytest.approx(km2, rel=1e-3)
+    assert area["km_area_km2"] == pytest.approx(km2, abs=0.002)
+    # The area lies on both sides of the border: its shares are parts, to 4 decimals.
+    parts = [area[f"km_share_{key}"] for key in classify.ZONES if 0 < area[f"km_share_{key}"] < 1]
+    assert len(parts) >= 2 and any(part != round(part, 2) for part in parts)
     assert area["km_area_km2"] == round(area["km_area_km2"], 3) and area["km_length_km"] is None
     line = Feature(shapely.LineString([(36.0, 50.0), (36.3, 50.1)]), {}, "a line")
     (row,) = classify.classify([line], built)

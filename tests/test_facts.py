@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 
 import pyproj
 import pytest
@@ -58,6 +59,7 @@ def test_the_places_table_gives_each_citys_distances_and_whether_the_article_nam
         _az, _back, metres = GEOD.inv(KHARKIV[1], KHARKIV[0], lon, lat)
         to_kharkiv, km, _to_border, km_again, named = places[name]
         assert float(to_kharkiv) == pytest.approx(metres / 1000, abs=0.06)
+        assert re.fullmatch(r"[\d,]+\.\d", to_kharkiv) and re.fullmatch(r"[\d,]+\.\d", _to_border)
         assert km == km_again == "km"
         # The article names Kyiv; Belgorod is context the map adds.
         assert named == {"Kyiv": "yes", "Belgorod": "context"}[name]
@@ -136,3 +138,72 @@ def test_facts_json_keeps_its_keys_and_the_decimals_each_promises(document):
     may = next(stage for stage in document["stages"] if stage["id"] == "2024-05-30")
     assert may["permitted_area_km2"] == document["counterfire_zone_area_km2"]
     assert may["reach_area_km2"] > 400_000  # Russia within 300 km of the border
+
+
+def test_the_stages_table_gives_each_stages_areas_and_share(built):
+    rows = facts.stage_figures(built.params)
+    lines = facts.stages_table(rows).splitlines()
+    assert lines[0].split() == ["Stage", "permitted", "sanctuary", "share"]
+    assert lines[0].index("permitted") + len("permitted") == 20 + 1 + 14
+    assert lines[0].index("sanctuary") + len("sanctuary") == 20 + 1 + 14 + 1 + 14
+    by_label = {line[:20].strip(): line[20:] for line in lines[1:-1]}
+    for row in rows:
+        cells = by_label[row.stage.label]
+        if row.permitted is None:  # the Kursk stage: no bounds to measure
+            assert cells.split()[:5] == ["not", "measured", "not", "measured", "—"]
+            assert cells.endswith("(reportedly limited to Kursk Oblast; bounds not drawn)")
+            continue
+        permitted, sanctuary, share = cells.replace(" km²", "").split()
+        assert int(permitted.replace(",", "")) == round(row.permitted.km2)
+        assert int(sanctuary.replace(",", "")) == round(row.sanctuary.km2)
+        # The share, to one decimal of a per cent, of the two areas measured here.
+        assert share == f"{100 * row.permitted.m2 / row.reach.m2:.1f}%"
+    reach = f"{round(rows[0].reach.km2):,} km²"
+    assert lines[-1] == (
+        f"Sanctuary: Russia within 300 km of the land border ({reach}) left off-limits. "
+        "Published: ISW, Russian Offensive Campaign Assessment, 9–10 June 2024, "
+        '"reduced the size of Russia\'s ground sanctuary by at most 16%" (measured differently).'
+    )
+
+
+def test_the_view_rows_name_the_stage_and_both_units():
+    rows = dict(facts.rows(facts.figures(layers.layers(zones.Params()))))
+    assert rows["Stage of the policy"] == "30 May 2024: Counterfire from the Kharkiv sector"
+    assert rows["Counterfire depth D"] == "80 km (49.71 mi)"  # 80 / 1.609344 = 49.710
+    assert rows["Radius R (band and ring)"] == "12 mi (19.31 km)"
+
+
+def test_a_relative_difference_is_the_quotient_less_one():
+    km = facts.Distance
+    assert facts.relative_difference(km(kilometers=78), km(kilometers=100)) == pytest.approx(-0.22)
+    assert facts.relative_difference(km(kilometers=150), km(kilometers=100)) == pytest.approx(0.5)
+    assert facts.relative_difference(facts.Area(3e6), facts.Area(2e6)) == pytest.approx(0.5)
+    assert facts.relative_difference(km(kilometers=5), km(kilometers=0)) is None
+    assert facts.relative_difference(facts.Area(5), facts.Area(0)) is None
+
+
+def test_a_ground_given_is_measured_as_the_projects_own(built):
+    # A caller's ground (here the project's own, passed in) is measured directly, not through
+    # the engine's cache: the figures agree with the cached ones to a square kilometre.
+    given = facts.stage_figures(built.params, ground=zones.ground())
+    cached = facts.stage_figures(built.params)
+    for mine, theirs in zip(given, cached, strict=True):
+        assert mine.stage == theirs.stage and mine.reach == theirs.reach
+        if theirs.permitted is None:
+            assert mine.permitted is None and mine.sanctuary is None
+        else:
+            assert mine.permitted.km2 == pytest.approx(theirs.permitted.km2, abs=1)
+    assert any(row.permitted is not None and row.permitted.km2 > 10_000 for row in given)
+
+
+def test_each_sources_figures_are_for_the_view_asked():
+    asked = zones.Params(depth=zones.parse_depth("100km"))
+    rows = facts.every_source(asked)
+    assert [row.params.source for row in rows] == ["osm", "naturalearth"]
+    assert all(row.params.depth.km == pytest.approx(100) for row in rows)
+    default = facts.source_figures("osm")
+    deeper = next(row for row in rows if row.source.id == "osm")
+    assert (
+        deeper.measure("counterfire_zone_area_km2").km2
+        > default.measure("counterfire_zone_area_km2").km2
+    )
