@@ -1,15 +1,25 @@
 """CSV with latitude and longitude columns, read with the standard ``csv`` module for
 ``geo.userfiles.userdata`` (which checks size and encoding before, and coordinates after).
 
-The delimiter is sniffed among ``,`` ``;`` and tab. The coordinate columns are found by their
-header (``LAT_NAMES``, ``LON_NAMES``, case-insensitive) or named by the caller. With ``;`` or
-tab as delimiter a decimal comma (``50,0``) is read as a decimal point. Every other column is
-kept as a string property, as written.
+The delimiter is sniffed among ``,`` ``;`` and tab from the first lines. The coordinate
+columns are found by their header (``LAT_NAMES``, ``LON_NAMES``, case-insensitive) or named by
+the caller; they must be two different columns. With ``;`` or tab as delimiter a decimal comma
+(``50,0``) is read as a decimal point. Every other column is kept as a string property, as
+written.
+
+Rows end where CSV says they do, at CR or LF (or both) outside quotes, never at the other line
+separators Python's ``str.splitlines`` knows (U+2028, U+2029, NEL, VT, FF, FS, GS, RS), which
+are data. A field may be as long as the file (the ``csv`` module's own limit of 131,072
+characters is raised to the size limit). The header is read first, and a file of more than
+``MAX_PROPERTY_NAMES`` columns is refused before any other row is.
 """
 
 from __future__ import annotations
 
+import collections
 import csv
+import io
+import itertools
 import math
 import re
 
@@ -18,20 +28,31 @@ import shapely
 from geo import i18n
 from geo.core.units import echo
 from geo.i18n import _, ngettext
-from geo.userfiles.reading import MAX_FEATURES, UserDataError
+from geo.userfiles.reading import MAX_BYTES, MAX_FEATURES, MAX_PROPERTY_NAMES, UserDataError
 
 LAT_NAMES = ("lat", "latitude", "y", "breite", "широта")
 LON_NAMES = ("lon", "lng", "long", "longitude", "x", "länge", "довгота", "долгота")
 DELIMITERS = ",;\t"
 _DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
+#: How much of the file the delimiter is sniffed from (its first lines, up to this many characters).
+SNIFF_CHARS = 65_536
+
+# A field may be as long as a file may be: raised once for the process, never lowered (a
+# lower limit set back while another session's file is being read would break that reading).
+csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
+
+
+def lines(text: str) -> io.StringIO:
+    """The text as lines that end only at CR, LF or CRLF, as CSV rows do."""
+    return io.StringIO(text, newline="")
 
 
 def _delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:20])
+    sample = "".join(itertools.islice(lines(text[:SNIFF_CHARS]), 20))
     try:
         return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
-        header = text.splitlines()[0]
+        header = next(lines(sample), "")
         return max(DELIMITERS, key=header.count)
 
 
@@ -86,9 +107,20 @@ def read_rows(
     """(point, properties, where) for each data row; bad rows reported in ``notes``."""
     shown = notes.name
     delimiter = _delimiter(text)
-    reader = csv.reader(text.splitlines(), delimiter=delimiter)
+    reader = csv.reader(lines(text), delimiter=delimiter)
     try:
         header = next(reader)
+        if len(header) > MAX_PROPERTY_NAMES:
+            raise UserDataError(
+                _(
+                    "{file} has {count} columns, over the limit of {limit}: keep the columns "
+                    "you need."
+                ).format(
+                    file=shown,
+                    count=i18n.number(len(header)),
+                    limit=i18n.number(MAX_PROPERTY_NAMES),
+                )
+            )
         rows = []
         for row in reader:
             if any(cell.strip() for cell in row):
@@ -108,7 +140,8 @@ def read_rows(
         ) from None
     header = [h.strip() for h in header]
     folded = [h.casefold() for h in header]
-    twice = sorted({h for h, f in zip(header, folded) if folded.count(f) > 1})
+    counts = collections.Counter(folded)
+    twice = sorted({h for h, f in zip(header, folded) if counts[f] > 1})
     if twice:
         raise UserDataError(
             ngettext(
@@ -121,6 +154,13 @@ def read_rows(
         )
     ilat = _column(header, lat_column, LAT_NAMES, True, shown)
     ilon = _column(header, lon_column, LON_NAMES, False, shown)
+    if ilat == ilon:
+        raise UserDataError(
+            _(
+                "{file}: the latitude and the longitude are both read from the column {column}; "
+                "name two different columns."
+            ).format(file=shown, column=echo(header[ilat]))
+        )
     if not rows:
         raise UserDataError(
             _(
