@@ -324,3 +324,118 @@ def test_finding_10_a_file_that_is_not_what_it_says_is_told_what_is_accepted(dat
     message = refused(data, name)
     assert "Failed to read" not in message and "Cannot find" not in message
     assert message.endswith("and 1,000,000 vertices.")  # what the map reads, in full
+
+
+@pytest.fixture(scope="module")
+def built():
+    from geo.engine import layers, zones
+
+    return layers.layers(zones.Params())
+
+
+# --------------------------------------------------------------------------- finding 5: formulas
+
+
+FORMULAS = [
+    '=HYPERLINK("http://x","y")',
+    "@SUM(A1)",
+    "+cmd",
+    "-2+3+cmd|' /C calc'!A0",
+    "\r@SUM(1)",
+    "\t=cmd|' /C calc'!A0",
+    "  =1+1",
+    "\u00a0=1+1",
+    "\x00=1",
+    "＝1+1",
+]
+
+
+def spreadsheet_rows(text: str) -> list[list[str]]:
+    """The rows as a spreadsheet reads the CSV: fields quoted as RFC 4180 says, and a new row
+    at every CR or LF outside quotes."""
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def runs_as_formula(cell: str) -> bool:
+    import re
+
+    stripped = re.sub(r"^[\s\x00-\x1f\x7f-\x9f]+", "", cell)
+    number = re.fullmatch(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*", cell)
+    return bool(stripped) and stripped[0] in "=+-@＝＋－＠" and not number
+
+
+def test_finding_5_no_cell_of_the_answers_runs_as_a_formula(built):
+    from geo.engine import classify
+
+    features = [
+        {
+            "type": "Feature",
+            "properties": {f: f, "n": -5},
+            "geometry": {"type": "Point", "coordinates": [36.2 + i / 100, 50]},
+        }
+        for i, f in enumerate(FORMULAS)
+    ]
+    got = userdata.read(
+        json.dumps({"type": "FeatureCollection", "features": features}).encode(), "f.geojson"
+    )
+    text = classify.to_csv(classify.classify(got, built), built)
+    rows = spreadsheet_rows(text)
+    assert len(rows) == 1 + len(FORMULAS)  # no value started a row of its own
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if runs_as_formula(cell)]
+    header = rows[0]
+    for formula in FORMULAS:
+        assert "'" + formula in header  # the key, kept and shown as text
+    assert {row[header.index("n")] for row in rows[1:]} == {"-5"}  # a number stays a number
+
+
+def test_finding_5_a_carriage_return_in_a_value_is_quoted(built):
+    from geo.engine import classify
+
+    got = userdata.read(b'name,lat,lon\n"a\rb",50,36.2\n', "cr.csv")
+    text = classify.to_csv(classify.classify(got, built), built)
+    assert '"a\rb"' in text
+    assert [row[-1] for row in spreadsheet_rows(text)] == ["name", "a\rb"]
+
+
+# --------------------------------------------------------------------------- finding 7: names
+
+
+def test_finding_7_own_names_that_an_answer_has_are_all_kept(built):
+    import csv
+    import io
+
+    from geo.engine import classify
+
+    props = {"km_zone": "a", "km_zone (own)": "b", "km_zone (own 2)": "c", "name": "d"}
+    feature = {
+        "type": "Feature",
+        "properties": props,
+        "geometry": {"type": "Point", "coordinates": [36.2, 50]},
+    }
+    rows = classify.classify(userdata.read(json.dumps(feature).encode(), "n.geojson"), built)
+    (table,) = list(csv.DictReader(io.StringIO(classify.to_csv(rows, built), newline="")))
+    geo = json.loads(classify.to_geojson(rows, built))["features"][0]["properties"]
+    for written in (table, geo):
+        assert sorted(v for k, v in written.items() if v in ("a", "b", "c", "d")) == [
+            "a",
+            "b",
+            "c",
+            "d",
+        ]
+        assert written["km_zone"] in classify.ZONES
+
+
+# --------------------------------------------------------------------------- finding 9: downloads
+
+
+def test_finding_9_the_answers_of_a_lone_surrogate_download_as_utf8(built):
+    from geo.engine import classify
+
+    text = '{"type": "Feature", "properties": {"n": "\\ud800"}, "geometry": {"type": "Point", "coordinates": [36.2, 50]}}'
+    rows = classify.classify(userdata.read(text.encode(), "s.geojson"), built)
+    assert "\ufffd" in classify.to_csv(rows, built).encode("utf-8").decode("utf-8")
+    assert "\ufffd" in classify.to_geojson(rows, built).encode("utf-8").decode("utf-8")

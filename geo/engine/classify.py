@@ -63,9 +63,14 @@ COUNTRIES = (
 EARTH_RADIUS_M = 6_371_008.8
 #: The prefix of every answer added to a user's feature, so none replaces the user's own.
 PREFIX = "km_"
-#: A spreadsheet reads a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+#: A cell a spreadsheet may run as a formula: one starting with a tab or a carriage return, or
+#: whose first character after any white space and control characters is =, +, - or @ (or
+#: their full-width forms), unless it is a plain number. Such a cell is written with a leading
+#: apostrophe, which spreadsheets read as "text".
+_FORMULA = re.compile(
+    r"[\t\r]|[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]"
+)
+_NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,13 @@ class Row:
     @property
     def zone_name(self) -> str:
         return query.area_name(self.zone)
+
+    @property
+    def kind(self) -> str:
+        """``"point"``, ``"line"`` or ``"area"`` (the feature's, known from its size)."""
+        return (
+            "point" if self.size is None else "line" if isinstance(self.size, Distance) else "area"
+        )
 
 
 @lru_cache(maxsize=2)
@@ -252,35 +264,49 @@ def classify(features: UserData | Sequence[Feature], layers: Layers) -> tuple[Ro
 
 
 def answers(row: Row, layers: Layers) -> dict[str, object]:
-    """The answers for one row as ``km_``-prefixed values: numbers rounded, distances in km and mi."""
-    size = row.size
-    out = {
-        "feature": row.feature.where,
-        "kind": row.feature.kind,
-        "lat": round(row.lat, 6),
-        "lon": round(row.lon, 6),
-        "zone": row.zone,
-        "zone_name": row.zone_name,
-        "country": _(row.country),  # its name in the current language, as zone_name
-        "to_border_km": round(row.border_m / 1000, 3),
-        "to_border_mi": round(row.border_m / 1000 / KM_PER_MI, 3),
-        "to_kharkiv_km": round(row.kharkiv_m / 1000, 3),
-        "to_kharkiv_mi": round(row.kharkiv_m / 1000 / KM_PER_MI, 3),
-        "length_km": round(size.km, 3) if isinstance(size, Distance) else None,
-        "area_km2": round(size.km2, 3) if isinstance(size, Area) else None,
-        **{f"share_{key}": round(row.shares.get(key, 0.0), 4) for key in ZONES},
-        "radius_km": round(layers.params.radius.km, 3),
-        "depth_km": round(layers.params.depth.km, 3),
-        "stage": layers.params.stage.id,
-    }
-    return {PREFIX + key: value for key, value in out.items()}
+    """The answers for one row as ``km_``-prefixed values (named by :func:`answers_header`):
+    numbers rounded, distances in km and mi."""
+    size, params = row.size, layers.params
+    values = (
+        row.feature.where,
+        row.kind,
+        round(row.lat, 6),
+        round(row.lon, 6),
+        row.zone,
+        row.zone_name,
+        _(row.country),  # its name in the current language, as zone_name
+        round(row.border_m / 1000, 3),
+        round(row.border_m / 1000 / KM_PER_MI, 3),
+        round(row.kharkiv_m / 1000, 3),
+        round(row.kharkiv_m / 1000 / KM_PER_MI, 3),
+        round(size.km, 3) if isinstance(size, Distance) else None,
+        round(size.km2, 3) if isinstance(size, Area) else None,
+        *[round(row.shares.get(key, 0.0), 4) for key in ZONES],
+        round(params.radius.km, 3),
+        round(params.depth.km, 3),
+        params.stage.id,
+    )
+    return dict(zip(answers_header(), values))
 
 
-def _own(
-    properties: Mapping[str, object], taken: Mapping[str, object] | Sequence[str]
-) -> dict[str, object]:
-    """A user's properties, any that collide with an answer's name renamed ``<name> (own)``."""
-    return {(f"{k} (own)" if k in taken else k): v for k, v in properties.items()}
+def own_names(rows: Sequence[Row]) -> dict[str, str]:
+    """The name each of the users' property names is written under: its own, or, for one an
+    answer has, ``<name> (own)`` (``<name> (own 2)``, ... when that is a property's name too),
+    so that no two columns share a name and no value is lost."""
+    keys = dict.fromkeys(key for row in rows for key in row.feature.properties)
+    taken = set(answers_header())
+    used = taken | set(keys)
+    names = {}
+    for key in keys:
+        name, n = key, 1
+        if key in taken:
+            name = f"{key} (own)"
+            while name in used:
+                n += 1
+                name = f"{key} (own {n})"
+            used.add(name)
+        names[key] = name
+    return names
 
 
 def _plain(value):
@@ -290,29 +316,43 @@ def _plain(value):
     return str(value) if isinstance(value, float) and not math.isfinite(value) else value
 
 
+def safe_text(text: str) -> str:
+    """``text`` as a spreadsheet shows it and does not run: with a leading apostrophe when it
+    could be read as a formula (see ``_FORMULA``)."""
+    return "'" + text if _FORMULA.match(text) and not _NUMBER.match(text) else text
+
+
 def _cell(value) -> str:
-    """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe."""
+    """A CSV cell: lists and objects as JSON, text made safe for spreadsheets."""
     if value is None:
         return ""
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
-    formula = isinstance(value, str) and text.startswith(FORMULA_STARTS) and not _NUMBER.match(text)
-    return "'" + text if formula else text
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return safe_text(value) if isinstance(value, str) else str(value)
 
 
 def to_csv(rows: Sequence[Row], layers: Layers) -> str:
-    """One line per feature: the answers (``km_`` columns), then the feature's own properties."""
-    table = [answers(row, layers) for row in rows]
-    first = list(table[0]) if table else list(answers_header())
-    own = [_own(row.feature.properties, first) for row in rows]
-    extra = list(dict.fromkeys(key for props in own for key in props))
+    """One line per feature: the answers (``km_`` columns), then the feature's own properties
+    (named by :func:`own_names`). Every cell and every column name is made safe for
+    spreadsheets (:func:`safe_text`); lines end in CRLF, and every cell holding a CR or an LF
+    is quoted (RFC 4180), so no value starts a row of its own. A row is the answers and a
+    copy of one table of empty cells filled with the feature's own values: in proportion to
+    the table, however few properties each feature has."""
+    first = list(answers_header())
+    names = own_names(rows)
+    empty = dict.fromkeys(names.values(), "")
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(first + extra)
-    for answer, props in zip(table, own):
-        writer.writerow([_cell(answer[k]) for k in first] + [_cell(props.get(k)) for k in extra])
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_text(name) for name in first + list(empty)])
+    for row in rows:
+        answer = [safe_text(v) if type(v) is str else v for v in answers(row, layers).values()]
+        own = empty.copy()
+        own.update((names[k], _cell(v)) for k, v in row.feature.properties.items())
+        writer.writerow(answer + list(own.values()))  # numbers as str() writes them, None empty
     return out.getvalue()
 
 
+@lru_cache(maxsize=1)
 def answers_header() -> tuple[str, ...]:
     """The ``km_`` columns, in order (what ``to_csv`` writes first, even for no rows)."""
     keys = (
@@ -339,22 +379,17 @@ def answers_header() -> tuple[str, ...]:
 
 def to_geojson(rows: Sequence[Row], layers: Layers) -> str:
     """An RFC 7946 FeatureCollection: each feature's geometry (WGS84, polygons wound
-    counter-clockwise), its own properties and the ``km_`` answers."""
+    counter-clockwise), its own properties (named by :func:`own_names`) and the ``km_``
+    answers. The geometries are written by GEOS, all at once, and put in as text."""
+    names = own_names(rows)
+    geometries = np.array([row.feature.geometry for row in rows], dtype=object)
+    written = shapely.to_geojson(shapely.orient_polygons(geometries, exterior_cw=False))
     features = []
-    for row in rows:
-        geometry = shapely.orient_polygons(row.feature.geometry, exterior_cw=False)
-        answer = answers(row, layers)
+    for row, geometry in zip(rows, written.tolist()):
         props = {
-            **{k: _plain(v) for k, v in _own(row.feature.properties, answer).items()},
-            **answer,
+            **{names[k]: _plain(v) for k, v in row.feature.properties.items()},
+            **answers(row, layers),
         }
-        features.append(
-            {
-                "type": "Feature",
-                "properties": props,
-                "geometry": json.loads(shapely.to_geojson(geometry)),
-            }
-        )
-    return json.dumps(
-        {"type": "FeatureCollection", "features": features}, ensure_ascii=False, allow_nan=False
-    )
+        text = json.dumps(props, ensure_ascii=False, allow_nan=False)
+        features.append(f'{{"type": "Feature", "properties": {text}, "geometry": {geometry}}}')
+    return '{"type": "FeatureCollection", "features": [' + ", ".join(features) + "]}"
