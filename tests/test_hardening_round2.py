@@ -326,11 +326,86 @@ def test_finding_10_a_file_that_is_not_what_it_says_is_told_what_is_accepted(dat
     assert message.endswith("and 1,000,000 vertices.")  # what the map reads, in full
 
 
+# --------------------------------------------------------------------------- finding 3: classifying
+
+
 @pytest.fixture(scope="module")
 def built():
     from geo.engine import layers, zones
 
     return layers.layers(zones.Params())
+
+
+@pytest.fixture(scope="module")
+def border_points():
+    from geo.engine import zones
+    from tests.measure import line_points
+
+    return line_points(zones.ground().region.border)
+
+
+def sampled_shares(built, line) -> dict[str, float]:
+    """Each zone's share of points every ~20 m along a line (a point's zone, as a click)."""
+    import numpy as np
+    import shapely
+
+    from geo.engine import classify
+
+    xy = shapely.get_coordinates(shapely.segmentize(line, 0.0002))
+    zone = classify.point_zones(built, xy[:, 0], xy[:, 1])
+    return {key: float(np.mean(zone == key)) for key in classify.ZONES}
+
+
+@pytest.mark.parametrize("shape", ["zigzag", "fan"])
+def test_finding_3_a_line_of_50000_long_segments_is_classified_in_proportion(shape, built):
+    import shapely
+
+    from geo.engine import classify
+
+    data, name = getattr(shapes, shape)(50_000)  # a zig-zag of 5,000 once took 3.4 GB and 60 s
+    got = userdata.read(data, name)
+    (row,), seconds = cpu(lambda: classify.classify(got, built))
+    assert seconds < 10.0, f"{seconds:.1f} s"
+    expected = sampled_shares(built, shapely.LineString([(36, 50), (37, 51)]))
+    assert expected["border_band"] > 0.05 and expected["counterfire_zone"] > 0.05
+    for key in classify.ZONES:
+        assert row.shares[key] == pytest.approx(expected[key], abs=0.01), key
+
+
+def test_finding_3_a_zigzag_line_is_classified_within_a_gigabyte(tmp_path):
+    path = tmp_path / "zigzag.geojson"
+    path.write_bytes(shapes.zigzag(50_000)[0])
+    script = (
+        "import resource, sys; from geo.cli import program; "
+        "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30)); "
+        "sys.exit(program.main(sys.argv[1:]))"
+    )
+    env = {**os.environ, "KHARKIV_MAP_LANG": "en", "PYTHONPATH": str(ROOT)}
+    run = subprocess.run(
+        [sys.executable, "-c", script, "classify", str(path), "--out", str(tmp_path / "a.csv")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert (tmp_path / "a.csv").read_text().count("\n") == 2
+
+
+def test_finding_3_a_multipoint_of_400000_points_is_as_far_as_its_nearest_point(
+    built, border_points
+):
+    from geo.engine import classify
+    from tests.measure import distance_to_line_m
+
+    n = 400_000  # once 32 s; points on a meridian whose northern end is nearest the border
+    coords = [[36.0, 49.5 + 0.5 * i / (n - 1)] for i in range(n)]
+    text = json.dumps({"type": "MultiPoint", "coordinates": coords})
+    got = userdata.read(text.encode(), "points.geojson")
+    (row,), seconds = cpu(lambda: classify.classify(got, built))
+    assert seconds < 15.0, f"{seconds:.1f} s"
+    assert row.border_m == pytest.approx(distance_to_line_m(50.0, 36.0, border_points), abs=60)
 
 
 # --------------------------------------------------------------------------- finding 5: formulas

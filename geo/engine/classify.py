@@ -12,10 +12,16 @@ How each answer is measured (one set of layers, ``geo.engine.layers``):
   removed, so shares add up to 1. Measured in the regional AEQD projection (metres,
   ``geo.core.geodesy``): a share is a ratio within one feature, and the projection's scale varies
   by under 0.15 % across the region, so a share is off by less than 0.15 % of itself. Its
-  ``zone`` is the zone with the largest share.
+  ``zone`` is the zone with the largest share. An area is cut with each zone in turn; a line
+  is measured segment by segment (:func:`line_shares`), which gives the same shares at a
+  cost in proportion to its segments.
 * **Distance to the border**: from the nearest point of the feature to the land border,
-  all vectorised. An STRtree of the border's segments (in AEQD metres) gives the nearest
-  segment, then every segment within that distance plus twice the projection's stretch
+  all vectorised, piece by piece (``geo.engine.pieces``: each point, each segment of a line or
+  a ring, cut into parts of at most 5 km, so that the cost follows the vertices, not the
+  vertices times the border's segments near them). A grid of distances to the border
+  shortlists the pieces that may be nearest; an STRtree of the border's segments (in AEQD
+  metres) gives the nearest segment of each, then every segment within that distance plus
+  twice the projection's stretch
   (ρ/R)²/6 (ρ: the farthest the feature reaches from the projection's centre); on each, the
   nearest point in AEQD (``shapely.shortest_line``) is measured geodesically (pyproj
   ``Geod.inv``, WGS84) and the shortest kept. Each is the length of a real path to the
@@ -46,9 +52,11 @@ import shapely
 from geopy.distance import Distance
 
 from geo.core import geodesy
+from geo.core.budget import Budget
 from geo.core.units import KM_PER_MI, Area
 from geo.engine import places, query
 from geo.engine.layers import AREAS, Layers
+from geo.engine.pieces import largest, pieces, smallest
 from geo.i18n import N_, _
 from geo.userfiles.userdata import Feature, UserData
 
@@ -141,22 +149,103 @@ def _geodesic_ends(lines_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(dist, dtype=float), ends
 
 
-def to_border_m(geoms_m: np.ndarray, border_m: shapely.Geometry) -> tuple[np.ndarray, np.ndarray]:
-    """Geodesic distance (m) from each AEQD geometry to the border, and the border points
-    reached as (lon, lat) rows (see the module docstring for the bound)."""
+#: The grid of distances to the border that shortlists pieces: its cells (m), and how far it
+#: reaches beyond the border's box (m).
+GRID_M = 5_000.0
+GRID_MARGIN_M = 300_000.0
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """The distance (m) to the border from the centre of each cell of a grid."""
+
+    x0: float
+    y0: float
+    distance: np.ndarray  # (rows, columns)
+
+    def bounds(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper bounds of the distance to the border from each point (n, 2): the
+        distance from its cell's centre, give or take the way to it (the distance to the
+        border changes by no more than the distance moved)."""
+        rows, columns = self.distance.shape
+        j = np.clip(np.floor((xy[:, 0] - self.x0) / GRID_M), 0, columns - 1).astype(int)
+        i = np.clip(np.floor((xy[:, 1] - self.y0) / GRID_M), 0, rows - 1).astype(int)
+        centre = np.column_stack([self.x0 + (j + 0.5) * GRID_M, self.y0 + (i + 0.5) * GRID_M])
+        away = np.hypot(*(xy - centre).T)
+        return self.distance[i, j] - away, self.distance[i, j] + away
+
+
+@lru_cache(maxsize=2)
+def _border_grid(border_m: shapely.Geometry) -> _Grid:
+    """The grid for the border's box widened by GRID_MARGIN_M (about 90,000 cells, made
+    once: 0.7 s), each cell's distance found with the border's STRtree."""
     tree, segments = _border_segments(border_m)
-    inputs, found = tree.query_nearest(geoms_m, all_matches=False)
-    nearest = np.empty(len(geoms_m))
-    nearest[inputs] = shapely.distance(geoms_m[inputs], segments[found])
+    x0, y0, x1, y1 = np.array(shapely.bounds(border_m)) + [-1, -1, 1, 1] * np.array(GRID_MARGIN_M)
+    xs = np.arange(x0, x1, GRID_M) + GRID_M / 2
+    ys = np.arange(y0, y1, GRID_M) + GRID_M / 2
+    centres = shapely.points(*np.meshgrid(xs, ys))
+    inputs, found = tree.query_nearest(centres.ravel(), all_matches=False)
+    distance = np.empty(centres.size)
+    distance[inputs] = shapely.distance(centres.ravel()[inputs], segments[found])
+    return _Grid(float(x0), float(y0), distance.reshape(centres.shape))
+
+
+#: Pieces measured at once (memory; the budget is checked between batches).
+PIECES_AT_ONCE = 20_000
+
+
+def to_border_m(
+    geoms_m: np.ndarray, border_m: shapely.Geometry, budget: Budget | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Geodesic distance (m) from each AEQD geometry to the border, and the border points
+    reached as (lon, lat) rows (see the module docstring for the bound). Measured piece by
+    piece (``geo.engine.pieces``): the nearest border segment of each, then, for the pieces of
+    a geometry within its bound of the nearest, every border segment within it. An area that
+    holds a whole piece of the border without its rings meeting it is at 0 from it."""
+    budget = budget or Budget(None)
+    tree, segments = _border_segments(border_m)
+    count, cut = len(geoms_m), pieces(geoms_m)
+    # Only the pieces that may be a geometry's nearest are looked up in the tree (10 µs or
+    # more each): those whose lower bound on the grid (less half their length) is within the
+    # least upper bound of any piece of the same geometry.
+    low, high = _border_grid(border_m).bounds(cut.ends.mean(axis=1))
+    low -= np.hypot(*(cut.ends[:, 1] - cut.ends[:, 0]).T) / 2
+    upper = cut.per_geometry(smallest(high, cut.part_of, cut.count)[0], count, "min")
+    maybe = np.flatnonzero(low <= largest(upper[cut.owner], cut.distinct, cut.count)[cut.part_of])
+    near = np.full(len(cut.ends), np.inf)
+    for at in range(0, len(maybe), PIECES_AT_ONCE):
+        budget.check()
+        part = maybe[at : at + PIECES_AT_ONCE]
+        shapes = cut.shapes(part)
+        inputs, found = tree.query_nearest(shapes, all_matches=False)
+        near[part[inputs]] = shapely.distance(shapes[inputs], segments[found])
+    nearest = cut.per_geometry(smallest(near, cut.part_of, cut.count)[0], count, "min")
     # Every segment the projection's stretch could make the geodesically nearest one.
     box = np.abs(shapely.bounds(geoms_m))
     reach = np.hypot(box[:, [0, 2]].max(axis=1), box[:, [1, 3]].max(axis=1)) / EARTH_RADIUS_M
-    pairs = tree.query(geoms_m, predicate="dwithin", distance=nearest * (1 + reach**2 / 3) + 1.0)
-    dist, ends = _geodesic_ends(shapely.shortest_line(geoms_m[pairs[0]], segments[pairs[1]]))
-    order = np.lexsort((dist, pairs[0]))  # by input, shortest first
-    first = order[np.r_[True, pairs[0][order][1:] != pairs[0][order][:-1]]]
-    best_dist, best_end = np.empty(len(geoms_m)), np.empty((len(geoms_m), 2))
-    best_dist[pairs[0][first]], best_end[pairs[0][first]] = dist[first], ends[first, 1]
+    bound = largest((nearest * (1 + reach**2 / 3) + 1.0)[cut.owner], cut.distinct, cut.count)
+    found_dist, found_end, found_piece = [], [], []
+    for at in range(0, len(cut.ends), PIECES_AT_ONCE):
+        budget.check()
+        part = np.arange(at, min(at + PIECES_AT_ONCE, len(cut.ends)))
+        part = part[near[part] <= bound[cut.part_of[part]]]
+        shapes = cut.shapes(part)
+        mine, other = tree.query(shapes, predicate="dwithin", distance=bound[cut.part_of[part]])
+        dist, ends = _geodesic_ends(shapely.shortest_line(shapes[mine], segments[other]))
+        found_dist.append(dist)
+        found_end.append(ends[:, 1])
+        found_piece.append(cut.part_of[part[mine]])
+    dist, ends = np.concatenate(found_dist), np.concatenate(found_end)
+    per_piece, at_piece = smallest(dist, np.concatenate(found_piece), cut.count)
+    best_dist, at = smallest(per_piece[cut.distinct], cut.owner, count)
+    best_end = ends[at_piece[cut.distinct[at]]] if len(ends) else np.zeros((count, 2))
+    # An area that holds a whole piece of the border without its rings meeting it.
+    areas = np.flatnonzero(shapely.get_dimensions(geoms_m) == 2)
+    starts = shapely.get_coordinates(shapely.get_point(shapely.get_parts(border_m), 0))
+    for x, y in starts:
+        inside = areas[shapely.contains_xy(geoms_m[areas], x, y)]
+        best_dist[inside] = 0.0
+        best_end[inside] = _xy(geodesy.to_degrees, np.array([[x, y]]))[0]
     return best_dist, best_end
 
 
@@ -190,32 +279,140 @@ def countries(layers: Layers, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return found
 
 
-def zone_shares(layers: Layers, geoms_m: np.ndarray) -> list[dict[str, float]]:
-    """Each line's or area's share of its length or area in each zone (AEQD, see above)."""
-    if not len(geoms_m):
-        return []
+def _zones_m(layers: Layers) -> list[tuple[str, shapely.Geometry]]:
+    """The zones in the order they are tried, in AEQD metres."""
     reg = layers.ground.region
-    measure = shapely.area if shapely.get_dimensions(geoms_m[0]) == 2 else shapely.length
-    box = shapely.total_bounds(geoms_m)
-    zones = [(spec.key, layers[spec.key].metric) for spec in AREAS] + [
+    return [(spec.key, layers[spec.key].metric) for spec in AREAS] + [
         ("ukraine", reg.ukraine_m),
         ("russia", reg.russia_m),
     ]
-    total = measure(geoms_m)
-    remaining, shares = geoms_m, {}
-    for key, zone in zones:
-        local = shapely.clip_by_rect(zone, *box)
-        shares[key] = measure(shapely.intersection(remaining, local))
-        remaining = shapely.difference(remaining, local)
-    shares["elsewhere"] = measure(remaining)
+
+
+def _as_shares(measured: np.ndarray, total: np.ndarray) -> list[dict[str, float]]:
+    """Rows of (feature, zone) amounts as each feature's shares, in the order of ZONES."""
     return [
-        {key: float(shares[key][i] / total[i]) if total[i] > 0 else 0.0 for key in ZONES}
-        for i in range(len(geoms_m))
+        {
+            key: float(measured[i, k] / total[i]) if total[i] > 0 else 0.0
+            for k, key in enumerate(ZONES)
+        }
+        for i in range(len(total))
     ]
 
 
-def classify(features: UserData | Sequence[Feature], layers: Layers) -> tuple[Row, ...]:
-    """The answers for every feature, in the features' order."""
+def zone_shares(
+    layers: Layers, geoms_m: np.ndarray, budget: Budget | None = None
+) -> list[dict[str, float]]:
+    """Each line's or area's share of its length or area in each zone (AEQD, see above)."""
+    if not len(geoms_m):
+        return []
+    if shapely.get_dimensions(geoms_m[0]) == 1:
+        return line_shares(layers, geoms_m, budget)
+    box = shapely.total_bounds(geoms_m)
+    total = shapely.area(geoms_m)
+    remaining, measured = geoms_m, np.zeros((len(geoms_m), len(ZONES)))
+    for k, (_key, zone) in enumerate(_zones_m(layers)):
+        local = shapely.clip_by_rect(zone, *box)
+        measured[:, k] = shapely.area(shapely.intersection(remaining, local))
+        remaining = shapely.difference(remaining, local)
+    measured[:, -1] = shapely.area(remaining)
+    return _as_shares(measured, total)
+
+
+def crossings(segments: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Where each segment (n, 2, 2) meets its edge ((2n, 2): two rows per edge), as fractions
+    of the way along the segment, two per pair, in [0, 1]: the point where they cross (twice),
+    or, for an edge lying along the segment, the two ends of their overlap. Arithmetic on
+    arrays: GEOS's intersection of two segments is an overlay, 20 µs a pair."""
+    p, r = segments[:, 0], segments[:, 1] - segments[:, 0]
+    q0, q1 = edges[0::2], edges[1::2]
+    s = q1 - q0
+    cross = r[:, 0] * s[:, 1] - r[:, 1] * s[:, 0]
+    rr = (r * r).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d = q0 - p
+        at = (d[:, 0] * s[:, 1] - d[:, 1] * s[:, 0]) / cross
+        ends = np.stack([(d * r).sum(axis=1), ((q1 - p) * r).sum(axis=1)], axis=1) / rr[:, None]
+    parallel = np.abs(cross) <= 1e-12 * np.sqrt(rr * (s * s).sum(axis=1))
+    out = np.where(parallel[:, None], ends, at[:, None].repeat(2, axis=1))
+    return np.clip(np.nan_to_num(out, nan=0.0), 0.0, 1.0).ravel()
+
+
+def line_shares(
+    layers: Layers, lines_m: np.ndarray, budget: Budget | None = None
+) -> list[dict[str, float]]:
+    """Each line's share of its length in each zone, piece by piece (``geo.engine.pieces``):
+    every segment is cut where it crosses a zone's edge (an STRtree of the edges finds them,
+    :func:`crossings` says where), and each piece's length goes to the first zone that covers
+    its midpoint, as a point's zone is decided.
+
+    The same shares as cutting the whole line with each zone in turn, at a cost in proportion
+    to its segments; cutting the whole line nodes it with itself first, and a line that runs
+    back over itself (a zig-zag of 50,000 vertices: 400 KB) then has every segment meeting
+    every other (GEOS ran out of memory)."""
+    budget = budget or Budget(None)
+    cut = pieces(lines_m)
+    margin = 1_000.0  # metres: no segment lies on the edge of the box the zones are cut to
+    xmin, ymin, xmax, ymax = shapely.total_bounds(lines_m)
+    zones = [
+        shapely.clip_by_rect(zone, xmin - margin, ymin - margin, xmax + margin, ymax + margin)
+        for _key, zone in _zones_m(layers)
+    ]
+    boundaries = np.array([shapely.boundary(zone) for zone in zones], dtype=object)
+    edges = shapely.linestrings(pieces(boundaries).ends)
+    tree = shapely.STRtree(edges)
+    for zone in zones:
+        shapely.prepare(zone)
+    lengths = np.zeros((len(cut.ends), len(ZONES)))
+    for at in range(0, len(cut.ends), PIECES_AT_ONCE):
+        budget.check()
+        lengths[at : at + PIECES_AT_ONCE] = _part_zones(
+            cut.ends[at : at + PIECES_AT_ONCE], tree, edges, zones
+        )
+    per_piece = np.stack(
+        [
+            np.bincount(cut.part_of, weights=lengths[:, k], minlength=cut.count)
+            for k in range(len(ZONES))
+        ],
+        axis=1,
+    )
+    return _as_shares(cut.per_geometry(per_piece, len(lines_m), "sum"), shapely.length(lines_m))
+
+
+def _part_zones(ends: np.ndarray, tree, edges: np.ndarray, zones: list) -> np.ndarray:
+    """The length (m) of each part (n, 2, 2) in each zone, in the order of ZONES."""
+    start, step = ends[:, 0], ends[:, 1] - ends[:, 0]
+    seglen = np.hypot(step[:, 0], step[:, 1])
+    which, edge = tree.query(shapely.linestrings(ends), predicate="intersects")
+    cut, cut_at = which.repeat(2), crossings(ends[which], shapely.get_coordinates(edges[edge]))
+    n = len(ends)
+    seg = np.concatenate([np.arange(n), np.arange(n), cut])
+    along = np.concatenate([np.zeros(n), np.ones(n), cut_at])
+    order = np.lexsort((along, seg))
+    seg, along = seg[order], along[order]
+    same = seg[1:] == seg[:-1]
+    piece_seg, t0, t1 = seg[:-1][same], along[:-1][same], along[1:][same]
+    length = (t1 - t0) * seglen[piece_seg]
+    keep = length > 0
+    piece_seg, length, middle = piece_seg[keep], length[keep], ((t0 + t1) / 2)[keep]
+    x = start[piece_seg, 0] + middle * step[piece_seg, 0]
+    y = start[piece_seg, 1] + middle * step[piece_seg, 1]
+    zone_of = np.full(len(piece_seg), len(ZONES) - 1)  # elsewhere
+    unset = np.ones(len(piece_seg), dtype=bool)
+    for k, zone in enumerate(zones):
+        hit = unset & shapely.intersects_xy(zone, x, y)
+        zone_of[hit] = k
+        unset &= ~hit
+    return np.bincount(
+        piece_seg * len(ZONES) + zone_of, weights=length, minlength=n * len(ZONES)
+    ).reshape(n, len(ZONES))
+
+
+def classify(
+    features: UserData | Sequence[Feature], layers: Layers, budget: Budget | None = None
+) -> tuple[Row, ...]:
+    """The answers for every feature, in the features' order. ``budget``, when given, is
+    checked between the steps (``geo.core.budget``)."""
+    budget = budget or Budget(None)
     feats = list(features.features if isinstance(features, UserData) else features)
     if not feats:
         return ()
@@ -226,14 +423,18 @@ def classify(features: UserData | Sequence[Feature], layers: Layers) -> tuple[Ro
     lon, lat = shapely.get_x(where), shapely.get_y(where)
     geoms_m = _to_metres(geoms)
     home = places.kharkiv()
-    border_m, border_at = to_border_m(geoms_m, layers.ground.region.border_m)
+    budget.check()
+    border_m, border_at = to_border_m(geoms_m, layers.ground.region.border_m, budget)
+    budget.check()
     kharkiv_m = to_point_m(geoms_m, home.lat, home.lon)
     zone = point_zones(layers, lon, lat)
     country = countries(layers, lon, lat)
     shares: dict[int, dict[str, float]] = {}
     for dim in (1, 2):  # lines, then areas: each group measured by its own measure
+        budget.check()
         index = np.flatnonzero(dims == dim)
-        shares.update(zip(index.tolist(), zone_shares(layers, geoms_m[index])))
+        shares.update(zip(index.tolist(), zone_shares(layers, geoms_m[index], budget)))
+    budget.check()
     rows = []
     columns = (
         lat.tolist(),
