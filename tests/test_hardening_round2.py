@@ -514,3 +514,98 @@ def test_finding_9_the_answers_of_a_lone_surrogate_download_as_utf8(built):
     rows = classify.classify(userdata.read(text.encode(), "s.geojson"), built)
     assert "\ufffd" in classify.to_csv(rows, built).encode("utf-8").decode("utf-8")
     assert "\ufffd" in classify.to_geojson(rows, built).encode("utf-8").decode("utf-8")
+
+
+# --------------------------------------------------------------------------- finding 7: signals
+
+#: A command whose writing stops half way (a slow disk): the moment to send it a signal.
+SLOW_WRITE = """
+import os, sys, time
+from geo.core import files
+whole = files._write_fd
+def half_then_wait(fd, data):
+    os.write(fd, data[: len(data) // 2])
+    time.sleep(120)
+    whole(fd, data)
+files._write_fd = half_then_wait
+from geo.cli import program
+sys.exit(program.main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize(
+    "command",
+    [["export", "--cdn", "--basemap", "none", "--out", "map.html"], ["figure", "--out", "map.png"]],
+    ids=["export", "figure"],
+)
+def test_finding_7_a_signal_while_writing_leaves_no_file_behind(command, signame, tmp_path):
+    import signal
+
+    signum = getattr(signal, signame)
+    env = {**os.environ, "KHARKIV_MAP_LANG": "en", "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", SLOW_WRITE, *command],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while not list(tmp_path.glob(".kharkiv-map-*.tmp")):
+            assert child.poll() is None, child.communicate()
+            assert time.monotonic() < deadline, "no temporary file appeared"
+            time.sleep(0.1)
+        time.sleep(0.2)
+        child.send_signal(signum)
+        _out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 128 + signum, err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []  # neither the temporary file nor a half page
+
+
+# --------------------------------------------------------------------------- finding 2, extended
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--cdn", "--basemap", "none", "--out", "DATA"],
+        ["export", "--cdn", "--out", "m.html", "--geojson", "DATA"],
+        ["figure", "--out", "LINK"],
+    ],
+    ids=["export --out", "export --geojson", "figure --out, through a link"],
+)
+def test_finding_2_no_command_writes_over_the_data_it_reads(command, tmp_path):
+    from geo.data import borders
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for path in borders.data_files():  # a copy, so that nothing of the checkout is at risk
+        (data / path.name).write_bytes(path.read_bytes())
+    target = data / "display.geojson"
+    (tmp_path / "display.png").symlink_to(target)
+    before = target.read_bytes()
+    places = {"DATA": str(target), "LINK": str(tmp_path / "display.png")}
+    script = (
+        "import sys; from pathlib import Path; from geo.data import borders; "
+        f"borders.DATA_DIR = Path({str(data)!r}); "
+        "from geo.cli import program; sys.exit(program.main(sys.argv[1:]))"
+    )
+    env = {**os.environ, "KHARKIV_MAP_LANG": "en", "PYTHONPATH": str(ROOT)}
+    run = subprocess.run(
+        [sys.executable, "-c", script, *[places.get(part, part) for part in command]],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert "input file" in one_line_error(run)
+    assert target.read_bytes() == before
+    assert not (tmp_path / "m.html").exists()

@@ -39,6 +39,20 @@ def _table_number(value: float, width: int) -> str:
     return f"{value:{width}.1f}".replace(".", i18n.decimal_sign())
 
 
+def _own_files(scripts: bool = False) -> list[Path]:
+    """The program's own files a command reads, which no output may replace: the data files
+    and, for the exported page (``scripts``), the map's installed scripts."""
+    from geo.data import borders
+
+    found = borders.data_files()
+    if scripts:
+        from geo.render.web import assets
+
+        folder = assets.vendor_dir()
+        found += [folder / b.name / a.path for b in assets.BUNDLES.values() for a in b.files]
+    return found
+
+
 def params(args):
     from geo.engine import zones
 
@@ -50,7 +64,8 @@ def run_export(args) -> int:
     from geo.render.web import export
 
     outputs = [path for path in (args.out, args.geojson) if path is not None]
-    files.check_outputs(outputs)  # before the map is built: a bad path costs nothing
+    own = _own_files(scripts=True)
+    files.check_outputs(outputs, inputs=own)  # before the map is built: a bad path costs nothing
     built = layers.layers(params(args))
     page, notices = export.map_html(built, args.basemap, cdn=args.cdn)
     for notice in notices:
@@ -58,7 +73,7 @@ def run_export(args) -> int:
     contents = {args.out: page}
     if args.geojson is not None:
         contents[args.geojson] = export.geojson_text(built)
-    files.write_all(contents)
+    files.write_all(contents, inputs=own)
     for path, text in contents.items():
         print(_wrote(path, len(text.encode())))
     return 0
@@ -80,11 +95,12 @@ def run_figure(args) -> int:
             ).format(path=quote.shown_path(args.out))
         )
     size = figure.parse_size(args.size)
-    files.check_outputs([args.out])
+    own = _own_files()
+    files.check_outputs([args.out], inputs=own)
     picture = figure.render(
         layers.layers(params(args)), size=size, fmt=FIGURE_FORMATS[ending], scale=args.scale
     )
-    files.write_all({args.out: picture})
+    files.write_all({args.out: picture}, inputs=own)
     print(_wrote(args.out, len(picture)))
     return 0
 
@@ -104,7 +120,8 @@ def run_classify(args) -> int:
                     "format; e.g. --out points.geojson."
                 ).format(path=quote.shown_path(out))
             )
-    files.check_outputs(args.out, inputs=[args.input])
+    read = [args.input, *_own_files()]
+    files.check_outputs(args.out, inputs=read)
     data = userdata.read_path(
         args.input, encoding=args.encoding, lat_column=args.lat_column, lon_column=args.lon_column
     )
@@ -116,7 +133,7 @@ def run_classify(args) -> int:
     contents = {
         out: writers[CLASSIFY_FORMATS[Path(out).suffix.lower()]](rows, built) for out in args.out
     }
-    files.write_all(contents, inputs=[args.input])
+    files.write_all(contents, inputs=read)
     for path, text in contents.items():
         print(_wrote(path, len(text.encode()), features=len(rows)))
     if not args.out:

@@ -68,6 +68,12 @@ def find_data_dir() -> Path:
 DATA_DIR = find_data_dir()
 
 
+def data_files() -> list[Path]:
+    """The data files the program reads (those with a size limit), for the commands that
+    write files: no output may replace one."""
+    return [DATA_DIR / name for name in MAX_BYTES]
+
+
 class DataError(Exception):
     """A data file that is missing, altered or unreadable; the message names the file."""
 
