@@ -51,10 +51,14 @@ if upload is None:
     st.info(_("No file yet. Try a CSV with a header row such as `name,lat,lon`."), icon="📄")
     st.stop()
 
+# Read and classified within a time budget, every failure one sentence, the memory the work
+# used handed back to the system after it (geo.engine.classify.read_and_classify).
 try:
-    data = userdata.read(
+    data, rows = classify.read_and_classify(
         upload.getvalue(),
         upload.name,
+        layers,
+        seconds=classify.UPLOAD_SECONDS,
         encoding=encoding or None,
         lat_column=lat_column or None,
         lon_column=lon_column or None,
@@ -62,7 +66,6 @@ try:
 except userdata.UserDataError as err:
     st.error(ui.markdown_text(str(err)), icon="⚠️")
     st.stop()
-rows = classify.classify(data, layers)
 if data.messages:
     st.warning("\n".join(f"- {ui.markdown_text(m)}" for m in data.messages), icon="📄")
 read = ngettext(

@@ -609,3 +609,39 @@ def test_finding_2_no_command_writes_over_the_data_it_reads(command, tmp_path):
     assert "input file" in one_line_error(run)
     assert target.read_bytes() == before
     assert not (tmp_path / "m.html").exists()
+
+
+# --------------------------------------------------------------------------- finding 9: the app's upload
+
+
+def test_finding_9_an_upload_over_its_time_budget_is_one_sentence(built):
+    from geo.engine import classify
+
+    data, name = shapes.points(1_000)
+    with pytest.raises(UserDataError) as caught:
+        classify.read_and_classify(data, name, built, seconds=0.0)
+    message = str(caught.value)
+    assert message.startswith("Reading and classifying 'points.geojson' took over 0 s")
+    assert "\n" not in message
+
+
+def test_finding_9_an_upload_within_its_budget_is_read_and_classified(built):
+    from geo.engine import classify
+
+    data, name = shapes.zigzag(50_000)  # once Streamlit's exception box
+    found, rows = classify.read_and_classify(data, name, built, seconds=classify.UPLOAD_SECONDS)
+    assert len(rows) == 1 and sum(rows[0].shares.values()) == pytest.approx(1)
+
+
+def test_finding_3_nothing_of_an_upload_is_kept_once_its_page_lets_go(built):
+    import gc
+    import weakref
+
+    from geo.engine import classify
+
+    data, name = shapes.folders(100)
+    found, rows = classify.read_and_classify(data, name, built, seconds=classify.UPLOAD_SECONDS)
+    kept = [weakref.ref(found.features[0]), weakref.ref(rows[0]), weakref.ref(found)]
+    del found, rows
+    gc.collect()
+    assert [ref() for ref in kept] == [None, None, None]

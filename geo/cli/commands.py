@@ -110,7 +110,6 @@ CLASSIFY_FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
 
 def run_classify(args) -> int:
     from geo.engine import classify, layers
-    from geo.userfiles import userdata
 
     for out in args.out:
         if Path(out).suffix.lower() not in CLASSIFY_FORMATS:
@@ -122,13 +121,18 @@ def run_classify(args) -> int:
             )
     read = [args.input, *_own_files()]
     files.check_outputs(args.out, inputs=read)
-    data = userdata.read_path(
-        args.input, encoding=args.encoding, lat_column=args.lat_column, lon_column=args.lon_column
+    asked = params(args)
+    data, rows = classify.read_and_classify(
+        Path(args.input),
+        args.input,
+        lambda: layers.layers(asked),
+        encoding=args.encoding,
+        lat_column=args.lat_column,
+        lon_column=args.lon_column,
     )
     for message in data.messages:
         _note(message)
-    built = layers.layers(params(args))
-    rows = classify.classify(data, built)
+    built = layers.layers(asked)  # built once, above, and kept by the engine's cache
     writers = {"csv": classify.to_csv, "geojson": classify.to_geojson}
     contents = {
         out: writers[CLASSIFY_FORMATS[Path(out).suffix.lower()]](rows, built) for out in args.out

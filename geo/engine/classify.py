@@ -43,22 +43,25 @@ import io
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import shapely
 from geopy.distance import Distance
 
+from geo import i18n
 from geo.core import geodesy
-from geo.core.budget import Budget
-from geo.core.units import KM_PER_MI, Area
+from geo.core.budget import Budget, BudgetExceeded, give_back_memory
+from geo.core.units import KM_PER_MI, Area, echo
 from geo.engine import places, query
 from geo.engine.layers import AREAS, Layers
 from geo.engine.pieces import largest, pieces, smallest
 from geo.i18n import N_, _
-from geo.userfiles.userdata import Feature, UserData
+from geo.userfiles import userdata
+from geo.userfiles.userdata import Feature, UserData, UserDataError
 
 #: Every zone a feature can be in, in the order they are tried.
 ZONES = tuple(spec.key for spec in AREAS) + ("ukraine", "russia", "elsewhere")
@@ -459,6 +462,56 @@ def classify(
             )
         rows.append(Row(feature, la, lo, zo, share, co, bm, (blat, blon), km, size))
     return tuple(rows)
+
+
+#: The seconds the app gives reading and classifying one upload: the limits of
+#: ``geo.userfiles.reading`` make any file they allow take a few (``bench/files.py``).
+UPLOAD_SECONDS = 30.0
+
+
+def read_and_classify(
+    source: bytes | Path,
+    name: str,
+    layers: Layers | Callable[[], Layers],
+    seconds: float | None = None,
+    **options,
+) -> tuple[UserData, tuple[Row, ...]]:
+    """A user's file read (its bytes, or a path: ``userdata.read_path``) and classified,
+    within ``seconds`` when given; ``layers`` may be a function that builds them, called
+    once the file has been read (a bad file costs no build)."" Every way it can fail is one sentence, a UserDataError:
+    the file's own, or that the time was spent, or that GEOS or the memory gave out. The
+    memory the work used is handed back to the system when it ends (the app's sessions
+    would otherwise each keep what their largest upload once needed)."""
+    budget, shown = Budget(seconds), echo(name)
+    try:
+        if isinstance(source, bytes):
+            found = userdata.read(source, name, budget=budget, **options)
+        else:
+            found = userdata.read_path(source, budget=budget, **options)
+        built = layers() if callable(layers) else layers
+        return found, classify(found, built, budget=budget)
+    except BudgetExceeded:
+        raise UserDataError(
+            _(
+                "Reading and classifying {file} took over {seconds} s, the most this server "
+                "gives one file: split it, or simplify its shapes."
+            ).format(file=shown, seconds=i18n.number(seconds))
+        ) from None
+    except MemoryError:
+        raise UserDataError(
+            _(
+                "{file} needs more memory than is free here: split it, or simplify its shapes."
+            ).format(file=shown)
+        ) from None
+    except shapely.errors.GEOSException as err:
+        raise UserDataError(
+            _(
+                "{file} could not be measured: the geometry library failed ({detail}); "
+                "simplify its shapes."
+            ).format(file=shown, detail=echo(str(err)))
+        ) from None
+    finally:
+        give_back_memory()
 
 
 # --------------------------------------------------------------------------- writing the answers
