@@ -116,6 +116,23 @@ def test_finding_3_a_csv_at_the_column_limit_is_read():
     assert len(feature.properties) == MAX_PROPERTY_NAMES - 2
 
 
+def test_finding_3_a_wide_csv_costs_memory_in_proportion_to_its_size():
+    import tracemalloc
+
+    rows = 4_950  # 10 MB of rows of 1,000 columns: a dict per row once took 36 KB of it each
+    header = ",".join(["lat", "lon"] + [f"c{i}" for i in range(MAX_PROPERTY_NAMES - 2)])
+    row = ",".join(["50.1", "36.3"] + ["x"] * (MAX_PROPERTY_NAMES - 2))
+    data = (header + "\n" + (row + "\n") * rows).encode()
+    tracemalloc.start()
+    try:
+        got = userdata.read(data, "wide.csv")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(got.features) == rows and got.features[-1].properties["c997"] == "x"
+    assert peak < 15 * len(data), f"{peak / 1e6:.0f} MB for {len(data) / 1e6:.0f} MB"
+
+
 def test_finding_3_the_vertex_limit_is_checked_before_geojson_is_parsed(monkeypatch):
     monkeypatch.setattr(usergeojson.json, "loads", lambda *a, **k: pytest.fail("parsed"))
     text = '{"type": "MultiPoint", "coordinates": [' + "[36.2, 50.1], " * MAX_VERTICES

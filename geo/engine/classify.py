@@ -601,7 +601,10 @@ def to_csv(rows: Sequence[Row], layers: Layers) -> str:
     for row in rows:
         answer = [safe_text(v) if type(v) is str else v for v in answers(row, layers).values()]
         own = empty.copy()
-        own.update((names[k], _cell(v)) for k, v in row.feature.properties.items())
+        own.update(
+            (names[k], v if type(v) is str and v[:1].isalnum() else _cell(v))  # the most, quickly
+            for k, v in row.feature.properties.items()
+        )
         writer.writerow(answer + list(own.values()))  # numbers as str() writes them, None empty
     return out.getvalue()
 
