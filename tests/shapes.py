@@ -81,8 +81,8 @@ def fan(n: int) -> tuple[bytes, str]:
 
 def bowtie(n: int) -> tuple[bytes, str]:
     """A GeoJSON polygon of n vertices whose ring goes back and forth across itself, so that
-    its edges cross one another about n²/4 times (50,000: GEOS ran out of memory)."""
-    ring = [[36 + (i % 2) * 0.5, 50 + (i % 4 in (1, 2)) * 0.3] for i in range(n - 1)]
+    its edges cross or overlap one another about n² times (50,000: GEOS ran out of memory)."""
+    ring = [[36 + (i % 2) * 0.5, 50 + (i % 4 in (1, 2)) * 0.3] for i in range(max(n - 1, 1))]
     ring.append(ring[0])
     feature = {
         "type": "Feature",
