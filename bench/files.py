@@ -19,7 +19,8 @@ what it held before reading (its imports and the built layers). The shapes (``te
 
 For each shape it prints the figures at each size, the seconds per MB at the largest size
 over those at the smallest (linear: about 1, or below, as fixed costs spread), and PASS or
-FAIL for the goals: read in under 5 s and under 500 MB at the largest size.
+FAIL for the goals: read in under 5 s and under 500 MB at the largest size (the peak while
+reading; the peak with classifying and writing the answers is shown beside it).
 
 ``--uploads 4`` also reads and classifies four of the largest files at once, in four threads
 of one process, as four sessions of the app would on one server
@@ -88,6 +89,7 @@ except userdata.UserDataError as err:
     out["refused"] = str(err)
     found = None
 out["read_wall"], out["read_cpu"] = time.perf_counter() - t, time.process_time() - c
+out["read_peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 if found is not None:
     out["features"] = len(found.features)
     if sys.argv[2] == "classify":
@@ -145,7 +147,10 @@ def shape_table(name: str, steps: int, classify: bool, folder: Path) -> list[str
             if "classify_wall" in got
             else "–"
         )
-        memory = f"{mb(got['peak'] - got['before'])} MB (peak {mb(got['peak'])} MB)"
+        memory = (
+            f"{mb(got['read_peak'] - got['before'])} MB; "
+            f"{mb(got['peak'] - got['before'])} MB with classifying"
+        )
         what = f"refused: {said}" if said else f"{got['features']:,} features"
         lines.append(
             f"| {name} | {n:,} {unit} | {mb(size)} MB | {read} | {cls} | {memory} | {what} |"
@@ -155,7 +160,7 @@ def shape_table(name: str, steps: int, classify: bool, folder: Path) -> list[str
         (_n0, s0, g0), (_n1, s1, g1) = usable[0], usable[-1]
         ratio = (g1["read_cpu"] / s1) / max(g0["read_cpu"] / s0, 1e-9)
         under_time = g1["read_wall"] < 5.0 or g1["read_cpu"] < 5.0
-        under_memory = g1["peak"] - g1["before"] < 500e6
+        under_memory = g1["read_peak"] - g1["before"] < 500e6
         verdict = "PASS" if under_time and under_memory else "FAIL"
         lines.append(
             f"| {name} | CPU s per MB, largest / smallest: {ratio:.2f} | | read < 5 s: "
@@ -252,11 +257,11 @@ def main() -> int:
     )
     print(
         "| shape | size | file | read: wall (CPU) | classify and CSV: wall (CPU) | "
-        "memory above the idle process | result |"
+        "peak memory above the idle process: read; and classified | result |"
     )
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
-        for name in args.shapes.split(","):
+        for name in [name for name in args.shapes.split(",") if name]:
             for line in shape_table(name, args.steps, not args.skip_classify, Path(folder)):
                 print(line, flush=True)
         if args.uploads:

@@ -58,7 +58,7 @@ from geo.core.budget import Budget, BudgetExceeded, give_back_memory
 from geo.core.units import KM_PER_MI, Area, echo
 from geo.engine import places, query
 from geo.engine.layers import AREAS, Layers
-from geo.engine.pieces import largest, pieces, smallest
+from geo.engine.pieces import largest, pieces, shapes, smallest
 from geo.i18n import N_, _
 from geo.userfiles import userdata
 from geo.userfiles.userdata import Feature, UserData, UserDataError
@@ -129,25 +129,44 @@ def _border_segments(border_m: shapely.Geometry) -> tuple[shapely.STRtree, np.nd
     return shapely.STRtree(segments), segments
 
 
-def _xy(convert, xy: np.ndarray) -> np.ndarray:
-    """Coordinates (n, 2) through ``geodesy.to_metres`` or ``to_degrees`` as one MultiPoint:
-    one transform call, without rebuilding n geometries."""
-    return shapely.get_coordinates(convert(shapely.multipoints(xy))) if len(xy) else xy
+@dataclass(frozen=True)
+class Metric:
+    """Features in the regional AEQD projection, metres: lines and areas as geometries (None
+    for the others), points as coordinates only (a MultiPoint of a million points is 150 MB
+    in GEOS, and as much again for a projected copy; its coordinates are 16 MB)."""
 
+    geoms: np.ndarray  # (n,): a line's or an area's geometry, else None
+    points: np.ndarray  # (p, 2): the x, y of every point of the points and MultiPoints
+    point_of: np.ndarray  # (p,): the feature of each, ascending
 
-def _to_metres(geoms: np.ndarray) -> np.ndarray:
-    """Lon/lat geometries in AEQD metres; points made directly from their projected coordinates."""
-    points_only = (shapely.get_type_id(geoms) == 0).all()
-    return (
-        shapely.points(_xy(geodesy.to_metres, shapely.get_coordinates(geoms)))
-        if points_only
-        else geodesy.to_metres(geoms)
-    )
+    @classmethod
+    def of(cls, geoms: np.ndarray) -> Metric:
+        """Lon/lat geometries in AEQD metres."""
+        pointy = shapely.get_dimensions(geoms) == 0
+        metric = np.empty(len(geoms), dtype=object)
+        if (~pointy).any():
+            metric[~pointy] = geodesy.to_metres(geoms[~pointy])
+        xy, of = shapely.get_coordinates(geoms[pointy], return_index=True)
+        return cls(metric, geodesy.metres_xy(xy), np.flatnonzero(pointy)[of])
+
+    def bounds(self) -> np.ndarray:
+        """Each feature's box (n, 4) in metres."""
+        box = np.full((len(self.geoms), 4), np.nan)
+        shaped = ~shapely.is_missing(self.geoms)
+        box[shaped] = shapely.bounds(self.geoms[shaped])
+        if len(self.points):
+            starts = np.r_[0, np.flatnonzero(self.point_of[1:] != self.point_of[:-1]) + 1]
+            at = self.point_of[starts]
+            for k, (column, reduce) in enumerate(
+                [(0, np.minimum), (1, np.minimum), (0, np.maximum), (1, np.maximum)]
+            ):
+                box[at, k] = reduce.reduceat(self.points[:, column], starts)
+        return box
 
 
 def _geodesic_ends(lines_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Geodesic lengths (m) of two-point AEQD lines between their ends, and the ends' lon/lat (n, 2, 2)."""
-    ends = _xy(geodesy.to_degrees, shapely.get_coordinates(lines_m)).reshape(-1, 2, 2)
+    ends = geodesy.degrees_xy(shapely.get_coordinates(lines_m)).reshape(-1, 2, 2)
     _az, _back, dist = geodesy.WGS84.inv(ends[:, 0, 0], ends[:, 0, 1], ends[:, 1, 0], ends[:, 1, 1])
     return np.asarray(dist, dtype=float), ends
 
@@ -198,7 +217,7 @@ PIECES_AT_ONCE = 20_000
 
 
 def to_border_m(
-    geoms_m: np.ndarray, border_m: shapely.Geometry, budget: Budget | None = None
+    metric: Metric, border_m: shapely.Geometry, budget: Budget | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Geodesic distance (m) from each AEQD geometry to the border, and the border points
     reached as (lon, lat) rows (see the module docstring for the bound). Measured piece by
@@ -207,55 +226,81 @@ def to_border_m(
     holds a whole piece of the border without its rings meeting it is at 0 from it."""
     budget = budget or Budget(None)
     tree, segments = _border_segments(border_m)
-    count, cut = len(geoms_m), pieces(geoms_m)
-    # Only the pieces that may be a geometry's nearest are looked up in the tree (10 µs or
-    # more each): those whose lower bound on the grid (less half their length) is within the
-    # least upper bound of any piece of the same geometry.
-    low, high = _border_grid(border_m).bounds(cut.ends.mean(axis=1))
-    low -= np.hypot(*(cut.ends[:, 1] - cut.ends[:, 0]).T) / 2
-    upper = cut.per_geometry(smallest(high, cut.part_of, cut.count)[0], count, "min")
-    maybe = np.flatnonzero(low <= largest(upper[cut.owner], cut.distinct, cut.count)[cut.part_of])
-    near = np.full(len(cut.ends), np.inf)
-    for at in range(0, len(maybe), PIECES_AT_ONCE):
+    grid = _border_grid(border_m)
+    count, cut = len(metric.geoms), pieces(metric.geoms, metric.points, metric.point_of)
+    runs = range(0, cut.count, PIECES_AT_ONCE)
+
+    def parts(at: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A run's parts, the piece of each, and a lower bound of each one's distance."""
         budget.check()
-        part = maybe[at : at + PIECES_AT_ONCE]
-        shapes = cut.shapes(part)
-        inputs, found = tree.query_nearest(shapes, all_matches=False)
-        near[part[inputs]] = shapely.distance(shapes[inputs], segments[found])
-    nearest = cut.per_geometry(smallest(near, cut.part_of, cut.count)[0], count, "min")
+        ends, of = cut.parts(at, at + PIECES_AT_ONCE)
+        low, _high = grid.bounds(ends.mean(axis=1))
+        return ends, of, low - np.hypot(*(ends[:, 1] - ends[:, 0]).T) / 2
+
+    # Only the parts that may be a geometry's nearest are looked up in the tree (10 µs or
+    # more each): those whose lower bound on the grid is within the least upper bound of any
+    # piece of the same geometry.
+    high = np.full(cut.count, np.inf)
+    for at in runs:
+        ends, of, _low = parts(at)
+        high[at : at + PIECES_AT_ONCE] = smallest(
+            grid.bounds(ends.mean(axis=1))[1], of - at, min(PIECES_AT_ONCE, cut.count - at)
+        )[0]
+    upper = largest(cut.per_geometry(high, count, "min")[cut.owner], cut.distinct, cut.count)
+    near = np.full(cut.count, np.inf)
+    for at in runs:
+        ends, of, low = parts(at)
+        maybe = low <= upper[of]
+        found_shapes = shapes(ends[maybe])
+        inputs, found = tree.query_nearest(found_shapes, all_matches=False)
+        dist = shapely.distance(found_shapes[inputs], segments[found])
+        run = min(PIECES_AT_ONCE, cut.count - at)  # a piece's parts are all in its run
+        near[at : at + run] = smallest(dist, of[maybe][inputs] - at, run)[0]
+    nearest = cut.per_geometry(near, count, "min")
     # Every segment the projection's stretch could make the geodesically nearest one.
-    box = np.abs(shapely.bounds(geoms_m))
+    box = np.abs(metric.bounds())
     reach = np.hypot(box[:, [0, 2]].max(axis=1), box[:, [1, 3]].max(axis=1)) / EARTH_RADIUS_M
     bound = largest((nearest * (1 + reach**2 / 3) + 1.0)[cut.owner], cut.distinct, cut.count)
     found_dist, found_end, found_piece = [], [], []
-    for at in range(0, len(cut.ends), PIECES_AT_ONCE):
-        budget.check()
-        part = np.arange(at, min(at + PIECES_AT_ONCE, len(cut.ends)))
-        part = part[near[part] <= bound[cut.part_of[part]]]
-        shapes = cut.shapes(part)
-        mine, other = tree.query(shapes, predicate="dwithin", distance=bound[cut.part_of[part]])
-        dist, ends = _geodesic_ends(shapely.shortest_line(shapes[mine], segments[other]))
+    for at in runs:
+        ends, of, low = parts(at)
+        close = low <= bound[of]
+        close_shapes = shapes(ends[close])
+        mine, other = tree.query(close_shapes, predicate="dwithin", distance=bound[of[close]])
+        dist, reached = _geodesic_ends(shapely.shortest_line(close_shapes[mine], segments[other]))
         found_dist.append(dist)
-        found_end.append(ends[:, 1])
-        found_piece.append(cut.part_of[part[mine]])
-    dist, ends = np.concatenate(found_dist), np.concatenate(found_end)
+        found_end.append(reached[:, 1])
+        found_piece.append(of[close][mine])
+    dist, reached = np.concatenate(found_dist), np.concatenate(found_end)
     per_piece, at_piece = smallest(dist, np.concatenate(found_piece), cut.count)
     best_dist, at = smallest(per_piece[cut.distinct], cut.owner, count)
-    best_end = ends[at_piece[cut.distinct[at]]] if len(ends) else np.zeros((count, 2))
+    best_end = reached[at_piece[cut.distinct[at]]] if len(reached) else np.zeros((count, 2))
     # An area that holds a whole piece of the border without its rings meeting it.
-    areas = np.flatnonzero(shapely.get_dimensions(geoms_m) == 2)
+    areas = np.flatnonzero(shapely.get_dimensions(metric.geoms) == 2)
     starts = shapely.get_coordinates(shapely.get_point(shapely.get_parts(border_m), 0))
     for x, y in starts:
-        inside = areas[shapely.contains_xy(geoms_m[areas], x, y)]
+        inside = areas[shapely.contains_xy(metric.geoms[areas], x, y)]
         best_dist[inside] = 0.0
-        best_end[inside] = _xy(geodesy.to_degrees, np.array([[x, y]]))[0]
+        best_end[inside] = geodesy.degrees_xy(np.array([[x, y]]))[0]
     return best_dist, best_end
 
 
-def to_point_m(geoms_m: np.ndarray, lat: float, lon: float) -> np.ndarray:
-    """Geodesic distance (m) from the nearest point of each AEQD geometry to one place."""
-    target = geodesy.to_metres(shapely.Point(lon, lat))
-    dist, _ends = _geodesic_ends(shapely.shortest_line(geoms_m, target))
+def to_point_m(metric: Metric, lat: float, lon: float) -> np.ndarray:
+    """Geodesic distance (m) from the nearest point of each feature, in AEQD, to one place."""
+    target = geodesy.metres_xy(np.array([[lon, lat]]))
+    dist = np.empty(len(metric.geoms))
+    shaped = np.flatnonzero(~shapely.is_missing(metric.geoms))
+    line = shapely.shortest_line(metric.geoms[shaped], shapely.points(target[0]))
+    dist[shaped] = _geodesic_ends(line)[0]
+    if len(metric.points):
+        away = np.hypot(*(metric.points - target).T)
+        nearest, at = smallest(away, metric.point_of, len(metric.geoms))
+        features = np.flatnonzero(np.isfinite(nearest))
+        lon_lat = geodesy.degrees_xy(metric.points[at[features]])
+        _az, _back, length = geodesy.WGS84.inv(
+            lon_lat[:, 0], lon_lat[:, 1], np.full(len(features), lon), np.full(len(features), lat)
+        )
+        dist[features] = length
     return dist
 
 
@@ -361,23 +406,17 @@ def line_shares(
         for _key, zone in _zones_m(layers)
     ]
     boundaries = np.array([shapely.boundary(zone) for zone in zones], dtype=object)
-    edges = shapely.linestrings(pieces(boundaries).ends)
+    edges = shapely.linestrings(pieces(boundaries).unique)
     tree = shapely.STRtree(edges)
     for zone in zones:
         shapely.prepare(zone)
-    lengths = np.zeros((len(cut.ends), len(ZONES)))
-    for at in range(0, len(cut.ends), PIECES_AT_ONCE):
+    per_piece = np.zeros((cut.count, len(ZONES)))
+    for at in range(0, cut.count, PIECES_AT_ONCE):
         budget.check()
-        lengths[at : at + PIECES_AT_ONCE] = _part_zones(
-            cut.ends[at : at + PIECES_AT_ONCE], tree, edges, zones
-        )
-    per_piece = np.stack(
-        [
-            np.bincount(cut.part_of, weights=lengths[:, k], minlength=cut.count)
-            for k in range(len(ZONES))
-        ],
-        axis=1,
-    )
+        ends, of = cut.parts(at, at + PIECES_AT_ONCE)
+        lengths, run = _part_zones(ends, tree, edges, zones), min(PIECES_AT_ONCE, cut.count - at)
+        for k in range(len(ZONES)):
+            per_piece[at : at + run, k] = np.bincount(of - at, weights=lengths[:, k], minlength=run)
     return _as_shares(cut.per_geometry(per_piece, len(lines_m), "sum"), shapely.length(lines_m))
 
 
@@ -424,12 +463,13 @@ def classify(
     simple_point = shapely.get_type_id(geoms) == 0
     where = np.where(simple_point, geoms, shapely.point_on_surface(geoms))
     lon, lat = shapely.get_x(where), shapely.get_y(where)
-    geoms_m = _to_metres(geoms)
+    metric = Metric.of(geoms)
+    geoms_m = metric.geoms
     home = places.kharkiv()
     budget.check()
-    border_m, border_at = to_border_m(geoms_m, layers.ground.region.border_m, budget)
+    border_m, border_at = to_border_m(metric, layers.ground.region.border_m, budget)
     budget.check()
-    kharkiv_m = to_point_m(geoms_m, home.lat, home.lon)
+    kharkiv_m = to_point_m(metric, home.lat, home.lon)
     zone = point_zones(layers, lon, lat)
     country = countries(layers, lon, lat)
     shares: dict[int, dict[str, float]] = {}
@@ -488,6 +528,7 @@ def read_and_classify(
             found = userdata.read(source, name, budget=budget, **options)
         else:
             found = userdata.read_path(source, budget=budget, **options)
+        give_back_memory()  # what parsing needed (a JSON document: 100 MB a million points)
         built = layers() if callable(layers) else layers
         return found, classify(found, built, budget=budget)
     except BudgetExceeded:

@@ -18,36 +18,44 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-#: The longest part a segment is cut into (metres), and the most parts: at most
-#: ``MAX_PER_SEGMENT`` each and ``MAX_PARTS`` in all (memory), whichever is fewer.
+#: The longest part a segment is cut into (metres), and the most parts of one segment.
 PART_M = 5_000.0
 MAX_PER_SEGMENT = 16
-MAX_PARTS = 2_000_000
 
 
 @dataclass(frozen=True)
 class Pieces:
     """The pieces of some geometries.
 
-    ``ends`` (k, 2, 2) are the parts measured: each distinct point (both ends the same) and
-    each distinct segment cut into parts; ``part_of`` says which distinct piece each part
-    belongs to. ``distinct`` and ``owner`` follow every piece of every geometry, repeats
-    included: the distinct piece it is, and the geometry it comes from."""
+    ``unique`` (u, 2, 2) are the distinct pieces: each point (both ends the same) and each
+    segment, once. ``distinct`` and ``owner`` follow every piece of every geometry, repeats
+    included: the distinct piece it is, and the geometry it comes from. :meth:`parts` cuts a
+    run of distinct pieces into the parts that are measured, so that memory stays bounded
+    however many there are."""
 
-    ends: np.ndarray
-    part_of: np.ndarray
+    unique: np.ndarray
     distinct: np.ndarray
     owner: np.ndarray
-    count: int  # distinct pieces
 
-    def shapes(self, index: slice | np.ndarray = slice(None)) -> np.ndarray:
-        """The parts as shapely geometries: points for points, two-point lines for segments."""
-        ends = self.ends[index]
-        point = (ends[:, 0] == ends[:, 1]).all(axis=1)
-        out = np.empty(len(ends), dtype=object)
-        out[point] = shapely.points(ends[point, 0]) if point.any() else []
-        out[~point] = shapely.linestrings(ends[~point]) if (~point).any() else []
-        return out
+    @property
+    def count(self) -> int:
+        return len(self.unique)
+
+    def parts(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """The parts (k, 2, 2) of the distinct pieces ``start`` to ``stop``: each cut into equal
+        parts of at most PART_M (at most MAX_PER_SEGMENT of them), and the distinct piece each
+        part belongs to."""
+        unique = self.unique[start:stop]
+        step = unique[:, 1] - unique[:, 0]
+        cuts = np.clip(np.ceil(np.hypot(step[:, 0], step[:, 1]) / PART_M), 1, MAX_PER_SEGMENT)
+        cuts = cuts.astype(int)
+        of = np.repeat(np.arange(len(unique)), cuts)
+        k = np.arange(len(of)) - (np.cumsum(cuts) - cuts)[of]
+        a = unique[of, 0] + step[of] * (k / cuts[of])[:, None]
+        b = unique[of, 0] + step[of] * ((k + 1) / cuts[of])[:, None]
+        last = k + 1 == cuts[of]
+        b[last] = unique[of[last], 1]  # the last part ends exactly where the segment does
+        return np.stack([a, b], axis=1), of + start
 
     def per_geometry(self, per_piece: np.ndarray, count: int, how: str) -> np.ndarray:
         """A value of each distinct piece gathered for each of ``count`` geometries: ``sum``
@@ -64,12 +72,25 @@ class Pieces:
         return smallest(values, self.owner, count)[0]
 
 
-def _coordinates(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every piece as (n, 2, 2) ends (a point's twice), and the geometry it comes from."""
+def shapes(ends: np.ndarray) -> np.ndarray:
+    """Parts (k, 2, 2) as shapely geometries: points where both ends are one, else lines."""
+    point = (ends[:, 0] == ends[:, 1]).all(axis=1)
+    out = np.empty(len(ends), dtype=object)
+    out[point] = shapely.points(ends[point, 0]) if point.any() else []
+    out[~point] = shapely.linestrings(ends[~point]) if (~point).any() else []
+    return out
+
+
+def _coordinates(
+    geoms: np.ndarray, points: np.ndarray | None = None, point_of: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every piece as (n, 2, 2) ends (a point's twice), and the geometry it comes from;
+    ``points`` (and the geometry of each, ``point_of``) are points given as coordinates."""
     dims = shapely.get_dimensions(geoms)
     index = np.arange(len(geoms))
-    points, point_of = shapely.get_coordinates(geoms[dims == 0], return_index=True)
-    point_of = index[dims == 0][point_of]
+    if points is None:
+        points, point_of = shapely.get_coordinates(geoms[dims == 0], return_index=True)
+        point_of = index[dims == 0][point_of]
     parts, part_of = shapely.get_parts(geoms[dims > 0], return_index=True)
     part_of = index[dims > 0][part_of]
     part_dims = dims[part_of]
@@ -98,26 +119,19 @@ def distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ordered[new], inverse
 
 
-def pieces(geoms: np.ndarray) -> Pieces:
-    """The pieces of ``geoms`` (see the module's docstring)."""
-    ends, owner = _coordinates(geoms)
+def pieces(
+    geoms: np.ndarray, points: np.ndarray | None = None, point_of: np.ndarray | None = None
+) -> Pieces:
+    """The pieces of ``geoms`` (see the module's docstring). Points may be given as
+    coordinates instead (``points``, (p, 2), and the index in ``geoms`` of each,
+    ``point_of``), with None in their place in ``geoms``."""
+    ends, owner = _coordinates(geoms, points, point_of)
     flip = (ends[:, 0, 0] > ends[:, 1, 0]) | (
         (ends[:, 0, 0] == ends[:, 1, 0]) & (ends[:, 0, 1] > ends[:, 1, 1])
     )
     ends[flip] = ends[flip, ::-1]
     unique, distinct = distinct_rows(ends.reshape(-1, 4))
-    unique = unique.reshape(-1, 2, 2)
-    step = unique[:, 1] - unique[:, 0]
-    most = max(1, min(MAX_PER_SEGMENT, MAX_PARTS // max(len(unique), 1)))
-    cuts = np.clip(np.ceil(np.hypot(step[:, 0], step[:, 1]) / PART_M), 1, most).astype(int)
-    part_of = np.repeat(np.arange(len(unique)), cuts)
-    k = np.arange(len(part_of)) - (np.cumsum(cuts) - cuts)[part_of]
-    start = unique[part_of, 0]
-    a = start + step[part_of] * (k / cuts[part_of])[:, None]
-    b = start + step[part_of] * ((k + 1) / cuts[part_of])[:, None]
-    last = k + 1 == cuts[part_of]
-    b[last] = unique[part_of[last], 1]  # the last part ends exactly where the segment does
-    return Pieces(np.stack([a, b], axis=1), part_of, distinct, owner, len(unique))
+    return Pieces(unique.reshape(-1, 2, 2), distinct, owner)
 
 
 def smallest(values: np.ndarray, groups: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
