@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: setup run export test test-fast lint fuzz mutation audit bench load data i18n docs clean
+.PHONY: setup run export test test-fast lint fuzz mutation audit bench load load-cluster data i18n docs clean
 
 setup: $(VENV)/.installed static/vendor/.installed .cache/axe/axe.min.js
 
@@ -80,9 +80,17 @@ LOAD_ARGS ?= --sessions 10,20,40,80
 load: setup
 	$(PY) bench/load.py $(LOAD_ARGS)
 
-# Rebuilds data/borders.geojson from the npm package (network: the npm registry).
+# The app as two replicas behind Debian's nginx with deploy/nginx.conf, all on 127.0.0.1, 80
+# sessions through it and one replica killed half-way (not part of `make test`; about a
+# minute). docs/deploying.md records a run.
+CLUSTER_ARGS ?= --cluster 2 --sessions 80 --kill-one
+load-cluster: setup
+	$(PY) bench/load.py $(CLUSTER_ARGS)
+
+# Rebuilds data/ from the npm packages, both border sources (network: the npm registry).
 data: setup
 	$(VENV)/bin/kharkiv-map data rebuild
+	$(VENV)/bin/kharkiv-map data rebuild --source naturalearth
 
 # The documentation site (docs/, mkdocs.yml) into build/site; --strict fails on a broken link
 # or anchor. MkDocs and its Material theme are the `docs` extra, installed here the first time.

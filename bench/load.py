@@ -1,6 +1,7 @@
 """Load test: many readers on the map page at once, against a Streamlit server it starts itself.
 
     python bench/load.py [--sessions 10,20,40,80] [--browsers 10] [--depth 150] [--distinct-depths]
+    python bench/load.py --cluster 2 --sessions 80 [--kill-one]
 
 For each N in ``--sessions`` a fresh ``streamlit run app.py`` (headless, localhost only, on a
 free port) is warmed with one session, then N sessions open the map page at the same moment.
@@ -15,8 +16,21 @@ request not to this machine is blocked) on the map page at once, times until Lea
 drawn the zone polygons inside the component frame, then types a new D into the sidebar
 and times until the drawn zones change.
 
-Not part of ``make test``: ``make load`` runs it. Everything is bounded: per-session
-timeouts, a global deadline, and the server is stopped at the end, also on an error or Ctrl-C.
+``--cluster R`` starts R replicas of the app and Debian's nginx with ``deploy/nginx.conf``
+in front of them (its upstream servers, listen address and temporary folders pointed at this
+machine, nothing else changed: :func:`local_nginx_conf`), all on 127.0.0.1, and drives the
+sessions through nginx: each opens the page, ``/_stcore/health`` and ``/_stcore/host-config``
+first, keeps the cookies they set (nginx's sticky cookie among them) and sends them with its
+WebSocket, as a browser does. nginx says which replica answered in its ``X-Replica`` header.
+``--kill-one`` stops (SIGKILL) the replica that has sent the most maps once half the sessions
+have the map; its sessions reconnect through nginx, as Streamlit's frontend does, and run the
+page again on another replica. Besides the table it prints ``per replica: A, B`` (sessions
+whose first map came from each replica) and ``sticky: K/N`` (sessions whose every request
+went to one replica while that replica lived), and the goals of the cluster.
+
+Not part of ``make test``: ``make load`` runs it, ``make load-cluster`` the cluster run.
+Everything is bounded: per-session timeouts, a global deadline, and the servers (and nginx)
+are stopped at the end, also on an error or Ctrl-C.
 
 How a browser session looks on the wire (read from streamlit's sources; kept here so the
 script can be maintained when Streamlit changes):
@@ -54,6 +68,7 @@ import json
 import math
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -116,6 +131,11 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
+        self.spawn()
+        self.wait_ready()
+
+    def spawn(self) -> None:
+        """Start the process without waiting for it (several replicas start side by side)."""
         env = {
             k: v for k, v in os.environ.items() if k != "KHARKIV_MAP_ASSETS"
         }  # serve <repo>/static
@@ -150,6 +170,9 @@ class Server:
             start_new_session=True,
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
+
+    def wait_ready(self) -> None:
+        """Wait until /_stcore/health answers 200 (bounded by START_TIMEOUT_S)."""
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             try:
@@ -180,6 +203,13 @@ class Server:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
         return float("nan")
+
+    def kill(self) -> None:
+        """Lose the replica: SIGKILL, as a crashed machine or an out-of-memory kill would."""
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=STOP_TIMEOUT_S)
 
     def stop(self) -> None:
         if self.process is None:
@@ -459,19 +489,7 @@ async def protocol_session(
             await session.until(lambda: session.finished >= 1, limit, "the first run to finish")
             if new_depth is not None:
                 phase = "the redrawn map"
-                if args.change == "preset":
-                    _, preset = session.widget(PRESET_KEY)
-                    option = next(
-                        (o for o in preset.options if re.search(rf"\b{new_depth:g} km\b", o)), None
-                    )
-                    if option is None:
-                        raise ProtocolError(
-                            f"no D preset of {new_depth:g} km in {list(preset.options)}"
-                        )
-                    changes = {preset.id: option}
-                else:
-                    _, depth = session.widget(DEPTH_KEY)
-                    changes = {depth.id: new_depth}
+                changes = depth_change(session, new_depth, args)
                 first, seen, finished = session.maps[0][1], len(session.maps), session.finished
                 changed_at = time.monotonic()
                 await session.rerun(session.widget_states(changes))
@@ -496,6 +514,19 @@ async def protocol_session(
     finally:
         signal_once()
     return result
+
+
+def depth_change(session: Session, new_depth: float, args) -> dict[str, object]:
+    """The widget change that sets D to ``new_depth`` (``{widget id: value}``), in the "D in
+    km" input or, with ``--change preset``, the preset selectbox."""
+    if args.change == "preset":
+        _, preset = session.widget(PRESET_KEY)
+        option = next((o for o in preset.options if re.search(rf"\b{new_depth:g} km\b", o)), None)
+        if option is None:
+            raise ProtocolError(f"no D preset of {new_depth:g} km in {list(preset.options)}")
+        return {preset.id: option}
+    _, depth = session.widget(DEPTH_KEY)
+    return {depth.id: new_depth}
 
 
 @dataclasses.dataclass
@@ -800,6 +831,609 @@ def empty_yardstick(k: int, args, log_dir: Path, map_round: Round) -> list[str]:
     ]
 
 
+# --------------------------------------------------------------------------- the cluster
+
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"
+#: The response header deploy/nginx.conf adds: the replicas tried, the last one answered.
+REPLICA_HEADER = "X-Replica"
+#: nginx's temporary folders, moved under the run's own folder (Debian's are /var/lib/nginx).
+NGINX_TEMP_PATHS = (
+    "client_body_temp_path",
+    "proxy_temp_path",
+    "fastcgi_temp_path",
+    "uwsgi_temp_path",
+    "scgi_temp_path",
+)
+#: A session that lost its replica reconnects at most this often, this long apart (Streamlit's
+#: frontend waits, asks /_stcore/health until it answers, then opens a new WebSocket).
+MAX_RECONNECTS, RECONNECT_PAUSE_S = 5, 1.0
+HTTP_TIMEOUT_S = 30.0
+
+
+def nginx_path() -> str | None:
+    """nginx on PATH, or Debian's /usr/sbin/nginx (not on a user's PATH)."""
+    found = shutil.which("nginx")
+    if found:
+        return found
+    return "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
+
+
+def local_nginx_conf(text: str, replica_ports: list[int], port: int, folder: Path) -> str:
+    """``deploy/nginx.conf`` made to run on this machine, every other directive kept as it is.
+
+    Three things change: the ``server`` lines of ``upstream streamlit`` become one per local
+    replica (``127.0.0.1:<port>`` with the first line's parameters: ``max_fails`` ...), the
+    ``listen`` line becomes ``127.0.0.1:<port>``, and nginx's temporary folders go under
+    ``folder`` (added at the top of the ``http`` block). The pid file and the start-up error
+    log are given on nginx's command line. Raises ValueError when the file no longer has the
+    lines this replaces.
+    """
+    upstream = re.search(r"(upstream\s+streamlit\s*\{)([^}]*)\}", text)
+    if upstream is None:
+        raise ValueError(
+            f"{NGINX_CONF.name} has no `upstream streamlit {{...}}` block to point "
+            "at the local replicas."
+        )
+    replaced = []
+
+    def local_servers(line: re.Match) -> str:
+        """The first ``server`` line becomes the local ones (same parameters); the others go."""
+        replaced.append(line)
+        indent, parameters = line.group(1), line.group(2)
+        if len(replaced) > 1:
+            return ""
+        return "".join(f"{indent}server 127.0.0.1:{p}{parameters};\n" for p in replica_ports)
+
+    body = re.sub(
+        r"^([ \t]*)server[ \t]+\S+([^;\n]*);[ \t]*\n",
+        local_servers,
+        upstream.group(2),
+        flags=re.MULTILINE,
+    )
+    if not replaced:
+        raise ValueError(f"{NGINX_CONF.name}'s upstream block has no `server` line to replace.")
+    text = text[: upstream.start(2)] + body + text[upstream.end(2) :]
+    text, listens = re.subn(
+        r"^([ \t]*)listen[ \t]+[^;\n]+;",
+        rf"\g<1>listen 127.0.0.1:{port};",
+        text,
+        flags=re.MULTILINE,
+    )
+    if listens != 1:
+        raise ValueError(f"{NGINX_CONF.name} should have one `listen` line, not {listens}.")
+    temp = "".join(
+        f"    {name} {folder / name.removesuffix('_temp_path')};\n" for name in NGINX_TEMP_PATHS
+    )
+    text, https = re.subn(
+        r"^http\s*\{[ \t]*\n", lambda m: m.group(0) + temp, text, flags=re.MULTILINE
+    )
+    if https != 1:
+        raise ValueError(f"{NGINX_CONF.name} should have one `http {{` block, not {https}.")
+    return text
+
+
+def last_replica(header: str | None) -> str:
+    """The address that answered, from ``$upstream_addr`` ("a, b" when a was tried first)."""
+    return (header or "").split(",")[-1].strip()
+
+
+class LoadBalancer:
+    """nginx with ``deploy/nginx.conf`` in front of ``replicas``, on a free localhost port, as a
+    child process (no daemon, its pid file, logs and temporary folders in a folder of its own)."""
+
+    def __init__(self, log_dir: Path, replicas: list[Server], nginx: str):
+        self.replicas, self.nginx = replicas, nginx
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.folder = Path(tempfile.mkdtemp(prefix="nginx-", dir=log_dir))
+        self.log_path = self.folder / "nginx.log"
+        self.names = {f"127.0.0.1:{s.port}": chr(ord("A") + i) for i, s in enumerate(replicas)}
+        self.process: subprocess.Popen | None = None
+
+    def replica(self, header: str | None) -> str:
+        """The replica's name (A, B ...) from the X-Replica header, or "?" without one."""
+        return self.names.get(last_replica(header), "?")
+
+    def start(self) -> None:
+        conf = self.folder / "nginx.conf"
+        conf.write_text(
+            local_nginx_conf(
+                NGINX_CONF.read_text(), [s.port for s in self.replicas], self.port, self.folder
+            )
+        )
+        command = [
+            self.nginx,
+            "-p",
+            f"{self.folder}/",
+            "-c",
+            str(conf),
+            "-e",
+            "stderr",
+            "-g",
+            f"daemon off; pid {self.folder / 'nginx.pid'};",
+        ]
+        self._log = open(self.log_path, "a")  # noqa: SIM115 (closed in stop(); nginx appends too)
+        self.process = subprocess.Popen(
+            command,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        return
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"nginx did not start on port {self.port} (exit code "
+                    f"{self.process.poll()}); log: {self.log_path}\n{self.log_tail()}"
+                )
+            time.sleep(0.1)
+
+    def log_tail(self, lines: int = 15) -> str:
+        with contextlib.suppress(OSError):
+            return "".join(self.log_path.read_text(errors="replace").splitlines(True)[-lines:])
+        return ""
+
+    def stop(self) -> None:
+        """Fast shutdown (SIGTERM: the master stops its workers), SIGKILL if it lingers."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=STOP_TIMEOUT_S)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # a worker left behind, if any
+        self._log.close()
+
+
+async def http_get(
+    port: int, path: str, cookies: dict[str, str], timeout: float = HTTP_TIMEOUT_S
+) -> tuple[int, dict[str, list[str]]]:
+    """GET ``path`` from 127.0.0.1:``port`` with ``cookies``, as a browser would (HTTP/1.1, one
+    connection per request); the status and the headers (lower-case names, every value).
+    The cookies the response sets are added to ``cookies``."""
+
+    async def exchange() -> bytes:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            lines = [
+                f"GET {path} HTTP/1.1",
+                f"Host: 127.0.0.1:{port}",
+                "Accept: */*",
+                "Connection: close",
+            ]
+            if cookies:
+                lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items()))
+            writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+            head = await reader.readuntil(b"\r\n\r\n")
+            await reader.read()  # the body, to the end of the connection
+            return head
+        finally:
+            writer.close()
+
+    head = await asyncio.wait_for(exchange(), timeout)
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers: dict[str, list[str]] = {}
+    for line in header_lines:
+        name, colon, value = line.partition(":")
+        if colon:
+            headers.setdefault(name.strip().lower(), []).append(value.strip())
+    for cookie in headers.get("set-cookie", []):
+        name, _, value = cookie.split(";", 1)[0].partition("=")
+        if name.strip():
+            cookies[name.strip()] = value.strip()
+    return int(status_line.split()[1]), headers
+
+
+@dataclasses.dataclass
+class Visit:
+    """One request of a session through the balancer: when it was answered, what it was, and
+    the replica that answered it."""
+
+    at: float
+    what: str
+    replica: str
+
+
+@dataclasses.dataclass
+class ClusterResult(Result):
+    visits: list[Visit] = dataclasses.field(default_factory=list)
+    map_replica: str | None = None  # the replica that sent the session its first map
+    lost_at: float | None = None  # when the session's replica was lost under it
+    again_s: float | None = None  # from then until the map came again, from another replica
+
+    @property
+    def final_replica(self) -> str | None:
+        """The replica of the session's last WebSocket."""
+        return next((v.replica for v in reversed(self.visits) if v.what == "/_stcore/stream"), None)
+
+
+class Outage:
+    """``--kill-one``: the maps each replica has sent, and which replica was stopped, when.
+
+    ``stop`` is called with the replica to stop the moment the sessions have received
+    ``threshold`` maps, from the session that received the last of them (the maps arrive in
+    a burst, so a task that polled for the count would see it late)."""
+
+    def __init__(self, threshold: float = math.inf, stop=None):
+        self.maps: dict[str, int] = {}
+        self.threshold, self._stop = threshold, stop
+        self.stopped: str | None = None
+        self.at: float | None = None
+        self.maps_then = 0  # maps received when the replica was stopped
+
+    def got_map(self, replica: str) -> None:
+        self.maps[replica] = self.maps.get(replica, 0) + 1
+        if self.stopped is None and self._stop and sum(self.maps.values()) >= self.threshold:
+            busiest = max(sorted(self.maps), key=self.maps.__getitem__)
+            self.stopped, self.at = busiest, time.monotonic()
+            self.maps_then = sum(self.maps.values())
+            self._stop(busiest)
+
+    def lost(self, replica: str | None) -> bool:
+        return replica is not None and replica == self.stopped
+
+
+class ReplicaLost(Exception):
+    """The session's WebSocket closed under it."""
+
+
+async def cluster_session(
+    lb: LoadBalancer,
+    proto: Proto,
+    new_depth: float | None,
+    args,
+    delay_s: float,
+    start: asyncio.Event,
+    holding: dict[int, str],
+    index: int,
+    release: asyncio.Event,
+    deadline: float,
+    outage: Outage,
+) -> ClusterResult:
+    """One browser tab through the balancer: the page and the calls Streamlit's frontend makes
+    before its WebSocket (with the cookies they set), then the WebSocket, the map, the change
+    of D and the redrawn map, as :func:`protocol_session`. While it holds, it is in
+    ``holding`` (index -> replica). When its replica is lost, it does what the frontend does:
+    waits, asks /_stcore/health, opens a new WebSocket (nginx sends it to another replica) and
+    runs the page again with the widget values it holds."""
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import InvalidHandshake, WebSocketException
+
+    result, cookies = ClusterResult(), {}
+    await start.wait()
+    await asyncio.sleep(delay_s)
+    began, phase = time.monotonic(), "the page"
+    states: list = []  # the widget values the tab holds and sends with every run
+    query, changed_at, replica = args.query, None, None
+
+    async def get(path: str) -> None:
+        status, headers = await http_get(lb.port, path, cookies)
+        result.visits.append(
+            Visit(
+                time.monotonic(),
+                path,
+                lb.replica((headers.get(REPLICA_HEADER.lower()) or [None])[0]),
+            )
+        )
+        if status != 200:
+            raise ProtocolError(f"{path} answered HTTP {status} through nginx")
+
+    async def one_connection() -> None:
+        nonlocal phase, states, query, changed_at, replica
+        phase = "connecting"
+        async with connect(
+            f"ws://127.0.0.1:{lb.port}/_stcore/stream",
+            subprotocols=["streamlit", "PLACEHOLDER_AUTH_TOKEN"],
+            origin=lb.url,
+            additional_headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())},
+            proxy=None,
+            max_size=None,
+            open_timeout=args.timeout,
+            ping_interval=None,
+            close_timeout=2,
+        ) as ws:
+            replica = lb.replica(ws.response.headers.get(REPLICA_HEADER))
+            result.visits.append(Visit(time.monotonic(), "/_stcore/stream", replica))
+            session = Session(ws, proto)
+            session.query_string = query
+            phase = "the map"
+            await session.rerun(states)
+            limit = min(time.monotonic() + args.timeout, deadline)
+            await session.until(lambda: session.maps, limit, "the map")
+            arrived_at = session.maps[0][0]
+            if result.map_s is None:
+                result.map_s, result.map_replica = arrived_at - began, replica
+                outage.got_map(replica)
+            if result.lost_at is not None and result.again_s is None:
+                result.again_s = arrived_at - result.lost_at
+            if changed_at is not None and result.change_s is None:
+                result.change_s = arrived_at - changed_at  # the new D, sent before the loss
+            await session.until(lambda: session.finished >= 1, limit, "the first run to finish")
+            if new_depth is not None and changed_at is None:
+                phase = "the redrawn map"
+                changes = depth_change(session, new_depth, args)
+                first, seen, finished = session.maps[0][1], len(session.maps), session.finished
+                states = session.widget_states(changes)
+                changed_at = time.monotonic()
+                await session.rerun(states)
+                limit = min(changed_at + args.timeout, deadline)
+                await session.until(
+                    lambda: any(f != first for _, f in session.maps[seen:]),
+                    limit,
+                    "the redrawn map",
+                )
+                result.change_s = next(t for t, f in session.maps[seen:] if f != first) - changed_at
+                await session.until(
+                    lambda: session.finished > finished, limit, "the second run to finish"
+                )
+            query = session.query_string
+            phase = "holding"
+            holding[index] = replica
+            try:
+                waiting = {
+                    asyncio.ensure_future(release.wait()),
+                    asyncio.ensure_future(ws.wait_closed()),
+                }
+                _, pending = await asyncio.wait(
+                    waiting,
+                    timeout=max(0.0, deadline - time.monotonic()),
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                for task in pending:
+                    task.cancel()
+                if not release.is_set() and ws.close_code is not None:
+                    raise ReplicaLost(f"the WebSocket closed ({ws.close_code})")
+            finally:
+                holding.pop(index, None)
+
+    try:
+        for path in ("/", "/_stcore/health", "/_stcore/host-config"):
+            await get(path)
+        for attempt in range(MAX_RECONNECTS + 1):
+            try:
+                await one_connection()
+                break
+            except (ReplicaLost, WebSocketException, OSError, EOFError) as err:
+                handshake = isinstance(err, InvalidHandshake)
+                if attempt == MAX_RECONNECTS or not outage.lost(replica):
+                    raise
+                if result.lost_at is None:
+                    result.lost_at = time.monotonic()
+                await asyncio.sleep(RECONNECT_PAUSE_S * (2 if handshake else 1))
+                await get("/_stcore/health")
+    except (TimeoutError, ProtocolError) as err:
+        result.error = str(err)
+    except Exception as err:  # refused or dropped connection, a bad frame: this session's error
+        result.error = f"{phase}: {type(err).__name__}: {err}"
+    return result
+
+
+def sticky(result: ClusterResult, outage: Outage) -> bool:
+    """Every request of the session went to one replica while that replica lived: its visits
+    are one replica's, or one replica's and then, once that one was stopped, another's."""
+    replicas = [v.replica for v in result.visits]
+    if not replicas or "?" in replicas:
+        return False
+    switches = [i for i in range(1, len(replicas)) if replicas[i] != replicas[i - 1]]
+    if not switches:
+        return True
+    first = switches[0]
+    return (
+        len(switches) == 1
+        and outage.lost(replicas[0])
+        and outage.at is not None
+        and result.visits[first].at >= outage.at
+    )
+
+
+@dataclasses.dataclass
+class ReplicaStats:
+    name: str
+    port: int
+    rss_before: float
+    rss_with: float = float("nan")  # with every session holding (nan: stopped by then)
+    rss_closed: float = float("nan")
+    cpu_s: float = 0.0
+    stopped: bool = False
+
+
+@dataclasses.dataclass
+class ClusterRound(Round):
+    replicas: list[ReplicaStats] = dataclasses.field(default_factory=list)
+    outage: Outage | None = None
+
+    @property
+    def per_replica(self) -> list[int]:
+        """Sessions whose first map came from each replica."""
+        return [sum(r.map_replica == s.name for r in self.results) for s in self.replicas]
+
+    @property
+    def sticky(self) -> int:
+        return sum(sticky(r, self.outage) for r in self.results)
+
+    @property
+    def lost(self) -> list[ClusterResult]:
+        return [r for r in self.results if r.lost_at is not None]
+
+
+async def cluster_round(lb: LoadBalancer, n: int, args, deadline: float) -> ClusterRound:
+    """Warm each replica (one session straight to it), then N sessions at once through nginx;
+    with ``--kill-one``, once half of them have the map, stop the replica that has sent the
+    most maps (the most sessions to move). The replicas' CPU time and memory are read when
+    every session holds its map, as in :func:`hold_all`."""
+    proto = Proto()
+    await asyncio.gather(*(warm_up(server, proto, args) for server in lb.replicas))
+    stats = [
+        ReplicaStats(lb.names[f"127.0.0.1:{s.port}"], s.port, s.rss_mib()) for s in lb.replicas
+    ]
+    cpu0 = [s.cpu_s() for s in lb.replicas]
+    start, release, holding = asyncio.Event(), asyncio.Event(), {}
+
+    def stop(name: str) -> None:
+        i = next(i for i, s in enumerate(stats) if s.name == name)
+        stats[i].cpu_s = lb.replicas[i].cpu_s() - cpu0[i]
+        lb.replicas[i].kill()
+        stats[i].stopped = True
+
+    depths = session_depths(n, args)
+    outage = Outage(n / 2, stop) if args.kill_one else Outage()
+
+    def session(i: int):
+        delay = args.ramp * i / n
+        return cluster_session(
+            lb, proto, depths[i], args, delay, start, holding, i, release, deadline, outage
+        )
+
+    tasks = [asyncio.create_task(session(i)) for i in range(n)]
+    machine0, own0 = machine_busy_s(), own_cpu_s()
+    began = time.monotonic()
+    start.set()
+    try:
+        while time.monotonic() < deadline and not all(t.done() for t in tasks):
+            done = sum(t.done() for t in tasks)
+            held = sum(not outage.lost(replica) for replica in holding.values())
+            if held + done >= n and (not args.kill_one or outage.stopped is not None):
+                break
+            await asyncio.sleep(0.05)
+        wall = time.monotonic() - began
+        for i, (server, s) in enumerate(zip(lb.replicas, stats)):
+            if not s.stopped:
+                s.cpu_s, s.rss_with = server.cpu_s() - cpu0[i], server.rss_mib()
+        machine1, own1 = machine_busy_s(), own_cpu_s()
+    finally:
+        release.set()
+    results = await asyncio.gather(*tasks)
+    await asyncio.sleep(CLOSED_SETTLE_S)
+    for server, s in zip(lb.replicas, stats):
+        if not s.stopped:
+            s.rss_closed = server.rss_mib()
+    alive = [s for s in stats if not s.stopped]
+    return ClusterRound(
+        n,
+        list(results),
+        sum(s.cpu_s for s in stats),
+        sum(s.rss_before for s in alive),
+        sum(s.rss_with for s in alive),
+        wall,
+        rss_closed=sum(s.rss_closed for s in alive),
+        machine_s=machine1 - machine0,
+        own_s=own1 - own0,
+        replicas=stats,
+        outage=outage,
+    )
+
+
+def run_cluster_round(n: int, args, deadline: float, log_dir: Path) -> ClusterRound:
+    """Start ``--cluster`` replicas side by side and nginx in front of them, run the round, and
+    stop them all, also on an error."""
+    servers = [Server(log_dir) for _ in range(args.cluster)]
+    lb = LoadBalancer(log_dir, servers, args.nginx)
+    try:
+        for server in servers:
+            server.spawn()
+        for server in servers:
+            server.wait_ready()
+        lb.start()
+        return asyncio.run(cluster_round(lb, n, args, deadline))
+    finally:
+        lb.stop()
+        for server in servers:
+            server.stop()
+
+
+def cluster_lines(r: ClusterRound) -> list[str]:
+    """Below the table's row: each replica, the sessions moved, and the per replica and
+    sticky lines."""
+    lines = []
+    for s in r.replicas:
+        if s.stopped:
+            memory = f"RSS before {s.rss_before:.0f} MiB; stopped (SIGKILL)"
+        else:
+            held = sum(x.final_replica == s.name for x in r.results)
+            each = f"{(s.rss_with - s.rss_before) / held:.2f}" if held else "-"
+            memory = (
+                f"RSS before/with sessions/closed {s.rss_before:.0f} / {s.rss_with:.0f} / "
+                f"{s.rss_closed:.0f} MiB, {held} sessions on it at the end, {each} MiB each"
+            )
+        lines.append(f"     replica {s.name} (127.0.0.1:{s.port}): {memory}, CPU {s.cpu_s:.1f} s")
+    outage = r.outage
+    if outage is not None and outage.stopped is not None:
+        again = [x.again_s for x in r.lost if x.again_s is not None]
+        lines.append(
+            f"     replica {outage.stopped} stopped once {outage.maps_then} "
+            f"sessions had the map; {len(r.lost)} sessions lost it, {len(again)} got the "
+            f"map again from another replica (p50 {fmt_s(percentile(again, 50))} s, "
+            f"p95 {fmt_s(percentile(again, 95))} s after the loss)"
+        )
+    lines.append(
+        f"per replica: {', '.join(str(k) for k in r.per_replica)} (sessions whose first "
+        f"map came from {', '.join(s.name for s in r.replicas)})"
+    )
+    lines.append(f"sticky: {r.sticky}/{r.n}")
+    return lines
+
+
+def goals_for_cluster(r: ClusterRound) -> list[str]:
+    quarter = math.ceil(r.n / 4)
+    per = r.per_replica
+    lines = [
+        f"Goals for {r.n} sessions through nginx and {len(r.replicas)} replicas:",
+        check("all sessions get the map", len(r.maps) == r.n, f"{len(r.maps)}/{r.n}", "all"),
+        check("errors", not r.errors, str(len(r.errors)), "0"),
+        check(
+            "every replica served at least a quarter of the sessions",
+            min(per) >= quarter,
+            ", ".join(str(k) for k in per),
+            f">= {quarter} each",
+        ),
+        check(
+            "every session sticky while its replica lived",
+            r.sticky == r.n,
+            f"{r.sticky}/{r.n}",
+            "all",
+        ),
+    ]
+    if r.outage is not None and r.outage.stopped is not None:
+        again = sum(x.again_s is not None for x in r.lost)
+        lines.append(
+            check(
+                "sessions on the stopped replica got the map again from another",
+                again == len(r.lost) and bool(r.lost),
+                f"{again}/{len(r.lost)}",
+                "all, at least one",
+            )
+        )
+    lines.append(
+        check(
+            "memory per extra session on the replicas left",
+            r.mib_per_session <= GOAL_MIB_PER_SESSION,
+            f"{r.mib_per_session:.2f} MiB",
+            f"<= {GOAL_MIB_PER_SESSION:g} MiB",
+        )
+    )
+    p95 = percentile(r.maps, 95)
+    lines.append(
+        f"  (time to map p95 {fmt_s(p95)} s: the {GOAL_MAP_P95_S:g} s goal is for "
+        f"{GOAL_SESSIONS} sessions on one process; here the replicas share "
+        f"{os.cpu_count()} cores)"
+    )
+    return lines
+
+
 # --------------------------------------------------------------------------- report
 
 HEADER = (
@@ -964,6 +1598,25 @@ def parse_args(argv):
         default="/usr/bin/chromium",
         help="Chromium for --browsers (default /usr/bin/chromium)",
     )
+    parser.add_argument(
+        "--cluster",
+        type=int,
+        default=0,
+        metavar="R",
+        help="R replicas of the app behind nginx with deploy/nginx.conf, the "
+        "sessions through nginx (e.g. 2; default: one server, no nginx)",
+    )
+    parser.add_argument(
+        "--kill-one",
+        action="store_true",
+        help="with --cluster: stop (SIGKILL) the replica that has sent the most "
+        "maps once half the sessions have the map",
+    )
+    parser.add_argument(
+        "--nginx",
+        default=None,
+        help="nginx for --cluster (default: nginx on PATH, or /usr/sbin/nginx)",
+    )
     args = parser.parse_args(argv)
     if args.sessions is None:
         args.sessions = [] if args.browsers else [10, 20, 40, 80]
@@ -981,6 +1634,18 @@ def parse_args(argv):
         parser.error(
             f"no Chromium at {args.chromium} (apt-get install chromium, or --chromium PATH)"
         )
+    if args.cluster:
+        if not 2 <= args.cluster <= 8:
+            parser.error(f"--cluster takes 2 to 8 replicas, not {args.cluster} (e.g. --cluster 2)")
+        if args.browsers:
+            parser.error("--cluster runs protocol-level sessions only: leave out --browsers")
+        args.nginx = args.nginx or nginx_path()
+        if args.nginx is None or not os.access(args.nginx, os.X_OK):
+            parser.error(
+                "--cluster needs nginx, and none was found (apt-get install nginx, or --nginx PATH)"
+            )
+    elif args.kill_one:
+        parser.error("--kill-one needs --cluster (e.g. --cluster 2 --kill-one)")
     return args
 
 
@@ -1000,10 +1665,29 @@ def describe(args) -> str:
         f"the round; "
         f"MiB/sess = (RSS with N - RSS before) / N, read with every session still connected; "
         f"'closed' is read {CLOSED_SETTLE_S:g} s after they have all closed."
+        + (cluster_description(args) if args.cluster else "")
+    )
+
+
+def cluster_description(args) -> str:
+    stop = (
+        " Once half the sessions have the map, the replica that has sent the most maps is "
+        "stopped (SIGKILL); its sessions reconnect through nginx, as the browser does."
+        if args.kill_one
+        else ""
+    )
+    return (
+        f"\nCluster: nginx ({args.nginx}) with {NGINX_CONF.relative_to(ROOT)} in front of "
+        f"{args.cluster} replicas, all on 127.0.0.1; each session first opens the page, "
+        "/_stcore/health and /_stcore/host-config through nginx, keeping the cookies they "
+        f"set.{stop} CPU s is the replicas' together; RSS and MiB/sess are those of the "
+        "replicas left at the end."
     )
 
 
 def run_round(kind: str, n: int, args, deadline: float, log_dir: Path) -> Round:
+    if args.cluster:
+        return run_cluster_round(n, args, deadline, log_dir)
     server = Server(log_dir)
     try:
         server.start()
@@ -1040,6 +1724,8 @@ def main(argv=None) -> int:
                 if kind == "sessions"
                 else "Real headless Chromium pages"
             )
+            if args.cluster:
+                title += f", through nginx to {args.cluster} replicas"
             print(f"\n{title}\n{HEADER}", flush=True)
             rounds = []
             for n in counts:
@@ -1067,6 +1753,11 @@ def main(argv=None) -> int:
                 )
                 for line in error_summary(result):
                     print(line, flush=True)
+                if isinstance(result, ClusterRound):
+                    print("\n".join(cluster_lines(result)), flush=True)
+                    lines = goals_for_cluster(result)
+                    print("\n".join(lines), flush=True)
+                    failed |= args.strict and any("[FAIL]" in line for line in lines)
                 if kind == "browsers":
                     print(
                         f"     requests off this machine blocked: {result.blocked}; "
@@ -1079,7 +1770,7 @@ def main(argv=None) -> int:
                 if kind == "sessions"
                 else (rounds[0] if rounds else None)
             )
-            if goal_round is not None:
+            if goal_round is not None and not args.cluster:
                 lines = (
                     goals_for_sessions(goal_round)
                     if kind == "sessions"
@@ -1088,7 +1779,7 @@ def main(argv=None) -> int:
                 print("\n" + "\n".join(lines), flush=True)
                 failed |= args.strict and any("[FAIL]" in line for line in lines)
     except KeyboardInterrupt:
-        print("\ninterrupted: the server has been stopped", file=sys.stderr)
+        print("\ninterrupted: the servers have been stopped", file=sys.stderr)
         return 130
     print(f"\nserver logs: {log_dir}")
     return 1 if failed else 0

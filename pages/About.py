@@ -12,6 +12,6 @@ ui.leave_folder_navigation()
 figures = facts.figures(ui.built(viewstate.DEFAULT.params))
 
 st.title(_("About this map"))
-for heading, text in about.sections(figures):
+for heading, text in about.sections(figures, facts.every_source()):
     st.subheader(heading)
     st.markdown(text)

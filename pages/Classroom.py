@@ -6,6 +6,7 @@ import streamlit as st
 from geo.engine import facts
 from geo.i18n import _
 from geo.narrative import story
+from geo.render.web import storypage
 from pages.shared import mapframe, ui, viewstate
 
 ui.leave_folder_navigation()
@@ -26,10 +27,8 @@ LARGE_TYPE = """<style>
 </style>"""
 
 view = ui.current()
-layers = ui.built(story.PARAMS)
-steps = story.steps(
-    layers, facts.figures(layers), facts.stage_figures(story.PARAMS), ui.built(story.LATER)
-)
+layers, later = ui.built(story.PARAMS), ui.built(story.LATER)
+steps = story.steps(layers, facts.figures(layers), facts.stage_figures(story.PARAMS), later)
 
 if STEP not in st.session_state:
     st.session_state[STEP], problem = story.step_from_query(st.query_params.get("step"), len(steps))
@@ -100,4 +99,17 @@ st.caption(
         radius=viewstate.label(story.PARAMS.radius, "mi"),
         depth=viewstate.label(story.PARAMS.depth, "km"),
     )
+)
+st.download_button(
+    _("Download the story as one HTML file"),
+    ui.deferred(lambda: storypage.story_html(layers, later, view.basemap)[0]),
+    file_name=viewstate.file_name(view.with_(params=story.PARAMS), "story", "html", basemap=True),
+    mime="text/html",
+    icon="⬇️",
+    on_click="ignore",
+    help=_(
+        "The six steps in one file that opens in any browser, from a USB stick too; with the "
+        "basemap set to none it needs no internet."
+    ),
+    key="download_story",
 )

@@ -1,9 +1,11 @@
-"""Facts: the measured figures, the article's claim beside the measurement, and a CSV."""
+"""Facts: the measured figures, the article's claim beside the measurement, a CSV, and the
+figures of both border sources side by side."""
 
 import streamlit as st
 
 from geo import i18n
 from geo.core.units import length_text
+from geo.data import source
 from geo.engine import facts, stages
 from geo.i18n import _
 from geo.narrative import tables
@@ -21,6 +23,8 @@ st.markdown(
         "For R = {radius} and D = {depth}. Distances, lengths and areas are geodesic, on the WGS84 "
         "ellipsoid."
     ).format(radius=radius, depth=depth)
+    + " "
+    + _("Border data: {source}.").format(source=source.BY_ID[view.source].name)
 )
 
 st.subheader(_("The article's figure beside the measurement"))
@@ -53,6 +57,26 @@ st.download_button(
     mime="text/csv",
     icon="⬇️",
     on_click="ignore",
+)
+
+st.subheader(_("Two border sources, side by side"))
+st.markdown(
+    _(
+        "The same figures for the default view (R = {radius}, D = {depth}, {stage}) from each "
+        "border source, how far the second is from the first, and the published lengths. "
+        "Lengths depend on the scale a border was drawn at; areas much less (see About)."
+    ).format(
+        radius=viewstate.label(viewstate.DEFAULT.radius, "mi"),
+        depth=viewstate.label(viewstate.DEFAULT.depth, "km"),
+        stage=stages.DEFAULT.label,
+    )
+)
+st.dataframe(tables.source_rows(facts.every_source()), hide_index=True, width="stretch")
+st.caption(
+    _(
+        "Published lengths are as their publishers gave them (in English); reports differ, and "
+        "none says how it was measured."
+    )
 )
 
 st.subheader(_("The policy over time, and the sanctuary"))

@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 from geo import i18n
 from geo.engine import classify
 from geo.i18n import _, ngettext
+from geo.render import gis
 from geo.render.web import userlayer
 from geo.userfiles import userdata
 from pages.shared import ui, viewstate
@@ -92,7 +93,7 @@ st_folium(
 # The columns are the downloads' (``km_…``), named the same in every language.
 st.dataframe([classify.answers(row, layers) for row in rows], hide_index=True, width="stretch")
 stem = viewstate.file_name(view, "answers", "x").removesuffix(".x")
-left, right = st.columns(2)
+left, right, third = st.columns(3)
 left.download_button(
     _("Download the answers (CSV)"),
     ui.deferred(classify.to_csv, rows, layers),
@@ -108,4 +109,12 @@ right.download_button(
     mime="application/geo+json",
     on_click="ignore",
     key="download_answers_geojson",
+)
+third.download_button(
+    _("Download the answers (GeoPackage)"),
+    ui.deferred(gis.answers_gpkg, rows, layers),
+    file_name=f"{stem}.gpkg",
+    mime="application/geopackage+sqlite3",
+    on_click="ignore",
+    key="download_answers_gpkg",
 )

@@ -49,18 +49,21 @@ MUTATION_ORDER = (
     "test_units",
     "test_viewstate",
     "test_geodesy",
+    "test_stages",
+    "test_places",
+    "test_gazetteer",
     "test_layers",
     "test_query",
+    "test_classify",
+    "test_tables",
+    "test_i18n",
+    "test_i18n_map",
     "test_zones",
+    "test_prebuilt",
 )
-#: Caches that outlive a test session and hold results of mutated code (``geo.data.borders.region``,
-#: the border file as read, and the gazetteer are not mutated, so they are kept).
-KEPT_CACHES = {
-    ("geo.data.borders", "region"),
-    ("geo.engine.places", "places"),
-    ("geo.engine.places", "_gazetteer"),
-    ("geo.engine.places", "kharkiv"),
-}
+#: Caches that outlive a test session and hold no result of mutated code: the border file as
+#: read (``geo.data`` is not mutated). Everything else is made again for each mutant.
+KEPT_CACHES = {("geo.data.borders", "region")}
 
 
 def under_mutation() -> bool:

@@ -76,3 +76,16 @@ def test_the_map_code_listed_is_the_code_the_map_loads():
     html, _ = assets.render_html(mapview.build_map(layers.layers(), "none"), "static")
     loaded = set(re.findall(r"/app/static/vendor/([a-z]+)/", html))
     assert loaded == set(about.MAP_BUNDLES)
+
+
+def test_about_explains_the_two_sources_with_their_measured_spread(text):
+    """Why lengths move with a map's scale and areas much less, with the figures measured
+    from both sources; and the assumption made about Natural Earth's Crimea."""
+    spread = facts.every_source()
+    osm, ne = (row.measure("border_length_km") for row in spread)
+    assert "Two border sources, and why their figures differ" in text
+    assert "Lengths move with a map's scale" in text and "Areas move much less" in text
+    assert f"{osm.km:,.1f} km" in text and f"{ne.km:,.1f} km" in text
+    assert "1,974 km" in text  # the published length, FACTS.md
+    assert "Natural Earth's edition draws Crimea inside Russia's polygon only" in text
+    assert "world-atlas 2.0.2" in text and "public domain" in text

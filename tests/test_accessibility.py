@@ -1,5 +1,6 @@
 """Accessibility in a real browser: an axe-core audit of every page of the app (and of the map
-frame inside it) and of the exported page, with both basemaps; the map's controls reached and
+frame inside it), of the exported page, with both basemaps and in both languages, and of the
+story file at each step in both languages; the map's controls reached and
 used with the keyboard, each with a visible focus ring; the text description where a screen
 reader finds it; and the print layouts.
 
@@ -15,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from geo import i18n
 from geo.engine import layers
-from geo.render.web import export, mapview
+from geo.narrative import story
+from geo.render.web import export, mapview, storypage
 from tests import axe
 from tests.test_app_browser import streamlit_server
 
@@ -203,6 +206,62 @@ def test_the_printed_page_keeps_the_map_and_legend_without_controls(
         "document.documentElement.clientWidth]"
     )
     assert width[0] >= width[1] - 1
+
+
+def test_the_exported_page_in_ukrainian_passes_the_audit(offline_page, axe_source, tmp_path):
+    with i18n.language("uk"):
+        page, _notices = export.map_html(layers.layers(layers.Params()), "none")
+    path = tmp_path / "uk.html"
+    path.write_text(page, encoding="utf-8")
+    open_exported(offline_page, path)
+    assert_clean(offline_page, axe_source, "the exported page in Ukrainian")
+    assert offline_page.errors == []
+
+
+# --------------------------------------------------------------------------- the story file
+
+
+@pytest.fixture(scope="module")
+def stories(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("story")
+    built = layers.layers(story.PARAMS), layers.layers(story.LATER)
+    paths = {}
+    for lang in i18n.LANGUAGES:
+        with i18n.language(lang):
+            page, _notices = storypage.story_html(*built, "none")
+        paths[lang] = folder / f"story-{lang}.html"
+        paths[lang].write_text(page, encoding="utf-8")
+    return paths
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+def test_the_story_file_passes_the_audit_at_every_step(stories, offline_page, axe_source, lang):
+    """Every step with its description open, in both languages, and the legend unfolded (where
+    it covers no place's label: over one, the label is too small a target for axe)."""
+    page = offline_page
+    open_exported(page, stories[lang])
+    for number in range(1, 7):
+        page.goto(f"{stories[lang].as_uri()}#{number}")
+        page.locator(f"#step-{number} details summary").click()
+        assert_clean(page, axe_source, f"the story in {lang}, step {number}")
+    page.goto(f"{stories[lang].as_uri()}#1")
+    page.locator(".kharkiv-legend-toggle").click()
+    assert_clean(page, axe_source, f"the story in {lang} with its legend unfolded")
+    # The keyboard reaches the buttons and the step links, after the map's controls, each with
+    # a visible focus ring.
+    page.reload()
+    reached = []
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate(FOCUSED))
+        if reached[-1]["cls"] == "kharkiv-story-next":
+            break
+    page.keyboard.press("Tab")  # the first step link
+    reached.append(page.evaluate(FOCUSED))
+    assert [f["cls"] for f in reached[-3:-1]] == ["kharkiv-story-previous", "kharkiv-story-next"]
+    assert reached[-1]["tag"] == "A"
+    assert all(f["ring"] for f in reached[-3:]), reached[-3:]
+    assert offline_page.errors == []
 
 
 # --------------------------------------------------------------------------- the app

@@ -609,3 +609,71 @@ def test_missing_map_scripts_give_one_sentence_not_a_traceback(monkeypatch, tmp_
     assert not at.exception
     assert len(at.error) == 1
     assert "make setup" in plain(at.error[0].value)
+
+
+# --------------------------------------------------------------------------- the border source
+
+
+def test_the_border_source_is_chosen_in_the_sidebar_and_kept_in_the_link():
+    at = open_page(FACTS)
+    assert "source" not in at.query_params
+    assert "Border data: OpenStreetMap." in text(at)
+    at.radio(key="w_source").set_value("naturalearth").run()
+    assert_clean(at)
+    assert query_value(at, "source") == "naturalearth"
+    said = text(at)
+    assert "Border data: Natural Earth 1:10m." in said
+    km, _mi = km_and_miles(said, "city centre to the nearest border point")
+    assert 32 < km < 33.5  # Natural Earth's line: 32.7 km, against 34.6 km on OpenStreetMap
+    at.button(key="reset").click().run()
+    assert "source" not in at.query_params
+
+
+def test_facts_shows_both_sources_side_by_side_with_the_published_length():
+    at = open_page(FACTS)
+    assert_clean(at)
+    tables = [t.value for t in at.dataframe]
+    spread = next(t for t in tables if "Natural Earth 1:10m" in t.columns)
+    assert list(spread.columns) == [
+        "Figure",
+        "OpenStreetMap",
+        "Natural Earth 1:10m",
+        "Natural Earth 1:10m vs OpenStreetMap",
+        "Published",
+    ]
+    border = spread.iloc[0]
+    assert border["Figure"] == "Russia–Ukraine land border"
+    assert border["Natural Earth 1:10m vs OpenStreetMap"] == "−22.1%"
+    assert border["Published"].startswith("1,974 km")
+
+
+def test_an_unknown_source_in_the_link_is_one_warning_and_the_default():
+    at = open_page(MAP, {"source": "nope"})
+    assert not at.exception
+    assert [w.value for w in at.warning] and "source 'nope'" in at.warning[0].value
+    assert at.radio(key="w_source").value == "osm"
+
+
+def test_export_offers_the_layers_as_a_geopackage_and_a_kml_named_after_the_view():
+    at = open_page(EXPORT, {"source": "naturalearth"})
+    assert_clean(at)
+    labels = [b.label for b in at.download_button]
+    assert "Download the layers (GeoPackage)" in labels and "Download the layers (KML)" in labels
+    said = text(at)
+    assert "kharkiv-layers_R12mi_D80km_naturalearth.gpkg" in said
+    assert "kharkiv-layers_R12mi_D80km_naturalearth.kml" in said
+    assert "Border data: Natural Earth 1:10m." in said
+
+
+def test_a_change_of_source_redraws_the_whole_map_from_that_source():
+    """The map's base holds the border and the outlines, so it is made per source: a new
+    source gives a new base (streamlit-folium draws the map afresh) naming its credit."""
+    at = open_page(MAP)
+    first = map_component(at)
+    assert "OpenStreetMap contributors (ODbL)" in first["script"]
+    at.radio(key="w_source").set_value("naturalearth").run()
+    assert_clean(at)
+    second = map_component(at)
+    assert second["script"] != first["script"]
+    assert "Natural Earth 1:10m (public domain)" in second["script"]
+    assert second["feature_group"] != first["feature_group"]

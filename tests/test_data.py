@@ -259,3 +259,81 @@ def test_display_outlines_share_their_edges_and_stay_near_the_countries(region):
     for a, b in ((full, metric["UKR"]), (metric["UKR"], full)):
         points = shapely.points(shapely.get_coordinates(shapely.segmentize(a.boundary, 500)))
         assert shapely.distance(b.boundary, points).max() < 5_000
+
+
+# --------------------------------------------------------------------------- the second border source
+
+
+def test_every_sources_files_are_listed_and_shipped():
+    """Each source's four files have a checksum, and the package ships them (pyproject.toml)."""
+    import tomllib
+    from pathlib import Path
+
+    from geo.data import source
+
+    listed = data.expected_checksums(data.DATA_DIR)
+    pyproject = tomllib.loads(
+        (Path(data.__file__).resolve().parents[2] / "pyproject.toml").read_text()
+    )
+    shipped = set(pyproject["tool"]["setuptools"]["package-data"]["geo._data"])
+    for src in source.SOURCES:
+        assert set(src.files) <= set(listed) and set(src.files) <= shipped
+
+
+def test_an_altered_natural_earth_file_names_its_own_rebuild_command(data_copy):
+    path = data_copy / "borders-naturalearth.geojson"
+    payload = bytearray(path.read_bytes())
+    payload[5000] ^= 1
+    path.write_bytes(bytes(payload))
+    with pytest.raises(data.DataError) as caught:
+        data.load_region(data_copy, source="naturalearth")
+    assert "borders-naturalearth.geojson does not match its checksum" in str(caught.value)
+    assert "kharkiv-map data rebuild --source naturalearth" in str(caught.value)
+
+
+def test_the_natural_earth_display_and_stored_files_are_rebuilt_byte_for_byte(data_copy):
+    """`kharkiv-map data rebuild --source naturalearth --display-only` needs no npm."""
+    from geo.data import source
+    from geo.tools import rebuild as build_data
+
+    src = source.BY_ID["naturalearth"]
+    committed = {name: (data_copy / name).read_bytes() for name in src.files}
+    for name in (src.display_file, src.wkb_file):
+        (data_copy / name).write_bytes(b"{}")
+    build_data.rebuild(data_dir=data_copy, display_only=True, source="naturalearth")
+    for name, content in committed.items():
+        assert (data_copy / name).read_bytes() == content
+    assert (data_copy / data.CHECKSUMS_FILE).read_bytes() == (
+        data.DATA_DIR / data.CHECKSUMS_FILE
+    ).read_bytes()
+
+
+def test_the_natural_earth_extract_is_valid_and_keyed_as_the_first():
+    region = data.region("naturalearth")
+    assert region.source == "naturalearth"
+    for code in ("UKR", "RUS", "BLR", "MDA"):
+        geom = region.country(code)
+        assert geom.geom_type == "MultiPolygon" and geom.is_valid and not geom.is_empty
+    overlap = region.ukraine.intersection(region.russia)
+    assert overlap.area == 0 or shapely.get_type_id(overlap) in (1, 5)
+    outlines = data.display_outlines(1_000.0, "naturalearth")
+    assert set(outlines) == {"UKR", "RUS", "BLR", "MDA"}
+
+
+def test_crimea_is_found_as_one_part_of_russia_or_the_build_stops():
+    """Natural Earth puts Crimea in Russia's polygon only: the build gives that part to
+    Ukraine, and stops rather than guess when the box holds no part or more than one."""
+    from geo.tools import rebuild as build_data
+
+    crimea = shapely.box(32.5, 44.4, 36.6, 46.2)
+    mainland = shapely.box(37.0, 44.0, 45.0, 55.0)
+    ukraine = shapely.box(22.0, 46.3, 37.0, 52.0)  # meets the mainland at 37° E
+    belarus, moldova = shapely.box(23.0, 52.1, 32.0, 55.0), shapely.box(27.0, 45.5, 29.0, 46.2)
+    raw = {"UKR": ukraine, "RUS": shapely.MultiPolygon([crimea, mainland])}
+    shapes = build_data.extract_shapes({**raw, "BLR": belarus, "MDA": moldova}, "russia")
+    assert shapes["UKR"].contains(shapely.Point(34.1, 44.95))
+    assert not shapes["RUS"].intersects(shapely.Point(34.1, 44.95))
+    with pytest.raises(ValueError, match="not Crimea alone"):
+        build_data.extract_shapes(
+            {"UKR": ukraine, "RUS": mainland, "BLR": belarus, "MDA": moldova}, "russia"
+        )

@@ -1,5 +1,6 @@
 """The exported page, opened in headless Chromium with every non-local request blocked,
-draws the borders, the band, the ring, both zones and the markers, and its popups work."""
+draws the borders, the band, the ring, both zones and the markers, and its popups work; on a
+phone it opens with the map clear of its controls."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from geo.engine import layers as registry
 from geo.engine import zones
 from geo.render.web import export, mapview
 from pages.shared import viewstate
+from tests import phone
 
 pytestmark = pytest.mark.browser
 
@@ -87,3 +89,32 @@ def test_marker_popup_opens_with_quote_and_distances(served, offline_page):
     )
     text = page.wait_for_selector(".leaflet-popup-content:has-text('12 miles')").inner_text()
     assert "To the border: 34" in text
+
+
+@pytest.mark.parametrize("basemap", viewstate.BASEMAPS)
+def test_on_a_phone_the_page_opens_with_the_map_clear_and_big_controls(served, browser, basemap):
+    """At 390 × 844 the legend and the layer list start folded behind their buttons, the
+    controls cover at most 30 % of the map, each is a 44-pixel tap target and the text is 16
+    px at least; the legend's button unfolds it."""
+    with phone.phone_page(browser) as page:
+        page.goto(f"{served}/{basemap}.html")
+        page.wait_for_selector(MAP_PATHS, timeout=20_000)
+        cover = page.evaluate(phone.COVER, ".folium-map")
+        assert cover["share"] <= phone.MAX_COVER, cover
+        toggle = page.locator(".kharkiv-legend-toggle")
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert page.locator(".leaflet-control-layers-expanded").count() == 0
+        assert page.locator(".leaflet-control-minimap").is_hidden()
+        controls = ".folium-map > .leaflet-control-container"
+        assert phone.small_targets(page, controls) == []
+        assert phone.small_text(page, ".folium-map") == []
+        toggle.tap()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        assert "Counterfire zone: Russia within D = 80 km" in page.inner_text(".kharkiv-legend")
+        assert phone.small_text(page, ".kharkiv-legend") == []
+        page.locator(".leaflet-control-layers-toggle").tap()
+        assert page.locator(".leaflet-control-layers-expanded").count() == 1
+        assert phone.small_targets(page, ".leaflet-control-layers") == []
+        assert page.errors == []
+        if basemap == "none":
+            assert page.blocked == []

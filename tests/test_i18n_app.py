@@ -24,7 +24,16 @@ from geo.engine import stages, zones
 from geo.i18n import catalogues
 from pages.shared import viewstate
 from tests import test_app
-from tests.test_app import EXPORT, FACTS, MAP, assert_clean, open_page, query_value, text
+from tests.test_app import (
+    ABOUT,
+    EXPORT,
+    FACTS,
+    MAP,
+    assert_clean,
+    open_page,
+    query_value,
+    text,
+)
 
 #: The entry file's navigation as a served app has it (the fixture of tests/test_app.py).
 navigation_pages = test_app.navigation_pages
@@ -259,3 +268,16 @@ def test_a_change_of_language_redraws_the_whole_map_in_it():
         "Counterfire zone" not in ukrainian["feature_group"]
         and "Counterfire zone" not in ukrainian["script"]
     )
+
+
+def test_facts_and_about_show_the_spread_between_sources_in_ukrainian():
+    at = open_page(FACTS, {"lang": "uk"})
+    assert_clean(at)
+    spread = next(t.value for t in at.dataframe if "Natural Earth 1:10m" in t.value.columns)
+    assert "Natural Earth 1:10m порівняно з OpenStreetMap" in spread.columns
+    assert spread.iloc[0]["Natural Earth 1:10m порівняно з OpenStreetMap"] == "−22,1%"
+    assert "Два джерела кордонів поруч" in said(at)
+    about = open_page(ABOUT, {"lang": "uk"})
+    words = said(about)
+    assert "Два джерела кордонів і чому їхні цифри різняться" in words
+    assert "Довжини залежать від масштабу мапи" in words and "22,1%" in words

@@ -23,6 +23,7 @@ from geo.engine import facts, layers, places, query, stages, zones
 from geo.i18n import catalogues
 from geo.narrative import tables
 from geo.render.web import export, mapview
+from tests.scopes import shared
 
 NBSP = "\u00a0"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
@@ -70,7 +71,7 @@ def english_left(text: str) -> list[str]:
     return sorted(fragment for fragment in english_fragments() if fragment in text)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def built():
     return layers.layers(zones.Params())
 

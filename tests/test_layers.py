@@ -25,11 +25,10 @@ def params(radius: str = "12mi", depth: str = "80km") -> zones.Params:
 # --------------------------------------------------------------------------- the registry
 
 
-def test_the_registry_lists_every_layer_once_in_the_apps_order():
-    assert tuple(spec.key for spec in registry.REGISTRY) == registry.KEYS
-    assert len(set(registry.KEYS)) == len(registry.KEYS)
-    assert registry.KEYS[0] == "places"
-    assert {
+def test_the_layer_keys_are_the_published_ones_each_once():
+    """The keys are public: the GeoJSON export's ``layer`` values and the URL's ``layers=``."""
+    assert registry.KEYS == (
+        "places",
         "border",
         "kharkiv_sector",
         "kharkiv_to_border",
@@ -37,16 +36,25 @@ def test_the_registry_lists_every_layer_once_in_the_apps_order():
         "border_band",
         "counterfire_zone",
         "deep_strike_zone",
-    } <= set(registry.KEYS)
-    assert dict(registry.BY_KEY) == {spec.key: spec for spec in registry.REGISTRY}
+        "sanctuary",
+    )
+    for key in registry.KEYS:
+        assert registry.BY_KEY[key].key == key
 
 
 def test_the_map_draws_areas_under_lines():
+    """In the drawing order every area lies under every line and point layer."""
     order = [spec.key for spec in registry.GEOMETRIC]
-    assert order == [spec.key for spec in reversed(registry.REGISTRY) if spec.key != "places"]
+    kinds = {
+        spec.key: int(shapely.get_dimensions(registry.layers(params())[spec.key].metric))
+        for spec in registry.GEOMETRIC
+        if not registry.layers(params())[spec.key].metric.is_empty
+    }
+    areas = [k for k in order if kinds.get(k) == 2]
+    others = [k for k in order if kinds.get(k, 2) < 2]
+    assert areas and others and max(map(order.index, areas)) < min(map(order.index, others))
     assert order.index("counterfire_zone") < order.index("kharkiv_sector") < order.index("border")
-    assert all(spec.geometry is not None for spec in registry.GEOMETRIC)
-    assert registry.BY_KEY["places"].geometry is None
+    assert "places" not in order and registry.BY_KEY["places"].geometry is None
 
 
 def test_each_area_has_a_sentence_and_a_name_and_an_area_figure():
@@ -117,8 +125,11 @@ def test_build_makes_every_geometric_layer(default):
 
 
 def test_build_is_pure(default):
-    again = registry.build(zones.Params())
+    """Two builds from scratch (a new ground, so nothing is shared with the first) agree."""
+    fresh = zones.ground.__wrapped__()
+    again = registry.build(zones.Params(), ground=fresh)
     for key in default.by_key:
+        assert again[key] is not default[key], key
         assert shapely.equals_exact(again.geometry(key), default.geometry(key), tolerance=0), key
         assert again[key].drawing == default[key].drawing
         assert again[key].measure == default[key].measure
@@ -342,3 +353,28 @@ def test_a_build_on_a_given_ground_makes_the_same_layers(default):
     deeper = registry.build(params(depth="150km"), ground=zones.ground())
     assert deeper.params.depth.km == pytest.approx(150)
     assert deeper["counterfire_zone"].measure.m2 > 1.5 * default["counterfire_zone"].measure.m2
+
+
+# --------------------------------------------------------------------------- the border source
+
+
+def test_the_border_source_is_part_of_every_layers_key(default):
+    """A layer that depends on no parameter is still built once per source: each source's
+    layers stand on that source's ground, never on the other's."""
+    ne = registry.layers(zones.Params(source="naturalearth"))
+    assert ne is registry.layers(zones.Params(source="naturalearth")) and ne is not default
+    # Grounds compared by value: a test before may have emptied the engine's caches since.
+    assert ne.ground.region.border.equals(zones.ground("naturalearth").region.border)
+    assert default.ground.region.border.equals(zones.ground().region.border)
+    assert not ne.ground.region.border.equals(default.ground.region.border)
+    for spec in registry.GEOMETRIC:
+        assert registry.dependence(spec, ne.params) != registry.dependence(spec, default.params)
+        if spec.key in ("border", "kharkiv_sector", "counterfire_zone"):
+            assert not ne.geometry(spec.key).equals(default.geometry(spec.key))
+    assert ne["border"].measure.km < 0.85 * default["border"].measure.km
+
+
+def test_an_unknown_source_is_not_a_params():
+    with pytest.raises(ValueError, match="source 'ne' is not one of osm, naturalearth"):
+        zones.Params(source="ne")
+    assert zones.Params().source == "osm"

@@ -54,3 +54,10 @@ def test_a_band_cut_from_the_stored_land_is_the_band_cut_from_ukraine(region, ra
     assert (
         shapely.symmetric_difference(cut, whole).area < 1e-7 * whole.area
     )  # noise along the outline
+
+
+def test_the_natural_earth_stored_files_are_what_the_engine_makes_from_its_borders():
+    src = data.BY_ID["naturalearth"]
+    wkb, index = ground.build(data.region("naturalearth"))
+    assert (data.DATA_DIR / src.wkb_file).read_bytes() == wkb
+    assert (data.DATA_DIR / src.index_file).read_bytes() == index

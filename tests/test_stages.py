@@ -24,6 +24,7 @@ from tests.measure import (
     interior_samples,
     line_points,
 )
+from tests.scopes import shared
 
 TOLERANCE = 0.005
 WGS84_A, WGS84_F = 6_378_137.0, 1 / 298.257223563
@@ -38,7 +39,7 @@ def params(stage_id: str, depth_km: float = 80) -> zones.Params:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def built():
     return {sid: layers.layers(params(sid)) for sid in (BEFORE, MAY_30, JUNE_20)}
 
@@ -115,7 +116,7 @@ def _distance_to(
     return inside
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def grid(region, built):
     """Grid points in Russia within 300 km of the border, with their cell areas and whether
     each lies within 80 km of the Kharkiv sector and of the whole border."""

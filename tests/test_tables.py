@@ -12,12 +12,13 @@ from geo.engine import facts, places
 from geo.engine import layers as registry
 from geo.narrative import tables
 from tests.measure import distance_to_line_m
+from tests.scopes import shared
 
 KHARKIV = (49.98177, 36.25475)  # GeoNames 706483, from FACTS.md
 MILE_KM = 1.609344
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def figures(default):
     return facts.figures(default)
 
@@ -49,7 +50,8 @@ def test_figure_rows_give_each_figure_as_text(figures, default):
                     == f"{value.m / 1000:,.1f} km ({value.m / 1000 / MILE_KM:,.1f} mi)"
                 )
     assert rows["Stage of the policy"].startswith("30 May 2024")  # FACTS.md: the article's moment
-    assert len(rows) == sum(1 for spec in registry.REGISTRY if spec.figure) + 4
+    assert rows["Border data"] == "OpenStreetMap (npm @geo-maps/countries-land-100m@0.6.0)"
+    assert len(rows) == sum(1 for spec in registry.REGISTRY if spec.figure) + 5
 
 
 def test_place_rows_measure_cities_and_leave_labels_blank(figures, border_points):
@@ -102,3 +104,16 @@ def test_csv_has_one_value_per_row_with_the_parameters(figures, default, border_
     assert len(rows) == 3 + sum(1 for spec in registry.REGISTRY if spec.figure) + 2 * cities + len(
         tables.city_distances()
     )
+
+
+def test_the_sources_side_by_side_give_each_figure_its_relative_difference():
+    spread = facts.every_source()
+    rows = tables.source_rows(spread)
+    osm, ne = spread
+    assert [row["Figure"] for row in rows][-1] == "Share of the reach permitted"
+    for row, key in zip(rows, facts.SOURCE_FIGURES):
+        expected = facts.relative_difference(ne.measure(key), osm.measure(key))
+        assert row["Natural Earth 1:10m vs OpenStreetMap"] == tables.signed_percent(expected)
+    assert rows[0]["Published"].startswith("1,974 km")
+    assert rows[1]["Published"].startswith("270 km")
+    assert tables.signed_percent(-0.2212) == "−22.1%" and tables.signed_percent(0.0031) == "+0.3%"

@@ -150,8 +150,8 @@ def test_size_limit_checked_before_anything_is_read(monkeypatch):
 def test_feature_limit_counted_before_any_geometry_is_built(monkeypatch):
     from geo.userfiles import usergeojson, userkml
 
+    monkeypatch.setattr(reading, "MAX_FEATURES", 3)
     monkeypatch.setattr("geo.userfiles.usergeojson.MAX_FEATURES", 3)
-    monkeypatch.setattr("geo.userfiles.reading.MAX_FEATURES", 3)
     monkeypatch.setattr(
         usergeojson, "geometry", lambda *a, **k: pytest.fail("built a geometry over the limit")
     )

@@ -239,3 +239,27 @@ def test_a_file_name_carries_a_stage_that_is_not_the_default():
         viewstate.file_name(june, "layers", "geojson")
         == "kharkiv-layers_R12mi_D80km_S2024-06-20.geojson"
     )
+
+
+# --------------------------------------------------------------------------- the border source
+
+
+def test_the_border_source_goes_into_the_link_only_when_it_is_not_the_default():
+    assert "source" not in to_query(DEFAULT)
+    view, warnings = from_query({"source": "naturalearth"})
+    assert warnings == [] and view.source == "naturalearth"
+    assert view.params == Params(source="naturalearth")
+    assert to_query(view)["source"] == "naturalearth"
+    assert from_query(to_query(view)) == (view, [])
+    assert viewstate.file_name(view, "layers", "gpkg") == (
+        "kharkiv-layers_R12mi_D80km_naturalearth.gpkg"
+    )
+
+
+def test_an_unknown_source_warns_once_and_takes_the_default():
+    view, warnings = from_query({"source": "google", "depth": "70km"})
+    assert view.source == "osm" and view.depth.km == pytest.approx(70)
+    assert warnings == [
+        "source 'google' is not a border source of this map: source takes one of osm, "
+        "naturalearth, e.g. naturalearth; using source=osm instead."
+    ]

@@ -17,6 +17,10 @@ from geo.core import files
 from geo.i18n import _, ngettext, quote
 
 
+def _size(content: str | bytes) -> int:
+    return len(content) if isinstance(content, bytes) else len(content.encode())
+
+
 def _wrote(path, size: int, features: int | None = None) -> str:
     """``wrote map.html (1,234 bytes)``, with the number of features when given."""
     size_text = ngettext("{n} byte", "{n} bytes", size).format(n=i18n.number(size))
@@ -56,14 +60,24 @@ def _own_files(scripts: bool = False) -> list[Path]:
 def params(args):
     from geo.engine import zones
 
-    return zones.Params(radius=args.radius, depth=args.depth, stage=args.stage)
+    return zones.Params(radius=args.radius, depth=args.depth, stage=args.stage, source=args.source)
+
+
+LAYER_ENDINGS = (".geojson", ".gpkg", ".kml")
 
 
 def run_export(args) -> int:
     from geo.engine import layers
     from geo.render.web import export
 
-    outputs = [path for path in (args.out, args.geojson) if path is not None]
+    if args.layers is not None and Path(args.layers).suffix.lower() not in LAYER_ENDINGS:
+        raise files.OutputError(
+            _(
+                "{path} does not end in .geojson, .gpkg or .kml, which set the layers' format; "
+                "e.g. --layers layers.gpkg."
+            ).format(path=quote.shown_path(args.layers))
+        )
+    outputs = [path for path in (args.out, args.geojson, args.layers) if path is not None]
     own = _own_files(scripts=True)
     files.check_outputs(outputs, inputs=own)  # before the map is built: a bad path costs nothing
     built = layers.layers(params(args))
@@ -73,9 +87,53 @@ def run_export(args) -> int:
     contents = {args.out: page}
     if args.geojson is not None:
         contents[args.geojson] = export.geojson_text(built)
+    if args.layers is not None:
+        from geo.render import gis  # GDAL, only for these files
+
+        contents[args.layers] = gis.layers_file(built, Path(args.layers).suffix)
     files.write_all(contents, inputs=own)
-    for path, text in contents.items():
-        print(_wrote(path, len(text.encode())))
+    for path, content in contents.items():
+        print(_wrote(path, _size(content)))
+    return 0
+
+
+def run_story(args) -> int:
+    from geo.engine import layers, zones
+    from geo.narrative import story
+    from geo.render.web import storypage
+
+    own = _own_files(scripts=True)
+    files.check_outputs([args.out], inputs=own)  # before the map is built: a bad path costs nothing
+    asked = zones.Params(radius=args.radius, depth=args.depth)  # the story sets the stages
+    page, notices = storypage.story_html(
+        layers.layers(asked), layers.layers(story.later(asked)), args.basemap
+    )
+    for notice in notices:
+        _note(notice)
+    files.write_all({args.out: page}, inputs=own)
+    print(_wrote(args.out, len(page.encode())))
+    return 0
+
+
+def run_site(args) -> int:
+    from geo.core import folders
+    from geo.render import site
+
+    folders.previous_files(args.out)  # before anything is made: a bad folder costs nothing
+    contents, notices = site.site_files(args.basemap)
+    for notice in notices:
+        _note(notice)
+    folders.write_folder(args.out, contents)
+    size = site.total_bytes(contents) + len(folders.manifest_text(contents).encode())
+    written = len(contents) + 1  # and the manifest
+    print(
+        _("wrote {files} into {path} ({size}); open {index}").format(
+            files=ngettext("{n} file", "{n} files", written).format(n=i18n.number(written)),
+            path=quote.shown_path(args.out),
+            size=ngettext("{n} byte", "{n} bytes", size).format(n=i18n.number(size)),
+            index=quote.shown_path(str(Path(args.out) / site.INDEX)),
+        )
+    )
     return 0
 
 
@@ -105,7 +163,7 @@ def run_figure(args) -> int:
     return 0
 
 
-CLASSIFY_FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
+CLASSIFY_FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg"}
 
 
 def run_classify(args) -> int:
@@ -115,8 +173,8 @@ def run_classify(args) -> int:
         if Path(out).suffix.lower() not in CLASSIFY_FORMATS:
             raise files.OutputError(
                 _(
-                    "{path} does not end in .csv, .geojson or .json, which set the answers' "
-                    "format; e.g. --out points.geojson."
+                    "{path} does not end in .csv, .geojson, .json or .gpkg, which set the "
+                    "answers' format; e.g. --out points.geojson."
                 ).format(path=quote.shown_path(out))
             )
     read = [args.input, *_own_files()]
@@ -133,13 +191,13 @@ def run_classify(args) -> int:
     for message in data.messages:
         _note(message)
     built = layers.layers(asked)  # built once, above, and kept by the engine's cache
-    writers = {"csv": classify.to_csv, "geojson": classify.to_geojson}
+    writers = {"csv": classify.to_csv, "geojson": classify.to_geojson, "gpkg": _answers_gpkg}
     contents = {
         out: writers[CLASSIFY_FORMATS[Path(out).suffix.lower()]](rows, built) for out in args.out
     }
     files.write_all(contents, inputs=read)
-    for path, text in contents.items():
-        print(_wrote(path, len(text.encode()), features=len(rows)))
+    for path, content in contents.items():
+        print(_wrote(path, _size(content), features=len(rows)))
     if not args.out:
         for row in rows:
             print(
@@ -163,6 +221,12 @@ def run_classify(args) -> int:
         )
     print(classified + ".", file=sys.stderr)
     return 0
+
+
+def _answers_gpkg(rows, built) -> bytes:
+    from geo.render import gis  # GDAL's writer, only for a GeoPackage
+
+    return gis.answers_gpkg(rows, built)
 
 
 def run_where(args) -> int:
@@ -202,13 +266,7 @@ def run_facts(args) -> int:
     figures = facts.figures(layers.build(asked, drawn=False))  # figures need no drawings
     rows = facts.stage_figures(asked)
     if args.json:
-        print(
-            json.dumps(
-                {**facts.to_json(figures), "stages": facts.stages_json(rows)},
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        print(json.dumps(facts.document(figures, rows), indent=2, ensure_ascii=False))
     else:
         print(facts.as_table(figures) + "\n\n" + facts.stages_table(rows))
     return 0
@@ -234,12 +292,14 @@ def run_assets(args) -> int:
 def run_data(args) -> int:
     from geo.tools import rebuild as build_data
 
-    print(build_data.rebuild(args.package, display_only=args.display_only))
+    print(build_data.rebuild(args.package, display_only=args.display_only, source=args.source))
     return 0
 
 
 COMMANDS = {
     "export": run_export,
+    "story": run_story,
+    "site": run_site,
     "figure": run_figure,
     "facts": run_facts,
     "classify": run_classify,

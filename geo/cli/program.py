@@ -1,16 +1,19 @@
 """``kharkiv-map``: the map, its figures and its files from a terminal.
 
-    kharkiv-map export --out map.html [--geojson layers.geojson] [--radius 12mi] [--depth 80km]
-                       [--stage 2024-05-30] [--basemap osm|none] [--cdn]
-    kharkiv-map facts [--json] [--radius 12mi] [--depth 80km] [--stage 2024-05-30]
+    kharkiv-map export --out map.html [--geojson layers.geojson] [--layers layers.gpkg|.kml|.geojson]
+                       [--radius 12mi] [--depth 80km] [--stage 2024-05-30] [--source osm|naturalearth]
+                       [--basemap osm|none] [--cdn]
+    kharkiv-map story --out story.html [--radius 12mi] [--depth 80km] [--basemap none|osm]
+    kharkiv-map site --out DIR [--basemap none|osm]
+    kharkiv-map facts [--json] [--radius 12mi] [--depth 80km] [--stage 2024-05-30] [--source …]
     kharkiv-map figure --out map.png|map.svg|map.pdf [--size 16:9|a4-portrait|1920x1080] [--scale 1|2]
-                       [--radius 12mi] [--depth 80km] [--stage 2024-05-30]
-    kharkiv-map classify INPUT [--out OUTPUT.csv|.geojson ...] [--radius 12mi] [--depth 80km] [--stage …]
-                       [--lat-column NAME] [--lon-column NAME] [--encoding NAME]
-    kharkiv-map where NAME [--online] [--radius 12mi] [--depth 80km] [--stage …]
+                       [--radius 12mi] [--depth 80km] [--stage 2024-05-30] [--source …]
+    kharkiv-map classify INPUT [--out OUTPUT.csv|.geojson|.gpkg ...] [--radius 12mi] [--depth 80km]
+                       [--stage …] [--source …] [--lat-column NAME] [--lon-column NAME] [--encoding NAME]
+    kharkiv-map where NAME [--online] [--radius 12mi] [--depth 80km] [--stage …] [--source …]
     kharkiv-map assets install [--dest DIR] [--no-npm]
     kharkiv-map assets status [--dest DIR]
-    kharkiv-map data rebuild [--package FILE | --display-only]
+    kharkiv-map data rebuild [--source osm|naturalearth] [--package FILE | --display-only]
 
 Every command takes ``--lang en|uk`` (before or after the command's name): the language of its
 help, messages, tables and figures. Without it the language is read from the environment
@@ -170,6 +173,28 @@ def _stage(text: str):
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
+def _source(text: str) -> str:
+    """``--source``'s type: a border source's id (``geo.data.source``)."""
+    from geo.data import source
+
+    try:
+        return source.parse_source(text).id
+    except source.SourceError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def source_option(p: argparse.ArgumentParser, help_text: str) -> None:
+    from geo.data import source
+
+    p.add_argument(
+        "--source",
+        type=_source,
+        default=source.DEFAULT,
+        metavar="{" + ",".join(source.IDS) + "}",
+        help=help_text,
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     """The parser, its help in the current language (flags and command names are the same in
     every language)."""
@@ -184,7 +209,7 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     presets = ", ".join(f"{d.km:.0f}km" for d in zones.DEPTH_PRESETS.values())
 
-    def geometry_options(p: argparse.ArgumentParser) -> None:
+    def geometry_options(p: argparse.ArgumentParser, stage: bool = True) -> None:
         p.add_argument(
             "--radius",
             type=_distance_type(zones.parse_radius),
@@ -202,6 +227,8 @@ def parser() -> argparse.ArgumentParser:
                 "{presets})"
             ).format(presets=presets),
         )
+        if not stage:
+            return
         p.add_argument(
             "--stage",
             type=_stage,
@@ -211,12 +238,27 @@ def parser() -> argparse.ArgumentParser:
                 "the stage of the policy: {stages} (default {default}, the article's moment)"
             ).format(stages=", ".join(stages.BY_ID), default=stages.DEFAULT.id),
         )
+        source_option(
+            p,
+            _(
+                "the border data every figure and shape is measured on: osm (OpenStreetMap, the "
+                "default) or naturalearth (Natural Earth 1:10m)"
+            ),
+        )
 
     exp = sub.add_parser(
         "export", help=_("write the map as a standalone HTML page, and the layers as GeoJSON")
     )
     exp.add_argument("--out", required=True, help=_("the HTML file to write"))
     exp.add_argument("--geojson", help=_("also write the layers and places as RFC 7946 GeoJSON"))
+    exp.add_argument(
+        "--layers",
+        metavar="FILE",
+        help=_(
+            "also write the layers and places for GIS tools; the ending sets the format: "
+            ".geojson, .gpkg (GeoPackage) or .kml (Google Earth)"
+        ),
+    )
     geometry_options(exp)
     exp.add_argument(
         "--basemap",
@@ -229,6 +271,54 @@ def parser() -> argparse.ArgumentParser:
         "--cdn",
         action="store_true",
         help=_("link Leaflet and plugins from public CDNs instead of inlining them (smaller file)"),
+    )
+
+    sto = sub.add_parser(
+        "story",
+        help=_(
+            "write the Classroom's six steps as one HTML file that works offline, from a USB "
+            "stick too"
+        ),
+    )
+    sto.add_argument("--out", required=True, help=_("the HTML file to write"))
+    geometry_options(sto, stage=False)
+    sto.add_argument(
+        "--basemap",
+        type=_basemap,
+        default="none",
+        metavar="{osm,none}",
+        help=_(
+            "none: plain background, nothing loaded from the internet (the default); osm: "
+            "OpenStreetMap tiles (need internet)"
+        ),
+    )
+
+    site = sub.add_parser(
+        "site",
+        help=_(
+            "write a static site for any web server: the story, the map of each stage, figures, "
+            "facts and data, in both languages"
+        ),
+    )
+    site.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help=_(
+            "the folder to write: a new or empty one, or a site this command wrote before "
+            "(then replaced)"
+        ),
+    )
+    site.add_argument(
+        "--basemap",
+        type=_basemap,
+        default="none",
+        metavar="{osm,none}",
+        help=_(
+            "none: plain background, nothing loaded from the internet (the default); osm: "
+            "OpenStreetMap tiles (mind the tile usage policy of openstreetmap.org for many "
+            "readers)"
+        ),
     )
 
     fig = sub.add_parser(
@@ -279,8 +369,8 @@ def parser() -> argparse.ArgumentParser:
         default=[],
         metavar="OUTPUT",
         help=_(
-            "write the answers to OUTPUT.csv or OUTPUT.geojson (repeat for both); without it, a "
-            "table is printed"
+            "write the answers to OUTPUT.csv, OUTPUT.geojson or OUTPUT.gpkg (repeat for more); "
+            "without it, a table is printed"
         ),
     )
     cla.add_argument(
@@ -340,11 +430,20 @@ def parser() -> argparse.ArgumentParser:
             "and data/SHA256SUMS (needs npm and the npm registry, or --package)"
         ),
     )
-    source = rebuild.add_mutually_exclusive_group()
-    source.add_argument(
-        "--package", type=Path, help=_("an already downloaded countries-land-100m-0.6.0.tgz")
+    source_option(
+        rebuild,
+        _("the border source to rebuild: osm (the default) or naturalearth"),
     )
-    source.add_argument(
+    package = rebuild.add_mutually_exclusive_group()
+    package.add_argument(
+        "--package",
+        type=Path,
+        help=_(
+            "an already downloaded package: countries-land-100m-0.6.0.tgz, or "
+            "world-atlas-2.0.2.tgz with --source naturalearth"
+        ),
+    )
+    package.add_argument(
         "--display-only",
         action="store_true",
         help=_(

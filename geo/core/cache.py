@@ -3,10 +3,16 @@
 The engine keeps what it has made by value: built layers by what they depend on
 (``geo.engine.layers``), line buffers by line and distance (``geo.engine.zones.Ground``). A key looked up
 again gets the same object back; when the store is full the least recently used entry goes.
+
+:func:`once_per` keeps what depends only on a few values (a border source, a tolerance) once
+per value, with the function's defaults filled in, so ``ground()`` and ``ground("osm")`` are
+one entry.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -56,3 +62,28 @@ class Kept:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+def once_per(function: Callable[..., T]) -> Callable[..., T]:
+    """``functools.cache`` keyed by the arguments as the function's signature binds them, its
+    defaults filled in: a call that leaves out an argument and one that gives its default
+    share one entry. The wrapper has ``cache_clear`` and ``cache_info`` as ``functools.cache``.
+
+    >>> @once_per
+    ... def made(source="osm"):
+    ...     return [source]
+    >>> made() is made("osm") is made(source="osm")
+    True
+    """
+    signature = inspect.signature(function)
+    cached = functools.cache(function)
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return cached(*bound.args, **bound.kwargs)
+
+    wrapper.cache_clear = cached.cache_clear
+    wrapper.cache_info = cached.cache_info
+    return wrapper

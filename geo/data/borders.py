@@ -1,10 +1,12 @@
 """Loading the border data in ``data/``, checked against ``data/SHA256SUMS`` first.
 
-``borders.geojson`` (the full geometry every figure is measured on), ``display.geojson`` (the
-country outlines, simplified once for drawing) and ``ground.wkb`` with ``ground.json`` (the
-zones' parameter-free geometry, read by ``geo.data.stored``). Every file is read only after its
-SHA-256 matches the one listed for it. The files and how they are made are
-described in ``data/README.md`` and ``geo/tools/rebuild.py``.
+For each border source (``geo.data.source.SOURCES``): ``borders.geojson`` (the full geometry
+every figure is measured on), ``display.geojson`` (the country outlines, simplified once for
+drawing) and ``ground.wkb`` with ``ground.json`` (the zones' parameter-free geometry, read by
+``geo.data.stored``), the files of a second source named with its id
+(``borders-naturalearth.geojson``, …). Every file is read only after its SHA-256 matches the
+one listed for it. The files and how they are made are described in ``data/README.md`` and
+``geo/tools/rebuild.py``.
 The repository's ``data/`` folder is shipped as the package data ``geo._data`` (see
 ``pyproject.toml``), so an installed ``kharkiv-map`` reads the same files as a checkout.
 """
@@ -16,30 +18,30 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 import shapely
 import shapely.geometry
 
 from geo.core import files, geodesy
+from geo.core.cache import once_per
+from geo.data.source import BY_ID, DEFAULT, SOURCES
 from geo.i18n import _, quote
 
 BORDERS_FILE = "borders.geojson"
 DISPLAY_FILE = "display.geojson"
 CHECKSUMS_FILE = "SHA256SUMS"
 REBUILD = "kharkiv-map data rebuild"
-#: Size limits, far above the real files (3.6 MB and 82 bytes): a larger file is not ours.
 #: The zones' stored geometry (``geo.data.stored``).
 WKB_FILE = "ground.wkb"
 INDEX_FILE = "ground.json"
-#: Far above the real files (ground.wkb and ground.json: about 1.5 MB and 400 bytes).
-MAX_BYTES = {
-    BORDERS_FILE: 64 << 20,
-    DISPLAY_FILE: 16 << 20,
-    CHECKSUMS_FILE: 64 << 10,
-    WKB_FILE: 32 << 20,
-    INDEX_FILE: 64 << 10,
+#: Size limits, far above the real files (the largest: borders.geojson 3.6 MB, ground.wkb
+#: 1.5 MB, display.geojson 0.2 MB, ground.json 400 bytes): a larger file is not ours.
+MAX_BYTES = {CHECKSUMS_FILE: 64 << 10} | {
+    name: limit
+    for src in SOURCES
+    for name, limit in zip(src.files, (64 << 20, 16 << 20, 32 << 20, 64 << 10))
 }
 _KEY = re.compile(r'"A3":"([^"]+)"')
 _SUM_LINE = re.compile(r"([0-9a-f]{64})  (\S.*)")
@@ -69,9 +71,16 @@ DATA_DIR = find_data_dir()
 
 
 def data_files() -> list[Path]:
-    """The data files the program reads (those with a size limit), for the commands that
-    write files: no output may replace one."""
+    """The data files the program reads (those with a size limit, of every source), for the
+    commands that write files: no output may replace one."""
     return [DATA_DIR / name for name in MAX_BYTES]
+
+
+def rebuild_command(name: str) -> str:
+    """The command that rebuilds the data file ``name``: ``kharkiv-map data rebuild``, with
+    ``--source`` for a file of a source other than the first."""
+    owner = next((src for src in SOURCES if name in src.files), BY_ID[DEFAULT])
+    return REBUILD if owner.id == DEFAULT else f"{REBUILD} --source {owner.id}"
 
 
 class DataError(Exception):
@@ -84,14 +93,15 @@ def _read(path: Path, name: str) -> bytes:
     except files.ReadError as err:
         raise DataError(
             _("{problem}; restore it from git or run {command}.").format(
-                problem=err, command=REBUILD
+                problem=err, command=rebuild_command(name)
             )
         ) from None
 
 
 @dataclass(frozen=True, eq=False)
 class Region:
-    """The four countries and the land border, in lon/lat and in the regional projection.
+    """The four countries and the land border of one border source (``source``, its id), in
+    lon/lat and in the regional projection.
 
     The countries are made on first use by ``countries`` (the project's copy, ``region()``,
     parses the border alone first), and the two large ones projected on first use: the
@@ -100,6 +110,7 @@ class Region:
     border: shapely.LineString
     border_m: shapely.LineString
     countries: Callable[[], dict[str, shapely.MultiPolygon]] = field(repr=False)
+    source: str = DEFAULT
 
     @cached_property
     def _countries(self) -> dict[str, shapely.MultiPolygon]:
@@ -169,7 +180,7 @@ def read_verified(data_dir: Path, name: str) -> bytes:
     if expected is None:
         raise DataError(
             _("{file} has no entry in {sums}; run {command}.").format(
-                file=path, sums=data_dir / CHECKSUMS_FILE, command=REBUILD
+                file=path, sums=data_dir / CHECKSUMS_FILE, command=rebuild_command(name)
             )
         )
     payload = _read(path, name)
@@ -179,32 +190,40 @@ def read_verified(data_dir: Path, name: str) -> bytes:
                 "{file} does not match its checksum in {sums} (altered or truncated); restore it "
                 "from git "
                 "or run {command}."
-            ).format(file=path, sums=CHECKSUMS_FILE, command=REBUILD)
+            ).format(file=path, sums=CHECKSUMS_FILE, command=rebuild_command(name))
         )
     return payload
 
 
 def load_region(
-    data_dir: Path = DATA_DIR, check_all: bool = True, countries_on_use: bool = False
+    data_dir: Path = DATA_DIR,
+    check_all: bool = True,
+    countries_on_use: bool = False,
+    source: str = DEFAULT,
 ) -> Region:
-    """Read and verify the border file, after checking every other file the checksum list
-    names (``check_all=False``: the border file only, for rebuilding the others). Use
-    ``region()`` for the cached copy. ``countries_on_use``: parse the border line alone now
+    """Read and verify the border file of ``source``, after checking every other file the
+    checksum list names (``check_all=False``: the border file only, for rebuilding the others).
+    Use ``region()`` for the cached copy. ``countries_on_use``: parse the border line alone now
     and the countries on first use (a problem in them is then found there)."""
-    for name in expected_checksums(data_dir) if check_all else ():
-        if name != BORDERS_FILE:
-            read_verified(data_dir, name)
-    path = data_dir / BORDERS_FILE
-    payload = read_verified(data_dir, BORDERS_FILE)
+    name = BY_ID[source].borders_file
+    for other in expected_checksums(data_dir) if check_all else ():
+        if other != name:
+            read_verified(data_dir, other)
+    path = data_dir / name
+    payload = read_verified(data_dir, name)
     border = _border_alone(payload) if countries_on_use else None
     if border is not None:
-        return Region(border, geodesy.to_metres(border), lambda: _shapes(path, payload))
-    return region_from(_shapes(path, payload))
+        return Region(
+            border, geodesy.to_metres(border), lambda: _shapes(path, payload), source=source
+        )
+    return region_from(_shapes(path, payload), source)
 
 
-def region_from(shapes: dict[str, shapely.Geometry]) -> Region:
+def region_from(shapes: dict[str, shapely.Geometry], source: str = DEFAULT) -> Region:
     """The region of the border file's shapes by key (lon/lat), projected where zones need it."""
-    return Region(shapes["border"], geodesy.to_metres(shapes["border"]), lambda: shapes)
+    return Region(
+        shapes["border"], geodesy.to_metres(shapes["border"]), lambda: shapes, source=source
+    )
 
 
 def _border_alone(payload: bytes) -> shapely.LineString | None:
@@ -238,7 +257,7 @@ def _shapes(path: Path, payload: bytes) -> dict[str, shapely.Geometry]:
     def bad(what: str) -> DataError:
         return DataError(
             _("{file} {problem}; run {command}.").format(
-                file=quote.shown_path(path), problem=what, command=REBUILD
+                file=quote.shown_path(path), problem=what, command=rebuild_command(path.name)
             )
         )
 
@@ -279,16 +298,18 @@ def _shapes(path: Path, payload: bytes) -> dict[str, shapely.Geometry]:
     return shapes
 
 
-@lru_cache(maxsize=1)
-def region() -> Region:
-    """The project's region, loaded once per process from ``DATA_DIR``."""
-    return load_region(DATA_DIR, countries_on_use=True)
+@once_per
+def region(source: str = DEFAULT) -> Region:
+    """The project's region from a border source (its id), loaded once per process from
+    ``DATA_DIR``."""
+    return load_region(DATA_DIR, countries_on_use=True, source=source)
 
 
-@lru_cache(maxsize=1)
-def _display_file() -> dict[tuple[str, float], shapely.Geometry]:
-    path = DATA_DIR / DISPLAY_FILE
-    payload = read_verified(DATA_DIR, DISPLAY_FILE)
+@once_per
+def _display_file(source: str = DEFAULT) -> dict[tuple[str, float], shapely.Geometry]:
+    name = BY_ID[source].display_file
+    path = DATA_DIR / name
+    payload = read_verified(DATA_DIR, name)
     try:
         features = json.loads(payload.decode("utf-8"))["features"]
         return {
@@ -306,21 +327,23 @@ def _display_file() -> dict[tuple[str, float], shapely.Geometry]:
     ) as err:
         raise DataError(
             _("{file} is not the display file ({why}); run {command} --display-only.").format(
-                file=quote.shown_path(path), why=quote.shown(err), command=REBUILD
+                file=quote.shown_path(path), why=quote.shown(err), command=rebuild_command(name)
             )
         ) from None
 
 
-def display_outlines(tolerance_m: float) -> dict[str, shapely.Geometry]:
-    """The country outlines (lon/lat) simplified by ``tolerance_m`` when the data was built,
-    by country code."""
-    found = {code: geom for (code, tol), geom in _display_file().items() if tol == tolerance_m}
+def display_outlines(tolerance_m: float, source: str = DEFAULT) -> dict[str, shapely.Geometry]:
+    """The country outlines (lon/lat) of a border source simplified by ``tolerance_m`` when
+    the data was built, by country code."""
+    shapes = _display_file(source).items()
+    found = {code: geom for (code, tol), geom in shapes if tol == tolerance_m}
     if not found:
+        name = BY_ID[source].display_file
         raise DataError(
             _("{file} has no outlines at {tolerance} m; run {command} --display-only.").format(
-                file=quote.shown_path(DATA_DIR / DISPLAY_FILE),
+                file=quote.shown_path(DATA_DIR / name),
                 tolerance=f"{tolerance_m:g}",
-                command=REBUILD,
+                command=rebuild_command(name),
             )
         )
     return found

@@ -27,12 +27,13 @@ one flat list of integers: the first point's longitude and latitude in units of
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 import numpy as np
 import shapely
 
 from geo.core import geodesy
+from geo.core.cache import once_per
+from geo.data.source import DEFAULT
 
 #: The bound every drawn layer keeps to (see the module's docstring).
 DRAWING_ERROR_M = 100.0
@@ -188,13 +189,14 @@ def simplified_countries(
     return {code: geodesy.to_degrees(geom) for code, geom in zip(metric, simple)}
 
 
-@lru_cache(maxsize=4)
-def country_outlines(tolerance_m: float) -> str:
-    """The four countries as a compact FeatureCollection (text), from ``data/display.geojson``
-    (simplified when the data was built). The same for every parameter set."""
+@once_per
+def country_outlines(tolerance_m: float, source: str = DEFAULT) -> str:
+    """The four countries of a border source as a compact FeatureCollection (text), from its
+    display file (``data/display.geojson``, simplified when the data was built). The same for
+    every parameter set."""
     from geo.data.borders import display_outlines
 
-    shapes = display_outlines(tolerance_m)
+    shapes = display_outlines(tolerance_m, source)
     features = (
         f'{{"type":"Feature","properties":{{"name":{json.dumps(name)}}},"geometry":{encode(shapes[code])}}}'
         for code, name in COUNTRIES

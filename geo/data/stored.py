@@ -14,7 +14,9 @@ Stored, all in the regional AEQD projection of ``geo.core.geodesy`` (metres), at
   the only part of Ukraine a border band can cover.
 
 ``ground.json`` names the shapes in the order ``ground.wkb`` holds them (one WKB
-GeometryCollection), the projection, and the geodesic areas of the two reaches.
+GeometryCollection), the projection, and the geodesic areas of the two reaches. Each border
+source has its own pair (``geo.data.source``: ``ground-naturalearth.wkb`` and ``.json``), made
+from its own border file.
 
 Why the cut shapes give the same zones: the buffers of one line at two distances are nested
 (``buffer_line`` buffers the same runs, with vertices at the same angles), so for D ≤ 300 km
@@ -30,32 +32,34 @@ the tests check the stored shapes against those functions.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
 
 import shapely
 
+from geo.core.cache import once_per
 from geo.core.units import Area
 from geo.data import borders
-from geo.data.borders import INDEX_FILE, WKB_FILE
+from geo.data.borders import INDEX_FILE, WKB_FILE  # noqa: F401 -- the first source's, named here too
+from geo.data.source import BY_ID, DEFAULT
 from geo.i18n import quote
 
 #: The shapes ``ground.wkb`` holds, in order.
 NAMES = ("sector", "reach_border", "reach_sector", "band_land")
 
 
-@lru_cache(maxsize=1)
-def stored() -> dict[str, object]:
-    """The stored shapes by name and the reaches' areas (``reach_border_area``,
-    ``reach_sector_area``), read once per process from ``geo.data.borders.DATA_DIR``; a missing or
-    altered file is a DataError."""
-    return read(borders.DATA_DIR)
+@once_per
+def stored(source: str = DEFAULT) -> dict[str, object]:
+    """The stored shapes of a border source by name and the reaches' areas
+    (``reach_border_area``, ``reach_sector_area``), read once per process from
+    ``geo.data.borders.DATA_DIR``; a missing or altered file is a DataError."""
+    return read(borders.DATA_DIR, source)
 
 
-def read(data_dir: Path) -> dict[str, object]:
+def read(data_dir: Path, source: str = DEFAULT) -> dict[str, object]:
+    wkb_file, index_file = BY_ID[source].wkb_file, BY_ID[source].index_file
     try:
-        index = json.loads(borders.read_verified(data_dir, INDEX_FILE).decode("utf-8"))
-        parts = shapely.get_parts(shapely.from_wkb(borders.read_verified(data_dir, WKB_FILE)))
+        index = json.loads(borders.read_verified(data_dir, index_file).decode("utf-8"))
+        parts = shapely.get_parts(shapely.from_wkb(borders.read_verified(data_dir, wkb_file)))
         if list(index["geometries"]) != list(NAMES) or len(parts) != len(NAMES):
             raise ValueError(f"it holds {index['geometries']} for {list(NAMES)}")
         areas = {
@@ -72,8 +76,8 @@ def read(data_dir: Path) -> dict[str, object]:
         shapely.errors.GEOSException,
     ) as err:
         raise borders.DataError(
-            f"{quote.shown_path(data_dir / WKB_FILE)} is not the zones' stored geometry "
-            f"({quote.shown(err)}); run {borders.REBUILD} --display-only."
+            f"{quote.shown_path(data_dir / wkb_file)} is not the zones' stored geometry "
+            f"({quote.shown(err)}); run {borders.rebuild_command(wkb_file)} --display-only."
         ) from None
     for part in parts:
         shapely.prepare(part)

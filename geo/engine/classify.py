@@ -691,3 +691,11 @@ def to_geojson(rows: Sequence[Row], layers: Layers) -> str:
         text = json.dumps(props, ensure_ascii=False, allow_nan=False)
         features.append(f'{{"type": "Feature", "properties": {text}, "geometry": {geometry}}}')
     return '{"type": "FeatureCollection", "features": [' + ", ".join(features) + "]}"
+
+
+def answer_properties(row: Row, layers: Layers, names: Mapping[str, str]) -> dict[str, object]:
+    """A feature's own properties (under the names ``names``, from :func:`own_names` of all the
+    rows) and its answers, as ``to_geojson`` writes them: what a GeoPackage of the answers
+    holds (``geo.render.gis``)."""
+    own = {names[k]: _plain(v) for k, v in row.feature.properties.items()}
+    return {**own, **answers(row, layers)}

@@ -15,12 +15,30 @@ measured from), ``{DEEP_RANGE}`` (how far the prohibited zone runs) and ``{KURSK
 on the unmeasured Kursk Oblast permission, or nothing).
 
 :func:`build` makes every layer for one :class:`~geo.engine.zones.Params`: its metric geometry, its
-drawing, its lon/lat geometry and its measured figure, each made once. An entry names the
-fields of ``Params`` its geometry depends on (``depends``): a layer is built once per process
-for each value of those fields and shared by every ``Params`` that agrees on them (the border
-once, the ring and the band once per R, the zones once per D and stage). That store of built
-layers, keyed by value, and :func:`layers` (the same ``Layers`` again for the same ``Params``)
-are the engine's one cache.
+drawing, its lon/lat geometry and its measured figure, each made once.
+
+The path of a distance, D for example, from the sidebar to the drawn zone, and the one cache
+on it:
+
+1. The sidebar's number and unit become a ``Distance`` (``pages.shared.viewstate``; the URL's
+   ``depth=80km`` the same way) and the view's :class:`~geo.engine.zones.Params` holds it as
+   that value, checked against its range once, where ``Params`` is made.
+2. :func:`layers` answers from the engine's one cache (``_KEPT``, a bounded
+   :class:`geo.core.cache.Kept`): the same ``Layers`` again for the same ``Params``, and each
+   layer kept by what it depends on (``LayerSpec.depends``, :func:`dependence`), so a new D
+   rebuilds the zones that D shapes and nothing else (the border once, the ring and the band
+   once per R, the zones once per D and stage).
+3. The layer's geometry function (``geo.engine.zones``) takes ``params.depth.m``: the one
+   change of form into metres; the buffers of a line, which several layers share, are
+   remembered by the ground the layers stand on (``Ground.buffer``, keyed by the line and the
+   distance in metres), part of the same build.
+4. The drawing (``Layer.drawing``), the lon/lat geometry and the figure are made once per layer
+   and kept on it.
+
+The border source (``Params.source``, the sidebar's choice, the URL's ``source=``) takes the
+same path: every layer stands on the ground of its source (``zones.ground(source)``), so the
+source is part of every layer's key, whatever else the layer depends on. The app keeps only what it renders from the layers (the map's base and the
+   overlay's script, ``pages.shared.ui``), never the layers themselves.
 """
 
 from __future__ import annotations
@@ -77,7 +95,8 @@ class LayerSpec:
     feature: str = ""
     #: Legend swatch outline: "solid", "dashed" or "dotted" (the style's dash, in words).
     outline: str = "solid"
-    #: The fields of ``Params`` the geometry depends on; none: built once per process.
+    #: The fields of ``Params`` the geometry depends on besides the border source (every layer
+    #: depends on it); none: built once per process and source.
     depends: frozenset[str] = frozenset()
 
     def __post_init__(self):
@@ -359,16 +378,19 @@ _KEPT = Kept(KEPT)
 
 
 def dependence(spec: LayerSpec, params: Params) -> tuple:
-    """What a layer built for ``params`` is keyed by: its key and the fields it depends on."""
-    return (spec.key, *((name, getattr(params, name)) for name in sorted(spec.depends)))
+    """What a layer built for ``params`` is keyed by: its key, the border source (the ground
+    it stands on) and the fields it depends on."""
+    fields = ("source", *sorted(spec.depends - {"source"}))
+    return (spec.key, *((name, getattr(params, name)) for name in fields))
 
 
 def layer(key: str, params: Params = Params(), drawn: bool = True) -> Layer:
-    """One layer for ``params`` on the project's ground, from the engine's cache (``drawn``:
-    with its drawing made, else made on first use)."""
+    """One layer for ``params`` on the project's ground of its source, from the engine's cache
+    (``drawn``: with its drawing made, else made on first use)."""
     spec = BY_KEY[key]
     made = _KEPT.get(
-        dependence(spec, params), lambda: build_layer(spec, zones.ground(), params, drawn)
+        dependence(spec, params),
+        lambda: build_layer(spec, zones.ground(params.source), params, drawn),
     )
     if drawn:
         made.drawing  # noqa: B018 -- made now, if the layer was first built undrawn
@@ -382,18 +404,17 @@ def build(params: Params = Params(), ground: Ground | None = None, drawn: bool =
     (figures alone need none)."""
     if ground is None:
         built = {spec.key: layer(spec.key, params, drawn) for spec in GEOMETRIC}
-        ground = zones.ground()
+        ground = zones.ground(params.source)
     else:
         built = {spec.key: build_layer(spec, ground, params, drawn) for spec in GEOMETRIC}
     return Layers(params, ground, MappingProxyType(built))
 
 
 def forget() -> None:
-    """Empty the engine's cache and what the project's ground remembers (tests that count
-    what a build does)."""
+    """Empty the engine's cache and the grounds with what they remember (tests that count
+    what a build does); a ground is made again, from the data already read, on next use."""
     _KEPT.clear()
-    if zones.ground.cache_info().currsize:  # made already: not made here
-        zones.ground()._kept.clear()
+    zones.ground.cache_clear()
 
 
 def layers(params: Params = Params()) -> Layers:

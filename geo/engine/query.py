@@ -106,8 +106,8 @@ def normalise(lat, lon) -> tuple[float, float]:
     return lat, (lon if -180.0 <= lon < 180.0 else (lon + 180.0) % 360.0 - 180.0)
 
 
-def _where(lat: float, lon: float) -> str:
-    reg = zones.ground().region
+def _where(layers: Layers, lat: float, lon: float) -> str:
+    reg = layers.ground.region
     for code, where in NEIGHBOURS:
         if reg.country(code).covers(shapely.Point(lon, lat)):
             return _(where)
@@ -119,7 +119,7 @@ def area_sentence(area: str, layers: Layers, lat: float, lon: float) -> str:
     spec = registry.BY_KEY.get(area)
     template = spec.here if spec is not None else OTHER_SENTENCES[area]
     values = layers.values()
-    values["WHERE"] = _where(lat, lon) if area == "elsewhere" else ""
+    values["WHERE"] = _where(layers, lat, lon) if area == "elsewhere" else ""
     return _(template).format(**values)
 
 
@@ -127,7 +127,7 @@ def what_is_here(layers: Layers, lat, lon) -> Answer:
     """The answer for one point. Raises PointError for coordinates that are not a point."""
     lat, lon = normalise(lat, lon)
     area = registry.classify(layers, lat, lon)
-    to_border, border_point = zones.to_border(lat, lon)
+    to_border, border_point = zones.to_border(lat, lon, layers.params.source)
     home = places.kharkiv()
     return Answer(
         lat=lat,

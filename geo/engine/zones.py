@@ -7,6 +7,9 @@ Each function returns a :class:`Shape`: the geometry in the regional AEQD projec
 
 Assumptions, all made here:
 
+* The ground is one border source's (``Params.source``, ``geo.data.source``): its border, its
+  countries and the zones' stored geometry made from them. Every layer stands on it, so each
+  is built and kept per source; the sources share every other assumption below.
 * The Kharkiv sector is the border between the two tripoints where Kharkiv Oblast meets
   Belgorod Oblast (``SECTOR_ENDS``, ±1 km, from the project's fact sheet).
 * The counterfire zone is measured from the Kharkiv sector only, as the May 2024 permission
@@ -22,7 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 import shapely
@@ -30,8 +32,9 @@ import shapely.ops
 from geopy.distance import Distance
 
 from geo.core import geodesy
-from geo.core.cache import Kept
+from geo.core.cache import Kept, once_per
 from geo.core.units import Area, distance, parse_distance
+from geo.data import source as sources
 from geo.data import stored as stored_geometry
 from geo.data.borders import Region, region
 from geo.engine import places
@@ -84,26 +87,33 @@ def _in_range(value: Distance, limits: tuple[Distance, Distance]) -> bool:
 
 @dataclass(frozen=True)
 class Params:
-    """What the layers depend on: R and D as distances, and the stage of the policy (what the
-    counterfire zone is measured from; ``geo.engine.stages``). Hashable, so it keys the cache;
-    checked on creation, so a Params that exists is one the engine can build.
+    """What the layers depend on: R and D as distances, the stage of the policy (what the
+    counterfire zone is measured from; ``geo.engine.stages``) and the border source the ground
+    is drawn from (its id, ``geo.data.source``). Hashable, so it keys the cache; checked on
+    creation, so a Params that exists is one the engine can build.
 
     >>> Params().depth.km
     80.0
     >>> Params(depth=distance(400, "km"))
     Traceback (most recent call last):
     ValueError: depth 400 km is outside 5–300 km
+    >>> Params(source="ne")
+    Traceback (most recent call last):
+    ValueError: source 'ne' is not one of osm, naturalearth
     """
 
     radius: Distance = RADIUS_DEFAULT
     depth: Distance = DEPTH_DEFAULT
     stage: Stage = DEFAULT_STAGE
+    source: str = sources.DEFAULT
 
     def __post_init__(self):
         if not isinstance(self.stage, Stage):
             raise TypeError(
                 f"stage must be a geo.engine.stages.Stage, not {type(self.stage).__name__}"
             )
+        if self.source not in sources.BY_ID:
+            raise ValueError(f"source {self.source!r} is not one of {', '.join(sources.IDS)}")
         for value, limits, what in (
             (self.radius, RADIUS_RANGE, "radius"),
             (self.depth, DEPTH_RANGE, "depth"),
@@ -118,8 +128,8 @@ class Params:
 
 @dataclass(frozen=True, eq=False)
 class Ground:
-    """What every layer stands on and no parameter changes: the region, the Kharkiv sector
-    in metres, Kharkiv's centre and its nearest border point."""
+    """What every layer stands on and no parameter but the source changes: the region of one
+    border source, the Kharkiv sector in metres, Kharkiv's centre and its nearest border point."""
 
     region: Region
     sector_m: shapely.LineString
@@ -128,6 +138,11 @@ class Ground:
     kharkiv_nearest: tuple[float, float]  # (lat, lon) on the border
     _kept: Kept = field(default_factory=lambda: Kept(BUFFERS_KEPT), repr=False)
     stored: dict = field(default_factory=dict, repr=False)  # made with the data: geo.data.stored
+
+    @property
+    def source(self) -> str:
+        """The border source's id (``geo.data.source``)."""
+        return self.region.source
 
     def _remember(self, key: tuple, make):
         """``make()``, remembered under ``key`` for the last ``BUFFERS_KEPT`` keys."""
@@ -246,25 +261,29 @@ def nearest_on_border(
     return Distance(meters=float(dist.min())), (float(samples[k, 1]), float(samples[k, 0]))
 
 
-@lru_cache(maxsize=1)
-def border_samples() -> np.ndarray:
-    """The project's border as lon/lat points no more than BORDER_SAMPLE_M apart, made once per process."""
+@once_per
+def border_samples(source: str = sources.DEFAULT) -> np.ndarray:
+    """A source's border as lon/lat points no more than BORDER_SAMPLE_M apart, made once per
+    process."""
     return shapely.get_coordinates(
-        geodesy.to_degrees(shapely.segmentize(region().border_m, BORDER_SAMPLE_M))
+        geodesy.to_degrees(shapely.segmentize(region(source).border_m, BORDER_SAMPLE_M))
     )
 
 
-def to_border(lat: float, lon: float) -> tuple[Distance, tuple[float, float]]:
-    """Geodesic distance from a point to the project's border line, and the point reached."""
-    return nearest_on_border(border_samples(), lat, lon)
+def to_border(
+    lat: float, lon: float, source: str = sources.DEFAULT
+) -> tuple[Distance, tuple[float, float]]:
+    """Geodesic distance from a point to a source's border line, and the point reached."""
+    return nearest_on_border(border_samples(source), lat, lon)
 
 
-@lru_cache(maxsize=1)
-def ground() -> Ground:
-    """The project's ground, made once per process (it depends on no parameter)."""
-    reg, stored = region(), stored_geometry.stored()
+@once_per
+def ground(source: str = sources.DEFAULT) -> Ground:
+    """The project's ground from a border source, made once per process (it depends on no
+    other parameter)."""
+    reg, stored = region(source), stored_geometry.stored(source)
     home = places.kharkiv()
-    gap, nearest = to_border(home.lat, home.lon)
+    gap, nearest = to_border(home.lat, home.lon, source)
     return Ground(reg, stored["sector"], home, gap, nearest, stored=stored)
 
 

@@ -59,6 +59,7 @@ DOMAINS = {
     "messages": (
         "geo/core/units.py",
         "geo/core/files.py",
+        "geo/core/folders.py",
         "geo/userfiles/*.py",
         "geo/engine/classify.py",
         "geo/engine/gazetteer.py",

@@ -3,7 +3,9 @@ from what the code does: sources and licences, the projection, every geographic 
 the counterfire zone's assumptions and default depth, and the limits.
 
 ``sections(figures)`` returns (heading, Markdown) pairs; ``figures`` is ``facts.Figures`` for
-the default parameters, for the measured distance the limits quote. The text is in the current
+the default parameters, for the measured distance the limits quote; the border sources'
+figures for the default view (``facts.every_source``) give the spread the section on the two
+sources quotes. The text is in the current
 language (``geo.i18n``), one catalogue entry per paragraph or list item, the figures as named
 placeholders; the article's and other sources' quotes, publication and dataset names, licences
 and package names stay as they are.
@@ -16,10 +18,10 @@ import importlib.metadata
 from geo.core import geodesy
 from geo.core.units import describe, distance, length_text
 from geo.data import display, scripts, source
+from geo.engine import facts, places, stages, zones
 from geo.engine import layers as registry
-from geo.engine import places, stages, zones
-from geo.engine.facts import Figures
-from geo.i18n import _, decimal_sign, number, plain
+from geo.engine.facts import Figures, SourceFigures, relative_difference
+from geo.i18n import _, decimal_sign, number, percent, plain
 
 #: Licences of the map's scripts (the versions come from ``geo.render.web.scripts.BUNDLES``).
 CODE_LICENCES = {
@@ -61,6 +63,7 @@ ODBL = "https://opendatacommons.org/licenses/odbl/1-0/"
 OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 UNGA_68_262 = "https://digitallibrary.un.org/record/767565"
+NATURAL_EARTH = "https://www.naturalearthdata.com/"
 
 
 def _version(package: str) -> str:
@@ -155,6 +158,23 @@ def sources() -> str:
                 package=f"`{borders}`",
                 file="`data/borders.geojson`",
                 command="`kharkiv-map data rebuild`",
+            ),
+            _(
+                "- **Borders, second source**: {natural_earth} 1:10m countries, edition "
+                "{edition}, in the {licence}, via the npm package {package} (its packaging under "
+                "the ISC licence); {accuracy}. The regional extract in {file} is derived from it; "
+                "{command} rebuilds it."
+            ).format(
+                natural_earth=f"[Natural Earth]({NATURAL_EARTH})",
+                edition=source.BY_ID["naturalearth"].edition,
+                licence="[{text}]({url})".format(
+                    text=_("public domain"), url=source.BY_ID["naturalearth"].licence_url
+                ),
+                package=f"`{source.BY_ID['naturalearth'].package} "
+                f"{source.BY_ID['naturalearth'].version}`",
+                accuracy=_(source.BY_ID["naturalearth"].accuracy),
+                file="`data/borders-naturalearth.geojson`",
+                command="`kharkiv-map data rebuild --source naturalearth`",
             ),
             _(
                 "- **Places**: {geonames}, {licence}, via the Python package {package} {version}."
@@ -258,6 +278,17 @@ def assumptions() -> str:
                 "as part of Ukraine, not of Russia."
             ).format(
                 resolution="[{text}]({url})".format(text=_("resolution 68/262"), url=UNGA_68_262)
+            ),
+            _(
+                "- Natural Earth's edition draws Crimea inside Russia's polygon only: that part "
+                "of Russia (the one wholly inside longitudes {west}–{east}° E and latitudes "
+                "{south}–{north}° N) is given to Ukraine, so both sources draw the same "
+                "internationally recognised borders and differ only in their lines."
+            ).format(
+                west=plain(source.CRIMEA_BOX[0]),
+                east=plain(source.CRIMEA_BOX[2]),
+                south=plain(source.CRIMEA_BOX[1]),
+                north=plain(source.CRIMEA_BOX[3]),
             ),
             _(
                 "- The Russia–Ukraine land border is the edge the two country shapes share. "
@@ -402,12 +433,87 @@ def limits(figures: Figures) -> str:
     )
 
 
-def sections(figures: Figures) -> list[tuple[str, str]]:
+def _spread(rows: tuple[SourceFigures, ...], keys: tuple[str, ...]) -> str:
+    """The largest relative difference of the second source from the first over ``keys``."""
+    first, second = rows[0], rows[1]
+    worst = max(abs(relative_difference(second.measure(k), first.measure(k))) for k in keys)
+    return percent(worst, 1)
+
+
+def border_sources(rows: tuple[SourceFigures, ...]) -> str:
+    """Why the figures differ between the two border sources, with the measured spread."""
+    first, second = rows[0], rows[1]
+    areas = tuple(k for k in facts.SOURCE_FIGURES if k.endswith("_km2"))
+    published = facts.PUBLISHED_LENGTHS["border_length_km"].value
+    return "\n".join(
+        [
+            _(
+                "- Every figure can be measured on either of two independent border sources: "
+                "{first} ({first_accuracy}, the default) or {second} ({second_accuracy}). Both "
+                "are treated the same way (the same region, Crimea as Ukraine, the border as "
+                "the edge the two countries share, the Kharkiv sector between the same "
+                "tripoints), so they differ only in their lines. Choose one in the sidebar "
+                "(in a link, {query}; on the command line, {flag}); the Facts page shows both "
+                "side by side."
+            ).format(
+                first=first.source.name,
+                first_accuracy=_(first.source.accuracy),
+                second=second.source.name,
+                second_accuracy=_(second.source.accuracy),
+                query=f"`?source={second.source.id}`",
+                flag=f"`--source {second.source.id}`",
+            ),
+            _(
+                "- **Lengths move with a map's scale.** A line drawn for a smaller-scale map "
+                "keeps fewer of the bends of the rivers and valleys a border follows, and each "
+                "bend left out shortens it; a finer line would be longer still (the coastline "
+                "paradox: a border has no length apart from the scale it is measured at). The "
+                "land border measures {first_length} on {first} and {second_length} on "
+                "{second} ({difference}); the published length is {published}."
+            ).format(
+                first=first.source.name,
+                second=second.source.name,
+                first_length=length_text(first.measure("border_length_km")),
+                second_length=length_text(second.measure("border_length_km")),
+                difference=_("{share} apart").format(share=_spread(rows, ("border_length_km",))),
+                published=length_text(published, digits=0),
+            ),
+            _(
+                "- **Areas move much less.** Leaving out a bend moves the line a few hundred "
+                "metres to one side or the other, adding a sliver of area here and taking one "
+                "away there; next to zones 80 to 300 km deep those slivers are small, and they "
+                "largely cancel. The zones' areas differ by at most {areas} between the sources, "
+                "the lengths by up to {lengths}."
+            ).format(
+                areas=_spread(rows, areas),
+                lengths=_spread(rows, ("border_length_km", "kharkiv_sector_length_km")),
+            ),
+            _(
+                "- **Distances to the border move where a line cuts a bend near the point.** "
+                "Kharkiv's centre lies {first_gap} from the border on {first} and {second_gap} "
+                "on {second}."
+            ).format(
+                first=first.source.name,
+                second=second.source.name,
+                first_gap=length_text(first.measure("kharkiv_to_border_km")),
+                second_gap=length_text(second.measure("kharkiv_to_border_km")),
+            ),
+        ]
+    )
+
+
+def sections(
+    figures: Figures, spread: tuple[SourceFigures, ...] | None = None
+) -> list[tuple[str, str]]:
+    """The About page's sections; ``spread``: the border sources' figures for the default view
+    (``facts.every_source()``, measured here when not given)."""
+    spread = facts.every_source() if spread is None else spread
     return [
         (_("What the map shows"), shows()),
         (_("Sources and licences"), sources()),
         (_("Projection and measurement"), projection()),
         (_("Geographic assumptions"), assumptions()),
+        (_("Two border sources, and why their figures differ"), border_sources(spread)),
         (_("The counterfire zone"), counterfire()),
         (_("The policy over time, and the sanctuary"), policy_over_time()),
         (_("Limits"), limits(figures)),

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from geopy.distance import Distance
 
 from geo.core.units import Area, length_text
+from geo.data.source import DEFAULT as DEFAULT_SOURCE
 from geo.engine import layers as registry
 from geo.engine.facts import place_figures
 from geo.engine.layers import Layers, LayerSpec
@@ -228,10 +229,11 @@ def key_figures(layers: Layers, visible: set[str], radius_unit: str = "mi") -> s
     return " ".join(parts)
 
 
-def places_marked(radius_unit: str = "mi") -> str:
-    """The places on the map, each with its distance to the border (what its popup says)."""
+def places_marked(radius_unit: str = "mi", border_source: str = DEFAULT_SOURCE) -> str:
+    """The places on the map, each with its distance to a border source's border (what its
+    popup says)."""
     cities, countries = [], []
-    for row in place_figures():
+    for row in place_figures(border_source):
         place = row.place
         if row.to_border is None:
             countries.append(place.label)
@@ -269,7 +271,7 @@ def paragraphs(
         key_figures(layers, visible, radius_unit),
     ]
     if "places" in visible:
-        out.append(places_marked(radius_unit))
+        out.append(places_marked(radius_unit, layers.params.source))
     return tuple(out)
 
 

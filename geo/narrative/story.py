@@ -16,7 +16,7 @@ draws (256-pixel tiles), so the framed area shows whole on a projector-sized map
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import shapely
 
@@ -27,8 +27,18 @@ from geo.engine.layers import Layers
 from geo.i18n import _, number, percent, plain
 
 PARAMS = zones.Params()
-#: The step after the article: the permission as widened on 20 June 2024.
-LATER = zones.Params(stage=stages.BY_ID["2024-06-20"])
+#: The stage of the step after the article: the permission as widened on 20 June 2024.
+LATER_STAGE = stages.BY_ID["2024-06-20"]
+
+
+def later(params: zones.Params) -> zones.Params:
+    """The parameters of the step after the article (step 6) for a story told with ``params``:
+    the same R and D, the stage of 20 June 2024."""
+    return replace(params, stage=LATER_STAGE)
+
+
+#: The step after the article, for the story told with ``PARAMS``.
+LATER = later(PARAMS)
 #: (width, height) in pixels of the map the views are fitted to.
 MAP_SIZE_PX = (600, 560)
 #: Share of the map left as margin around a framed area.
@@ -47,7 +57,7 @@ class Step:
     layers: frozenset[str]
     centre: tuple[float, float]  # (lat, lon)
     zoom: int
-    params: zones.Params = zones.Params()  # what the step's map is built for
+    params: zones.Params = zones.Params()  # what the step's map is built for: the story's R and D
 
 
 def _mercator_y(lat: float) -> float:
@@ -168,6 +178,7 @@ def steps(
             frozenset(base),
             centre1,
             zoom1,
+            p,
         ),
         Step(
             2,
@@ -184,10 +195,11 @@ def steps(
             frozenset(base | {"kharkiv_to_border"}),
             centre2,
             zoom2,
+            p,
         ),
         Step(
             3,
-            _("The 12-mile band"),
+            _band_title(p.radius),
             _(
                 "Orange: every part of Ukraine within {radius} of the Russian border, {area} in "
                 "all. {ring}"
@@ -197,6 +209,7 @@ def steps(
             frozenset(base | {"border_band", "kharkiv_ring", "kharkiv_to_border"}),
             centre3,
             zoom3,
+            p,
         ),
         Step(
             4,
@@ -219,6 +232,7 @@ def steps(
             frozenset(base | {"kharkiv_sector", "counterfire_zone"}),
             centre4,
             zoom4,
+            p,
         ),
         Step(
             5,
@@ -235,8 +249,16 @@ def steps(
             frozenset(base | {"kharkiv_sector", "counterfire_zone", "deep_strike_zone"}),
             centre5,
             zoom5,
+            p,
         ),
     ) + (() if stage_rows is None or later is None else (_later(later, stage_rows),))
+
+
+def _band_title(radius) -> str:
+    """Step 3's title: the article's "12-mile band", or the band of another R as a number."""
+    if abs(radius.miles - 12) < 1e-6:
+        return _("The 12-mile band")
+    return _("The {radius} band").format(radius=setting_text(radius, "mi"))
 
 
 def _later(later: Layers, stage_rows: tuple[StageFigures, ...]) -> Step:

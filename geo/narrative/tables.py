@@ -20,7 +20,15 @@ from geopy.distance import Distance, geodesic
 from geo.core.units import area_text, length_text, symbol
 from geo.engine import layers as registry
 from geo.engine import places
-from geo.engine.facts import Figures, StageFigures, rows
+from geo.engine.facts import (
+    PUBLISHED_LENGTHS,
+    SOURCE_FIGURES,
+    Figures,
+    SourceFigures,
+    StageFigures,
+    relative_difference,
+    rows,
+)
 from geo.engine.stages import KURSK_NOTE
 from geo.i18n import _, number, percent
 
@@ -83,6 +91,61 @@ def stage_rows(stage_rows: tuple[StageFigures, ...]) -> list[dict]:
         }
         for row in stage_rows
     ]
+
+
+def signed_percent(share: float | None, digits: int = 1) -> str:
+    """A relative difference as a signed percentage: ``−22.1%``, ``+0.3%`` (``—`` for none)."""
+    if share is None:
+        return "—"
+    sign = "+" if share > 0 else "−" if share < 0 else "±"
+    return sign + percent(abs(share), digits)
+
+
+def source_rows(sources: tuple[SourceFigures, ...]) -> list[dict]:
+    """One row per figure of :data:`~geo.engine.facts.SOURCE_FIGURES` and the permitted share:
+    each source's value, how far each other source's is from the first's, and the published
+    figure where there is one (its publisher as published, in English)."""
+    first, others = sources[0], sources[1:]
+    labels = {spec.figure.key: spec.figure.label for spec in registry.REGISTRY if spec.figure}
+    table = []
+    for key in SOURCE_FIGURES:
+        row = {_("Figure"): _(labels[key])}
+        for figures in sources:
+            value = figures.measure(key)
+            row[figures.source.name] = (
+                length_text(value) if isinstance(value, Distance) else area_text(value)
+            )
+        for figures in others:
+            row[
+                _("{other} vs {first}").format(other=figures.source.name, first=first.source.name)
+            ] = signed_percent(relative_difference(figures.measure(key), first.measure(key)))
+        published = PUBLISHED_LENGTHS.get(key)
+        row[_("Published")] = (
+            "—"
+            if published is None
+            else _("{value}: {source}; {note}").format(
+                value=length_text(published.value, digits=0),
+                source=published.source,
+                note=_(published.note),
+            )
+        )
+        table.append(row)
+    share = {_("Figure"): _("Share of the reach permitted")}
+    for figures in sources:
+        share[figures.source.name] = (
+            "—" if figures.permitted_share is None else percent(figures.permitted_share, 2)
+        )
+    for figures in others:
+        share[
+            _("{other} vs {first}").format(other=figures.source.name, first=first.source.name)
+        ] = (
+            "—"
+            if figures.permitted_share is None or not first.permitted_share
+            else signed_percent(figures.permitted_share / first.permitted_share - 1)
+        )
+    share[_("Published")] = "—"
+    table.append(share)
+    return table
 
 
 def city_pairs() -> list[tuple[places.Place, places.Place, Distance]]:

@@ -9,12 +9,14 @@ import json
 import shapely
 
 from geo.core import geodesy
+from geo.data.source import BY_ID
 from geo.data.stored import NAMES
 from geo.engine import zones
 
 
 def build(region) -> tuple[bytes, bytes]:
-    """The two files' contents for a ``geo.data.borders.Region`` (its full geometry in metres)."""
+    """The two files' contents for a ``geo.data.borders.Region`` (its full geometry in metres),
+    made from its source's border file."""
 
     sector = zones.kharkiv_sector_m(region.border_m)
     reach = {
@@ -32,8 +34,8 @@ def build(region) -> tuple[bytes, bytes]:
     }
     wkb = shapely.to_wkb(shapely.GeometryCollection([shapes[name] for name in NAMES]))
     index = {
-        "about": "Parameter-free geometry of the zones, made from borders.geojson by "
-        "geo/tools/ground.py",
+        "about": f"Parameter-free geometry of the zones, made from "
+        f"{BY_ID[region.source].borders_file} by geo/tools/ground.py",
         "crs": geodesy.aeqd_proj4(),
         "geometries": list(NAMES),
         "reach_area_m2": {

@@ -1,6 +1,7 @@
 """The app's frame, drawn once per run by ``app.py`` for every page: the sidebar controls
 kept in step with the URL's query string, the URL's warnings, the data-problem guard, and
-the one cache of engine results at the Streamlit edge.
+the drawn map: the engine's layers (kept by the engine, ``geo.engine.layers``) and, kept here,
+only what is rendered from them (the map's base and the overlay's script).
 
 The view (R, D, layers, basemap: ``pages.shared.viewstate.ViewState``) lives in
 ``st.session_state["view"]``, read from the URL on a session's first run and written back to
@@ -13,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 import folium
 import streamlit as st
@@ -21,6 +24,7 @@ from branca.element import Element
 from geo import i18n
 from geo.core import units
 from geo.core.units import distance, in_unit
+from geo.data import source as sources
 from geo.data.borders import DataError
 from geo.engine import layers, stages, zones
 from geo.engine.layers import Layers
@@ -71,6 +75,7 @@ W_UNIT, W_RADIUS, W_PRESET, W_DEPTH, W_BASEMAP = (
 )
 W_STAGE = "w_stage"
 W_LANG = "w_lang"
+W_SOURCE = "w_source"
 PREV_UNIT = "w_unit_before"
 W_LAYER = "w_layer_{}".format
 
@@ -90,23 +95,66 @@ def problems():
         st.stop()
 
 
+@dataclass(frozen=True)
+class Screen:
+    """One screen of the app: its script in ``pages/``, its title (translated where shown), its
+    URL path (the same in every language; the script is named as it) and whether the sidebar
+    shows the distances and the layer switches on it."""
+
+    script: str
+    title: str
+    path: str
+    distances: bool
+    layers: bool
+
+
+SCREENS = (
+    Screen("pages/map.py", N_("Map"), "", distances=True, layers=True),
+    Screen("pages/Facts.py", N_("Facts"), "Facts", distances=True, layers=False),
+    Screen("pages/Classroom.py", N_("Classroom"), "Classroom", distances=False, layers=False),
+    Screen("pages/Your_data.py", N_("Your data"), "Your_data", distances=True, layers=True),
+    Screen("pages/Export.py", N_("Export"), "Export", distances=True, layers=True),
+    Screen("pages/About.py", N_("About"), "About", distances=False, layers=False),
+)
+
+
+def navigation():
+    """Declare the app's pages (``st.navigation``): the page Streamlit will run, and its screen."""
+    current = st.navigation(
+        [
+            st.Page(s.script, title=_(s.title), url_path=s.path or None, default=not s.path)
+            for s in SCREENS
+        ]
+    )
+    return current, next(s for s in SCREENS if s.path == current.url_path)
+
+
+#: Whether this script run draws inside ``app.py``'s frame: ``app.py`` sets it before the
+#: screen runs (``in_frame``). A new thread, and so a new session, starts without it.
+_FRAMED: ContextVar[bool] = ContextVar("kharkiv_map_in_frame", default=False)
+
+
+def in_frame() -> None:
+    """Called by ``app.py`` before it runs the screen: this run has drawn the frame."""
+    _FRAMED.set(True)
+
+
 def leave_folder_navigation() -> None:
-    """Hand a run over to ``app.py``'s navigation when Streamlit started it in its older
-    folder-based navigation.
+    """Hand a run over to ``app.py``'s navigation when Streamlit ran this screen by itself.
 
-    Streamlit decides, when its first session starts, whether an app with a ``pages/`` folder
-    uses that folder as its navigation, and keeps that until ``st.navigation`` has run once.
-    So on a newly started server, a first visit to ``/Facts`` runs ``pages/Facts.py`` by
-    itself, without the frame (each screen's file is named as its URL path, so it is found
-    rather than "Page not found"). Called first by each screen: in that case it switches
-    Streamlit to ``st.navigation`` and reruns, so the frame draws and the screen runs within
-    it. ``PagesManager.uses_pages_directory`` is Streamlit's own switch for this (checked
-    with Streamlit 1.67; the browser tests cover a first visit)."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    Streamlit treats an app with a ``pages/`` folder the older, folder-based way until
+    ``st.navigation`` has been called once in the process: so on a newly started server, a
+    first visit to ``/Facts`` runs ``pages/Facts.py`` by itself, without the frame (each
+    screen's file is named as its URL path, so it is found rather than "Page not found").
+    Called first by each screen: when the frame was not drawn in this run, the screen declares
+    the app's pages (:func:`navigation`, Streamlit's documented way of leaving the
+    folder-based pages) and reruns, and from then on ``app.py`` runs first and draws the
+    frame. Only public Streamlit calls; ``tests/test_app_browser.py`` covers a first visit to
+    a screen on a new server."""
+    if _FRAMED.get():
+        return
+    navigation()
+    st.rerun()
 
 
 def labels(names=None):
@@ -134,27 +182,21 @@ def deferred(function, /, *args, **kwargs):
     return make
 
 
-# --------------------------------------------------------------------------- the cache
+# --------------------------------------------------------------------------- the layers and the drawn map
 
 
 def _params_key(p: Params) -> str:
-    """What a cached result depends on: every field of the parameters, by value (the
+    """What a rendered overlay depends on: every field of the parameters, by value (the
     dataclass's repr names each field, so a field added later is part of the key too)."""
     return repr(p)
 
 
 def built(params: Params) -> Layers:
-    """Every layer for one set of parameters, shared by every session: the app's one cache
-    of engine results (``geo.engine.layers.build`` is not cached itself). The spinner is drawn here,
-    in the reader's language (a cache's own spinner text is fixed when the module is read),
-    and only when the work takes a moment."""
+    """Every layer for one set of parameters, from the engine's cache (``geo.engine.layers``:
+    its docstring follows D from this sidebar to the drawn zone). The spinner is drawn here,
+    in the reader's language, and only when the work takes a moment."""
     with st.spinner(_("Building the zones for these distances…")):
-        return _built(params)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs={Params: _params_key})
-def _built(params: Params) -> Layers:
-    return layers.build(params)
+        return layers.layers(params)
 
 
 def folium_map(
@@ -174,7 +216,7 @@ def folium_map(
     # the cached ``_base_map``, which would keep the spinner's element to replay; the
     # callers have built them already.
     m = mapview.build_map(
-        _built(view.params),
+        layers.layers(view.params),
         view.basemap,
         view.shown() if shown is None else shown,
         layer_control=False,
@@ -213,7 +255,13 @@ def map_frame(
     # The scripts' folder is part of the key: the map is checked against its files when made.
     with st.spinner(_("Drawing the map…")):
         prepared, notices = _base_map(
-            view.basemap, shown - parametric, legend, str(assets.vendor_dir()), i18n.current(), view
+            view.basemap,
+            shown - parametric,
+            legend,
+            str(assets.vendor_dir()),
+            i18n.current(),
+            view,
+            view.source,
         )
         zones = _overlay(view.params, view.radius_unit, shown & parametric, i18n.current())
     return prepared, zones, list(notices)
@@ -221,18 +269,27 @@ def map_frame(
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _base_map(
-    basemap: str, fixed: frozenset[str], legend: bool, vendor: str, lang: str, _view: ViewState
+    basemap: str,
+    fixed: frozenset[str],
+    legend: bool,
+    vendor: str,
+    lang: str,
+    _view: ViewState,
+    source: str = sources.DEFAULT,
 ) -> tuple[mapframe.Prepared, tuple[str, ...]]:
-    """The base for every view with this basemap, fixed layers shown and language (``_view``,
-    not part of the key, only supplies layers to draw the fixed ones from: the base draws
-    nothing that depends on R, D or the stage, and ``tests/test_mapview.py`` checks that)."""
+    """The base for every view with this basemap, fixed layers shown, language and border
+    source (``_view``, not part of the key, only supplies layers to draw the fixed ones from:
+    the base draws nothing that depends on R, D or the stage, and ``tests/test_mapview.py``
+    checks that; its fixed layers and outlines are the source's)."""
     m, notices = folium_map(_view, set(fixed), legend=legend, base=True)
     return mapframe.prepare(m), tuple(notices)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs={Params: _params_key})
 def _overlay(params: Params, radius_unit: str, shown: frozenset[str], lang: str) -> str:
-    return mapframe.feature_group_script(mapview.overlay(_built(params), set(shown), radius_unit))
+    return mapframe.feature_group_script(
+        mapview.overlay(layers.layers(params), set(shown), radius_unit)
+    )
 
 
 # --------------------------------------------------------------------------- the view
@@ -304,6 +361,7 @@ def _init_widgets(state: ViewState) -> None:
     s.setdefault(W_BASEMAP, state.basemap)
     s.setdefault(W_STAGE, state.params.stage.id)
     s.setdefault(W_LANG, state.lang)
+    s.setdefault(W_SOURCE, state.source)
 
 
 def _unit_changed() -> None:
@@ -332,6 +390,7 @@ def _reset() -> None:
         W_DEPTH,
         W_BASEMAP,
         W_STAGE,
+        W_SOURCE,
         PREV_UNIT,
         *map(W_LAYER, LAYER_KEYS),
     ):
@@ -377,6 +436,22 @@ def stage_control(where) -> None:
             "What the U.S. permitted, as reported: before 30 May 2024, 30 May (the article), 20 "
             "June, "
             "17 November."
+        ),
+    )
+
+
+def source_control(where, disabled: bool = False) -> None:
+    """The border data every figure and shape is measured on (``geo.data.source``); the Facts
+    page shows both side by side."""
+    where.radio(
+        _("Border data"),
+        list(sources.IDS),
+        key=W_SOURCE,
+        format_func=labels({src.id: src.label for src in sources.SOURCES}),
+        disabled=disabled,
+        help=_(
+            "Which border line the figures and zones are measured from. Lengths depend on it "
+            "much more than areas; the Facts page shows both."
         ),
     )
 
@@ -454,10 +529,14 @@ def controls(
         format_func=labels(BASEMAP_LABELS),
         disabled=not shown,
     )
+    source_control(bar, disabled=not distances)
     bar.button(_("Reset to defaults"), on_click=_reset, icon="🔄", key="reset")
 
     params = Params(
-        distance(s[W_RADIUS], s[W_UNIT]), distance(s[W_DEPTH], "km"), stages.BY_ID[s[W_STAGE]]
+        distance(s[W_RADIUS], s[W_UNIT]),
+        distance(s[W_DEPTH], "km"),
+        stages.BY_ID[s[W_STAGE]],
+        s[W_SOURCE],
     )
     state = s[VIEW].with_(
         params=params,

@@ -11,6 +11,9 @@ The app keeps the view in the page's query string so that a copied link reproduc
 * ``basemap``: one of ``BASEMAPS``.
 * ``stage``: the stage of the policy, by its date (``geo.engine.stages``); default 2024-05-30.
 * ``lang``: the language of the interface, ``en`` (the default) or ``uk`` (``geo.i18n``).
+* ``source``: the border data every figure and shape is measured on, ``osm`` (the default) or
+  ``naturalearth`` (``geo.data.source``); written only when it is not the default, so a
+  default link reads as before.
 
 Reading a query never fails: each missing value takes its default, and each bad one takes
 its default *and* adds one sentence to the warnings, naming the value and what is accepted.
@@ -26,6 +29,7 @@ from geopy.distance import Distance
 
 from geo import i18n
 from geo.core.units import DistanceError, distance, echo, in_unit, setting_text, unit_of
+from geo.data import source as sources
 from geo.engine import stages, zones
 from geo.engine.layers import KEYS as LAYER_KEYS
 from geo.engine.zones import Params
@@ -37,7 +41,7 @@ RADIUS_UNITS = ("mi", "km")
 DEPTH_UNIT = "km"
 
 #: The query parameters this module reads and writes.
-QUERY_KEYS = ("radius", "depth", "layers", "basemap", "stage", "lang")
+QUERY_KEYS = ("radius", "depth", "layers", "basemap", "stage", "lang", "source")
 ALL, NONE = "all", "none"
 #: Significant digits kept when a distance is written into a link.
 LINK_DIGITS = 8
@@ -79,6 +83,11 @@ class ViewState:
     def depth(self) -> Distance:
         return self.params.depth
 
+    @property
+    def source(self) -> str:
+        """The border source's id (``geo.data.source``)."""
+        return self.params.source
+
     def shown(self) -> set[str]:
         """The layers shown, as ``mapview.build_map`` takes them."""
         return set(self.layers)
@@ -104,7 +113,8 @@ def label(d: Distance, unit: str) -> str:
 
 def to_query(view: ViewState) -> dict[str, str]:
     """The view as query parameters (every key in ``QUERY_KEYS``; ``lang`` only when it is
-    not English, so a default link stays short and an English link reads as before)."""
+    not English and ``source`` only when it is not the default, so a default link stays short
+    and reads as before)."""
     if view.layers == frozenset(LAYER_KEYS):
         layers = ALL
     elif not view.layers:
@@ -120,6 +130,8 @@ def to_query(view: ViewState) -> dict[str, str]:
     }
     if view.lang != i18n.DEFAULT:
         query["lang"] = view.lang
+    if view.source != sources.DEFAULT:
+        query["source"] = view.source
     return query
 
 
@@ -228,7 +240,10 @@ def from_query(query: Mapping[str, object]) -> tuple[ViewState, list[str]]:
     def lang(text: str):
         values["lang"] = i18n.parse_language(text)
 
-    defaults = {**to_query(DEFAULT), "lang": i18n.DEFAULT}
+    def source(text: str):
+        values["source"] = sources.parse_source(text).id
+
+    defaults = {**to_query(DEFAULT), "lang": i18n.DEFAULT, "source": sources.DEFAULT}
     for key, read in (
         ("radius", radius),
         ("depth", depth),
@@ -236,22 +251,27 @@ def from_query(query: Mapping[str, object]) -> tuple[ViewState, list[str]]:
         ("basemap", basemap),
         ("stage", stage),
         ("lang", lang),
+        ("source", source),
     ):
         attempt(key, read, defaults[key])
     params = Params(
         values.pop("radius", zones.RADIUS_DEFAULT),
         values.pop("depth", zones.DEPTH_DEFAULT),
         values.pop("stage", stages.DEFAULT),
+        values.pop("source", sources.DEFAULT),
     )
     return ViewState(params=params, **values), warnings
 
 
 def file_name(view: ViewState, what: str, ext: str, *, basemap: bool = False) -> str:
     """A download's name carrying the parameters: ``kharkiv-map_R12mi_D80km_osm.html`` (and
-    the stage when it is not the default: ``kharkiv-map_R12mi_D80km_S2024-06-20_osm.html``)."""
+    the stage and the border source when they are not the defaults:
+    ``kharkiv-map_R12mi_D80km_S2024-06-20_naturalearth_osm.html``)."""
     q = to_query(view)
     parts = [f"kharkiv-{what}", f"R{q['radius']}", f"D{q['depth']}"]
     if view.params.stage != stages.DEFAULT:
         parts.append(f"S{q['stage']}")
+    if view.source != sources.DEFAULT:
+        parts.append(view.source)
     parts += [view.basemap] if basemap else []
     return "_".join(parts) + f".{ext}"

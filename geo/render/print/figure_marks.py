@@ -26,6 +26,7 @@ from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path
 
 from geo.core import geodesy
+from geo.core.cache import once_per
 from geo.core.units import area_text, distance, length_text, symbol
 from geo.data import display, source
 from geo.data.borders import region
@@ -87,10 +88,10 @@ def draw_layer(ax, spec: registry.LayerSpec, metric: shapely.Geometry, extent, m
     ax.add_patch(PathPatch(path(clipped(metric, extent, mpp)), **style(spec.style)))
 
 
-@lru_cache(maxsize=1)
-def countries() -> dict[str, shapely.Geometry]:
-    """The four countries of the data, in metres."""
-    reg = region()
+@once_per
+def countries(border_source: str = source.DEFAULT) -> dict[str, shapely.Geometry]:
+    """The four countries of a border source, in metres."""
+    reg = region(border_source)
     return {
         "RUS": reg.russia_m,
         "UKR": reg.ukraine_m,
@@ -99,10 +100,10 @@ def countries() -> dict[str, shapely.Geometry]:
     }
 
 
-def draw_countries(ax, extent, mpp: float) -> None:
-    """The countries filled light, as on the web map without a basemap."""
+def draw_countries(ax, extent, mpp: float, border_source: str = source.DEFAULT) -> None:
+    """The countries of a border source filled light, as on the web map without a basemap."""
     look = COUNTRY_STYLE["none"]
-    for geom in countries().values():
+    for geom in countries(border_source).values():
         ax.add_patch(
             PathPatch(
                 path(clipped(geom, extent, mpp)),
@@ -125,7 +126,7 @@ def _inside(extent, point: shapely.Point, fraction: float) -> bool:
     return x0 < point.x < x1 and y0 < point.y < y1
 
 
-def draw_places(ax, extent) -> None:
+def draw_places(ax, extent, border_source: str = source.DEFAULT) -> None:
     """City markers (filled: named in the article; hollow: context) with their names; country
     names at their label points, or, for a country whose label point is out of view, at the
     point of its visible part farthest from its edges and from the markers."""
@@ -166,7 +167,7 @@ def draw_places(ax, extent) -> None:
         point = geodesy.to_metres(shapely.Point(place.lon, place.lat))
         if not _inside(extent, point, 0.1):
             room = (
-                countries()[code]
+                countries(border_source)[code]
                 .intersection(shapely.box(*inset(extent, 0.12)))
                 .difference(keep_off)
             )

@@ -14,6 +14,9 @@ class and its values passed through ``tojson`` (Jinja's, which also escapes ``<`
 * :class:`Panes`: Leaflet panes under the overlay pane, letting the pointer through.
 * :class:`Description`: the map in words for screen readers, escaped by ``html_text``.
 * :class:`FocusAndPrint`: visible keyboard focus, and a print layout without the controls.
+* :class:`SmallScreens`: the map on a phone: tap targets of 44 px, text of 16 px, the layer
+  control folded and the mini-map left out, so the map is seen first.
+* :class:`LayerGroup`: a layer's ``FeatureGroup`` that knows which layer it draws.
 """
 
 from __future__ import annotations
@@ -28,6 +31,11 @@ from folium.template import Template
 from geo.core.escape import html_text
 from geo.data.display import DECODER_JS
 from geo.i18n import _
+
+#: The media query of a small screen (a phone, or a short window, such as a phone held
+#: sideways): there the map's controls and legend start folded (:class:`SmallScreens`,
+#: ``geo.render.web.legend.Legend``), tap targets are 44 px and text 16 px at least.
+SMALL_SCREEN = "(max-width: 480px), (max-height: 500px)"
 
 
 class LeanMap(folium.Map):
@@ -164,23 +172,28 @@ class OutlineMiniMap(folium.plugins.MiniMap):
 
 class Outlines(MacroElement):
     """The country outlines (GeoJSON text), drawn under everything (in ``pane``, when given)
-    and not interactive."""
+    and not interactive; ``attribution``: the credit of the border source they come from, for
+    Leaflet's attribution control (HTML: escape text with ``geo.core.escape.html_text``)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         L.geoJson(kharkivGeometry({{ this.outline }}), {
             style: function () { return {{ this.style|tojson }}; }, interactive: false{% if this.pane %},
-            pane: {{ this.pane|tojson }}{% endif %}
+            pane: {{ this.pane|tojson }}{% endif %}{% if this.attribution %},
+            attribution: {{ this.attribution|tojson }}{% endif %}
         }).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, outline: str, style: dict, pane: str | None = None):
+    def __init__(
+        self, outline: str, style: dict, pane: str | None = None, attribution: str | None = None
+    ):
         super().__init__()
         self._name = "Outlines"
         self.pane = pane
+        self.attribution = attribution
         if "<" in outline:
             raise ValueError("outline must be GeoJSON text without '<'")
         self.outline = outline
@@ -295,3 +308,77 @@ class FocusAndPrint(MacroElement):
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
             raise ValueError(f"focus colour {colour!r} is not a colour like '#0072B2'")
         self.colour = colour
+
+
+class SmallScreens(MacroElement):
+    """The map on a small screen (:data:`SMALL_SCREEN`): Leaflet's buttons, the layer control's
+    toggle and rows, the legend's button, the credits' links and a popup's close button become
+    tap targets of at least 44 × 44 px, the map's text (the place names included) at least 16
+    px; the mini-map is left out (on a phone it
+    would cover a fifth of the map) and the open layer list scrolls within half the screen.
+    The layer control (``control``, when the map has one) is folded behind its button there,
+    and open beside the map elsewhere; it follows the screen as it changes (a phone turned, a
+    frame resized), and a tap on the map folds it again on a small screen. The legend folds
+    itself the same way (``geo.render.web.legend.Legend``)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        @media {{ this.query }} {
+            /* Hidden, not taken out: a mini-map whose size changes moves the map it shows. */
+            .leaflet-control-minimap { visibility: hidden !important; }
+            .leaflet-container .leaflet-bar a, .leaflet-touch .leaflet-bar a {
+                width: 44px; height: 44px; line-height: 44px; font-size: 22px; }
+            .leaflet-touch .fullscreen-icon, .fullscreen-icon { background-size: 44px 88px;
+                background-position: 0 0; }
+            .leaflet-touch .fullscreen-icon.leaflet-fullscreen-on,
+            .fullscreen-icon.leaflet-fullscreen-on { background-position: 0 -44px; }
+            .leaflet-control-layers-toggle, .leaflet-touch .leaflet-control-layers-toggle {
+                width: 44px; height: 44px; }
+            .leaflet-control-layers-expanded { max-height: 50vh; overflow-y: auto;
+                font-size: 16px; }
+            .leaflet-control-layers label { min-height: 44px; display: flex; align-items: center; }
+            .leaflet-control-layers-selector { width: 22px; height: 22px; font-size: 16px; }
+            .leaflet-container .kharkiv-legend { font-size: 16px !important;
+                max-width: calc(100vw - 90px) !important; max-height: 55vh; overflow-y: auto; }
+            .kharkiv-legend-toggle { min-height: 44px; min-width: 44px; padding: 4px 12px; }
+            .leaflet-container .leaflet-control-attribution,
+            .leaflet-container .leaflet-control-scale-line,
+            .leaflet-popup-content, .leaflet-tooltip { font-size: 16px; }
+            .leaflet-control-attribution a { display: inline-block; min-height: 44px;
+                line-height: 44px; }
+            .leaflet-container .kharkiv-city-label { font-size: 16px !important; }
+            .leaflet-container a.leaflet-popup-close-button { width: 44px; height: 44px;
+                font-size: 28px; line-height: 44px; }
+        }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        {% if this.control %}
+        (function (map, control) {
+            var small = window.matchMedia({{ this.query|tojson }});
+            function follow() { if (small.matches) control.collapse(); else control.expand(); }
+            follow();
+            if (small.addEventListener) small.addEventListener("change", follow);
+            map.on("click", function () { if (small.matches) control.collapse(); });
+        })({{ this._parent.get_name() }}, {{ this.control.get_name() }});
+        {% endif %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, control: folium.LayerControl | None = None):
+        super().__init__()
+        self._name = "SmallScreens"
+        self.query = SMALL_SCREEN
+        self.control = control
+
+
+class LayerGroup(folium.FeatureGroup):
+    """The ``FeatureGroup`` that draws one layer of ``geo.engine.layers.REGISTRY`` (``key``),
+    so that a page switching layers by itself (the story) can find it."""
+
+    def __init__(self, key: str, name: str, *, show: bool = True, control: bool = True):
+        super().__init__(name=name, show=show, control=control)
+        self.key = key

@@ -1,4 +1,5 @@
 """The map and its layers as file contents: a standalone HTML page and RFC 7946 GeoJSON.
+Both name the border source they were drawn from (``geo.data.source``).
 
 Writing them is :func:`geo.core.files.write_all`'s job (checked paths, all files or none).
 """
@@ -6,12 +7,14 @@ Writing them is :func:`geo.core.files.write_all`'s job (checked paths, all files
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import numpy as np
 import shapely
 
 from geo import i18n
 from geo.core.escape import html_text
+from geo.data import source
 from geo.engine import layers as registry
 from geo.engine import places
 from geo.engine.facts import figures, to_json
@@ -32,14 +35,22 @@ def parameters(layers: Layers) -> dict:
         "stage": p.stage.id,
         "stage_date": p.stage.date,
         "stage_source": p.stage.source,
+        "source": p.source,
     }
+
+
+def rounded(geom: shapely.Geometry) -> shapely.Geometry:
+    """A lon/lat geometry as the exports write it: rounded to ``GEOJSON_DECIMALS``, outer rings
+    counter-clockwise and holes clockwise (RFC 7946 §3.1.6)."""
+    return shapely.orient_polygons(
+        shapely.transform(geom, lambda xy: np.round(xy, GEOJSON_DECIMALS))
+    )
 
 
 def geometry_text(geom: shapely.Geometry) -> str:
     """RFC 7946 geometry: lon/lat rounded to ``GEOJSON_DECIMALS``, outer rings counter-clockwise
     and holes clockwise (§3.1.6)."""
-    rounded = shapely.transform(geom, lambda xy: np.round(xy, GEOJSON_DECIMALS))
-    return shapely.to_geojson(shapely.orient_polygons(rounded))
+    return shapely.to_geojson(rounded(geom))
 
 
 def _feature(props: dict, geometry: str) -> str:
@@ -50,15 +61,24 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def geojson_text(layers: Layers) -> str:
-    """Every layer and place as one FeatureCollection (RFC 7946: WGS84 lon/lat).
+@dataclass(frozen=True)
+class Record:
+    """One feature of the layers' exports: its properties (``layer``, the parameters, its
+    figure), its geometry as written (lon/lat, :func:`rounded`; a place's point as given), and
+    what it is: its registry entry, and for a place its ``places.Place``."""
 
-    Each feature's properties carry ``layer``, the parameters and its measured figure; the
-    collection also carries all figures as the foreign member ``facts``. Geometry text goes
-    in as shapely writes it, never parsed again."""
+    properties: dict
+    geometry: shapely.Geometry
+    spec: registry.LayerSpec
+    place: places.Place | None = None
+
+
+def records(layers: Layers) -> list[Record]:
+    """Every layer (drawing order) and every place, as the GeoJSON export and the GIS files
+    (``geo.render.gis``) write them."""
     figs = to_json(figures(layers))
     params = parameters(layers)
-    features = []
+    out = []
     for spec in registry.GEOMETRIC:
         props = {"layer": spec.feature, **params}
         if spec.figure:
@@ -66,26 +86,57 @@ def geojson_text(layers: Layers) -> str:
         if spec.key == "kharkiv_to_border":
             props["length_mi"] = figs["kharkiv_to_border_mi"]
             props["article_claim_mi"] = figs["article_claim_mi"]
-        features.append(_feature(props, geometry_text(layers.geometry(spec.key))))
-    place_layer = registry.BY_KEY["places"].feature
+        out.append(Record(props, rounded(layers.geometry(spec.key)), spec))
+    spec = registry.BY_KEY["places"]
+    by_name = {place.name: place for place in places.places()}
     for row in figs["places"]:
         props = {
-            "layer": place_layer,
+            "layer": spec.feature,
             **params,
             **{k: v for k, v in row.items() if k not in ("lat", "lon")},
         }
-        features.append(
-            _feature(props, _dumps({"type": "Point", "coordinates": [row["lon"], row["lat"]]}))
+        point = shapely.Point(row["lon"], row["lat"])
+        out.append(Record(props, point, spec, by_name.get(row["name"])))
+    return out
+
+
+def facts(layers: Layers) -> dict:
+    """Every figure but the places', as the GeoJSON export's ``facts`` member carries them."""
+    return {k: v for k, v in to_json(figures(layers)).items() if k != "places"}
+
+
+def geojson_text(layers: Layers) -> str:
+    """Every layer and place as one FeatureCollection (RFC 7946: WGS84 lon/lat).
+
+    Each feature's properties carry ``layer``, the parameters and its measured figure; the
+    collection also carries all figures as the foreign member ``facts``. Geometry text goes
+    in as shapely writes it, never parsed again."""
+    features = []
+    for record in records(layers):
+        geom = record.geometry
+        text = (
+            _dumps({"type": "Point", "coordinates": [geom.x, geom.y]})
+            if record.place is not None or geom.geom_type == "Point"
+            else shapely.to_geojson(geom)
         )
+        features.append(_feature(record.properties, text))
     head = {
         "type": "FeatureCollection",
-        "parameters": params,
-        "facts": {k: v for k, v in figs.items() if k != "places"},
-        "attribution": "Borders © OpenStreetMap contributors (ODbL 1.0), via "
-        "@geo-maps/countries-land-100m; "
-        "places: GeoNames (CC BY 4.0); quotes: " + places.ARTICLE,
+        "parameters": parameters(layers),
+        "facts": facts(layers),
+        "attribution": attribution(layers.params.source),
     }
     return _dumps(head)[:-1] + ',"features":[' + ",".join(features) + "]}"
+
+
+def attribution(border_source: str = source.DEFAULT) -> str:
+    """The credits of a file made from a border source: ``Borders: OpenStreetMap, ©
+    OpenStreetMap contributors (ODbL-1.0), via npm @geo-maps/countries-land-100m@0.6.0; …``."""
+    src = source.BY_ID[border_source]
+    return (
+        f"Borders: {src.name}, {src.credit} ({src.licence}), via npm {src.spec}; "
+        "places: GeoNames (CC BY 4.0); quotes: " + places.ARTICLE
+    )
 
 
 def map_html(

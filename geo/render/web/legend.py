@@ -17,15 +17,38 @@ from __future__ import annotations
 from branca.element import MacroElement
 from folium.template import Template
 
+from geo.i18n import _
+from geo.render.web.elements import SMALL_SCREEN
+
 
 class Legend(MacroElement):
     """A Leaflet control listing each layer's colour and meaning. Its entries travel as
     JSON and are written with ``textContent``, so nothing in them is read as HTML. A row
     with a ``key`` (a layer of ``geo.engine.layers.REGISTRY``) carries it as ``data-layer``, so
-    that :class:`ViewText` can find it; the line under the heading is ``.kharkiv-legend-values``."""
+    that :class:`ViewText` can find it; the line under the heading is ``.kharkiv-legend-values``.
+
+    A button above the rows folds them away and back (``aria-expanded``). On a small screen
+    (``geo.render.web.elements.SMALL_SCREEN``) the legend starts folded, so that at first it
+    covers no more of the map than the button; with ``folded`` it starts folded everywhere
+    (the story, whose text says what each colour is)."""
 
     _template = Template(
         """
+        {% macro header(this, kwargs) %}
+        <style>
+        .kharkiv-legend-toggle { display: block; margin: 0 0 2px; padding: 2px 6px;
+            border: 1px solid #767676; border-radius: 4px; background: #fff; color: #222;
+            font: inherit; font-weight: bold; cursor: pointer; }
+        .kharkiv-legend-toggle::after { content: " \\25BE"; }
+        .kharkiv-legend-toggle[aria-expanded="false"]::after { content: " \\25B8"; }
+        .kharkiv-legend-toggle[aria-expanded="false"] { margin: 0; }
+        .kharkiv-legend [hidden] { display: none !important; }
+        @media print {
+            .kharkiv-legend-toggle { display: none !important; }
+            .kharkiv-legend .kharkiv-legend-body[hidden] { display: block !important; }
+        }
+        </style>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
         (function () {
             var legend = L.control({position: "bottomleft"});
@@ -34,14 +57,20 @@ class Legend(MacroElement):
                 div.style.cssText = "background:rgba(255,255,255,0.92);padding:6px 8px;"
                     + "font:13px/1.35 sans-serif;border-radius:4px;max-width:330px;"
                     + "box-shadow:0 1px 4px rgba(0,0,0,0.4)";
-                var heading = L.DomUtil.create("div", "", div);
-                heading.style.cssText = "font-weight:bold;font-size:14px";
+                var toggle = L.DomUtil.create("button", "kharkiv-legend-toggle", div);
+                toggle.type = "button";
+                toggle.textContent = {{ this.toggle|tojson }};
+                var body = L.DomUtil.create("div", "kharkiv-legend-body", div);
+                body.id = {{ (this.get_name() ~ "_body")|tojson }};
+                toggle.setAttribute("aria-controls", body.id);
+                var heading = L.DomUtil.create("div", "", body);
+                heading.style.cssText = "font-weight:bold;font-size:1.08em";
                 heading.textContent = {{ this.heading|tojson }};
-                var title = L.DomUtil.create("div", "kharkiv-legend-values", div);
+                var title = L.DomUtil.create("div", "kharkiv-legend-values", body);
                 title.style.fontWeight = "bold";
                 title.textContent = {{ this.title|tojson }};
                 {{ this.entries|tojson }}.forEach(function (e) {
-                    var row = L.DomUtil.create("div", "", div);
+                    var row = L.DomUtil.create("div", "", body);
                     row.style.cssText = "display:flex;align-items:center;margin:2px 0";
                     if (e.key) row.setAttribute("data-layer", e.key);
                     var swatch = L.DomUtil.create("span", "", row);
@@ -51,7 +80,21 @@ class Legend(MacroElement):
                     var text = L.DomUtil.create("span", "kharkiv-legend-label", row);
                     text.textContent = e.label;
                 });
+                function unfold(open) {
+                    body.hidden = !open;
+                    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+                }
+                // Folded on a small screen, open elsewhere, following the screen as it changes
+                // (a phone turned, a frame resized) until the reader folds or unfolds it.
+                var small = window.matchMedia({{ this.small_screen|tojson }}), chosen = false;
+                function follow() {
+                    if (!chosen) unfold(!({{ this.folded|tojson }} || small.matches));
+                }
+                follow();
+                if (small.addEventListener) small.addEventListener("change", follow);
+                L.DomEvent.on(toggle, "click", function () { chosen = true; unfold(body.hidden); });
                 L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
             legend.addTo({{ this._parent.get_name() }});
@@ -60,12 +103,23 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, heading: str, title: str, entries: list[dict]):
+    def __init__(
+        self,
+        heading: str,
+        title: str,
+        entries: list[dict],
+        toggle: str | None = None,
+        *,
+        folded: bool = False,
+    ):
         super().__init__()
         self._name = "Legend"
         self.heading = heading
         self.title = title
         self.entries = entries
+        self.toggle = _("Legend") if toggle is None else toggle
+        self.small_screen = SMALL_SCREEN
+        self.folded = bool(folded)
 
 
 class ViewText(MacroElement):
