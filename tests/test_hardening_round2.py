@@ -236,6 +236,13 @@ def test_finding_6_cr_and_lf_still_end_rows():
     assert [f.properties["name"] for f in got.features] == ["A", "B"]
 
 
+def test_finding_6_a_row_holding_quoted_line_ends_is_named_by_the_line_it_starts_on():
+    text = b'name,lat,lon\n"a\rb\nc",50.0,36.2\n\nd,50.1,36.3\n'
+    got = userdata.read(text, "rows.csv")
+    assert [f.properties["name"] for f in got.features] == ["a\rb\nc", "d"]
+    assert [f.where for f in got.features] == ["line 2", "line 6"]
+
+
 # --------------------------------------------------------------------------- finding 7: data kept
 
 

@@ -145,10 +145,11 @@ def read_rows(
                     limit=i18n.number(MAX_PROPERTY_NAMES),
                 )
             )
-        rows = []
+        rows, first = [], reader.line_num + 1  # a row is named by the line it starts on
         for row in reader:
             if any(cell.strip() for cell in row):
-                rows.append((reader.line_num, row))
+                rows.append((first, row))
+            first = reader.line_num + 1
             if len(rows) > MAX_FEATURES:
                 raise UserDataError(
                     _("{file} has more than {limit} rows, over the limit: split it.").format(
