@@ -14,6 +14,7 @@ from geo.render import gis
 from geo.userfiles import userdata
 from tests import shapes
 from tests.test_app import navigation_pages, open_page  # noqa: F401 (a fixture)
+from tests.test_untrusted_files import CASES, SECRET, canary, hostile_files, server  # noqa: F401
 
 YOUR_DATA = "pages/Your_data.py"
 
@@ -139,3 +140,21 @@ def test_finding_7_a_bad_feature_is_skipped_and_named_in_the_app():
     shown = answered(at)
     assert "1 feature" in shown and "1 skipped" in shown
     assert len(at.warning) == 1 and "feature 1" in at.warning[0].value
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_finding_1_a_hostile_file_uploaded_to_the_app_makes_no_request_and_reads_no_other_file(
+    name, request
+):
+    # The local server and the canary file of test_untrusted_files (imported above).
+    (url, seen), canary_path = request.getfixturevalue("server"), request.getfixturevalue("canary")
+    before = len(seen)
+    at = uploaded(name, hostile_files(url, canary_path)[name].encode())
+    assert not at.exception, [e.value for e in at.exception]
+    shown = " ".join(e.value for e in [*at.error, *at.warning, *at.markdown])
+    if name == "kml-links.kml":  # a real KML whose links are ignored: its own placemark only
+        assert "1 feature" in shown
+    else:
+        assert len(at.error) == 1 and name in at.error[0].value.replace("\\", "")
+    assert SECRET not in shown and "Traceback" not in shown
+    assert seen[before:] == []
