@@ -602,8 +602,16 @@ def test_finding_7_a_signal_while_writing_leaves_no_file_behind(command, signame
         ["export", "--cdn", "--basemap", "none", "--out", "DATA"],
         ["export", "--cdn", "--out", "m.html", "--geojson", "DATA"],
         ["figure", "--out", "LINK"],
+        ["export", "--cdn", "--out", "m.html", "--layers", "DATA"],
+        ["story", "--basemap", "none", "--out", "DATA"],
     ],
-    ids=["export --out", "export --geojson", "figure --out, through a link"],
+    ids=[
+        "export --out",
+        "export --geojson",
+        "figure --out, through a link",
+        "export --layers",
+        "story --out",
+    ],
 )
 def test_finding_2_no_command_writes_over_the_data_it_reads(command, tmp_path):
     from geo.data import borders
