@@ -10,7 +10,7 @@ from geo.engine import classify
 from geo.i18n import _, ngettext
 from geo.render import gis
 from geo.render.web import userlayer
-from geo.userfiles import userdata
+from geo.userfiles import reading, userdata
 from pages.shared import ui, viewstate
 
 ui.leave_folder_navigation()
@@ -26,9 +26,9 @@ st.markdown(
         "which zone each lies in, its country, and its geodesic distances to the border and to "
         "Kharkiv, for "
         "the view set in the sidebar. GeoJSON, KML, or CSV with latitude and longitude columns; "
-        "up to "
-        "20 MB and {count} features. The file is read in memory for this session and not kept."
-    ).format(count=i18n.number(50_000))
+        "up to 20 MB, {count} features and {vertices} vertices. The file is read in memory for "
+        "this session and not kept."
+    ).format(count=i18n.number(reading.MAX_FEATURES), vertices=i18n.number(reading.MAX_VERTICES))
 )
 upload = st.file_uploader(_("Your file"), type=["geojson", "json", "kml", "csv"], key="user_file")
 with st.expander(_("CSV options: column names and encoding")):

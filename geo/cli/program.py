@@ -360,8 +360,9 @@ def parser() -> argparse.ArgumentParser:
     cla.add_argument(
         "input",
         help=_(
-            "the file to read (.geojson, .json, .kml, .csv; up to {size} MB and {count} features)"
-        ).format(size=i18n.number(20), count=i18n.number(50_000)),
+            "the file to read (.geojson, .json, .kml, .csv; up to {size} MB, {count} features "
+            "and {vertices} vertices)"
+        ).format(size=i18n.number(20), count=i18n.number(50_000), vertices=i18n.number(10**6)),
     )
     cla.add_argument(
         "--out",
