@@ -325,8 +325,14 @@ def check_degrees(shapes: list, shown: str) -> None:
                 "they look projected, in a CRS the file does not declare; give WGS84 degrees, or "
                 "declare "
                 "the CRS (GeoJSON's crs member, or crs='EPSG:32637' for a CSV)."
-            ).format(file=shown, x=_g(x), y=_g(y))
+            ).format(file=shown, x=_projected(x), y=_projected(y))
         )
+
+
+def _projected(value: float) -> str:
+    """A projected coordinate as people read metres (``4,000,000``), or, beyond any projection's
+    range, cut to six significant digits (``1e+308``, not 309 digits)."""
+    return i18n.number(value) if abs(value) < 1e9 else _g(value)
 
 
 def _parts(geom: shapely.Geometry) -> np.ndarray:
