@@ -9,7 +9,7 @@ from geo.engine import classify
 from geo.i18n import _, ngettext
 from geo.render import gis
 from geo.render.web import userlayer
-from geo.userfiles import userdata
+from geo.userfiles import reading, userdata
 from pages.shared import mapcomponent, ui, viewstate
 
 ui.leave_folder_navigation()
@@ -25,9 +25,9 @@ st.markdown(
         "which zone each lies in, its country, and its geodesic distances to the border and to "
         "Kharkiv, for "
         "the view set in the sidebar. GeoJSON, KML, or CSV with latitude and longitude columns; "
-        "up to "
-        "20 MB and {count} features. The file is read in memory for this session and not kept."
-    ).format(count=i18n.number(50_000))
+        "up to 20 MB, {count} features and {vertices} vertices. The file is read in memory for "
+        "this session and not kept."
+    ).format(count=i18n.number(reading.MAX_FEATURES), vertices=i18n.number(reading.MAX_VERTICES))
 )
 upload = st.file_uploader(_("Your file"), type=["geojson", "json", "kml", "csv"], key="user_file")
 with st.expander(_("CSV options: column names and encoding")):
@@ -51,10 +51,14 @@ if upload is None:
     st.info(_("No file yet. Try a CSV with a header row such as `name,lat,lon`."), icon="📄")
     st.stop()
 
+# Read and classified within a time budget, every failure one sentence, the memory the work
+# used handed back to the system after it (geo.engine.classify.read_and_classify).
 try:
-    data = userdata.read(
+    data, rows = classify.read_and_classify(
         upload.getvalue(),
         upload.name,
+        layers,
+        seconds=classify.UPLOAD_SECONDS,
         encoding=encoding or None,
         lat_column=lat_column or None,
         lon_column=lon_column or None,
@@ -62,7 +66,6 @@ try:
 except userdata.UserDataError as err:
     st.error(ui.markdown_text(str(err)), icon="⚠️")
     st.stop()
-rows = classify.classify(data, layers)
 if data.messages:
     st.warning("\n".join(f"- {ui.markdown_text(m)}" for m in data.messages), icon="📄")
 read = ngettext(

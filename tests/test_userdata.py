@@ -138,26 +138,32 @@ def refused(data, name="f.csv", **options) -> str:
 
 
 def test_size_limit_checked_before_anything_is_read(monkeypatch):
-    import pyogrio
+    from geo.userfiles import usergeojson
 
     monkeypatch.setattr(
-        pyogrio, "read_info", lambda *a, **k: pytest.fail("parsed a file over the limit")
+        usergeojson, "parse", lambda *a, **k: pytest.fail("parsed a file over the limit")
     )
     message = refused(b" " * (userdata.MAX_BYTES + 1), "big.geojson")
     assert "'big.geojson'" in message and "20 MB" in message
 
 
-def test_feature_limit_read_from_the_header_before_the_features(monkeypatch):
-    import pyogrio.raw
+def test_feature_limit_counted_before_any_geometry_is_built(monkeypatch):
+    from geo.userfiles import usergeojson, userkml
 
     monkeypatch.setattr(reading, "MAX_FEATURES", 3)
-    monkeypatch.setattr("geo.userfiles.usergdal.MAX_FEATURES", 3)
+    monkeypatch.setattr("geo.userfiles.usergeojson.MAX_FEATURES", 3)
     monkeypatch.setattr(
-        pyogrio.raw, "read", lambda *a, **k: pytest.fail("read features over the limit")
+        usergeojson, "geometry", lambda *a, **k: pytest.fail("built a geometry over the limit")
     )
     assert "4 features, over the limit of 3" in refused(
         collection(*[feature(point(*KHARKIV))] * 4), "many.geojson"
     )
+    monkeypatch.setattr("geo.userfiles.userkml.MAX_FEATURES", 1)
+    monkeypatch.setattr("geo.userfiles.reading.MAX_FEATURES", 1)
+    monkeypatch.setattr(
+        userkml, "coordinates", lambda *a, **k: pytest.fail("read coordinates over the limit")
+    )
+    assert "4 features, over the limit of 1" in refused(KML.encode(), "many.kml")
     monkeypatch.setattr("geo.userfiles.usercsv.MAX_FEATURES", 3)
     assert "more than 3 rows" in refused(b"lat,lon\n" + b"50,36\n" * 4)
 

@@ -43,6 +43,20 @@ def _table_number(value: float, width: int) -> str:
     return f"{value:{width}.1f}".replace(".", i18n.decimal_sign())
 
 
+def _own_files(scripts: bool = False) -> list[Path]:
+    """The program's own files a command reads, which no output may replace: the data files
+    and, for the exported page (``scripts``), the map's installed scripts."""
+    from geo.data import borders
+
+    found = borders.data_files()
+    if scripts:
+        from geo.render.web import assets
+
+        folder = assets.vendor_dir()
+        found += [folder / b.name / a.path for b in assets.BUNDLES.values() for a in b.files]
+    return found
+
+
 def params(args):
     from geo.engine import zones
 
@@ -64,7 +78,8 @@ def run_export(args) -> int:
             ).format(path=quote.shown_path(args.layers))
         )
     outputs = [path for path in (args.out, args.geojson, args.layers) if path is not None]
-    files.check_outputs(outputs)  # before the map is built: a bad path costs nothing
+    own = _own_files(scripts=True)
+    files.check_outputs(outputs, inputs=own)  # before the map is built: a bad path costs nothing
     built = layers.layers(params(args))
     page, notices = export.map_html(built, args.basemap, cdn=args.cdn)
     for notice in notices:
@@ -76,7 +91,7 @@ def run_export(args) -> int:
         from geo.render import gis  # GDAL, only for these files
 
         contents[args.layers] = gis.layers_file(built, Path(args.layers).suffix)
-    files.write_all(contents)
+    files.write_all(contents, inputs=own)
     for path, content in contents.items():
         print(_wrote(path, _size(content)))
     return 0
@@ -87,14 +102,15 @@ def run_story(args) -> int:
     from geo.narrative import story
     from geo.render.web import storypage
 
-    files.check_outputs([args.out])  # before the map is built: a bad path costs nothing
+    own = _own_files(scripts=True)
+    files.check_outputs([args.out], inputs=own)  # before the map is built: a bad path costs nothing
     asked = zones.Params(radius=args.radius, depth=args.depth)  # the story sets the stages
     page, notices = storypage.story_html(
         layers.layers(asked), layers.layers(story.later(asked)), args.basemap
     )
     for notice in notices:
         _note(notice)
-    files.write_all({args.out: page})
+    files.write_all({args.out: page}, inputs=own)
     print(_wrote(args.out, len(page.encode())))
     return 0
 
@@ -137,11 +153,12 @@ def run_figure(args) -> int:
             ).format(path=quote.shown_path(args.out))
         )
     size = figure.parse_size(args.size)
-    files.check_outputs([args.out])
+    own = _own_files()
+    files.check_outputs([args.out], inputs=own)
     picture = figure.render(
         layers.layers(params(args)), size=size, fmt=FIGURE_FORMATS[ending], scale=args.scale
     )
-    files.write_all({args.out: picture})
+    files.write_all({args.out: picture}, inputs=own)
     print(_wrote(args.out, len(picture)))
     return 0
 
@@ -151,7 +168,6 @@ CLASSIFY_FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson", ".
 
 def run_classify(args) -> int:
     from geo.engine import classify, layers
-    from geo.userfiles import userdata
 
     for out in args.out:
         if Path(out).suffix.lower() not in CLASSIFY_FORMATS:
@@ -161,19 +177,25 @@ def run_classify(args) -> int:
                     "answers' format; e.g. --out points.geojson."
                 ).format(path=quote.shown_path(out))
             )
-    files.check_outputs(args.out, inputs=[args.input])
-    data = userdata.read_path(
-        args.input, encoding=args.encoding, lat_column=args.lat_column, lon_column=args.lon_column
+    read = [args.input, *_own_files()]
+    files.check_outputs(args.out, inputs=read)
+    asked = params(args)
+    data, rows = classify.read_and_classify(
+        Path(args.input),
+        args.input,
+        lambda: layers.layers(asked),
+        encoding=args.encoding,
+        lat_column=args.lat_column,
+        lon_column=args.lon_column,
     )
     for message in data.messages:
         _note(message)
-    built = layers.layers(params(args))
-    rows = classify.classify(data, built)
+    built = layers.layers(asked)  # built once, above, and kept by the engine's cache
     writers = {"csv": classify.to_csv, "geojson": classify.to_geojson, "gpkg": _answers_gpkg}
     contents = {
         out: writers[CLASSIFY_FORMATS[Path(out).suffix.lower()]](rows, built) for out in args.out
     }
-    files.write_all(contents, inputs=[args.input])
+    files.write_all(contents, inputs=read)
     for path, content in contents.items():
         print(_wrote(path, _size(content), features=len(rows)))
     if not args.out:

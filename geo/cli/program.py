@@ -25,7 +25,8 @@ command names and ``facts --json`` stay the same in every language.
 Exit status: 0 on success, 1 when ``assets status`` finds a library missing or ``where``
 finds no place, 2 for a bad argument (a language the map does not speak included),
 unwritable path, or missing data/assets, always with one sentence on stderr; 130 when
-interrupted (Ctrl-C), quietly. Output goes out in the terminal's encoding, with
+interrupted (Ctrl-C), 143 on SIGTERM and 129 on SIGHUP, quietly, with no file half written
+(a temporary file is removed as it is after Ctrl-C). Output goes out in the terminal's encoding, with
 what it cannot show replaced.
 
 Modules are imported where they are needed (the layers when the parser is built, folium
@@ -44,9 +45,6 @@ from pathlib import Path
 from geo import i18n
 from geo.cli import terminal
 from geo.i18n import N_, _, quote
-
-#: Exit status after Ctrl-C, as shells report a process ended by SIGINT.
-INTERRUPTED = 130
 
 #: The environment variable read for the language when no ``--lang`` is given.
 LANG_ENV = "KHARKIV_MAP_LANG"
@@ -362,8 +360,9 @@ def parser() -> argparse.ArgumentParser:
     cla.add_argument(
         "input",
         help=_(
-            "the file to read (.geojson, .json, .kml, .csv; up to {size} MB and {count} features)"
-        ).format(size=i18n.number(20), count=i18n.number(50_000)),
+            "the file to read (.geojson, .json, .kml, .csv; up to {size} MB, {count} features "
+            "and {vertices} vertices)"
+        ).format(size=i18n.number(20), count=i18n.number(50_000), vertices=i18n.number(10**6)),
     )
     cla.add_argument(
         "--out",
@@ -469,16 +468,17 @@ def main(argv: list[str] | None = None) -> int:
     terminal.printable_streams()
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        with i18n.language(_env_language()):
-            try:
-                code = language_asked(argv)
-            except i18n.LanguageError as err:
-                print(error_line(str(err)), file=sys.stderr)
-                return 2
-        with i18n.language(code):
-            return _run(argv, code)
-    except KeyboardInterrupt:
-        return INTERRUPTED
+        with terminal.stopping_on_signals():
+            with i18n.language(_env_language()):
+                try:
+                    code = language_asked(argv)
+                except i18n.LanguageError as err:
+                    print(error_line(str(err)), file=sys.stderr)
+                    return 2
+            with i18n.language(code):
+                return _run(argv, code)
+    except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM, SIGHUP
+        return terminal.exit_status(stop)
 
 
 def _run(argv: list[str], code: str) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import re
+import signal
 import sys
 
 from geo import i18n
@@ -95,3 +96,46 @@ def sentence_errors() -> tuple[type[BaseException], ...]:
         if module in sys.modules
         for name in names
     )
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised in the main thread as Ctrl-C raises KeyboardInterrupt, so a
+    command ends the same way: every ``finally`` runs (``geo.core.files.write_all`` removes
+    its temporary files), and the exit status is 128 + the signal's number."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+#: The signals that end a command as Ctrl-C does (where the system has them).
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _stop(signum: int, _frame) -> None:
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def stopping_on_signals():
+    """Within this block SIGTERM and SIGHUP raise :class:`Stopped` (without it they end the
+    process at once, leaving a temporary file half written); the handlers before are put back
+    after it. Outside the main thread, where no handler can be set, nothing changes."""
+    saved = {}
+    try:
+        for signum in STOP_SIGNALS:
+            saved[signum] = signal.signal(signum, _stop)
+    except ValueError:  # not the main thread
+        pass
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+
+
+def exit_status(stop: KeyboardInterrupt) -> int:
+    """128 + the signal's number: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP."""
+    return 128 + getattr(stop, "signum", signal.SIGINT)

@@ -8,7 +8,10 @@ border data, the map scripts, the exported page and the rebuilt data:
 * :func:`write_all` checks every output path before writing anything, writes each file to
   a temporary file beside it, and moves them all into place only once every one is
   written. A symbolic link is written through (the link stays a link); a device, pipe or
-  folder is refused, never replaced.
+  folder is refused, never replaced. An interrupt (Ctrl-C, or SIGTERM and SIGHUP, which
+  ``geo.cli`` turns into one) removes the temporary files; it is held back while a
+  temporary file is made and recorded, while the files are moved into place, and while the
+  temporary files are removed, so none is left behind and the moves are all or none.
 
 Messages name the path as the user gave it, never a temporary name, and cut long values
 (``geo.i18n.quote``) so one bad argument cannot flood a terminal.
@@ -21,6 +24,7 @@ import errno
 import hashlib
 import os
 import secrets
+import signal
 import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -276,6 +280,25 @@ def _temp_beside(target: Target) -> tuple[int, Path]:
     raise FileExistsError(_("no free temporary name in {folder}").format(folder=target.real.parent))
 
 
+#: The signals held back around the steps of a write that must not be cut in two.
+_HELD = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)}
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """The interrupting signals held back (delivered, and their handlers run, when the block
+    ends), where the system can hold them; else nothing is held."""
+    try:
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    except (AttributeError, ValueError, OSError):
+        before = None
+    try:
+        yield
+    finally:
+        if before is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def _write_fd(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -302,14 +325,15 @@ def write_all(
     try:
         for target, data in zip(targets, payloads):
             try:
-                fd, temp = _temp_beside(target)
+                with _signals_held():  # no temporary file made but not recorded
+                    fd, temp = _temp_beside(target)
+                    staged.append((target, temp))
             except OSError as err:
                 # Written beside the target so the final move is atomic; say so in the user's terms.
                 raise _refuse(
                     target.given,
                     _("its folder takes no new file ({why})").format(why=os_reason(err)),
                 ) from None
-            staged.append((target, temp))
             try:
                 if target.mode is not None:
                     os.fchmod(fd, target.mode)
@@ -318,12 +342,14 @@ def write_all(
                 raise _refuse(target.given, os_reason(err)) from None
             finally:
                 os.close(fd)
-        for target, temp in staged:
-            try:
-                os.replace(temp, target.real)
-            except OSError as err:
-                raise _refuse(target.given, os_reason(err)) from None
+        with _signals_held():
+            for target, temp in staged:
+                try:
+                    os.replace(temp, target.real)
+                except OSError as err:
+                    raise _refuse(target.given, os_reason(err)) from None
     finally:
-        for _target, temp in staged:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
+        with _signals_held():
+            for _target, temp in staged:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temp)

@@ -70,6 +70,12 @@ def find_data_dir() -> Path:
 DATA_DIR = find_data_dir()
 
 
+def data_files() -> list[Path]:
+    """The data files the program reads (those with a size limit, of every source), for the
+    commands that write files: no output may replace one."""
+    return [DATA_DIR / name for name in MAX_BYTES]
+
+
 def rebuild_command(name: str) -> str:
     """The command that rebuilds the data file ``name``: ``kharkiv-map data rebuild``, with
     ``--source`` for a file of a source other than the first."""

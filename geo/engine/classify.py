@@ -12,10 +12,16 @@ How each answer is measured (one set of layers, ``geo.engine.layers``):
   removed, so shares add up to 1. Measured in the regional AEQD projection (metres,
   ``geo.core.geodesy``): a share is a ratio within one feature, and the projection's scale varies
   by under 0.15 % across the region, so a share is off by less than 0.15 % of itself. Its
-  ``zone`` is the zone with the largest share.
+  ``zone`` is the zone with the largest share. An area is cut with each zone in turn; a line
+  is measured segment by segment (:func:`line_shares`), which gives the same shares at a
+  cost in proportion to its segments.
 * **Distance to the border**: from the nearest point of the feature to the land border,
-  all vectorised. An STRtree of the border's segments (in AEQD metres) gives the nearest
-  segment, then every segment within that distance plus twice the projection's stretch
+  all vectorised, piece by piece (``geo.engine.pieces``: each point, each segment of a line or
+  a ring, cut into parts of at most 5 km, so that the cost follows the vertices, not the
+  vertices times the border's segments near them). A grid of distances to the border
+  shortlists the pieces that may be nearest; an STRtree of the border's segments (in AEQD
+  metres) gives the nearest segment of each, then every segment within that distance plus
+  twice the projection's stretch
   (ρ/R)²/6 (ρ: the farthest the feature reaches from the projection's centre); on each, the
   nearest point in AEQD (``shapely.shortest_line``) is measured geodesically (pyproj
   ``Geod.inv``, WGS84) and the shortest kept. Each is the length of a real path to the
@@ -37,20 +43,25 @@ import io
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import shapely
 from geopy.distance import Distance
 
+from geo import i18n
 from geo.core import geodesy
-from geo.core.units import KM_PER_MI, Area
+from geo.core.budget import Budget, BudgetExceeded, give_back_memory
+from geo.core.units import KM_PER_MI, Area, echo
 from geo.engine import places, query
 from geo.engine.layers import AREAS, Layers
+from geo.engine.pieces import largest, pieces, shapes, smallest
 from geo.i18n import N_, _
-from geo.userfiles.userdata import Feature, UserData
+from geo.userfiles import userdata
+from geo.userfiles.userdata import Feature, UserData, UserDataError
 
 #: Every zone a feature can be in, in the order they are tried.
 ZONES = tuple(spec.key for spec in AREAS) + ("ukraine", "russia", "elsewhere")
@@ -63,9 +74,14 @@ COUNTRIES = (
 EARTH_RADIUS_M = 6_371_008.8
 #: The prefix of every answer added to a user's feature, so none replaces the user's own.
 PREFIX = "km_"
-#: A spreadsheet reads a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+#: A cell a spreadsheet may run as a formula: one starting with a tab or a carriage return, or
+#: whose first character after any white space and control characters is =, +, - or @ (or
+#: their full-width forms), unless it is a plain number. Such a cell is written with a leading
+#: apostrophe, which spreadsheets read as "text".
+_FORMULA = re.compile(
+    r"[\t\r]|[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]"
+)
+_NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -98,6 +114,13 @@ class Row:
     def zone_name(self) -> str:
         return query.area_name(self.zone)
 
+    @property
+    def kind(self) -> str:
+        """``"point"``, ``"line"`` or ``"area"`` (the feature's, known from its size)."""
+        return (
+            "point" if self.size is None else "line" if isinstance(self.size, Distance) else "area"
+        )
+
 
 @lru_cache(maxsize=2)
 def _border_segments(border_m: shapely.Geometry) -> tuple[shapely.STRtree, np.ndarray]:
@@ -106,52 +129,178 @@ def _border_segments(border_m: shapely.Geometry) -> tuple[shapely.STRtree, np.nd
     return shapely.STRtree(segments), segments
 
 
-def _xy(convert, xy: np.ndarray) -> np.ndarray:
-    """Coordinates (n, 2) through ``geodesy.to_metres`` or ``to_degrees`` as one MultiPoint:
-    one transform call, without rebuilding n geometries."""
-    return shapely.get_coordinates(convert(shapely.multipoints(xy))) if len(xy) else xy
+@dataclass(frozen=True)
+class Metric:
+    """Features in the regional AEQD projection, metres: lines and areas as geometries (None
+    for the others), points as coordinates only (a MultiPoint of a million points is 150 MB
+    in GEOS, and as much again for a projected copy; its coordinates are 16 MB)."""
 
+    geoms: np.ndarray  # (n,): a line's or an area's geometry, else None
+    points: np.ndarray  # (p, 2): the x, y of every point of the points and MultiPoints
+    point_of: np.ndarray  # (p,): the feature of each, ascending
 
-def _to_metres(geoms: np.ndarray) -> np.ndarray:
-    """Lon/lat geometries in AEQD metres; points made directly from their projected coordinates."""
-    points_only = (shapely.get_type_id(geoms) == 0).all()
-    return (
-        shapely.points(_xy(geodesy.to_metres, shapely.get_coordinates(geoms)))
-        if points_only
-        else geodesy.to_metres(geoms)
-    )
+    @classmethod
+    def of(cls, geoms: np.ndarray) -> Metric:
+        """Lon/lat geometries in AEQD metres."""
+        pointy = shapely.get_dimensions(geoms) == 0
+        metric = np.empty(len(geoms), dtype=object)
+        if (~pointy).any():
+            metric[~pointy] = geodesy.to_metres(geoms[~pointy])
+        xy, of = shapely.get_coordinates(geoms[pointy], return_index=True)
+        return cls(metric, geodesy.metres_xy(xy), np.flatnonzero(pointy)[of])
+
+    def bounds(self) -> np.ndarray:
+        """Each feature's box (n, 4) in metres."""
+        box = np.full((len(self.geoms), 4), np.nan)
+        shaped = ~shapely.is_missing(self.geoms)
+        box[shaped] = shapely.bounds(self.geoms[shaped])
+        if len(self.points):
+            starts = np.r_[0, np.flatnonzero(self.point_of[1:] != self.point_of[:-1]) + 1]
+            at = self.point_of[starts]
+            for k, (column, reduce) in enumerate(
+                [(0, np.minimum), (1, np.minimum), (0, np.maximum), (1, np.maximum)]
+            ):
+                box[at, k] = reduce.reduceat(self.points[:, column], starts)
+        return box
 
 
 def _geodesic_ends(lines_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Geodesic lengths (m) of two-point AEQD lines between their ends, and the ends' lon/lat (n, 2, 2)."""
-    ends = _xy(geodesy.to_degrees, shapely.get_coordinates(lines_m)).reshape(-1, 2, 2)
+    ends = geodesy.degrees_xy(shapely.get_coordinates(lines_m)).reshape(-1, 2, 2)
     _az, _back, dist = geodesy.WGS84.inv(ends[:, 0, 0], ends[:, 0, 1], ends[:, 1, 0], ends[:, 1, 1])
     return np.asarray(dist, dtype=float), ends
 
 
-def to_border_m(geoms_m: np.ndarray, border_m: shapely.Geometry) -> tuple[np.ndarray, np.ndarray]:
-    """Geodesic distance (m) from each AEQD geometry to the border, and the border points
-    reached as (lon, lat) rows (see the module docstring for the bound)."""
+#: The grid of distances to the border that shortlists pieces: its cells (m), and how far it
+#: reaches beyond the border's box (m).
+GRID_M = 5_000.0
+GRID_MARGIN_M = 300_000.0
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """The distance (m) to the border from the centre of each cell of a grid."""
+
+    x0: float
+    y0: float
+    distance: np.ndarray  # (rows, columns)
+
+    def bounds(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper bounds of the distance to the border from each point (n, 2): the
+        distance from its cell's centre, give or take the way to it (the distance to the
+        border changes by no more than the distance moved)."""
+        rows, columns = self.distance.shape
+        j = np.clip(np.floor((xy[:, 0] - self.x0) / GRID_M), 0, columns - 1).astype(int)
+        i = np.clip(np.floor((xy[:, 1] - self.y0) / GRID_M), 0, rows - 1).astype(int)
+        centre = np.column_stack([self.x0 + (j + 0.5) * GRID_M, self.y0 + (i + 0.5) * GRID_M])
+        away = np.hypot(*(xy - centre).T)
+        return self.distance[i, j] - away, self.distance[i, j] + away
+
+
+@lru_cache(maxsize=2)
+def _border_grid(border_m: shapely.Geometry) -> _Grid:
+    """The grid for the border's box widened by GRID_MARGIN_M (about 90,000 cells, made
+    once: 0.7 s), each cell's distance found with the border's STRtree."""
     tree, segments = _border_segments(border_m)
-    inputs, found = tree.query_nearest(geoms_m, all_matches=False)
-    nearest = np.empty(len(geoms_m))
-    nearest[inputs] = shapely.distance(geoms_m[inputs], segments[found])
+    x0, y0, x1, y1 = np.array(shapely.bounds(border_m)) + [-1, -1, 1, 1] * np.array(GRID_MARGIN_M)
+    xs = np.arange(x0, x1, GRID_M) + GRID_M / 2
+    ys = np.arange(y0, y1, GRID_M) + GRID_M / 2
+    centres = shapely.points(*np.meshgrid(xs, ys))
+    inputs, found = tree.query_nearest(centres.ravel(), all_matches=False)
+    distance = np.empty(centres.size)
+    distance[inputs] = shapely.distance(centres.ravel()[inputs], segments[found])
+    return _Grid(float(x0), float(y0), distance.reshape(centres.shape))
+
+
+#: Pieces measured at once (memory; the budget is checked between batches).
+PIECES_AT_ONCE = 20_000
+
+
+def to_border_m(
+    metric: Metric, border_m: shapely.Geometry, budget: Budget | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Geodesic distance (m) from each AEQD geometry to the border, and the border points
+    reached as (lon, lat) rows (see the module docstring for the bound). Measured piece by
+    piece (``geo.engine.pieces``): the nearest border segment of each, then, for the pieces of
+    a geometry within its bound of the nearest, every border segment within it. An area that
+    holds a whole piece of the border without its rings meeting it is at 0 from it."""
+    budget = budget or Budget(None)
+    tree, segments = _border_segments(border_m)
+    grid = _border_grid(border_m)
+    count, cut = len(metric.geoms), pieces(metric.geoms, metric.points, metric.point_of)
+    runs = range(0, cut.count, PIECES_AT_ONCE)
+
+    def parts(at: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A run's parts, the piece of each, and a lower bound of each one's distance."""
+        budget.check()
+        ends, of = cut.parts(at, at + PIECES_AT_ONCE)
+        low, _high = grid.bounds(ends.mean(axis=1))
+        return ends, of, low - np.hypot(*(ends[:, 1] - ends[:, 0]).T) / 2
+
+    # Only the parts that may be a geometry's nearest are looked up in the tree (10 µs or
+    # more each): those whose lower bound on the grid is within the least upper bound of any
+    # piece of the same geometry.
+    high = np.full(cut.count, np.inf)
+    for at in runs:
+        ends, of, _low = parts(at)
+        high[at : at + PIECES_AT_ONCE] = smallest(
+            grid.bounds(ends.mean(axis=1))[1], of - at, min(PIECES_AT_ONCE, cut.count - at)
+        )[0]
+    upper = largest(cut.per_geometry(high, count, "min")[cut.owner], cut.distinct, cut.count)
+    near = np.full(cut.count, np.inf)
+    for at in runs:
+        ends, of, low = parts(at)
+        maybe = low <= upper[of]
+        found_shapes = shapes(ends[maybe])
+        inputs, found = tree.query_nearest(found_shapes, all_matches=False)
+        dist = shapely.distance(found_shapes[inputs], segments[found])
+        run = min(PIECES_AT_ONCE, cut.count - at)  # a piece's parts are all in its run
+        near[at : at + run] = smallest(dist, of[maybe][inputs] - at, run)[0]
+    nearest = cut.per_geometry(near, count, "min")
     # Every segment the projection's stretch could make the geodesically nearest one.
-    box = np.abs(shapely.bounds(geoms_m))
+    box = np.abs(metric.bounds())
     reach = np.hypot(box[:, [0, 2]].max(axis=1), box[:, [1, 3]].max(axis=1)) / EARTH_RADIUS_M
-    pairs = tree.query(geoms_m, predicate="dwithin", distance=nearest * (1 + reach**2 / 3) + 1.0)
-    dist, ends = _geodesic_ends(shapely.shortest_line(geoms_m[pairs[0]], segments[pairs[1]]))
-    order = np.lexsort((dist, pairs[0]))  # by input, shortest first
-    first = order[np.r_[True, pairs[0][order][1:] != pairs[0][order][:-1]]]
-    best_dist, best_end = np.empty(len(geoms_m)), np.empty((len(geoms_m), 2))
-    best_dist[pairs[0][first]], best_end[pairs[0][first]] = dist[first], ends[first, 1]
+    bound = largest((nearest * (1 + reach**2 / 3) + 1.0)[cut.owner], cut.distinct, cut.count)
+    found_dist, found_end, found_piece = [], [], []
+    for at in runs:
+        ends, of, low = parts(at)
+        close = low <= bound[of]
+        close_shapes = shapes(ends[close])
+        mine, other = tree.query(close_shapes, predicate="dwithin", distance=bound[of[close]])
+        dist, reached = _geodesic_ends(shapely.shortest_line(close_shapes[mine], segments[other]))
+        found_dist.append(dist)
+        found_end.append(reached[:, 1])
+        found_piece.append(of[close][mine])
+    dist, reached = np.concatenate(found_dist), np.concatenate(found_end)
+    per_piece, at_piece = smallest(dist, np.concatenate(found_piece), cut.count)
+    best_dist, at = smallest(per_piece[cut.distinct], cut.owner, count)
+    best_end = reached[at_piece[cut.distinct[at]]] if len(reached) else np.zeros((count, 2))
+    # An area that holds a whole piece of the border without its rings meeting it.
+    areas = np.flatnonzero(shapely.get_dimensions(metric.geoms) == 2)
+    starts = shapely.get_coordinates(shapely.get_point(shapely.get_parts(border_m), 0))
+    for x, y in starts:
+        inside = areas[shapely.contains_xy(metric.geoms[areas], x, y)]
+        best_dist[inside] = 0.0
+        best_end[inside] = geodesy.degrees_xy(np.array([[x, y]]))[0]
     return best_dist, best_end
 
 
-def to_point_m(geoms_m: np.ndarray, lat: float, lon: float) -> np.ndarray:
-    """Geodesic distance (m) from the nearest point of each AEQD geometry to one place."""
-    target = geodesy.to_metres(shapely.Point(lon, lat))
-    dist, _ends = _geodesic_ends(shapely.shortest_line(geoms_m, target))
+def to_point_m(metric: Metric, lat: float, lon: float) -> np.ndarray:
+    """Geodesic distance (m) from the nearest point of each feature, in AEQD, to one place."""
+    target = geodesy.metres_xy(np.array([[lon, lat]]))
+    dist = np.empty(len(metric.geoms))
+    shaped = np.flatnonzero(~shapely.is_missing(metric.geoms))
+    line = shapely.shortest_line(metric.geoms[shaped], shapely.points(target[0]))
+    dist[shaped] = _geodesic_ends(line)[0]
+    if len(metric.points):
+        away = np.hypot(*(metric.points - target).T)
+        nearest, at = smallest(away, metric.point_of, len(metric.geoms))
+        features = np.flatnonzero(np.isfinite(nearest))
+        lon_lat = geodesy.degrees_xy(metric.points[at[features]])
+        _az, _back, length = geodesy.WGS84.inv(
+            lon_lat[:, 0], lon_lat[:, 1], np.full(len(features), lon), np.full(len(features), lat)
+        )
+        dist[features] = length
     return dist
 
 
@@ -178,32 +327,134 @@ def countries(layers: Layers, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return found
 
 
-def zone_shares(layers: Layers, geoms_m: np.ndarray) -> list[dict[str, float]]:
-    """Each line's or area's share of its length or area in each zone (AEQD, see above)."""
-    if not len(geoms_m):
-        return []
+def _zones_m(layers: Layers) -> list[tuple[str, shapely.Geometry]]:
+    """The zones in the order they are tried, in AEQD metres."""
     reg = layers.ground.region
-    measure = shapely.area if shapely.get_dimensions(geoms_m[0]) == 2 else shapely.length
-    box = shapely.total_bounds(geoms_m)
-    zones = [(spec.key, layers[spec.key].metric) for spec in AREAS] + [
+    return [(spec.key, layers[spec.key].metric) for spec in AREAS] + [
         ("ukraine", reg.ukraine_m),
         ("russia", reg.russia_m),
     ]
-    total = measure(geoms_m)
-    remaining, shares = geoms_m, {}
-    for key, zone in zones:
-        local = shapely.clip_by_rect(zone, *box)
-        shares[key] = measure(shapely.intersection(remaining, local))
-        remaining = shapely.difference(remaining, local)
-    shares["elsewhere"] = measure(remaining)
+
+
+def _as_shares(measured: np.ndarray, total: np.ndarray) -> list[dict[str, float]]:
+    """Rows of (feature, zone) amounts as each feature's shares, in the order of ZONES."""
     return [
-        {key: float(shares[key][i] / total[i]) if total[i] > 0 else 0.0 for key in ZONES}
-        for i in range(len(geoms_m))
+        {
+            key: float(measured[i, k] / total[i]) if total[i] > 0 else 0.0
+            for k, key in enumerate(ZONES)
+        }
+        for i in range(len(total))
     ]
 
 
-def classify(features: UserData | Sequence[Feature], layers: Layers) -> tuple[Row, ...]:
-    """The answers for every feature, in the features' order."""
+def zone_shares(
+    layers: Layers, geoms_m: np.ndarray, budget: Budget | None = None
+) -> list[dict[str, float]]:
+    """Each line's or area's share of its length or area in each zone (AEQD, see above)."""
+    if not len(geoms_m):
+        return []
+    if shapely.get_dimensions(geoms_m[0]) == 1:
+        return line_shares(layers, geoms_m, budget)
+    box = shapely.total_bounds(geoms_m)
+    total = shapely.area(geoms_m)
+    remaining, measured = geoms_m, np.zeros((len(geoms_m), len(ZONES)))
+    for k, (_key, zone) in enumerate(_zones_m(layers)):
+        local = shapely.clip_by_rect(zone, *box)
+        measured[:, k] = shapely.area(shapely.intersection(remaining, local))
+        remaining = shapely.difference(remaining, local)
+    measured[:, -1] = shapely.area(remaining)
+    return _as_shares(measured, total)
+
+
+def crossings(segments: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Where each segment (n, 2, 2) meets its edge ((2n, 2): two rows per edge), as fractions
+    of the way along the segment, two per pair, in [0, 1]: the point where they cross (twice),
+    or, for an edge lying along the segment, the two ends of their overlap. Arithmetic on
+    arrays: GEOS's intersection of two segments is an overlay, 20 µs a pair."""
+    p, r = segments[:, 0], segments[:, 1] - segments[:, 0]
+    q0, q1 = edges[0::2], edges[1::2]
+    s = q1 - q0
+    cross = r[:, 0] * s[:, 1] - r[:, 1] * s[:, 0]
+    rr = (r * r).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d = q0 - p
+        at = (d[:, 0] * s[:, 1] - d[:, 1] * s[:, 0]) / cross
+        ends = np.stack([(d * r).sum(axis=1), ((q1 - p) * r).sum(axis=1)], axis=1) / rr[:, None]
+    parallel = np.abs(cross) <= 1e-12 * np.sqrt(rr * (s * s).sum(axis=1))
+    out = np.where(parallel[:, None], ends, at[:, None].repeat(2, axis=1))
+    return np.clip(np.nan_to_num(out, nan=0.0), 0.0, 1.0).ravel()
+
+
+def line_shares(
+    layers: Layers, lines_m: np.ndarray, budget: Budget | None = None
+) -> list[dict[str, float]]:
+    """Each line's share of its length in each zone, piece by piece (``geo.engine.pieces``):
+    every segment is cut where it crosses a zone's edge (an STRtree of the edges finds them,
+    :func:`crossings` says where), and each piece's length goes to the first zone that covers
+    its midpoint, as a point's zone is decided.
+
+    The same shares as cutting the whole line with each zone in turn, at a cost in proportion
+    to its segments; cutting the whole line nodes it with itself first, and a line that runs
+    back over itself (a zig-zag of 50,000 vertices: 400 KB) then has every segment meeting
+    every other (GEOS ran out of memory)."""
+    budget = budget or Budget(None)
+    cut = pieces(lines_m)
+    margin = 1_000.0  # metres: no segment lies on the edge of the box the zones are cut to
+    xmin, ymin, xmax, ymax = shapely.total_bounds(lines_m)
+    zones = [
+        shapely.clip_by_rect(zone, xmin - margin, ymin - margin, xmax + margin, ymax + margin)
+        for _key, zone in _zones_m(layers)
+    ]
+    boundaries = np.array([shapely.boundary(zone) for zone in zones], dtype=object)
+    edges = shapely.linestrings(pieces(boundaries).unique)
+    tree = shapely.STRtree(edges)
+    for zone in zones:
+        shapely.prepare(zone)
+    per_piece = np.zeros((cut.count, len(ZONES)))
+    for at in range(0, cut.count, PIECES_AT_ONCE):
+        budget.check()
+        ends, of = cut.parts(at, at + PIECES_AT_ONCE)
+        lengths, run = _part_zones(ends, tree, edges, zones), min(PIECES_AT_ONCE, cut.count - at)
+        for k in range(len(ZONES)):
+            per_piece[at : at + run, k] = np.bincount(of - at, weights=lengths[:, k], minlength=run)
+    return _as_shares(cut.per_geometry(per_piece, len(lines_m), "sum"), shapely.length(lines_m))
+
+
+def _part_zones(ends: np.ndarray, tree, edges: np.ndarray, zones: list) -> np.ndarray:
+    """The length (m) of each part (n, 2, 2) in each zone, in the order of ZONES."""
+    start, step = ends[:, 0], ends[:, 1] - ends[:, 0]
+    seglen = np.hypot(step[:, 0], step[:, 1])
+    which, edge = tree.query(shapely.linestrings(ends), predicate="intersects")
+    cut, cut_at = which.repeat(2), crossings(ends[which], shapely.get_coordinates(edges[edge]))
+    n = len(ends)
+    seg = np.concatenate([np.arange(n), np.arange(n), cut])
+    along = np.concatenate([np.zeros(n), np.ones(n), cut_at])
+    order = np.lexsort((along, seg))
+    seg, along = seg[order], along[order]
+    same = seg[1:] == seg[:-1]
+    piece_seg, t0, t1 = seg[:-1][same], along[:-1][same], along[1:][same]
+    length = (t1 - t0) * seglen[piece_seg]
+    keep = length > 0
+    piece_seg, length, middle = piece_seg[keep], length[keep], ((t0 + t1) / 2)[keep]
+    x = start[piece_seg, 0] + middle * step[piece_seg, 0]
+    y = start[piece_seg, 1] + middle * step[piece_seg, 1]
+    zone_of = np.full(len(piece_seg), len(ZONES) - 1)  # elsewhere
+    unset = np.ones(len(piece_seg), dtype=bool)
+    for k, zone in enumerate(zones):
+        hit = unset & shapely.intersects_xy(zone, x, y)
+        zone_of[hit] = k
+        unset &= ~hit
+    return np.bincount(
+        piece_seg * len(ZONES) + zone_of, weights=length, minlength=n * len(ZONES)
+    ).reshape(n, len(ZONES))
+
+
+def classify(
+    features: UserData | Sequence[Feature], layers: Layers, budget: Budget | None = None
+) -> tuple[Row, ...]:
+    """The answers for every feature, in the features' order. ``budget``, when given, is
+    checked between the steps (``geo.core.budget``)."""
+    budget = budget or Budget(None)
     feats = list(features.features if isinstance(features, UserData) else features)
     if not feats:
         return ()
@@ -212,16 +463,21 @@ def classify(features: UserData | Sequence[Feature], layers: Layers) -> tuple[Ro
     simple_point = shapely.get_type_id(geoms) == 0
     where = np.where(simple_point, geoms, shapely.point_on_surface(geoms))
     lon, lat = shapely.get_x(where), shapely.get_y(where)
-    geoms_m = _to_metres(geoms)
+    metric = Metric.of(geoms)
+    geoms_m = metric.geoms
     home = places.kharkiv()
-    border_m, border_at = to_border_m(geoms_m, layers.ground.region.border_m)
-    kharkiv_m = to_point_m(geoms_m, home.lat, home.lon)
+    budget.check()
+    border_m, border_at = to_border_m(metric, layers.ground.region.border_m, budget)
+    budget.check()
+    kharkiv_m = to_point_m(metric, home.lat, home.lon)
     zone = point_zones(layers, lon, lat)
     country = countries(layers, lon, lat)
     shares: dict[int, dict[str, float]] = {}
     for dim in (1, 2):  # lines, then areas: each group measured by its own measure
+        budget.check()
         index = np.flatnonzero(dims == dim)
-        shares.update(zip(index.tolist(), zone_shares(layers, geoms_m[index])))
+        shares.update(zip(index.tolist(), zone_shares(layers, geoms_m[index], budget)))
+    budget.check()
     rows = []
     columns = (
         lat.tolist(),
@@ -248,39 +504,104 @@ def classify(features: UserData | Sequence[Feature], layers: Layers) -> tuple[Ro
     return tuple(rows)
 
 
+#: The seconds the app gives reading and classifying one upload: the limits of
+#: ``geo.userfiles.reading`` make any file they allow take a few (``bench/files.py``).
+UPLOAD_SECONDS = 30.0
+
+
+def read_and_classify(
+    source: bytes | Path,
+    name: str,
+    layers: Layers | Callable[[], Layers],
+    seconds: float | None = None,
+    **options,
+) -> tuple[UserData, tuple[Row, ...]]:
+    """A user's file read (its bytes, or a path: ``userdata.read_path``) and classified,
+    within ``seconds`` when given; ``layers`` may be a function that builds them, called
+    once the file has been read (a bad file costs no build)."" Every way it can fail is one sentence, a UserDataError:
+    the file's own, or that the time was spent, or that GEOS or the memory gave out. The
+    memory the work used is handed back to the system when it ends (the app's sessions
+    would otherwise each keep what their largest upload once needed)."""
+    budget, shown = Budget(seconds), echo(name)
+    try:
+        if isinstance(source, bytes):
+            found = userdata.read(source, name, budget=budget, **options)
+        else:
+            found = userdata.read_path(source, budget=budget, **options)
+        give_back_memory()  # what parsing needed (a JSON document: 100 MB a million points)
+        built = layers() if callable(layers) else layers
+        return found, classify(found, built, budget=budget)
+    except BudgetExceeded:
+        raise UserDataError(
+            _(
+                "Reading and classifying {file} took over {seconds} s, the most this server "
+                "gives one file: split it, or simplify its shapes."
+            ).format(file=shown, seconds=i18n.number(seconds))
+        ) from None
+    except MemoryError:
+        raise UserDataError(
+            _(
+                "{file} needs more memory than is free here: split it, or simplify its shapes."
+            ).format(file=shown)
+        ) from None
+    except shapely.errors.GEOSException as err:
+        raise UserDataError(
+            _(
+                "{file} could not be measured: the geometry library failed ({detail}); "
+                "simplify its shapes."
+            ).format(file=shown, detail=echo(str(err)))
+        ) from None
+    finally:
+        give_back_memory()
+
+
 # --------------------------------------------------------------------------- writing the answers
 
 
 def answers(row: Row, layers: Layers) -> dict[str, object]:
-    """The answers for one row as ``km_``-prefixed values: numbers rounded, distances in km and mi."""
-    size = row.size
-    out = {
-        "feature": row.feature.where,
-        "kind": row.feature.kind,
-        "lat": round(row.lat, 6),
-        "lon": round(row.lon, 6),
-        "zone": row.zone,
-        "zone_name": row.zone_name,
-        "country": _(row.country),  # its name in the current language, as zone_name
-        "to_border_km": round(row.border_m / 1000, 3),
-        "to_border_mi": round(row.border_m / 1000 / KM_PER_MI, 3),
-        "to_kharkiv_km": round(row.kharkiv_m / 1000, 3),
-        "to_kharkiv_mi": round(row.kharkiv_m / 1000 / KM_PER_MI, 3),
-        "length_km": round(size.km, 3) if isinstance(size, Distance) else None,
-        "area_km2": round(size.km2, 3) if isinstance(size, Area) else None,
-        **{f"share_{key}": round(row.shares.get(key, 0.0), 4) for key in ZONES},
-        "radius_km": round(layers.params.radius.km, 3),
-        "depth_km": round(layers.params.depth.km, 3),
-        "stage": layers.params.stage.id,
-    }
-    return {PREFIX + key: value for key, value in out.items()}
+    """The answers for one row as ``km_``-prefixed values (named by :func:`answers_header`):
+    numbers rounded, distances in km and mi."""
+    size, params = row.size, layers.params
+    values = (
+        row.feature.where,
+        row.kind,
+        round(row.lat, 6),
+        round(row.lon, 6),
+        row.zone,
+        row.zone_name,
+        _(row.country),  # its name in the current language, as zone_name
+        round(row.border_m / 1000, 3),
+        round(row.border_m / 1000 / KM_PER_MI, 3),
+        round(row.kharkiv_m / 1000, 3),
+        round(row.kharkiv_m / 1000 / KM_PER_MI, 3),
+        round(size.km, 3) if isinstance(size, Distance) else None,
+        round(size.km2, 3) if isinstance(size, Area) else None,
+        *[round(row.shares.get(key, 0.0), 4) for key in ZONES],
+        round(params.radius.km, 3),
+        round(params.depth.km, 3),
+        params.stage.id,
+    )
+    return dict(zip(answers_header(), values))
 
 
-def _own(
-    properties: Mapping[str, object], taken: Mapping[str, object] | Sequence[str]
-) -> dict[str, object]:
-    """A user's properties, any that collide with an answer's name renamed ``<name> (own)``."""
-    return {(f"{k} (own)" if k in taken else k): v for k, v in properties.items()}
+def own_names(rows: Sequence[Row]) -> dict[str, str]:
+    """The name each of the users' property names is written under: its own, or, for one an
+    answer has, ``<name> (own)`` (``<name> (own 2)``, ... when that is a property's name too),
+    so that no two columns share a name and no value is lost."""
+    keys = dict.fromkeys(key for row in rows for key in row.feature.properties)
+    taken = set(answers_header())
+    used = taken | set(keys)
+    names = {}
+    for key in keys:
+        name, n = key, 1
+        if key in taken:
+            name = f"{key} (own)"
+            while name in used:
+                n += 1
+                name = f"{key} (own {n})"
+            used.add(name)
+        names[key] = name
+    return names
 
 
 def _plain(value):
@@ -290,29 +611,46 @@ def _plain(value):
     return str(value) if isinstance(value, float) and not math.isfinite(value) else value
 
 
+def safe_text(text: str) -> str:
+    """``text`` as a spreadsheet shows it and does not run: with a leading apostrophe when it
+    could be read as a formula (see ``_FORMULA``)."""
+    return "'" + text if _FORMULA.match(text) and not _NUMBER.match(text) else text
+
+
 def _cell(value) -> str:
-    """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe."""
+    """A CSV cell: lists and objects as JSON, text made safe for spreadsheets."""
     if value is None:
         return ""
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
-    formula = isinstance(value, str) and text.startswith(FORMULA_STARTS) and not _NUMBER.match(text)
-    return "'" + text if formula else text
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return safe_text(value) if isinstance(value, str) else str(value)
 
 
 def to_csv(rows: Sequence[Row], layers: Layers) -> str:
-    """One line per feature: the answers (``km_`` columns), then the feature's own properties."""
-    table = [answers(row, layers) for row in rows]
-    first = list(table[0]) if table else list(answers_header())
-    own = [_own(row.feature.properties, first) for row in rows]
-    extra = list(dict.fromkeys(key for props in own for key in props))
+    """One line per feature: the answers (``km_`` columns), then the feature's own properties
+    (named by :func:`own_names`). Every cell and every column name is made safe for
+    spreadsheets (:func:`safe_text`); lines end in CRLF, and every cell holding a CR or an LF
+    is quoted (RFC 4180), so no value starts a row of its own. A row is the answers and a
+    copy of one table of empty cells filled with the feature's own values: in proportion to
+    the table, however few properties each feature has."""
+    first = list(answers_header())
+    names = own_names(rows)
+    empty = dict.fromkeys(names.values(), "")
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(first + extra)
-    for answer, props in zip(table, own):
-        writer.writerow([_cell(answer[k]) for k in first] + [_cell(props.get(k)) for k in extra])
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_text(name) for name in first + list(empty)])
+    for row in rows:
+        answer = [safe_text(v) if type(v) is str else v for v in answers(row, layers).values()]
+        own = empty.copy()
+        own.update(
+            (names[k], v if type(v) is str and v[:1].isalnum() else _cell(v))  # the most, quickly
+            for k, v in row.feature.properties.items()
+        )
+        writer.writerow(answer + list(own.values()))  # numbers as str() writes them, None empty
     return out.getvalue()
 
 
+@lru_cache(maxsize=1)
 def answers_header() -> tuple[str, ...]:
     """The ``km_`` columns, in order (what ``to_csv`` writes first, even for no rows)."""
     keys = (
@@ -339,29 +677,25 @@ def answers_header() -> tuple[str, ...]:
 
 def to_geojson(rows: Sequence[Row], layers: Layers) -> str:
     """An RFC 7946 FeatureCollection: each feature's geometry (WGS84, polygons wound
-    counter-clockwise), its own properties and the ``km_`` answers."""
+    counter-clockwise), its own properties (named by :func:`own_names`) and the ``km_``
+    answers. The geometries are written by GEOS, all at once, and put in as text."""
+    names = own_names(rows)
+    geometries = np.array([row.feature.geometry for row in rows], dtype=object)
+    written = shapely.to_geojson(shapely.orient_polygons(geometries, exterior_cw=False))
     features = []
-    for row in rows:
-        geometry = shapely.orient_polygons(row.feature.geometry, exterior_cw=False)
-        answer = answers(row, layers)
+    for row, geometry in zip(rows, written.tolist()):
         props = {
-            **{k: _plain(v) for k, v in _own(row.feature.properties, answer).items()},
-            **answer,
+            **{names[k]: _plain(v) for k, v in row.feature.properties.items()},
+            **answers(row, layers),
         }
-        features.append(
-            {
-                "type": "Feature",
-                "properties": props,
-                "geometry": json.loads(shapely.to_geojson(geometry)),
-            }
-        )
-    return json.dumps(
-        {"type": "FeatureCollection", "features": features}, ensure_ascii=False, allow_nan=False
-    )
+        text = json.dumps(props, ensure_ascii=False, allow_nan=False)
+        features.append(f'{{"type": "Feature", "properties": {text}, "geometry": {geometry}}}')
+    return '{"type": "FeatureCollection", "features": [' + ", ".join(features) + "]}"
 
 
-def answer_properties(row: Row, layers: Layers) -> dict[str, object]:
-    """A feature's own properties (renamed where an answer has their name) and its answers,
-    as ``to_geojson`` writes them: what a GeoPackage of the answers holds (``geo.render.gis``)."""
-    answer = answers(row, layers)
-    return {**{k: _plain(v) for k, v in _own(row.feature.properties, answer).items()}, **answer}
+def answer_properties(row: Row, layers: Layers, names: Mapping[str, str]) -> dict[str, object]:
+    """A feature's own properties (under the names ``names``, from :func:`own_names` of all the
+    rows) and its answers, as ``to_geojson`` writes them: what a GeoPackage of the answers
+    holds (``geo.render.gis``)."""
+    own = {names[k]: _plain(v) for k, v in row.feature.properties.items()}
+    return {**own, **answers(row, layers)}

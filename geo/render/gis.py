@@ -119,8 +119,9 @@ def answers_gpkg(rows: Sequence[classify.Row], layers: Layers) -> bytes:
     """A user's features with the answers (``km_`` columns, as ``classify.to_geojson`` writes
     them) and their own properties, one table ``answers`` of any geometry type, EPSG:4326."""
     geometries = [row.feature.geometry for row in rows]
-    props = [classify.answer_properties(row, layers) for row in rows]
-    columns = props[0].keys() if props else classify.answers_header()
+    names = classify.own_names(rows)
+    props = [classify.answer_properties(row, layers, names) for row in rows]
+    columns = [*names.values(), *classify.answers_header()]
     return _written(
         "answers.gpkg",
         "GPKG",

@@ -9,6 +9,7 @@ drawn in one colour not used by the zones (Okabe–Ito yellow, #F0E442, outlined
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 
@@ -34,9 +35,9 @@ def _text(value: object) -> str:
 
 def popup_html(row: Row) -> str:
     """The user's own properties, then the answers; every value escaped."""
-    props = list(row.feature.properties.items())
+    props = row.feature.properties
     parts = [f'<div style="max-width:320px;font-size:13px"><b>{_text(row.feature.where)}</b>']
-    for key, value in props[:MAX_PROPERTIES]:
+    for key, value in itertools.islice(props.items(), MAX_PROPERTIES):  # not all 1,000
         parts.append(f"<div><i>{_text(key)}</i>: {_text(value)}</div>")
     if len(props) > MAX_PROPERTIES:
         more = (
