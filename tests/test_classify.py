@@ -285,9 +285,10 @@ def test_a_geopackage_row_holds_what_the_geojson_feature_holds(built, sample):
     # geo.render.gis writes answer_properties into a GeoPackage; an analyst comparing the two
     # downloads sees the same names and values, own properties renamed the same way.
     doc = json.loads(classify.to_geojson(sample, built))
+    names = classify.own_names(sample)
     for row, feature in zip(sample, doc["features"], strict=True):
-        assert classify.answer_properties(row, built) == feature["properties"]
-    first = classify.answer_properties(sample[0], built)
+        assert classify.answer_properties(row, built, names) == feature["properties"]
+    first = classify.answer_properties(sample[0], built, names)
     assert first["km_zone"] == "ukraine" and first["km_zone (own)"] == "mine"
 
 
@@ -307,7 +308,7 @@ def test_answers_keep_six_decimals_of_a_position_and_write_text_as_it_is(built):
     assert '"name": "Харків"' in text  # UTF-8 as written, not \u escapes
     assert json.loads(text)["features"][0]["properties"]["tags"] == ["а", 1]
     table = classify.to_csv(rows, built)
-    assert "\r" not in table and table.count("\n") == 2  # a header and one row, LF ended
+    assert table.endswith("\r\n") and table.count("\r\n") == 2  # a header and one row, CRLF
     row = next(csv.DictReader(io.StringIO(table)))
     assert row["name"] == "Харків" and row["tags"] == '["а", 1]' and row["km_lat"] == "49.987654"
     assert row["empty"] == ""  # no value, an empty cell
@@ -365,4 +366,4 @@ def test_every_answer_is_measured_and_rounded_as_the_columns_say(built, sample, 
 
 def test_nothing_to_classify(built):
     assert classify.classify([], built) == ()
-    assert classify.to_csv((), built) == ",".join(classify.answers_header()) + "\n"
+    assert classify.to_csv((), built) == ",".join(classify.answers_header()) + "\r\n"

@@ -50,10 +50,15 @@ def _own_files(scripts: bool = False) -> list[Path]:
 
     found = borders.data_files()
     if scripts:
+        from geo.data import scripts as manifest
         from geo.render.web import assets
 
         folder = assets.vendor_dir()
-        found += [folder / b.name / a.path for b in assets.BUNDLES.values() for a in b.files]
+        found += [
+            assets.location(library, file, folder)
+            for library in manifest.LIBRARIES
+            for file in library.files
+        ]
     return found
 
 
