@@ -325,3 +325,11 @@ def test_facts_json_lists_every_stage_beside_the_view(facts_json):
             assert row["permitted_share"] == round(row["permitted_share"], 4)
     shares = [entry["permitted_share"] for entry in facts_json["sources"]]
     assert all(0 < share < 1 and share == round(share, 4) for share in shares)
+
+
+def test_what_is_here_measures_to_the_chosen_sources_border(measured):
+    from geo.engine import layers, query, zones
+
+    built = layers.layers(zones.Params(source="naturalearth"))
+    answer = query.what_is_here(built, 49.98177, 36.25475)  # Kharkiv's centre (GeoNames)
+    assert answer.to_border.km == pytest.approx(measured["kharkiv_to_border_km"], rel=0.01)

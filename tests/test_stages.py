@@ -232,3 +232,12 @@ def test_facts_json_lists_the_stages_with_their_areas_and_shares():
         rows[BEFORE]["sanctuary_area_km2"], rel=1e-3
     )
     assert rows[NOVEMBER]["permitted_share"] is None
+
+
+def test_an_unknown_stage_is_named_beside_the_four_the_policy_had():
+    with pytest.raises(stages.StageError) as err:
+        stages.parse_stage("2025-01-01")
+    assert str(err.value) == (
+        "stage '2025-01-01' is not a stage of the policy: stage takes one of 2024-05-29, "
+        "2024-05-30, 2024-06-20, 2024-11-17, e.g. 2024-06-20."
+    )
