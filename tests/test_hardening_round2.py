@@ -2,8 +2,10 @@
 each case of the report that once cost far more than its size, ended in a traceback, changed
 or lost data, or left a file behind, as a test named after its finding.
 
-Times are CPU seconds of this process (the work is single-threaded; other jobs on the shared
-machine do not count against it), with bounds far below what each case once took.
+No test here is timed: what each shape of file costs in time and memory against its size is
+measured by bench/files.py and recorded in docs/benchmarks.md. What the tests check is that each
+case ends as it should (answers, one sentence, a refusal before any geometry is built, nothing
+left behind), at the sizes that once took minutes or gigabytes.
 """
 
 from __future__ import annotations
@@ -24,13 +26,6 @@ from geo.userfiles.userdata import UserDataError
 from tests import shapes
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def cpu(work):
-    """(result, CPU seconds) of ``work()``."""
-    start = time.process_time()
-    result = work()
-    return result, time.process_time() - start
 
 
 def refused(data: bytes, name: str, **options) -> str:
@@ -67,10 +62,9 @@ def one_line_error(run: subprocess.CompletedProcess) -> str:
 
 def test_finding_3_a_kml_of_two_thousand_folders_is_read_in_one_pass():
     data, name = shapes.folders(2_000)  # 1,000 folders once took 33 s; 2,000 over 60 s
-    got, seconds = cpu(lambda: userdata.read(data, name))
+    got = userdata.read(data, name)
     assert len(got.features) == 2_000 and got.skipped == 0
     assert got.features[1].properties["Name"] == "p1"
-    assert seconds < 3.0, f"{seconds:.1f} s"
 
 
 def test_finding_3_folders_still_name_their_features():
@@ -93,9 +87,8 @@ def test_finding_3_folders_still_name_their_features():
 )
 def test_finding_3_too_many_property_names_are_refused_before_any_geometry(data, monkeypatch):
     monkeypatch.setattr(usergeojson, "geometry", lambda *a: pytest.fail("built a geometry"))
-    message, seconds = cpu(lambda: refused(data, "keys.geojson"))
+    message = refused(data, "keys.geojson")
     assert f"more than {MAX_PROPERTY_NAMES:,} different property names" in message
-    assert seconds < 3.0
 
 
 def test_finding_3_the_property_name_limit_allows_its_limit():
@@ -107,8 +100,8 @@ def test_finding_3_the_property_name_limit_allows_its_limit():
 def test_finding_3_a_csv_of_forty_thousand_columns_is_refused_from_its_header(monkeypatch):
     monkeypatch.setattr("geo.userfiles.usercsv.number", lambda *a: pytest.fail("read a row"))
     data, name = shapes.columns(40_000)  # once 16 s
-    message, seconds = cpu(lambda: refused(data, name))
-    assert "has 40,002 columns, over the limit of 1,000" in message and seconds < 1.0
+    message = refused(data, name)
+    assert "has 40,002 columns, over the limit of 1,000" in message
 
 
 def test_finding_3_a_csv_at_the_column_limit_is_read():
@@ -150,17 +143,15 @@ def test_finding_3_the_vertex_limit_is_checked_before_kml_is_parsed(monkeypatch)
 
 def test_finding_3_a_multipoint_at_the_vertex_limit_is_read():
     data, name = shapes.points(MAX_VERTICES)
-    (feature,), seconds = cpu(lambda: userdata.read(data, name).features)
+    (feature,) = userdata.read(data, name).features
     assert len(feature.geometry.geoms) == MAX_VERTICES
-    assert seconds < 10.0, f"{seconds:.1f} s"
 
 
 def test_finding_3_a_ring_crossing_itself_everywhere_is_skipped_not_repaired():
     data, name = shapes.bowtie(50_000)  # GEOS once ran out of memory repairing it
-    got, seconds = cpu(lambda: userdata.read(data, name))
+    got = userdata.read(data, name)
     assert got.features == () and got.skipped == 1
     assert "cross one another at more than 10,000 places" in got.messages[0]
-    assert seconds < 3.0, f"{seconds:.1f} s"
 
 
 def test_finding_3_a_ring_crossing_itself_a_few_times_is_still_repaired():
@@ -177,10 +168,8 @@ def test_finding_3_deeply_nested_collections_are_opened_once_each():
     deep = {"type": "MultiPoint", "coordinates": [[36.2 + i / 1e5, 50.1] for i in range(20_000)]}
     for _ in range(300):
         deep = {"type": "GeometryCollection", "geometries": [deep]}
-    (feature,), seconds = cpu(
-        lambda: userdata.read(json.dumps(deep).encode(), "deep.geojson").features
-    )
-    assert len(feature.geometry.geoms) == 20_000 and seconds < 3.0
+    (feature,) = userdata.read(json.dumps(deep).encode(), "deep.geojson").features
+    assert len(feature.geometry.geoms) == 20_000
 
 
 # --------------------------------------------------------------------------- finding 4: tracebacks
@@ -389,8 +378,7 @@ def test_finding_3_a_line_of_50000_long_segments_is_classified_in_proportion(sha
 
     data, name = getattr(shapes, shape)(50_000)  # a zig-zag of 5,000 once took 3.4 GB and 60 s
     got = userdata.read(data, name)
-    (row,), seconds = cpu(lambda: classify.classify(got, built))
-    assert seconds < 10.0, f"{seconds:.1f} s"
+    (row,) = classify.classify(got, built)
     expected = sampled_shares(built, shapely.LineString([(36, 50), (37, 51)]))
     assert expected["border_band"] > 0.05 and expected["counterfire_zone"] > 0.05
     for key in classify.ZONES:
@@ -428,8 +416,7 @@ def test_finding_3_a_multipoint_of_400000_points_is_as_far_as_its_nearest_point(
     coords = [[36.0, 49.5 + 0.5 * i / (n - 1)] for i in range(n)]
     text = json.dumps({"type": "MultiPoint", "coordinates": coords})
     got = userdata.read(text.encode(), "points.geojson")
-    (row,), seconds = cpu(lambda: classify.classify(got, built))
-    assert seconds < 15.0, f"{seconds:.1f} s"
+    (row,) = classify.classify(got, built)
     assert row.border_m == pytest.approx(distance_to_line_m(50.0, 36.0, border_points), abs=60)
 
 
