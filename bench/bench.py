@@ -192,10 +192,7 @@ async def until_drawn(
 
 async def open_timed(browser, url: str, app: bool) -> float:
     """Seconds from navigation until the map's zones (app) or the page's line (empty page)."""
-    context = await browser.new_context(viewport={"width": 1400, "height": 900})
-    await context.route(
-        "**/*", lambda r: r.continue_() if load.is_local(r.request.url) else r.abort()
-    )
+    context = await load.offline_context(browser)
     page = await context.new_page()
     try:
         start = time.monotonic()
@@ -213,10 +210,7 @@ async def change_timed(
     browser, url: str, label: str, values: list[float], fewer: bool = False
 ) -> list[float]:
     """Seconds from typing each value into the labelled sidebar field until the zones change."""
-    context = await browser.new_context(viewport={"width": 1400, "height": 900})
-    await context.route(
-        "**/*", lambda r: r.continue_() if load.is_local(r.request.url) else r.abort()
-    )
+    context = await load.offline_context(browser)
     page = await context.new_page()
     times = []
     try:
@@ -248,10 +242,7 @@ LEGEND_TEXT = "() => (document.querySelector('.kharkiv-legend') || {}).textConte
 async def stages_timed(browser, url: str) -> list[float]:
     """Seconds from each key on the page's stage timeline until the map shows the new stage
     (its legend says so, its zones drawn)."""
-    context = await browser.new_context(viewport={"width": 1400, "height": 900})
-    await context.route(
-        "**/*", lambda r: r.continue_() if load.is_local(r.request.url) else r.abort()
-    )
+    context = await load.offline_context(browser)
     page = await context.new_page()
     times = []
     try:

@@ -672,6 +672,13 @@ def is_local(url: str) -> bool:
     return parsed.scheme in ("data", "blob", "about") or parsed.hostname in LOCAL_HOSTS
 
 
+async def offline_context(browser):
+    """A browser context of a desktop's size in which every request off this machine fails."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    await context.route("**/*", lambda r: r.continue_() if is_local(r.request.url) else r.abort())
+    return context
+
+
 async def drawn_map(page, previous: list[str] | None, deadline: float, what: str) -> list[str]:
     """The polygons drawn in the map once there are zones (other ones than ``previous``)."""
     while time.monotonic() < deadline:
@@ -792,10 +799,7 @@ async def empty_round(server: Server, k: int, args) -> list[float]:
     from playwright.async_api import async_playwright
 
     async def one(browser) -> float:
-        context = await browser.new_context(viewport={"width": 1400, "height": 900})
-        await context.route(
-            "**/*", lambda r: r.continue_() if is_local(r.request.url) else r.abort()
-        )
+        context = await offline_context(browser)
         try:
             page = await context.new_page()
             began = time.monotonic()

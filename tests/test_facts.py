@@ -39,7 +39,7 @@ def test_a_citys_distance_to_kharkiv_is_the_ellipsoids(built, name):
 def test_a_place_the_data_lacks_is_not_given_another_places_figures(built):
     figures = facts.figures(built)
     assert figures.place("Kyiv") is not figures.place("Belgorod")
-    with pytest.raises(StopIteration):
+    with pytest.raises(KeyError):
         figures.place("Atlantis")
 
 

@@ -37,8 +37,9 @@ def refused(data: bytes, name: str, **options) -> str:
     return message
 
 
-def cli(*args, cwd=ROOT, timeout=120, **kwargs) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KHARKIV_MAP_LANG": "en", "PYTHONPATH": str(ROOT)}
+def cli(*args, cwd=ROOT, timeout=120, env=None, **kwargs) -> subprocess.CompletedProcess:
+    """``kharkiv-map ARGS`` in a process of its own, in English, with ``env`` added."""
+    env = {**os.environ, "KHARKIV_MAP_LANG": "en", "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "geo", *map(str, args)],
         cwd=cwd,
@@ -631,6 +632,21 @@ def test_finding_2_no_command_writes_over_the_data_it_reads(command, tmp_path):
     assert not (tmp_path / "m.html").exists()
 
 
+def test_finding_2_export_never_writes_over_a_map_script_it_inlines(tmp_path):
+    # The exported page inlines the installed scripts: naming one of them as the page is
+    # refused, in a copy of the scripts' folder (KHARKIV_MAP_ASSETS), which stays as it was.
+    from geo.render.web import assets
+
+    vendor = tmp_path / "vendor"
+    shutil.copytree(assets.vendor_dir(), vendor)
+    target = vendor / "leaflet" / "leaflet.js"
+    before = target.read_bytes()
+    page = ("export", "--basemap", "none", "--out", target)
+    run = cli(*page, cwd=tmp_path, env={assets.ENV_VAR: str(vendor)}, timeout=180)
+    assert "input file" in one_line_error(run)
+    assert target.read_bytes() == before
+
+
 # --------------------------------------------------------------------------- finding 9: the app's upload
 
 
@@ -665,30 +681,3 @@ def test_finding_3_nothing_of_an_upload_is_kept_once_its_page_lets_go(built):
     del found, rows
     gc.collect()
     assert [ref() for ref in kept] == [None, None, None]
-
-
-def test_finding_2_export_never_writes_over_a_map_script_it_inlines(tmp_path):
-    # The exported page inlines the installed scripts: naming one of them as the page is
-    # refused, in a copy of the scripts' folder (KHARKIV_MAP_ASSETS), which stays as it was.
-    from geo.render.web import assets
-
-    vendor = tmp_path / "vendor"
-    shutil.copytree(assets.vendor_dir(), vendor)
-    target = vendor / "leaflet" / "leaflet.js"
-    before = target.read_bytes()
-    env = {
-        **os.environ,
-        "KHARKIV_MAP_LANG": "en",
-        "PYTHONPATH": str(ROOT),
-        assets.ENV_VAR: str(vendor),
-    }
-    run = subprocess.run(
-        [sys.executable, "-m", "geo", "export", "--basemap", "none", "--out", str(target)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert "input file" in one_line_error(run)
-    assert target.read_bytes() == before

@@ -94,7 +94,11 @@ class Figures:
         return self.measures[key]
 
     def place(self, name: str) -> PlaceFigures:
-        return next(row for row in self.places if row.place.name == name)
+        """The figures of the place named ``name``; KeyError for a place the data lacks."""
+        for row in self.places:
+            if row.place.name == name:
+                return row
+        raise KeyError(name)
 
 
 @dataclass(frozen=True)
